@@ -1,0 +1,1 @@
+//! TODO(skeleton): `build` is filled in by its issue.

@@ -1,0 +1,1 @@
+//! TODO(skeleton): `codegen` is filled in by its issue.

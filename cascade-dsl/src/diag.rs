@@ -1,0 +1,1 @@
+//! TODO(skeleton): `diag` is filled in by its issue.

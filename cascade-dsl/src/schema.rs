@@ -1,0 +1,1 @@
+//! TODO(skeleton): `schema` is filled in by its issue.

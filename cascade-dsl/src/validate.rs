@@ -1,0 +1,1 @@
+//! TODO(skeleton): `validate` is filled in by its issue.

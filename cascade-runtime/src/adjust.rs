@@ -1,0 +1,1 @@
+//! TODO(skeleton): `adjust` is filled in by its issue.

@@ -1,0 +1,1 @@
+//! TODO(skeleton): `calibrate` is filled in by its issue.

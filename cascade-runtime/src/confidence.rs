@@ -1,0 +1,1 @@
+//! TODO(skeleton): `confidence` is filled in by its issue.

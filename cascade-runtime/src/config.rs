@@ -1,0 +1,1 @@
+//! TODO(skeleton): `config` is filled in by its issue.

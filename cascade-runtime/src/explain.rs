@@ -1,0 +1,1 @@
+//! TODO(skeleton): `explain` is filled in by its issue.

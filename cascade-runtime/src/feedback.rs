@@ -1,0 +1,1 @@
+//! TODO(skeleton): `feedback` is filled in by its issue.

@@ -1,0 +1,1 @@
+//! TODO(skeleton): `index` is filled in by its issue.

@@ -1,0 +1,1 @@
+//! TODO(skeleton): `matching` is filled in by its issue.

@@ -1,0 +1,1 @@
+//! TODO(skeleton): `preset` is filled in by its issue.

@@ -1,0 +1,1 @@
+//! TODO(skeleton): `resolve` is filled in by its issue.

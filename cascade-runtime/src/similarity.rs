@@ -1,0 +1,1 @@
+//! TODO(skeleton): `similarity` is filled in by its issue.

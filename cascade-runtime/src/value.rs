@@ -1,0 +1,358 @@
+//! The value types every cascade crate shares. "What is a valid threshold" is defined here once,
+//! so the parser, the derive macro, generated code and the runtime can never disagree about it.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// A similarity threshold: a finite number within `0.0..=1.0`.
+///
+/// The constructor is a `const fn`, so generated tables check their thresholds at compile time.
+///
+/// ```
+/// use cascade_runtime::Threshold;
+/// const ICP: Threshold = Threshold::new_const(0.82);
+/// assert_eq!(ICP.get(), 0.82);
+/// assert!(Threshold::new(1.5).is_err());
+/// assert!(Threshold::new(f64::NAN).is_err());
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, PartialOrd, Serialize)]
+#[serde(transparent)]
+pub struct Threshold(f64);
+
+/// Why a number is not a [`Threshold`].
+#[derive(Clone, Copy, Debug, PartialEq, thiserror::Error)]
+pub enum ThresholdError {
+    /// The number is NaN or infinite.
+    #[error("threshold `{0}` is not a finite number")]
+    NotFinite(f64),
+    /// The number lies outside `0.0..=1.0`.
+    #[error("threshold `{0}` must be within 0.0..=1.0")]
+    OutOfRange(f64),
+}
+
+impl Threshold {
+    /// The lowest threshold, `0.0`.
+    pub const MIN: Threshold = Threshold(0.0);
+    /// The highest threshold, `1.0`.
+    pub const MAX: Threshold = Threshold(1.0);
+    /// The built-in default, `0.80` (layer [`Layer::Builtin`]).
+    pub const BUILTIN: Threshold = Threshold(0.80);
+
+    /// Validates `value`: it must be finite and within `0.0..=1.0`.
+    ///
+    /// ```
+    /// # use cascade_runtime::{Threshold, ThresholdError};
+    /// assert_eq!(Threshold::new(0.5).map(Threshold::get), Ok(0.5));
+    /// assert_eq!(Threshold::new(-0.1), Err(ThresholdError::OutOfRange(-0.1)));
+    /// ```
+    pub const fn new(value: f64) -> Result<Threshold, ThresholdError> {
+        if !value.is_finite() {
+            Err(ThresholdError::NotFinite(value))
+        } else if value < 0.0 || value > 1.0 {
+            Err(ThresholdError::OutOfRange(value))
+        } else {
+            Ok(Threshold(value))
+        }
+    }
+
+    /// Like [`Threshold::new`], for constants: an invalid value fails compilation when used in a
+    /// `const` or `static` (and panics at run time otherwise).
+    ///
+    /// ```
+    /// # use cascade_runtime::Threshold;
+    /// const T: Threshold = Threshold::new_const(0.75);
+    /// assert_eq!(T.get(), 0.75);
+    /// ```
+    ///
+    /// ```compile_fail
+    /// # use cascade_runtime::Threshold;
+    /// const T: Threshold = Threshold::new_const(1.5);
+    /// ```
+    pub const fn new_const(value: f64) -> Threshold {
+        match Threshold::new(value) {
+            Ok(t) => t,
+            Err(_) => panic!("cascade: a threshold must be a finite number within 0.0..=1.0"),
+        }
+    }
+
+    /// The number.
+    ///
+    /// ```
+    /// # use cascade_runtime::Threshold;
+    /// assert_eq!(Threshold::BUILTIN.get(), 0.8);
+    /// ```
+    pub const fn get(self) -> f64 {
+        self.0
+    }
+}
+
+impl fmt::Display for Threshold {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // `{}` on f64 prints the shortest text that parses back to the same value.
+        write!(f, "{}", self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Threshold {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = f64::deserialize(deserializer)?;
+        Threshold::new(value).map_err(serde::de::Error::custom)
+    }
+}
+
+impl TryFrom<f64> for Threshold {
+    type Error = ThresholdError;
+    fn try_from(value: f64) -> Result<Self, Self::Error> {
+        Threshold::new(value)
+    }
+}
+
+/// Whether a reference points from the owner to the target or back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Direction {
+    /// `->` and `~>`: the owner points at the target.
+    Forward,
+    /// `<-` and `<~`: the target points back at the owner.
+    Backward,
+}
+
+/// Whether a reference is resolved by identity or by similarity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MatchMode {
+    /// `->` and `<-`: no threshold applies.
+    Exact,
+    /// `~>` and `<~`: a similarity threshold applies.
+    Fuzzy,
+}
+
+/// One of the four reference operators.
+///
+/// ```
+/// # use cascade_runtime::{Direction, MatchMode, Operator};
+/// let op: Operator = "<~".parse().unwrap();
+/// assert_eq!(op, Operator::BackwardFuzzy);
+/// assert_eq!((op.direction(), op.match_mode()), (Direction::Backward, MatchMode::Fuzzy));
+/// assert_eq!(op.to_string(), "<~");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Operator {
+    /// `->`: create a new target entity.
+    ForwardExact,
+    /// `~>`: reuse the best target at or above the threshold, else create one.
+    ForwardFuzzy,
+    /// `<-`: the target links back to this entity.
+    BackwardExact,
+    /// `<~`: link the best target at or above the threshold; never create.
+    BackwardFuzzy,
+}
+
+impl Operator {
+    /// All operators, in the order of DESIGN §2.
+    pub const ALL: [Operator; 4] = [
+        Operator::ForwardExact,
+        Operator::ForwardFuzzy,
+        Operator::BackwardExact,
+        Operator::BackwardFuzzy,
+    ];
+
+    /// The operator as written: `->`, `~>`, `<-` or `<~`.
+    ///
+    /// ```
+    /// # use cascade_runtime::Operator;
+    /// assert_eq!(Operator::ForwardFuzzy.as_str(), "~>");
+    /// ```
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Operator::ForwardExact => "->",
+            Operator::ForwardFuzzy => "~>",
+            Operator::BackwardExact => "<-",
+            Operator::BackwardFuzzy => "<~",
+        }
+    }
+
+    /// Forward (`->`, `~>`) or backward (`<-`, `<~`).
+    ///
+    /// ```
+    /// # use cascade_runtime::{Direction, Operator};
+    /// assert_eq!(Operator::BackwardExact.direction(), Direction::Backward);
+    /// ```
+    pub const fn direction(self) -> Direction {
+        match self {
+            Operator::ForwardExact | Operator::ForwardFuzzy => Direction::Forward,
+            Operator::BackwardExact | Operator::BackwardFuzzy => Direction::Backward,
+        }
+    }
+
+    /// Exact (`->`, `<-`) or fuzzy (`~>`, `<~`).
+    ///
+    /// ```
+    /// # use cascade_runtime::{MatchMode, Operator};
+    /// assert_eq!(Operator::ForwardFuzzy.match_mode(), MatchMode::Fuzzy);
+    /// ```
+    pub const fn match_mode(self) -> MatchMode {
+        match self {
+            Operator::ForwardExact | Operator::BackwardExact => MatchMode::Exact,
+            Operator::ForwardFuzzy | Operator::BackwardFuzzy => MatchMode::Fuzzy,
+        }
+    }
+
+    /// Whether a similarity threshold applies (`~>`, `<~`).
+    ///
+    /// ```
+    /// # use cascade_runtime::Operator;
+    /// assert!(!Operator::ForwardExact.is_fuzzy());
+    /// ```
+    pub const fn is_fuzzy(self) -> bool {
+        matches!(self.match_mode(), MatchMode::Fuzzy)
+    }
+}
+
+impl fmt::Display for Operator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The text is not one of `->`, `~>`, `<-`, `<~`.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("unknown operator `{0}`: expected one of `->`, `~>`, `<-`, `<~`")]
+pub struct UnknownOperator(pub String);
+
+impl std::str::FromStr for Operator {
+    type Err = UnknownOperator;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Operator::ALL
+            .into_iter()
+            .find(|op| op.as_str() == s)
+            .ok_or_else(|| UnknownOperator(s.to_owned()))
+    }
+}
+
+impl Serialize for Operator {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Operator {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(deserializer)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// How a type's threshold moves at run time (`$config.thresholdStrategy`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Strategy {
+    /// The resolved threshold is used as is (after a dimension adjustment, if enabled).
+    #[default]
+    Static,
+    /// The threshold also moves with the candidate count (DESIGN §5).
+    Adaptive,
+}
+
+/// The precedence layer a threshold came from, most specific first (DESIGN §4).
+///
+/// ```
+/// # use cascade_runtime::Layer;
+/// assert!(Layer::ConfigField < Layer::Builtin);
+/// assert_eq!(serde_json::to_string(&Layer::SchemaOwner).unwrap(), "\"schema-owner\"");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Layer {
+    /// 1. runtime field override: config `fields: { "Owner.field": 0.88 }`.
+    ConfigField,
+    /// 2. schema field or union member: `'~>T(0.85)'`.
+    SchemaField,
+    /// 3. runtime type override: config `types: { T: 0.75 }`.
+    ConfigType,
+    /// 4. schema target type: `T.$threshold` or `T.$config.threshold`.
+    SchemaType,
+    /// 5. schema owner default: `Owner.$fuzzyThreshold`.
+    SchemaOwner,
+    /// 6. runtime default: config `default`.
+    ConfigDefault,
+    /// 7. schema default: top-level `$config.default`.
+    SchemaDefault,
+    /// 8. built-in: 0.80.
+    Builtin,
+}
+
+impl Layer {
+    /// All layers, most specific first.
+    pub const ALL: [Layer; 8] = [
+        Layer::ConfigField,
+        Layer::SchemaField,
+        Layer::ConfigType,
+        Layer::SchemaType,
+        Layer::SchemaOwner,
+        Layer::ConfigDefault,
+        Layer::SchemaDefault,
+        Layer::Builtin,
+    ];
+
+    /// The kebab-case name used in JSON output.
+    ///
+    /// ```
+    /// # use cascade_runtime::Layer;
+    /// assert_eq!(Layer::ConfigDefault.as_str(), "config-default");
+    /// ```
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Layer::ConfigField => "config-field",
+            Layer::SchemaField => "schema-field",
+            Layer::ConfigType => "config-type",
+            Layer::SchemaType => "schema-type",
+            Layer::SchemaOwner => "schema-owner",
+            Layer::ConfigDefault => "config-default",
+            Layer::SchemaDefault => "schema-default",
+            Layer::Builtin => "builtin",
+        }
+    }
+}
+
+impl fmt::Display for Layer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn threshold_bounds() {
+        assert!(Threshold::new(0.0).is_ok());
+        assert!(Threshold::new(1.0).is_ok());
+        assert!(Threshold::new(1.000_000_1).is_err());
+        assert!(Threshold::new(-0.0).is_ok());
+        assert!(matches!(Threshold::new(f64::INFINITY), Err(ThresholdError::NotFinite(_))));
+    }
+
+    #[test]
+    fn threshold_deserialize_checks_range() {
+        assert!(serde_json::from_str::<Threshold>("0.82").is_ok());
+        assert!(serde_json::from_str::<Threshold>("1.5").is_err());
+    }
+
+    #[test]
+    fn operator_round_trip() {
+        for op in Operator::ALL {
+            assert_eq!(op.as_str().parse::<Operator>(), Ok(op));
+        }
+        assert!("<->".parse::<Operator>().is_err());
+    }
+
+    #[test]
+    fn layer_order_is_precedence() {
+        let mut sorted = Layer::ALL;
+        sorted.sort();
+        assert_eq!(sorted, Layer::ALL);
+    }
+}
