@@ -7,6 +7,7 @@
 
 pub mod build;
 pub mod codegen;
+pub mod codes;
 pub mod diag;
 pub mod field;
 pub mod model;
