@@ -231,6 +231,7 @@ impl<'s> Parser<'s> {
             let (i, _) = opt(char(',')).parse(i)?;
             let (i, _) = ws(i)?;
             let (i, _) = cut(context("`]`", char(']'))).parse(i)?;
+            let (i, _) = ws(i)?;
             let (i, _) =
                 cut(context("the end of the definition", nom::combinator::eof)).parse(i)?;
             Ok((i, (body, quote)))
@@ -244,7 +245,7 @@ impl<'s> Parser<'s> {
                     self.error(
                         Diagnostic::error(
                             Code::InvalidArrayLiteral,
-                            "escape sequences are not supported in a bracketed definition",
+                            format!("escape sequence `{}` is not supported in a bracketed definition", text.get(pos..).unwrap_or("").chars().take(2).collect::<String>()),
                             at,
                         )
                         .with_label("escape")
@@ -290,31 +291,56 @@ impl<'s> Parser<'s> {
 
     fn array_literal_error(&mut self, whole: Span, e: PError) {
         let body = self.text(whole);
-        let (message, at, help) = match e.expected {
+        // Zero-width (end of input) and trailing-text errors point at everything from there on.
+        let rest = Span::new(e.span.start, whole.end);
+        let expected_label = format!("expected {}", e.expected);
+        let (message, at, help, label) = match e.expected {
+            _ if body.contains("\\'") || body.contains("\\\"") => (
+                format!("escape sequences are not supported in the bracketed definition `{body}`"),
+                whole,
+                "use the other quote character around the definition instead of escaping".to_owned(),
+                "escape sequence".to_owned(),
+            ),
+            "the end of the definition" => (
+                format!("unexpected `{}` after the array literal", self.text(rest)),
+                rest,
+                format!("remove `{}`", self.text(rest)),
+                expected_label.clone(),
+            ),
+            _ if e.span.is_empty() => (
+                format!("expected {} in the array literal `{body}`", e.expected),
+                whole,
+                format!("close the array literal: `{}`", array_fix(body)),
+                expected_label.clone(),
+            ),
             "a quoted definition" => (
                 format!("expected a quoted definition in the array literal `{body}`"),
                 e.span,
                 format!("quote the definition: `['{}']`", body.trim_start_matches('[').trim_end_matches(']').trim()),
+                expected_label.clone(),
             ),
             "closing quote" => (
                 format!("unterminated string in the array literal `{body}`"),
                 whole,
                 "close the string with the quote it starts with".to_owned(),
+                expected_label.clone(),
             ),
             "`]`" if self.text(e.span).starts_with(['\'', '"']) => (
-                "an array literal in a field definition holds exactly one string".to_owned(),
+                format!("array literal `{body}` holds more than one string"),
                 Span::new(e.span.start, whole.end),
                 "declare one definition, e.g. `['~>Company']`; for several targets use a union: `~>A|B`".to_owned(),
+                expected_label.clone(),
             ),
             _ => (
                 format!("expected {} in the array literal `{body}`", e.expected),
                 e.span,
                 "write the array literal as `['definition']`".to_owned(),
+                expected_label.clone(),
             ),
         };
         self.error(
             Diagnostic::error(Code::InvalidArrayLiteral, message, at)
-                .with_label(format!("expected {}", e.expected))
+                .with_label(label)
                 .with_help(help),
         );
     }
@@ -1252,6 +1278,21 @@ impl<'s> Parser<'s> {
         }
         true
     }
+}
+
+/// `['~>T'` → `['~>T']`: the array literal with its missing closing parts added.
+fn array_fix(body: &str) -> String {
+    let quote = if body.get(1..).unwrap_or("").trim_start().starts_with('"') {
+        '"'
+    } else {
+        '\''
+    };
+    let mut fixed = body.trim_end().to_owned();
+    if fixed.matches(quote).count() < 2 {
+        fixed.push(quote);
+    }
+    fixed.push(']');
+    fixed
 }
 
 /// The operators inside a run of operator characters that is not itself an operator.
