@@ -211,11 +211,12 @@ impl<'s> Parser<'s> {
         self.definition(span)
     }
 
-    /// `[` then a quote, or `[ ... ]`: the array-literal form. A prompt may start with `[` otherwise.
+    /// `[` then a quote, or `[ ... ]` (but not `... []`): the array-literal form. A prompt may start with `[` otherwise.
     fn is_array_literal(&self, span: Span) -> bool {
         let body = self.text(span);
         let after = body.get(1..).unwrap_or("").trim_start();
-        after.starts_with(['\'', '"']) || body.ends_with(']')
+        // `[x] ~>T[]` is a prompt followed by an array marker, not an array literal.
+        after.starts_with(['\'', '"']) || (body.ends_with(']') && !body.ends_with("[]"))
     }
 
     /// Unwraps `['...']` / `["..."]`; returns the span of the trimmed inner text.
