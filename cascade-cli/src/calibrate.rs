@@ -171,9 +171,9 @@ struct TypeDocument<'a> {
     dims: Option<&'a [DimResult]>,
 }
 
-/// The DESIGN §10 document of `outcome`.
-pub(crate) fn to_json(outcome: &Outcome) -> serde_json::Value {
-    let doc = Document {
+/// The DESIGN §10 document of `outcome` (serialised directly, so keys keep the documented order).
+fn document(outcome: &Outcome) -> Document<'_> {
+    Document {
         objective: outcome.objective.to_string(),
         rule: "score >= threshold",
         score_field: &outcome.score_field,
@@ -186,8 +186,7 @@ pub(crate) fn to_json(outcome: &Outcome) -> serde_json::Value {
                 dims: (!outcome.dims.is_empty()).then_some(g.dims.as_slice()),
             })
             .collect(),
-    };
-    serde_json::to_value(&doc).expect("calibration results are plain numbers, strings and arrays")
+    }
 }
 
 pub(crate) fn run(args: Args) -> u8 {
@@ -469,7 +468,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
 fn emit(args: &Args, outcome: &Outcome) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     if args.json {
-        serde_json::to_writer(&mut out, &to_json(outcome)).context("writing the JSON document")?;
+        serde_json::to_writer(&mut out, &document(outcome)).context("writing the JSON document")?;
         writeln!(out)?;
     } else {
         out.write_all(table::render(outcome).as_bytes())?;

@@ -1187,4 +1187,43 @@ mod tests {
         assert_eq!(m[2], "F:4: field `vector`: must hold only numbers");
         assert_eq!(m[3], "F:5: field `text`: is missing");
     }
+
+    #[test]
+    fn cosines_from_the_shipped_embeddings_match_the_similarity_columns() {
+        let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/data");
+        let table = read_embeddings(&data.join("embeddings.jsonl")).unwrap();
+        assert_eq!(table.width, 384);
+        let dims = [384, 256, 128, 64];
+        let source = ScoreSource::Embeddings {
+            table: &table,
+            dims: &dims,
+        };
+        let computed = read_pairs(&data.join("pairs.jsonl"), Format::Jsonl, &source).unwrap();
+        assert_eq!(computed.len(), 2100);
+        for (k, field) in [
+            "similarity",
+            "similarity_256",
+            "similarity_128",
+            "similarity_64",
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let stored = read_pairs(
+                &data.join("pairs.jsonl"),
+                Format::Jsonl,
+                &ScoreSource::Field(field),
+            )
+            .unwrap();
+            assert_eq!(stored.type_of, computed.type_of);
+            assert_eq!(stored.same, computed.same);
+            let worst = stored.scores[0]
+                .iter()
+                .zip(&computed.scores[k])
+                .map(|(a, b)| (a - b).abs())
+                .fold(0.0, f64::max);
+            // The stored column is the same cosine rounded to 6 decimals.
+            assert!(worst <= 5e-7 + 1e-12, "{field}: worst difference {worst}");
+        }
+    }
 }

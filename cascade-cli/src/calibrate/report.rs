@@ -404,11 +404,12 @@ pub(crate) fn render(outcome: &Outcome) -> String {
             );
         }
         let _ = writeln!(html, "<p class=\"meta\">{meta}</p>");
+        // One SVG element per line keeps the file diffable.
         let _ = writeln!(
             html,
             "<div class=\"charts\">\n{}\n{}\n</div>\n</section>",
-            pr_chart(g),
-            f1_chart(g, schema.and_then(|s| s.threshold(&g.name)))
+            pr_chart(g).replace("><", ">\n<"),
+            f1_chart(g, schema.and_then(|s| s.threshold(&g.name))).replace("><", ">\n<")
         );
     }
     html.push_str("</body>\n</html>\n");

@@ -32,6 +32,16 @@ fn layout(rows: &[Vec<String>]) -> String {
     out
 }
 
+/// A threshold as written in the data, or to 6 decimals when it was computed (cosines).
+fn threshold(t: f64) -> String {
+    let exact = t.to_string();
+    if exact.len() > 10 {
+        format!("{t:.6}")
+    } else {
+        exact
+    }
+}
+
 fn ratio(x: f64) -> String {
     format!("{x:.3}")
 }
@@ -94,7 +104,7 @@ pub(crate) fn render(outcome: &Outcome) -> String {
     let mut unmet = false;
     for g in &outcome.groups {
         let c = &g.calibration;
-        let mut threshold = format!("{}", c.best.threshold);
+        let mut threshold = threshold(c.best.threshold);
         if !c.best.objective_met {
             threshold.push('*');
             unmet = true;
@@ -169,7 +179,7 @@ pub(crate) fn render(outcome: &Outcome) -> String {
         let c = &g.calibration;
         let mut row = vec![
             g.name.clone(),
-            format!("{:.3} @ {:.3}", c.best.f1, c.best.threshold),
+            format!("{} @ {}", ratio(c.best.f1), threshold(c.best.threshold)),
         ];
         row.extend(c.grid.iter().map(|m| ratio(m.f1)));
         if let Some(schema) = schema {
@@ -198,7 +208,7 @@ pub(crate) fn render(outcome: &Outcome) -> String {
             row.extend(
                 g.dims
                     .iter()
-                    .map(|d| format!("{} ({})", d.best.threshold, ratio(d.best.f1))),
+                    .map(|d| format!("{} ({})", threshold(d.best.threshold), ratio(d.best.f1))),
             );
             rows.push(row);
         }
