@@ -140,7 +140,10 @@ fn check_finite(v: &[f32]) -> Result<(), SimilarityError> {
         return Err(SimilarityError::Empty);
     }
     match v.iter().position(|x| !x.is_finite()) {
-        Some(index) => Err(SimilarityError::NotFinite { index, value: v[index] }),
+        Some(index) => Err(SimilarityError::NotFinite {
+            index,
+            value: v[index],
+        }),
         None => Ok(()),
     }
 }
@@ -161,7 +164,11 @@ fn check_finite(v: &[f32]) -> Result<(), SimilarityError> {
 /// ```
 pub fn normalize(v: &mut [f32]) -> Result<(), SimilarityError> {
     check_finite(v)?;
-    let norm = v.iter().map(|&x| f64::from(x) * f64::from(x)).sum::<f64>().sqrt();
+    let norm = v
+        .iter()
+        .map(|&x| f64::from(x) * f64::from(x))
+        .sum::<f64>()
+        .sqrt();
     if norm == 0.0 || !norm.is_finite() {
         return Err(SimilarityError::ZeroVector);
     }
@@ -275,11 +282,19 @@ fn dot_body<const FUSED: bool>(a: &[f32], b: &[f32]) -> f32 {
     let (ra, rb) = (ca.remainder(), cb.remainder());
     for (x, y) in ca.zip(cb) {
         for i in 0..LANES {
-            acc[i] = if FUSED { x[i].mul_add(y[i], acc[i]) } else { acc[i] + x[i] * y[i] };
+            acc[i] = if FUSED {
+                x[i].mul_add(y[i], acc[i])
+            } else {
+                acc[i] + x[i] * y[i]
+            };
         }
     }
     for (i, (x, y)) in ra.iter().zip(rb).enumerate() {
-        acc[i] = if FUSED { x.mul_add(*y, acc[i]) } else { acc[i] + x * y };
+        acc[i] = if FUSED {
+            x.mul_add(*y, acc[i])
+        } else {
+            acc[i] + x * y
+        };
     }
     // Pairwise reduction, the same tree in both kernels.
     let mut width = LANES / 2;
@@ -315,13 +330,19 @@ mod tests {
     use proptest::prelude::*;
 
     fn naive(a: &[f32], b: &[f32]) -> f64 {
-        a.iter().zip(b).map(|(&x, &y)| f64::from(x) * f64::from(y)).sum()
+        a.iter()
+            .zip(b)
+            .map(|(&x, &y)| f64::from(x) * f64::from(y))
+            .sum()
     }
 
     #[test]
     fn errors() {
         assert_eq!(UnitVector::new(vec![]), Err(SimilarityError::Empty));
-        assert_eq!(UnitVector::new(vec![0.0; 4]), Err(SimilarityError::ZeroVector));
+        assert_eq!(
+            UnitVector::new(vec![0.0; 4]),
+            Err(SimilarityError::ZeroVector)
+        );
         assert!(matches!(
             UnitVector::new(vec![1.0, f32::INFINITY]),
             Err(SimilarityError::NotFinite { index: 1, .. })
@@ -334,10 +355,19 @@ mod tests {
         let b = UnitVector::new(vec![1.0, 0.0, 0.0]).unwrap();
         assert_eq!(
             a.cosine(&b),
-            Err(SimilarityError::DimensionMismatch { expected: 2, found: 3 })
+            Err(SimilarityError::DimensionMismatch {
+                expected: 2,
+                found: 3
+            })
         );
-        assert_eq!(a.truncated(0), Err(SimilarityError::BadTruncation { dims: 0, len: 2 }));
-        assert_eq!(a.truncated(3), Err(SimilarityError::BadTruncation { dims: 3, len: 2 }));
+        assert_eq!(
+            a.truncated(0),
+            Err(SimilarityError::BadTruncation { dims: 0, len: 2 })
+        );
+        assert_eq!(
+            a.truncated(3),
+            Err(SimilarityError::BadTruncation { dims: 3, len: 2 })
+        );
         assert!(matches!(
             cosine(&[1.0], &[f32::NAN]),
             Err(SimilarityError::NotFinite { index: 0, .. })
@@ -345,7 +375,10 @@ mod tests {
         assert_eq!(cosine(&[0.0], &[1.0]), Err(SimilarityError::ZeroVector));
         assert_eq!(
             cosine(&[1.0], &[1.0, 2.0]),
-            Err(SimilarityError::DimensionMismatch { expected: 1, found: 2 })
+            Err(SimilarityError::DimensionMismatch {
+                expected: 1,
+                found: 2
+            })
         );
     }
 
@@ -359,11 +392,19 @@ mod tests {
     #[test]
     fn error_messages() {
         assert_eq!(
-            SimilarityError::DimensionMismatch { expected: 384, found: 256 }.to_string(),
+            SimilarityError::DimensionMismatch {
+                expected: 384,
+                found: 256
+            }
+            .to_string(),
             "dimension mismatch: expected 384 components, found 256"
         );
         assert_eq!(
-            SimilarityError::NotFinite { index: 3, value: f32::NAN }.to_string(),
+            SimilarityError::NotFinite {
+                index: 3,
+                value: f32::NAN
+            }
+            .to_string(),
             "component 3 is `NaN`: every component must be a finite number"
         );
     }
