@@ -35,7 +35,7 @@ struct Startup {
     customer: String,
     #[cascade("~>Industry?")]
     industry: Option<String>,
-    #[cascade("~>Company(0.85)[]")]
+    #[cascade("['~>Company(0.85)']")]
     competitors: Vec<String>,
     #[cascade("~>Startup")]
     parent: String,

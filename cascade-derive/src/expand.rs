@@ -84,7 +84,7 @@ pub(crate) fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
 }
 
 fn parse_definition(text: &str) -> Result<cascade_dsl::field::FieldDef, Vec<Diagnostic>> {
-    crate::standin::parse(text)
+    cascade_dsl::field::parse(text)
 }
 
 /// A dsl diagnostic as a compile error on the definition literal: inside it where the compiler

@@ -10,7 +10,6 @@ use syn::{DeriveInput, parse_macro_input};
 mod expand;
 mod fallback;
 mod internals;
-mod standin;
 
 /// Derives `cascade::Cascade`: a compile-time checked, `static` threshold table for the type.
 ///
