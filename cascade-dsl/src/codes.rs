@@ -66,6 +66,20 @@ codes! {
     UnexpectedInput = "unexpected-input",
     /// `['a', 'b']`: an array literal must hold exactly one string.
     InvalidArrayLiteral = "invalid-array-literal",
+    /// `varchar`, `integer`: a single word that is neither a primitive nor an entity type.
+    UnknownType = "unknown-type",
+    /// `CEO|CTO`: a union without an operator.
+    UnionWithoutOperator = "union-without-operator",
+    /// `Company(0.8)`: a threshold without a fuzzy operator.
+    ThresholdWithoutOperator = "threshold-without-operator",
+    /// `Who?~>Person`: the prompt must end with whitespace before the operator.
+    MissingSpaceBeforeOperator = "missing-space-before-operator",
+    /// `->Author.posts.items`: more than one backref.
+    MultipleBackrefs = "multiple-backrefs",
+    /// `->Author[].posts`: the backref must come before `[]` and `?`.
+    MisplacedBackref = "misplaced-backref",
+    /// `~>A|B[](0.8)`: a trailing threshold after a union does not say which member it is for.
+    AmbiguousThreshold = "ambiguous-threshold",
     // ---- .cascade files (DESIGN §3) ----
     /// The file is not a valid object literal.
     SyntaxError = "syntax-error",
