@@ -150,6 +150,14 @@ codes! {
     InvalidFieldName = "invalid-field-name",
     /// A field value that is neither a string nor a one-string array.
     InvalidFieldValue = "invalid-field-value",
+    /// A type whose value is not an object of fields (`ICP: 'string'`).
+    InvalidEntityValue = "invalid-entity-value",
+    /// A `$` key written twice in one object.
+    DuplicateMetadataKey = "duplicate-metadata-key",
+    /// An unknown key inside a `$config` object.
+    UnknownConfigKey = "unknown-config-key",
+    /// Two backrefs that would create the same inverse field on one type.
+    ConflictingBackref = "conflicting-backref",
 }
 
 #[cfg(test)]
