@@ -50,6 +50,10 @@
 //! | `invalid-entity-name` | a type key that is not `[A-Za-z][A-Za-z0-9_]*` (≤ 64) |
 //! | `invalid-field-name` | a field key that is not `[A-Za-z_][A-Za-z0-9_]*` (≤ 64) |
 //! | `invalid-field-value` | a field value that is neither a string nor a one-string array |
+//! | `invalid-entity-value` | a type whose value is not an object of fields (`ICP: 'string'`) |
+//! | `duplicate-metadata-key` | a `$` key written twice in one object |
+//! | `unknown-config-key` | an unknown key inside a `$config` object |
+//! | `conflicting-backref` | two backrefs that would create the same inverse field on one type |
 
 macro_rules! codes {
     ($($(#[doc = $doc:literal])* $variant:ident = $name:literal,)*) => {
