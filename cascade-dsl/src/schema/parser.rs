@@ -174,6 +174,21 @@ pub(super) fn file(src: &str) -> Result<File<'_>, Vec<Diagnostic>> {
 
 /// Whitespace, `// line` and `/* block */` comments.
 fn skip_trivia(mut i: In<'_>) -> PResult<'_, ()> {
+    // Fast path: most gaps are a few ASCII spaces and newlines before the next token.
+    let ascii = i
+        .fragment()
+        .bytes()
+        .take_while(u8::is_ascii_whitespace)
+        .count();
+    if ascii > 0 {
+        i = i.take_from(ascii);
+    }
+    if !i
+        .fragment()
+        .starts_with(|c: char| c == '/' || (!c.is_ascii() && c.is_whitespace()))
+    {
+        return Ok((i, ()));
+    }
     loop {
         (i, _) = take_while(char::is_whitespace).parse(i)?;
         if i.fragment().starts_with("//") {
