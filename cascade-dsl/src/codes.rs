@@ -66,6 +66,20 @@ codes! {
     UnexpectedInput = "unexpected-input",
     /// `['a', 'b']`: an array literal must hold exactly one string.
     InvalidArrayLiteral = "invalid-array-literal",
+    /// `varchar`, `integer`: a single word that is neither a primitive nor an entity type.
+    UnknownType = "unknown-type",
+    /// `CEO|CTO`: a union without an operator.
+    UnionWithoutOperator = "union-without-operator",
+    /// `Company(0.8)`: a threshold without a fuzzy operator.
+    ThresholdWithoutOperator = "threshold-without-operator",
+    /// `Who?~>Person`: the prompt must end with whitespace before the operator.
+    MissingSpaceBeforeOperator = "missing-space-before-operator",
+    /// `->Author.posts.items`: more than one backref.
+    MultipleBackrefs = "multiple-backrefs",
+    /// `->Author[].posts`: the backref must come before `[]` and `?`.
+    MisplacedBackref = "misplaced-backref",
+    /// `~>A|B[](0.8)`: a trailing threshold after a union does not say which member it is for.
+    AmbiguousThreshold = "ambiguous-threshold",
     // ---- .cascade files (DESIGN §3) ----
     /// The file is not a valid object literal.
     SyntaxError = "syntax-error",
@@ -87,4 +101,12 @@ codes! {
     InvalidFieldName = "invalid-field-name",
     /// A field value that is neither a string nor a one-string array.
     InvalidFieldValue = "invalid-field-value",
+    /// A type whose value is not an object of fields (`ICP: 'string'`).
+    InvalidEntityValue = "invalid-entity-value",
+    /// A `$` key written twice in one object.
+    DuplicateMetadataKey = "duplicate-metadata-key",
+    /// An unknown key inside a `$config` object.
+    UnknownConfigKey = "unknown-config-key",
+    /// Two backrefs that would create the same inverse field on one type.
+    ConflictingBackref = "conflicting-backref",
 }

@@ -16,3 +16,4 @@ pub mod span;
 pub mod validate;
 
 pub use span::{Span, Spanned};
+pub use validate::{CheckError, check, check_file};
