@@ -242,6 +242,7 @@ fn render_all(invalid: &[InvalidSchema]) -> String {
     let mut count = 0;
     for schema in invalid {
         out.push_str(&schema.render());
+        out.push('\n');
         count += schema.diagnostics.len();
     }
     let files = invalid.len();
