@@ -73,7 +73,8 @@
 //!   (`ambiguous-threshold`): it does not say which member it is for.
 //! - The bracketed form takes one single- or double-quoted string without escape sequences (a trailing
 //!   comma is fine); `.cascade` files unescape their strings themselves.
-//! - A text starting with `[` is an array literal when a quote follows the `[` or it ends with `]`;
+//! - A text starting with `[` is an array literal when a quote follows the `[` or it ends with `]`
+//!   (but not with `[]`);
 //!   otherwise it is ordinary text (a prompt such as `[draft] What is it?`).
 
 mod parser;

@@ -287,7 +287,7 @@ impl TypeTable {
             layer,
             at: written.at,
             target: target.type_name,
-            strategy: target.strategy,
+            strategy: target.strategy.unwrap_or_default(),
         }
     }
 }

@@ -211,11 +211,12 @@ impl<'s> Parser<'s> {
         self.definition(span)
     }
 
-    /// `[` then a quote, or `[ ... ]`: the array-literal form. A prompt may start with `[` otherwise.
+    /// `[` then a quote, or `[ ... ]` (but not `... []`): the array-literal form. A prompt may start with `[` otherwise.
     fn is_array_literal(&self, span: Span) -> bool {
         let body = self.text(span);
         let after = body.get(1..).unwrap_or("").trim_start();
-        after.starts_with(['\'', '"']) || body.ends_with(']')
+        // `[x] ~>T[]` is a prompt followed by an array marker, not an array literal.
+        after.starts_with(['\'', '"']) || (body.ends_with(']') && !body.ends_with("[]"))
     }
 
     /// Unwraps `['...']` / `["..."]`; returns the span of the trimmed inner text.
@@ -329,7 +330,7 @@ impl<'s> Parser<'s> {
                 format!("array literal `{body}` holds more than one string"),
                 Span::new(e.span.start, whole.end),
                 "declare one definition, e.g. `['~>Company']`; for several targets use a union: `~>A|B`".to_owned(),
-                expected_label.clone(),
+                "a second string".to_owned(),
             ),
             _ => (
                 format!("expected {} in the array literal `{body}`", e.expected),
@@ -991,13 +992,10 @@ impl<'s> Parser<'s> {
                             )
                             .with_label("which member?")
                             .with_help(format!(
-                                "write it on the member it belongs to, e.g. `{}`",
-                                members
-                                    .iter()
-                                    .enumerate()
-                                    .map(|(n, m)| if n + 1 == members.len() { format!("{m}{}", self.text(parens)) } else { (*m).to_owned() })
-                                    .collect::<Vec<_>>()
-                                    .join("|")
+                                "write it on the member it belongs to, e.g. `{}{}{}`",
+                                op.map_or("", |(op, _)| op.as_str()),
+                                members.join("|"),
+                                self.text(parens)
                             )),
                         );
                         expr.broken = true;
