@@ -194,11 +194,18 @@ fn escapes_are_decoded() {
     let schema = check("tests/fixtures/schemas/valid/escapes-and-quotes.cascade");
     let startup = schema.get("Startup").unwrap();
     let customer = startup.field("customer").unwrap();
-    assert_eq!(customer.def.prompt.as_ref().unwrap().value, "Who\u{2019}s the buyer?");
+    assert_eq!(
+        customer.def.prompt.as_ref().unwrap().value,
+        "Who\u{2019}s the buyer?"
+    );
     // The target `ICP` is placed after the 6-byte escape `\u2019` in the file.
-    let src = std::fs::read_to_string("tests/fixtures/schemas/valid/escapes-and-quotes.cascade").unwrap();
+    let src =
+        std::fs::read_to_string("tests/fixtures/schemas/valid/escapes-and-quotes.cascade").unwrap();
     let span = customer.place(customer.def.targets[0].name.span);
     assert_eq!(&src[span.start..span.end], "ICP");
     let pitch = startup.field("pitch").unwrap();
-    assert_eq!(pitch.def.prompt.as_ref().unwrap().value, "What's the \"one-liner\"?");
+    assert_eq!(
+        pitch.def.prompt.as_ref().unwrap().value,
+        "What's the \"one-liner\"?"
+    );
 }

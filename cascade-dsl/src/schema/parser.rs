@@ -64,7 +64,16 @@ impl SyntaxError {
     fn into_diagnostic(self, src: &str) -> Diagnostic {
         let rest = src.get(self.at..).unwrap_or("");
         let (found, found_len) = describe(rest);
-        let span = self.span.unwrap_or(Span::new(self.at, self.at + found_len));
+        let mut span = self.span.unwrap_or(Span::new(self.at, self.at + found_len));
+        let mut label = format!("expected {}", self.expected);
+        if self.span.is_none() && rest.trim().is_empty() {
+            // At the end of the file: point just after the last thing written, where the missing
+            // text belongs, not at an empty line below it.
+            let end = src.trim_end().len();
+            let start = src[..end].char_indices().next_back().map_or(0, |(i, _)| i);
+            span = Span::new(start, end);
+            label = "the file ends here".to_owned();
+        }
         let diagnostic = match self.message {
             Some(message) => {
                 Diagnostic::error(Code::SyntaxError, message, span).with_label(self.expected)
@@ -74,7 +83,7 @@ impl SyntaxError {
                 format!("expected {}, found {found}", self.expected),
                 span,
             )
-            .with_label(format!("expected {}", self.expected)),
+            .with_label(label),
         };
         match self.help {
             Some(help) => diagnostic.with_help(help),
@@ -131,8 +140,8 @@ fn peek(i: &In<'_>) -> Option<char> {
     i.fragment().chars().next()
 }
 
-/// Parses a whole file into its syntax tree, or the first syntax error as a diagnostic.
-pub(super) fn file(src: &str) -> Result<File<'_>, Diagnostic> {
+/// Parses a whole file into its syntax tree, or the first syntax error as the one diagnostic.
+pub(super) fn file(src: &str) -> Result<File<'_>, Vec<Diagnostic>> {
     let input = In::new(src);
     let parsed = (|| {
         let (i, _) = opt(char('\u{feff}')).parse(input)?;
@@ -156,7 +165,7 @@ pub(super) fn file(src: &str) -> Result<File<'_>, Diagnostic> {
     })();
     match parsed {
         Ok((_, file)) => Ok(file),
-        Err(nom::Err::Error(e) | nom::Err::Failure(e)) => Err(e.into_diagnostic(src)),
+        Err(nom::Err::Error(e) | nom::Err::Failure(e)) => Err(vec![e.into_diagnostic(src)]),
         Err(nom::Err::Incomplete(_)) => {
             unreachable!("complete parsers never return Incomplete")
         }
@@ -209,13 +218,21 @@ fn value(i: In<'_>, depth: usize) -> PResult<'_, Value<'_>> {
                 "true" => Ok((rest, Value::Bool(true, span))),
                 "false" => Ok((rest, Value::Bool(false, span))),
                 "null" => Ok((rest, Value::Null(span))),
-                _ => failure(
-                    SyntaxError::expected(
-                        start,
-                        "a value (a string, number, object, array, `true`, `false` or `null`)",
+                word => {
+                    let help = match word {
+                        "NaN" | "Infinity" | "undefined" => {
+                            "`NaN`, `Infinity` and `undefined` are not values here: write a number such as `0.85`"
+                        }
+                        _ => "quote text: `'string'`",
+                    };
+                    failure(
+                        SyntaxError::expected(
+                            start,
+                            "a value (a string, number, object, array, `true`, `false` or `null`)",
+                        )
+                        .help(help),
                     )
-                    .help("quote text: `'string'`"),
-                ),
+                }
             }
         }
         _ => failure(SyntaxError::expected(
@@ -234,6 +251,16 @@ fn too_deep(i: &In<'_>) -> SyntaxError {
     .help("a schema needs at most 4 levels: schema, type, `$config`, value")
 }
 
+/// The file ends inside the object or array opened at `start`.
+fn unclosed(start: usize, open: char, close: char) -> SyntaxError {
+    SyntaxError::message(
+        Span::new(start, start + 1),
+        format!("unclosed `{open}`: the file ends before its `{close}`"),
+        "never closed",
+    )
+    .help(format!("add the missing `{close}`"))
+}
+
 fn object(i: In<'_>, depth: usize) -> PResult<'_, Object<'_>> {
     if depth > MAX_DEPTH {
         return failure(too_deep(&i));
@@ -245,6 +272,9 @@ fn object(i: In<'_>, depth: usize) -> PResult<'_, Object<'_>> {
         (i, ()) = skip_trivia(i)?;
         if peek(&i) == Some('}') {
             break;
+        }
+        if i.fragment().is_empty() {
+            return failure(unclosed(start, '{', '}'));
         }
         let key;
         (i, key) = match peek(&i) {
@@ -288,7 +318,7 @@ fn object(i: In<'_>, depth: usize) -> PResult<'_, Object<'_>> {
     }
     let (i, _) = char('}').parse(i)?;
     Ok((
-        i.clone(),
+        i,
         Object {
             span: Span::new(start, offset(&i)),
             entries,
@@ -308,6 +338,9 @@ fn array(i: In<'_>, depth: usize) -> PResult<'_, Array<'_>> {
         if peek(&i) == Some(']') {
             break;
         }
+        if i.fragment().is_empty() {
+            return failure(unclosed(start, '[', ']'));
+        }
         let item;
         (i, item) = value(i, depth)?;
         items.push(item);
@@ -322,7 +355,7 @@ fn array(i: In<'_>, depth: usize) -> PResult<'_, Array<'_>> {
     }
     let (i, _) = char(']').parse(i)?;
     Ok((
-        i.clone(),
+        i,
         Array {
             span: Span::new(start, offset(&i)),
             items,
@@ -352,7 +385,7 @@ fn number(i: In<'_>) -> PResult<'_, Number> {
         opt((char('.'), digit1)),
         opt((one_of("eE"), opt(one_of("+-")), digit1)),
     ))
-    .parse(i.clone());
+    .parse(i);
     let (rest, text) = match parsed {
         Ok(ok) => ok,
         Err(_) => return failure(SyntaxError::expected(start + 1, "a digit after `-`")),
@@ -517,7 +550,7 @@ fn escape<'a>(i: In<'a>, out: &mut String) -> Result<In<'a>, nom::Err<SyntaxErro
             if !(0xD800..0xDC00).contains(&unit) || !i.fragment().starts_with("\\u") {
                 return Err(lone(offset(&i)));
             }
-            let (j, _) = tag("\\u").parse(i.clone())?;
+            let (j, _) = tag("\\u").parse(i)?;
             let (j, low) = hex_digits(j, 4, 4).map_err(|_| lone(offset(&i)))?;
             if !(0xDC00..0xE000).contains(&low) {
                 return Err(lone(offset(&i)));
