@@ -2,7 +2,8 @@
 //! tables, and which threshold applies to each fuzzy reference.
 //!
 //! Run it with `cargo run --example derive`.
-#![allow(dead_code)]
+// `ICP` is the spike's type name.
+#![allow(dead_code, clippy::upper_case_acronyms)]
 
 use cascade::{Cascade, TypeTable};
 

@@ -90,10 +90,8 @@
 //! `[build-dependencies]`):
 //!
 //! ```no_run
-//! // build.rs
-//! fn main() {
-//!     cascade_dsl::build::compile(&["schemas/startup.cascade"]);
-//! }
+//! // build.rs, in `fn main()`:
+//! cascade_dsl::build::compile(&["schemas/startup.cascade"]);
 //! ```
 //!
 //! and include the generated module with [`include_schema!`]. It holds one unit struct per schema

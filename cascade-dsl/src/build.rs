@@ -1,10 +1,8 @@
 //! The build.rs API: compile `.cascade` files into Rust modules in `OUT_DIR`.
 //!
 //! ```no_run
-//! // build.rs
-//! fn main() {
-//!     cascade_dsl::build::compile(&["schemas/app.cascade"]);
-//! }
+//! // build.rs, in `fn main()`:
+//! cascade_dsl::build::compile(&["schemas/app.cascade"]);
 //! ```
 //!
 //! ```ignore

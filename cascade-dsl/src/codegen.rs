@@ -135,8 +135,8 @@ pub fn generate(schema: &Schema) -> TokenStream {
             }
         };
         let doc = type_doc(ty);
-        let allow =
-            (!is_upper_camel_case(&ty.name)).then(|| quote!(#[allow(non_camel_case_types)]));
+        // The names are the schema's, not Rust's conventions: `ICP`, `match`.
+        let allow = quote!(#[allow(non_camel_case_types, clippy::upper_case_acronyms)]);
         structs.push(quote! {
             #(#[doc = #doc])*
             #allow
@@ -352,8 +352,4 @@ fn type_doc(ty: &EntityType) -> Vec<String> {
         lines.extend(instructions.lines().map(|line| format!(" {line}")));
     }
     lines
-}
-
-fn is_upper_camel_case(name: &str) -> bool {
-    name.starts_with(|c: char| c.is_ascii_uppercase()) && !name.contains('_')
 }

@@ -12,7 +12,10 @@ use cascade::Cascade;
 fn main() {
     // Typed access: the table of a generated type, checked and built at compile time.
     let icp = startup::ICP::TABLE;
-    println!("ICP's own threshold: {:?}", icp.threshold.map(|w| w.to_string()));
+    println!(
+        "ICP's own threshold: {:?}",
+        icp.threshold.map(|w| w.to_string())
+    );
 
     // Lookups by name, for code that gets type and field names at run time.
     for ty in startup::SCHEMA.types {

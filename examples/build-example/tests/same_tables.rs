@@ -8,7 +8,7 @@ mod startup {
 }
 
 /// `examples/schemas/startup.cascade`, as derive attributes.
-#[allow(dead_code)]
+#[allow(dead_code, clippy::upper_case_acronyms)]
 mod derived {
     use cascade::Cascade;
 
@@ -106,7 +106,9 @@ fn generated_schema_is_well_formed_and_resolves() {
     for ty in startup::SCHEMA.types {
         assert_eq!(startup::SCHEMA.find_type(ty.name), Some(ty));
     }
-    let r = startup::SCHEMA.resolve("Occupation", "skills").expect("a fuzzy field");
+    let r = startup::SCHEMA
+        .resolve("Occupation", "skills")
+        .expect("a fuzzy field");
     assert_eq!((r.value, r.at), (0.72, "Skill.$threshold"));
     let r = cascade::resolve::<startup::ICP>("persona").expect("a fuzzy field");
     assert_eq!((r.value, r.at), (0.85, "ICP.persona"));
