@@ -134,33 +134,37 @@ codes! {
     /// `~>A|B[](0.8)`: a trailing threshold after a union does not say which member it is for.
     AmbiguousThreshold = "ambiguous-threshold",
     // ---- .cascade files (DESIGN §3) ----
-    /// The file is not a valid object literal.
+    /// The file is not a valid object literal: a missing `:` or `,`, an unterminated string or
+    /// comment, an unclosed `{`, a bad escape (`\q`), a bare word (`NaN`), text after the object.
     SyntaxError = "syntax-error",
-    /// A reference names a type the schema does not declare.
+    /// `'~>Compnay'`: a reference names a type the schema does not declare (did-you-mean).
     UnknownTargetType = "unknown-target-type",
-    /// A type declared twice.
+    /// `{ ICP: {...}, ICP: {...} }`: a type declared twice.
     DuplicateType = "duplicate-type",
-    /// A field declared twice in one type.
+    /// `{ name: 'string', name: 'url' }`: a field declared twice in one type.
     DuplicateField = "duplicate-field",
-    /// `$threshold` and `$config.threshold` both set.
+    /// `$threshold` and `$config.threshold` both set on one type.
     ConflictingThreshold = "conflicting-threshold",
-    /// An unknown `$` key.
+    /// `$treshold`, `$id`: an unknown `$` key (did-you-mean).
     UnknownMetadataKey = "unknown-metadata-key",
-    /// A metadata value of the wrong kind or out of range.
+    /// `$threshold: 1.5`, `$threshold: '0.8'`, `thresholdStrategy: 'fast'`: a metadata value of the
+    /// wrong kind or out of range.
     InvalidMetadataValue = "invalid-metadata-value",
     /// A type name that is not `[A-Za-z][A-Za-z0-9_]*` (≤ 64 chars).
     InvalidEntityName = "invalid-entity-name",
     /// A field name that is not `[A-Za-z_][A-Za-z0-9_]*` (≤ 64 chars).
     InvalidFieldName = "invalid-field-name",
-    /// A field value that is neither a string nor a one-string array.
+    /// `employees: 42`, `address: { ... }`: a field value that is not a definition string.
     InvalidFieldValue = "invalid-field-value",
     /// A type whose value is not an object of fields (`ICP: 'string'`).
     InvalidEntityValue = "invalid-entity-value",
     /// A `$` key written twice in one object.
     DuplicateMetadataKey = "duplicate-metadata-key",
-    /// An unknown key inside a `$config` object.
+    /// `$config: { thresold: 0.8 }`: an unknown key inside a `$config` object (the top level takes
+    /// `default`; a type takes `threshold`, `thresholdStrategy`).
     UnknownConfigKey = "unknown-config-key",
-    /// Two backrefs that would create the same inverse field on one type.
+    /// `Post.tags: 'Tag.items'` and `Video.tags: 'Tag.items'`: two backrefs that would create the
+    /// same inverse field.
     ConflictingBackref = "conflicting-backref",
 }
 
