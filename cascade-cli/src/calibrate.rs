@@ -1,10 +1,515 @@
-//! TODO(skeleton): `calibrate` is filled in by its issue.
+//! `cascade calibrate`: the thresholds your labelled pairs support (DESIGN §7, §10).
+//!
+//! Reads labelled pairs (streamed), calibrates each type and all types pooled (`ALL`, last) with
+//! the engine in `cascade_runtime::calibrate`, and prints a table for people or, with `--json`,
+//! the DESIGN §10 document. `--write` saves a runtime config, `--report` an HTML report.
+//!
+//! Choices the design leaves open:
+//! * Types appear in order of first appearance in the pairs file, `ALL` last.
+//! * The bootstrap (1000 resamples, 90% interval) and 5-fold cross-validation run by default;
+//!   `--bootstrap 0` / `--cv 0` turn them off. Each type's seed is `--seed` mixed with the type
+//!   name, so adding a type never changes another type's intervals.
+//! * With `--dims`, every type also gets `"dims":[{"dims":384,"best":..,"grid":..}, ...]` (one
+//!   entry per requested dimension, in the order given); the type's top-level `best`, `grid`,
+//!   `ci` and `cv` are at the largest dimension, and `score_field` is `"cosine"`. Without
+//!   `--dims` there is no `dims` key, so the default document keeps the §10 shape exactly.
 
-/// Arguments.
+mod config;
+pub(crate) mod input;
+mod report;
+mod table;
+
+use std::collections::HashSet;
+use std::io::Write as _;
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+use cascade_runtime::calibrate::{
+    ALL, Best, Calibration, Curve, Metrics, Objective, Options, SortedPairs, seed_for,
+};
+use serde::Serialize;
+
+use input::{Errors, Format, Pairs, ScoreSource};
+
+/// How many bad input rows are printed before "and N more".
+const SHOW_ERRORS: usize = 20;
+
+/// Arguments of `cascade calibrate`.
 #[derive(Debug, clap::Args)]
-pub(crate) struct Args {}
+#[command(after_help = "Examples:\n  \
+    cascade calibrate examples/data/pairs.jsonl --schema examples/schemas/entities.cascade\n  \
+    cascade calibrate pairs.csv --objective 'precision>=0.95' --json\n  \
+    cascade calibrate pairs.jsonl --embeddings vectors.jsonl --dims 384,256,128 --write thresholds.toml")]
+pub(crate) struct Args {
+    /// Labelled pairs: JSONL `{type, a, b, same, similarity}` one object per line, or CSV with a
+    /// header row (chosen by the `.csv` extension unless `--format` says otherwise)
+    pub(crate) pairs: PathBuf,
+    /// A `.cascade` schema: every type in the pairs must exist in it; its current thresholds are
+    /// shown next to the calibrated ones
+    #[arg(long, value_name = "FILE")]
+    pub(crate) schema: Option<PathBuf>,
+    /// What to optimise: `f1`, `fbeta=<β>`, `precision>=<floor>` (max recall at that
+    /// precision) or `cost=fp:<w>,fn:<w>` (min weighted errors)
+    #[arg(long, default_value = "f1", value_name = "OBJECTIVE")]
+    pub(crate) objective: Objective,
+    /// The column holding each pair's similarity
+    #[arg(
+        long,
+        default_value = "similarity",
+        value_name = "FIELD",
+        conflicts_with = "embeddings"
+    )]
+    pub(crate) score_field: String,
+    /// JSONL `{text, vector}`: compute each pair's cosine from the vectors of its `a` and `b`
+    #[arg(long, value_name = "FILE")]
+    pub(crate) embeddings: Option<PathBuf>,
+    /// Calibrate at these vector prefixes (truncate, renormalise), e.g. `384,256,128,64`
+    #[arg(
+        long,
+        value_delimiter = ',',
+        requires = "embeddings",
+        value_name = "D,..."
+    )]
+    pub(crate) dims: Vec<usize>,
+    /// Bootstrap resamples for the 90% confidence interval (0 = none)
+    #[arg(long, default_value_t = 1000, value_name = "N")]
+    pub(crate) bootstrap: u32,
+    /// Folds of the cross-validated F1 (0 = none, else at least 2)
+    #[arg(long, default_value_t = 5, value_name = "K")]
+    pub(crate) cv: u32,
+    /// Seed of the bootstrap and of the fold assignment
+    #[arg(long, default_value_t = 0, value_name = "S")]
+    pub(crate) seed: u64,
+    /// Print the JSON document (DESIGN §10) instead of the table
+    #[arg(long)]
+    pub(crate) json: bool,
+    /// Write the thresholds as a runtime config (`.json` or `.toml`)
+    #[arg(long, value_name = "OUT")]
+    pub(crate) write: Option<PathBuf>,
+    /// Write an HTML report with precision–recall and F1 curves
+    #[arg(long, value_name = "OUT.html")]
+    pub(crate) report: Option<PathBuf>,
+    /// Input format of PAIRS (default: by extension; `.csv` is CSV, anything else JSONL)
+    #[arg(long, value_enum)]
+    pub(crate) format: Option<Format>,
+}
 
-pub(crate) fn run(_args: Args) -> u8 {
-    eprintln!("error: not implemented yet");
-    1
+/// One type's (or the pool's) results.
+pub(crate) struct Group {
+    pub(crate) name: String,
+    pub(crate) calibration: Calibration,
+    /// The curve at the base dimension, for the report.
+    pub(crate) curve: Curve,
+    /// Per requested dimension (only with `--dims`).
+    pub(crate) dims: Vec<DimResult>,
+}
+
+/// The optimum at one truncated dimension.
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct DimResult {
+    pub(crate) dims: usize,
+    pub(crate) best: Best,
+    pub(crate) grid: Vec<Metrics>,
+}
+
+/// Everything a run computed.
+pub(crate) struct Outcome {
+    pub(crate) pairs_path: String,
+    pub(crate) objective: Objective,
+    pub(crate) score_field: String,
+    pub(crate) groups: Vec<Group>,
+    /// Requested dimensions (empty without `--dims`).
+    pub(crate) dims: Vec<usize>,
+    /// Threshold of each type in the schema, when `--schema` was given.
+    pub(crate) schema: Option<SchemaInfo>,
+}
+
+/// What `--schema` contributes to the output.
+pub(crate) struct SchemaInfo {
+    pub(crate) path: String,
+    /// `(type, threshold that applies to references to it)`, in declaration order.
+    pub(crate) types: Vec<(String, f64)>,
+}
+
+impl SchemaInfo {
+    pub(crate) fn threshold(&self, ty: &str) -> Option<f64> {
+        self.types.iter().find(|(n, _)| n == ty).map(|(_, t)| *t)
+    }
+}
+
+impl Outcome {
+    /// Schema types that have no pairs.
+    pub(crate) fn types_without_data(&self) -> Vec<&str> {
+        let Some(schema) = &self.schema else {
+            return Vec::new();
+        };
+        let seen: HashSet<&str> = self.groups.iter().map(|g| g.name.as_str()).collect();
+        schema
+            .types
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .filter(|n| !seen.contains(n))
+            .collect()
+    }
+}
+
+#[derive(Serialize)]
+struct Document<'a> {
+    objective: String,
+    rule: &'static str,
+    score_field: &'a str,
+    types: Vec<TypeDocument<'a>>,
+}
+
+#[derive(Serialize)]
+struct TypeDocument<'a> {
+    #[serde(rename = "type")]
+    ty: &'a str,
+    #[serde(flatten)]
+    calibration: &'a Calibration,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    dims: Option<&'a [DimResult]>,
+}
+
+/// The DESIGN §10 document of `outcome` (serialised directly, so keys keep the documented order).
+fn document(outcome: &Outcome) -> Document<'_> {
+    Document {
+        objective: outcome.objective.to_string(),
+        rule: "score >= threshold",
+        score_field: &outcome.score_field,
+        types: outcome
+            .groups
+            .iter()
+            .map(|g| TypeDocument {
+                ty: &g.name,
+                calibration: &g.calibration,
+                dims: (!outcome.dims.is_empty()).then_some(g.dims.as_slice()),
+            })
+            .collect(),
+    }
+}
+
+pub(crate) fn run(args: Args) -> u8 {
+    match calibrate(&args) {
+        Ok(outcome) => match emit(&args, &outcome) {
+            Ok(()) => 0,
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                1
+            }
+        },
+        Err(Failure::Input(errors)) => {
+            print_errors(&errors);
+            1
+        }
+        Err(Failure::Other(e)) => {
+            eprintln!("error: {e:#}");
+            1
+        }
+    }
+}
+
+/// Why a run stopped.
+pub(crate) enum Failure {
+    /// Bad rows in an input file.
+    Input(Errors),
+    /// Anything else, with context.
+    Other(anyhow::Error),
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(e: anyhow::Error) -> Failure {
+        Failure::Other(e)
+    }
+}
+
+fn print_errors(errors: &Errors) {
+    let mut err = std::io::stderr().lock();
+    for e in errors.kept.iter().take(SHOW_ERRORS) {
+        let _ = writeln!(err, "error: {e}");
+    }
+    if errors.total > SHOW_ERRORS {
+        let _ = writeln!(err, "... and {} more bad rows", errors.total - SHOW_ERRORS);
+    }
+    let _ = writeln!(
+        err,
+        "error: {} bad {} in the input; nothing was calibrated (fix them and run again)",
+        errors.total,
+        if errors.total == 1 { "row" } else { "rows" }
+    );
+}
+
+fn check_dims(dims: &[usize], width: usize, path: &str) -> anyhow::Result<()> {
+    let mut seen = HashSet::new();
+    for &d in dims {
+        if d == 0 {
+            anyhow::bail!("--dims: 0 is not a dimension: give prefix lengths from 1 to {width}");
+        }
+        if d > width {
+            anyhow::bail!(
+                "--dims: {d} is larger than the vectors in {path}, which have {width} numbers"
+            );
+        }
+        if !seen.insert(d) {
+            anyhow::bail!("--dims: {d} is given twice");
+        }
+    }
+    Ok(())
+}
+
+/// Reads the inputs and calibrates every group.
+pub(crate) fn calibrate(args: &Args) -> Result<Outcome, Failure> {
+    if args.cv == 1 {
+        return Err(anyhow::anyhow!(
+            "--cv 1 cannot cross-validate: use at least 2 folds, or 0 for none"
+        )
+        .into());
+    }
+    let schema = args.schema.as_ref().map(|p| read_schema(p)).transpose()?;
+    let format = args.format.unwrap_or_else(|| Format::of(&args.pairs));
+    let embeddings;
+    let dims: Vec<usize>;
+    let (pairs, score_field) = match &args.embeddings {
+        Some(path) => {
+            embeddings = input::read_embeddings(path).map_err(Failure::Input)?;
+            let shown = path.display().to_string();
+            dims = if args.dims.is_empty() {
+                vec![embeddings.width]
+            } else {
+                args.dims.clone()
+            };
+            check_dims(&dims, embeddings.width, &shown)?;
+            let source = ScoreSource::Embeddings {
+                table: &embeddings,
+                dims: &dims,
+            };
+            (
+                input::read_pairs(&args.pairs, format, &source).map_err(Failure::Input)?,
+                "cosine".to_owned(),
+            )
+        }
+        None => {
+            dims = Vec::new();
+            let source = ScoreSource::Field(&args.score_field);
+            (
+                input::read_pairs(&args.pairs, format, &source).map_err(Failure::Input)?,
+                args.score_field.clone(),
+            )
+        }
+    };
+    if let Some(schema) = &schema {
+        check_types_against_schema(&pairs, schema, &args.pairs.display().to_string())?;
+    }
+    let base = dims
+        .iter()
+        .enumerate()
+        .max_by_key(|(_, d)| **d)
+        .map_or(0, |(k, _)| k);
+    let options = Options {
+        objective: args.objective,
+        bootstrap: args.bootstrap,
+        folds: args.cv,
+        seed: args.seed,
+        ..Options::default()
+    };
+    let mut groups = Vec::with_capacity(pairs.types.len() + 1);
+    let all: Vec<u32> = (0..pairs.types.len() as u32).collect();
+    for (id, name) in pairs.types.iter().enumerate() {
+        groups.push(calibrate_group(
+            &pairs,
+            &[id as u32],
+            name,
+            &options,
+            base,
+            &dims,
+        )?);
+    }
+    groups.push(calibrate_group(&pairs, &all, ALL, &options, base, &dims)?);
+    if args.cv > 0 {
+        let small: Vec<&str> = groups
+            .iter()
+            .filter(|g| g.calibration.cv.is_none())
+            .map(|g| g.name.as_str())
+            .collect();
+        if !small.is_empty() {
+            eprintln!(
+                "warning: fewer pairs than --cv {} folds for {}: no cross-validation there",
+                args.cv,
+                small.join(", ")
+            );
+        }
+    }
+    Ok(Outcome {
+        pairs_path: args.pairs.display().to_string(),
+        objective: args.objective,
+        score_field,
+        groups,
+        dims,
+        schema,
+    })
+}
+
+fn calibrate_group(
+    pairs: &Pairs,
+    ids: &[u32],
+    name: &str,
+    options: &Options,
+    base: usize,
+    dims: &[usize],
+) -> anyhow::Result<Group> {
+    let pooled = ids.len() != 1;
+    let rows: Vec<usize> = if pooled {
+        (0..pairs.len()).collect()
+    } else {
+        (0..pairs.len())
+            .filter(|&r| ids.contains(&pairs.type_of[r]))
+            .collect()
+    };
+    let labels: Vec<bool> = rows.iter().map(|&r| pairs.same[r]).collect();
+    let column = |k: usize| -> Vec<f64> { rows.iter().map(|&r| pairs.scores[k][r]).collect() };
+    let options = Options {
+        seed: seed_for(options.seed, name),
+        ..options.clone()
+    };
+    let sorted =
+        SortedPairs::new(&column(base), &labels).with_context(|| format!("calibrating {name}"))?;
+    let calibration =
+        Calibration::of_sorted(&sorted, &options).with_context(|| format!("calibrating {name}"))?;
+    let curve = sorted.curve();
+    let mut per_dim = Vec::new();
+    for (k, &d) in dims.iter().enumerate() {
+        let (best, grid) = if k == base {
+            (calibration.best, calibration.grid.clone())
+        } else {
+            let only = Options {
+                bootstrap: 0,
+                folds: 0,
+                ..options.clone()
+            };
+            let c = cascade_runtime::calibrate::calibrate(&column(k), &labels, &only)
+                .with_context(|| format!("calibrating {name} at {d} dims"))?;
+            (c.best, c.grid)
+        };
+        per_dim.push(DimResult {
+            dims: d,
+            best,
+            grid,
+        });
+    }
+    Ok(Group {
+        name: name.to_owned(),
+        calibration,
+        curve,
+        dims: per_dim,
+    })
+}
+
+fn read_schema(path: &std::path::Path) -> Result<SchemaInfo, Failure> {
+    Err(anyhow::anyhow!(
+        "--schema {}: schema support is not available in this build yet",
+        path.display()
+    )
+    .into())
+}
+
+fn check_types_against_schema(
+    pairs: &Pairs,
+    schema: &SchemaInfo,
+    path: &str,
+) -> anyhow::Result<()> {
+    let known: Vec<&str> = schema.types.iter().map(|(n, _)| n.as_str()).collect();
+    let mut problems = Vec::new();
+    for ty in &pairs.types {
+        if !known.contains(&ty.as_str()) {
+            let hint = did_you_mean(ty, &known)
+                .map(|s| format!("; did you mean `{s}`?"))
+                .unwrap_or_default();
+            problems.push(format!(
+                "type `{ty}` in {path} is not declared in {}{hint}",
+                schema.path
+            ));
+        }
+    }
+    if problems.is_empty() {
+        return Ok(());
+    }
+    anyhow::bail!(
+        "{}\n(calibrated thresholds must belong to types of the schema: fix the type names in the pairs, or add the types to the schema)",
+        problems.join("\nerror: ")
+    )
+}
+
+/// The closest name by edit distance, if it is close enough to be a likely typo.
+fn did_you_mean<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let lower = name.to_lowercase();
+    candidates
+        .iter()
+        .map(|c| (edit_distance(&lower, &c.to_lowercase()), *c))
+        .filter(|(d, c)| *d <= (c.len().max(name.len()) / 3).max(1))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+fn emit(args: &Args, outcome: &Outcome) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        serde_json::to_writer(&mut out, &document(outcome)).context("writing the JSON document")?;
+        writeln!(out)?;
+    } else {
+        out.write_all(table::render(outcome).as_bytes())?;
+    }
+    if let Some(path) = &args.write {
+        let (text, warnings) = config::render(outcome, path)?;
+        for w in warnings {
+            eprintln!("warning: {w}");
+        }
+        std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?;
+        eprintln!("wrote the runtime config {}", path.display());
+    }
+    if let Some(path) = &args.report {
+        std::fs::write(path, report::render(outcome))
+            .with_context(|| format!("writing {}", path.display()))?;
+        eprintln!("wrote the report {}", path.display());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn did_you_mean_finds_typos_only() {
+        let known = ["Occupation", "Skill", "Industry"];
+        assert_eq!(did_you_mean("Ocupation", &known), Some("Occupation"));
+        assert_eq!(did_you_mean("skill", &known), Some("Skill"));
+        assert_eq!(did_you_mean("Company", &known), None);
+    }
+
+    #[test]
+    fn dims_are_checked_against_the_vectors() {
+        assert!(check_dims(&[384, 64], 384, "E").is_ok());
+        let e = check_dims(&[512], 384, "E").unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "--dims: 512 is larger than the vectors in E, which have 384 numbers"
+        );
+        assert!(check_dims(&[0], 384, "E").is_err());
+        assert!(check_dims(&[64, 64], 384, "E").is_err());
+    }
 }

@@ -32,7 +32,7 @@ enum Command {
     /// Explain the threshold of one field: precedence, adjustments, candidates
     Explain(explain::Args),
     /// Find the thresholds your labelled pairs support
-    Calibrate(calibrate::Args),
+    Calibrate(Box<calibrate::Args>),
     /// Match queries against a catalog of entities with the resolved thresholds
     Match(match_cmd::Args),
 }
@@ -44,7 +44,7 @@ fn main() -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Thresholds(args) => thresholds::run(args),
         Command::Explain(args) => explain::run(args),
-        Command::Calibrate(args) => calibrate::run(args),
+        Command::Calibrate(args) => calibrate::run(*args),
         Command::Match(args) => match_cmd::run(args),
     };
     ExitCode::from(code)

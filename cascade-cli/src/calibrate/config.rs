@@ -1,0 +1,123 @@
+//! `--write`: the calibrated thresholds as a runtime config (`SimilarityThresholdConfig`).
+//!
+//! The shape is the spike's camelCase config: `default` is the pooled (`ALL`) threshold, `types`
+//! the per-type thresholds, and with `--dims` a `dimensionAdjustment` whose `table` and `types`
+//! hold the calibrated threshold at every dimension, the base (largest) dimension included; the
+//! runtime applies `t + (table[d] − table[base])`. A config threshold must lie in 0..=1, so a
+//! calibrated cosine below 0 is written as 0 (with a warning): it accepts the same pairs as long
+//! as no pair scores below 0.
+
+use std::path::Path;
+
+use anyhow::Context as _;
+use serde::Serialize;
+use serde::ser::SerializeMap;
+
+use cascade_runtime::calibrate::ALL;
+
+use super::Outcome;
+
+/// A map that keeps insertion order (types in order of appearance).
+struct Ordered<V>(Vec<(String, V)>);
+
+impl<V: Serialize> Serialize for Ordered<V> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Config {
+    default: f64,
+    types: Ordered<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    dimension_adjustment: Option<DimensionAdjustment>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct DimensionAdjustment {
+    enabled: bool,
+    base_dimensions: usize,
+    table: Ordered<f64>,
+    types: Ordered<Ordered<f64>>,
+}
+
+/// The config text for `path` (`.toml` → TOML, anything else JSON) and any warnings.
+pub(crate) fn render(outcome: &Outcome, path: &Path) -> anyhow::Result<(String, Vec<String>)> {
+    let mut warnings = Vec::new();
+    let mut value = |what: &str, t: f64| -> f64 {
+        if t < 0.0 {
+            warnings.push(format!(
+                "{what}: the calibrated threshold {t} is below 0; the config holds 0 (config thresholds lie in 0..=1)"
+            ));
+            0.0
+        } else {
+            t.min(1.0)
+        }
+    };
+    let mut default = None;
+    let mut types = Vec::new();
+    for g in &outcome.groups {
+        let t = value(&g.name, g.calibration.best.threshold);
+        if g.name == ALL {
+            default = Some(t);
+        } else {
+            types.push((g.name.clone(), t));
+        }
+    }
+    let default = default.context("the pooled ALL result is always computed")?;
+    let dimension_adjustment = match outcome.dims.iter().max() {
+        None => None,
+        Some(&base) => {
+            let mut table = Vec::new();
+            let mut per_type = Vec::new();
+            for g in &outcome.groups {
+                let row: Vec<(String, f64)> = g
+                    .dims
+                    .iter()
+                    .map(|d| {
+                        (
+                            d.dims.to_string(),
+                            value(&format!("{} at {} dims", g.name, d.dims), d.best.threshold),
+                        )
+                    })
+                    .collect();
+                if g.name == ALL {
+                    table = row;
+                } else {
+                    per_type.push((g.name.clone(), Ordered(row)));
+                }
+            }
+            Some(DimensionAdjustment {
+                enabled: true,
+                base_dimensions: base,
+                table: Ordered(table),
+                types: Ordered(per_type),
+            })
+        }
+    };
+    let config = Config {
+        default,
+        types: Ordered(types),
+        dimension_adjustment,
+    };
+    let toml = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("toml"));
+    let text = if toml {
+        toml::to_string(&config).context("serialising the config as TOML")?
+    } else {
+        let mut s =
+            serde_json::to_string_pretty(&config).context("serialising the config as JSON")?;
+        s.push('\n');
+        s
+    };
+    Ok((text, warnings))
+}

@@ -1,0 +1,1229 @@
+//! Reading labelled pairs (JSONL or CSV) and embeddings, streamed line by line.
+//!
+//! Every row is checked; every bad row becomes an [`InputError`] naming `file:line` and the field,
+//! and reading goes on so that all bad rows are reported at once. Nothing is skipped silently:
+//! the only lines without a pair are blank JSONL lines (whitespace only), which hold no data.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::fmt;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, IsTerminal, Read, Write};
+use std::path::Path;
+
+use serde::Deserialize;
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+use cascade_runtime::calibrate::ALL;
+
+/// How many bad rows are kept in full; the rest are only counted.
+const KEEP_ERRORS: usize = 1000;
+
+/// One problem in an input file.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct InputError {
+    pub(crate) path: String,
+    /// 1-based; 0 = the file as a whole.
+    pub(crate) line: usize,
+    pub(crate) field: Option<String>,
+    pub(crate) message: String,
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line == 0 {
+            write!(f, "{}: ", self.path)?;
+        } else {
+            write!(f, "{}:{}: ", self.path, self.line)?;
+        }
+        if let Some(field) = &self.field {
+            write!(f, "field `{field}`: ")?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
+/// The bad rows of a run: the first [`KEEP_ERRORS`] in full, and how many there were.
+#[derive(Debug, Default)]
+pub(crate) struct Errors {
+    pub(crate) kept: Vec<InputError>,
+    pub(crate) total: usize,
+}
+
+impl Errors {
+    fn push(&mut self, error: InputError) {
+        self.total += 1;
+        if self.kept.len() < KEEP_ERRORS {
+            self.kept.push(error);
+        }
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.total == 0
+    }
+}
+
+/// Where each pair's score comes from.
+pub(crate) enum ScoreSource<'a> {
+    /// A numeric column of the pairs file.
+    Field(&'a str),
+    /// The cosine of the `a` and `b` texts' vectors, at each of these prefix lengths.
+    Embeddings {
+        table: &'a Embeddings,
+        dims: &'a [usize],
+    },
+}
+
+/// The pairs of a file, column-wise.
+#[derive(Debug, Default)]
+pub(crate) struct Pairs {
+    /// Type names in order of first appearance.
+    pub(crate) types: Vec<String>,
+    /// `type_of[row]` indexes `types`.
+    pub(crate) type_of: Vec<u32>,
+    pub(crate) same: Vec<bool>,
+    /// `scores[k][row]`: one column per score (one field, or one per dimension).
+    pub(crate) scores: Vec<Vec<f64>>,
+    index: HashMap<String, u32>,
+}
+
+impl Pairs {
+    fn new(columns: usize) -> Pairs {
+        Pairs {
+            scores: vec![Vec::new(); columns],
+            ..Pairs::default()
+        }
+    }
+
+    fn type_id(&mut self, name: &str) -> u32 {
+        if let Some(&id) = self.index.get(name) {
+            return id;
+        }
+        let id = u32::try_from(self.types.len()).expect("fewer than 2^32 distinct types");
+        self.types.push(name.to_owned());
+        self.index.insert(name.to_owned(), id);
+        id
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.same.len()
+    }
+}
+
+/// Stored vectors by text.
+#[derive(Debug, Default)]
+pub(crate) struct Embeddings {
+    index: HashMap<String, usize>,
+    /// Row-major, `width` numbers per text.
+    values: Vec<f64>,
+    pub(crate) width: usize,
+}
+
+impl Embeddings {
+    fn vector(&self, text: &str) -> Option<&[f64]> {
+        let &i = self.index.get(text)?;
+        self.values.get(i * self.width..(i + 1) * self.width)
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.index.len()
+    }
+}
+
+/// Cosines of `a` and `b` over their first `d` components for each `d` in `dims` (ascending order
+/// is not required), in f64, clamped to [-1, 1] against rounding. `None` in a slot when either
+/// prefix is all zeros.
+fn cosines(a: &[f64], b: &[f64], dims: &[usize], out: &mut Vec<Option<f64>>) {
+    out.clear();
+    for &d in dims {
+        let (mut dot, mut na, mut nb) = (0.0, 0.0, 0.0);
+        for (x, y) in a[..d].iter().zip(&b[..d]) {
+            dot += x * y;
+            na += x * x;
+            nb += y * y;
+        }
+        let den = na.sqrt() * nb.sqrt();
+        out.push((den > 0.0).then(|| (dot / den).clamp(-1.0, 1.0)));
+    }
+}
+
+/// Shows a user string in a message: quoted, cut at 60 characters.
+fn shown(text: &str) -> String {
+    let mut s: String = text.chars().take(60).collect();
+    if s.len() < text.len() {
+        s.push('…');
+    }
+    format!("{s:?}")
+}
+
+/// A JSON value seen only as far as a message needs.
+enum Loose<'de> {
+    Str(Cow<'de, str>),
+    Num(f64),
+    Bool(bool),
+    Other(&'static str),
+}
+
+impl Loose<'_> {
+    fn kind(&self) -> &'static str {
+        match self {
+            Loose::Str(_) => "a string",
+            Loose::Num(_) => "a number",
+            Loose::Bool(_) => "a boolean",
+            Loose::Other(kind) => kind,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Loose<'de> {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Loose<'de>, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Loose<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Loose<'de>, E> {
+                Ok(Loose::Bool(v))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Loose<'de>, E> {
+                Ok(Loose::Num(v as f64))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Loose<'de>, E> {
+                Ok(Loose::Num(v as f64))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Loose<'de>, E> {
+                Ok(Loose::Num(v))
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Loose<'de>, E> {
+                Ok(Loose::Str(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Loose<'de>, E> {
+                Ok(Loose::Str(Cow::Owned(v.to_owned())))
+            }
+            fn visit_unit<E>(self) -> Result<Loose<'de>, E> {
+                Ok(Loose::Other("null"))
+            }
+            fn visit_none<E>(self) -> Result<Loose<'de>, E> {
+                Ok(Loose::Other("null"))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Loose<'de>, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(Loose::Other("an array"))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Loose<'de>, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(Loose::Other("an object"))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Key {
+    Type,
+    Same,
+    Score,
+    A,
+    B,
+    Other,
+}
+
+struct KeySeed<'a> {
+    score: Option<&'a str>,
+    texts: bool,
+}
+
+impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
+    type Value = Key;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Key, D::Error> {
+        let name = Cow::<'de, str>::deserialize(d)?;
+        Ok(match &*name {
+            "type" => Key::Type,
+            "same" => Key::Same,
+            n if Some(n) == self.score => Key::Score,
+            "a" if self.texts => Key::A,
+            "b" if self.texts => Key::B,
+            _ => Key::Other,
+        })
+    }
+}
+
+/// The fields of one JSONL row that calibration reads, as found.
+#[derive(Default)]
+struct RawRow<'de> {
+    ty: Option<Loose<'de>>,
+    same: Option<Loose<'de>>,
+    score: Option<Loose<'de>>,
+    a: Option<Loose<'de>>,
+    b: Option<Loose<'de>>,
+    duplicate: Option<&'static str>,
+}
+
+struct RowSeed<'a> {
+    score: Option<&'a str>,
+    texts: bool,
+}
+
+impl<'de> DeserializeSeed<'de> for RowSeed<'_> {
+    type Value = RawRow<'de>;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<RawRow<'de>, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for RowSeed<'_> {
+    type Value = RawRow<'de>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object with the fields of one pair")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawRow<'de>, A::Error> {
+        let mut row = RawRow::default();
+        let seed = || KeySeed {
+            score: self.score,
+            texts: self.texts,
+        };
+        while let Some(key) = map.next_key_seed(seed())? {
+            let (slot, name) = match key {
+                Key::Type => (&mut row.ty, "type"),
+                Key::Same => (&mut row.same, "same"),
+                Key::Score => (&mut row.score, "score"),
+                Key::A => (&mut row.a, "a"),
+                Key::B => (&mut row.b, "b"),
+                Key::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                    continue;
+                }
+            };
+            let value = map.next_value::<Loose<'de>>()?;
+            if slot.is_some() {
+                row.duplicate.get_or_insert(name);
+            }
+            *slot = Some(value);
+        }
+        Ok(row)
+    }
+}
+
+/// One row's fields as text, from CSV.
+struct CsvRow<'r> {
+    ty: Option<&'r str>,
+    same: Option<&'r str>,
+    score: Option<&'r str>,
+    a: Option<&'r str>,
+    b: Option<&'r str>,
+}
+
+/// Shared row checks of both formats.
+struct RowChecker<'a> {
+    path: &'a str,
+    source: &'a ScoreSource<'a>,
+    pairs: Pairs,
+    errors: Errors,
+    cosines: Vec<Option<f64>>,
+}
+
+impl<'a> RowChecker<'a> {
+    fn score_name(&self) -> &str {
+        match self.source {
+            ScoreSource::Field(name) => name,
+            ScoreSource::Embeddings { .. } => "score",
+        }
+    }
+
+    fn error(&mut self, line: usize, field: Option<&str>, message: String) {
+        self.errors.push(InputError {
+            path: self.path.to_owned(),
+            line,
+            field: field.map(str::to_owned),
+            message,
+        });
+    }
+
+    /// Checks the typed values of one row and stores it; reports every bad field.
+    fn accept(
+        &mut self,
+        line: usize,
+        ty: Result<&str, String>,
+        same: Result<bool, String>,
+        score: Result<f64, String>,
+        a: Result<&str, String>,
+        b: Result<&str, String>,
+    ) {
+        let before = self.errors.total;
+        let ty = match ty {
+            Ok(t) if t.trim().is_empty() => {
+                self.error(
+                    line,
+                    Some("type"),
+                    "is empty: write the entity type of the pair".into(),
+                );
+                None
+            }
+            Ok(t) if t == ALL => {
+                self.error(
+                    line,
+                    Some("type"),
+                    format!(
+                        "`{ALL}` is reserved for the pooled result of all types: rename this type"
+                    ),
+                );
+                None
+            }
+            Ok(t) => Some(t),
+            Err(m) => {
+                self.error(line, Some("type"), m);
+                None
+            }
+        };
+        let same = same.map_err(|m| self.error(line, Some("same"), m)).ok();
+        let mut scores = std::mem::take(&mut self.cosines);
+        scores.clear();
+        match self.source {
+            ScoreSource::Field(name) => match score {
+                Ok(s) if s.is_nan() => self.error(
+                    line,
+                    Some(name),
+                    "is NaN: every pair needs a similarity".into(),
+                ),
+                Ok(s) if !(-1.0..=1.0).contains(&s) => self.error(
+                    line,
+                    Some(name),
+                    format!("{s} is outside [-1, 1]: a cosine similarity lies between -1 and 1"),
+                ),
+                Ok(s) => scores.push(Some(s)),
+                Err(m) => self.error(line, Some(name), m),
+            },
+            ScoreSource::Embeddings { table, dims } => {
+                let mut vectors = [None, None];
+                for (slot, (field, text)) in vectors.iter_mut().zip([("a", a), ("b", b)]) {
+                    match text {
+                        Ok(t) => match table.vector(t) {
+                            Some(v) => *slot = Some(v),
+                            None => self.error(
+                                line,
+                                Some(field),
+                                format!("text {} has no vector in the embeddings file", shown(t)),
+                            ),
+                        },
+                        Err(m) => self.error(line, Some(field), m),
+                    }
+                }
+                if let [Some(va), Some(vb)] = vectors {
+                    cosines(va, vb, dims, &mut scores);
+                    if let Some(k) = scores.iter().position(Option::is_none) {
+                        self.error(
+                            line,
+                            None,
+                            format!(
+                                "the vectors of `a` and `b` give no cosine at {} dims: one of them is all zeros there",
+                                dims[k]
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+        let (Some(ty), Some(same), true) = (ty, same, self.errors.total == before) else {
+            self.cosines = scores;
+            return;
+        };
+        let id = self.pairs.type_id(ty);
+        self.pairs.type_of.push(id);
+        self.pairs.same.push(same);
+        for (column, s) in self.pairs.scores.iter_mut().zip(&scores) {
+            column.push(s.expect("a row with an undefined cosine was reported as an error"));
+        }
+        self.cosines = scores;
+    }
+}
+
+fn missing(what: &str) -> String {
+    format!("is missing: every pair needs `{what}`")
+}
+
+fn json_str<'v>(v: &'v Option<Loose<'_>>, what: &str) -> Result<&'v str, String> {
+    match v {
+        None => Err(missing(what)),
+        Some(Loose::Str(s)) => Ok(s),
+        Some(other) => Err(format!("expected a string, found {}", other.kind())),
+    }
+}
+
+fn json_bool(v: &Option<Loose<'_>>) -> Result<bool, String> {
+    match v {
+        None => Err(missing("same")),
+        Some(Loose::Bool(b)) => Ok(*b),
+        Some(other) => Err(format!("expected true or false, found {}", other.kind())),
+    }
+}
+
+fn json_num(v: &Option<Loose<'_>>, what: &str) -> Result<f64, String> {
+    match v {
+        None => Err(missing(what)),
+        Some(Loose::Num(n)) => Ok(*n),
+        Some(other) => Err(format!("expected a number, found {}", other.kind())),
+    }
+}
+
+/// Counts bytes read, for the progress bar.
+struct Counting<R> {
+    inner: R,
+    read: u64,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read += n as u64;
+        Ok(n)
+    }
+}
+
+/// A one-line progress display on stderr, shown only when stderr is a terminal.
+pub(crate) struct Progress {
+    label: String,
+    total: u64,
+    shown: u64,
+    enabled: bool,
+}
+
+impl Progress {
+    pub(crate) fn new(label: &str, total: u64) -> Progress {
+        Progress {
+            label: label.to_owned(),
+            total,
+            shown: 0,
+            enabled: io::stderr().is_terminal() && total > 4 << 20,
+        }
+    }
+
+    fn update(&mut self, done: u64, rows: usize) {
+        if !self.enabled || self.total == 0 {
+            return;
+        }
+        let pct = done.saturating_mul(100) / self.total;
+        if pct > self.shown {
+            self.shown = pct;
+            let width = 30;
+            let filled = (pct as usize * width / 100).min(width);
+            let _ = write!(
+                io::stderr(),
+                "\r{} [{}{}] {:>3}% {} rows",
+                self.label,
+                "#".repeat(filled),
+                " ".repeat(width - filled),
+                pct,
+                rows
+            );
+        }
+    }
+
+    fn finish(&mut self) {
+        if self.enabled && self.shown > 0 {
+            let _ = write!(io::stderr(), "\r{}\r", " ".repeat(self.label.len() + 60));
+        }
+    }
+}
+
+/// The input format of a pairs file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Format {
+    /// One JSON object per line.
+    Jsonl,
+    /// Comma-separated with a header row.
+    Csv,
+}
+
+impl Format {
+    /// `.csv` is CSV; anything else is JSONL.
+    pub(crate) fn of(path: &Path) -> Format {
+        match path.extension().and_then(|e| e.to_str()) {
+            Some(ext) if ext.eq_ignore_ascii_case("csv") => Format::Csv,
+            _ => Format::Jsonl,
+        }
+    }
+}
+
+fn open(path: &Path) -> Result<(File, u64), InputError> {
+    let file = File::open(path).map_err(|e| InputError {
+        path: path.display().to_string(),
+        line: 0,
+        field: None,
+        message: format!("cannot open: {e}"),
+    })?;
+    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+    Ok((file, len))
+}
+
+/// Reads a pairs file. `Err` holds every bad row (and I/O errors).
+pub(crate) fn read_pairs(
+    path: &Path,
+    format: Format,
+    source: &ScoreSource<'_>,
+) -> Result<Pairs, Errors> {
+    let display = path.display().to_string();
+    let columns = match source {
+        ScoreSource::Field(_) => 1,
+        ScoreSource::Embeddings { dims, .. } => dims.len(),
+    };
+    let mut checker = RowChecker {
+        path: &display,
+        source,
+        pairs: Pairs::new(columns),
+        errors: Errors::default(),
+        cosines: Vec::new(),
+    };
+    let (file, len) = open(path).map_err(|e| {
+        let mut errors = Errors::default();
+        errors.push(e);
+        errors
+    })?;
+    let mut progress = Progress::new(&format!("reading {display}"), len);
+    let reader = Counting {
+        inner: file,
+        read: 0,
+    };
+    match format {
+        Format::Jsonl => read_jsonl(
+            BufReader::with_capacity(1 << 16, reader),
+            &mut checker,
+            &mut progress,
+        ),
+        Format::Csv => read_csv(reader, &mut checker, &mut progress),
+    }
+    progress.finish();
+    if checker.errors.is_empty() {
+        Ok(checker.pairs)
+    } else {
+        Err(checker.errors)
+    }
+}
+
+fn read_jsonl<R: Read>(
+    mut reader: BufReader<Counting<R>>,
+    checker: &mut RowChecker<'_>,
+    progress: &mut Progress,
+) {
+    let texts = matches!(checker.source, ScoreSource::Embeddings { .. });
+    let score_field = match checker.source {
+        ScoreSource::Field(name) => Some(*name),
+        ScoreSource::Embeddings { .. } => None,
+    };
+    let mut buf = Vec::new();
+    let mut line = 0;
+    loop {
+        buf.clear();
+        match reader.read_until(b'\n', &mut buf) {
+            Ok(0) => break,
+            Ok(_) => {}
+            Err(e) => {
+                checker.error(line + 1, None, format!("cannot read: {e}"));
+                break;
+            }
+        }
+        line += 1;
+        if line.is_multiple_of(65_536) {
+            progress.update(reader.get_ref().read, checker.pairs.len());
+        }
+        let text = match std::str::from_utf8(&buf) {
+            Ok(t) => t,
+            Err(e) => {
+                checker.error(
+                    line,
+                    None,
+                    format!("is not valid UTF-8 (byte {})", e.valid_up_to() + 1),
+                );
+                continue;
+            }
+        };
+        if text.trim().is_empty() {
+            continue;
+        }
+        let mut de = serde_json::Deserializer::from_str(text);
+        let parsed = RowSeed {
+            score: score_field,
+            texts,
+        }
+        .deserialize(&mut de)
+        .and_then(|row| de.end().map(|()| row));
+        let row = match parsed {
+            Ok(row) => row,
+            Err(e) => {
+                checker.error(
+                    line,
+                    None,
+                    format!("invalid JSON: {e}; each line must be one JSON object"),
+                );
+                continue;
+            }
+        };
+        if let Some(name) = row.duplicate {
+            let name = if name == "score" {
+                checker.score_name().to_owned()
+            } else {
+                name.to_owned()
+            };
+            checker.error(line, Some(&name), "appears twice in the object".into());
+            continue;
+        }
+        let score_name = checker.score_name().to_owned();
+        checker.accept(
+            line,
+            json_str(&row.ty, "type"),
+            json_bool(&row.same),
+            json_num(&row.score, &score_name),
+            json_str(&row.a, "a"),
+            json_str(&row.b, "b"),
+        );
+    }
+    if line == 0 {
+        checker.error(
+            0,
+            None,
+            "is empty: expected one JSON object per line".into(),
+        );
+    }
+}
+
+fn parse_bool(text: &str) -> Result<bool, String> {
+    match text.trim() {
+        t if t.eq_ignore_ascii_case("true") || t == "1" => Ok(true),
+        t if t.eq_ignore_ascii_case("false") || t == "0" => Ok(false),
+        "" => Err(missing("same")),
+        t => Err(format!(
+            "`{t}` is not a label: write true or false (or 1 or 0)"
+        )),
+    }
+}
+
+fn parse_num(text: &str, what: &str) -> Result<f64, String> {
+    match text.trim() {
+        "" => Err(missing(what)),
+        t => t
+            .parse::<f64>()
+            .map_err(|_| format!("`{t}` is not a number")),
+    }
+}
+
+fn read_csv<R: Read>(reader: Counting<R>, checker: &mut RowChecker<'_>, progress: &mut Progress) {
+    let mut csv = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(reader);
+    let headers = match csv.headers() {
+        Ok(h) => h.clone(),
+        Err(e) => {
+            checker.error(1, None, format!("cannot read the CSV header: {e}"));
+            return;
+        }
+    };
+    let col = |name: &str| headers.iter().position(|h| h.trim() == name);
+    let texts = matches!(checker.source, ScoreSource::Embeddings { .. });
+    let score_name = checker.score_name().to_owned();
+    let mut wanted = vec![("type", col("type")), ("same", col("same"))];
+    if let ScoreSource::Field(name) = checker.source {
+        wanted.push((name, col(name)));
+    }
+    if texts {
+        wanted.push(("a", col("a")));
+        wanted.push(("b", col("b")));
+    }
+    let mut missing_columns = false;
+    for (name, at) in &wanted {
+        if at.is_none() {
+            missing_columns = true;
+            let have: Vec<&str> = headers.iter().collect();
+            checker.error(
+                1,
+                Some(name),
+                format!(
+                    "no such column in the header (columns: {})",
+                    have.join(", ")
+                ),
+            );
+        }
+    }
+    if missing_columns {
+        return;
+    }
+    let (ty, same, score, a, b) = (
+        col("type"),
+        col("same"),
+        match checker.source {
+            ScoreSource::Field(name) => col(name),
+            ScoreSource::Embeddings { .. } => None,
+        },
+        col("a"),
+        col("b"),
+    );
+    let mut record = csv::StringRecord::new();
+    let mut rows = 0usize;
+    loop {
+        match csv.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line() as usize);
+                checker.error(line, None, format!("invalid CSV: {e}"));
+                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                    break;
+                }
+                continue;
+            }
+        }
+        rows += 1;
+        if rows.is_multiple_of(65_536) {
+            progress.update(csv.get_ref().read, checker.pairs.len());
+        }
+        let line = record.position().map_or(0, |p| p.line() as usize);
+        let get = |i: Option<usize>| i.and_then(|i| record.get(i));
+        let row = CsvRow {
+            ty: get(ty),
+            same: get(same),
+            score: get(score),
+            a: get(a),
+            b: get(b),
+        };
+        let text = |v: Option<&str>, what: &str| match v {
+            Some(t) if !t.is_empty() => Ok(t.to_owned()),
+            _ => Err(missing(what)),
+        };
+        let (ta, tb, tt) = (text(row.a, "a"), text(row.b, "b"), text(row.ty, "type"));
+        checker.accept(
+            line,
+            tt.as_deref().map_err(Clone::clone),
+            row.same.map_or_else(|| Err(missing("same")), parse_bool),
+            row.score
+                .map_or_else(|| Err(missing(&score_name)), |t| parse_num(t, &score_name)),
+            ta.as_deref().map_err(Clone::clone),
+            tb.as_deref().map_err(Clone::clone),
+        );
+    }
+    if rows == 0 && checker.errors.is_empty() {
+        checker.error(0, None, "has a header but no rows".into());
+    }
+}
+
+#[derive(Deserialize)]
+struct EmbeddingRow {
+    text: Option<serde_json::Value>,
+    vector: Option<serde_json::Value>,
+}
+
+fn value_kind(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    }
+}
+
+/// Reads `{text, vector}` JSONL. All vectors must have the same length; texts must be unique.
+pub(crate) fn read_embeddings(path: &Path) -> Result<Embeddings, Errors> {
+    let display = path.display().to_string();
+    let mut errors = Errors::default();
+    let err = |errors: &mut Errors, line: usize, field: Option<&str>, message: String| {
+        errors.push(InputError {
+            path: display.clone(),
+            line,
+            field: field.map(str::to_owned),
+            message,
+        })
+    };
+    let (file, len) = open(path).map_err(|e| {
+        let mut errors = Errors::default();
+        errors.push(e);
+        errors
+    })?;
+    let mut progress = Progress::new(&format!("reading {display}"), len);
+    let mut reader = BufReader::with_capacity(
+        1 << 16,
+        Counting {
+            inner: file,
+            read: 0,
+        },
+    );
+    let mut table = Embeddings::default();
+    let mut first_line_of: HashMap<String, usize> = HashMap::new();
+    let mut width_line = 0;
+    let mut buf = String::new();
+    let mut line = 0;
+    loop {
+        buf.clear();
+        match reader.read_line(&mut buf) {
+            Ok(0) => break,
+            Ok(_) => {}
+            Err(e) => {
+                err(&mut errors, line + 1, None, format!("cannot read: {e}"));
+                break;
+            }
+        }
+        line += 1;
+        if line.is_multiple_of(4096) {
+            progress.update(reader.get_ref().read, table.len());
+        }
+        if buf.trim().is_empty() {
+            continue;
+        }
+        let row: EmbeddingRow = match serde_json::from_str(&buf) {
+            Ok(r) => r,
+            Err(e) => {
+                err(
+                    &mut errors,
+                    line,
+                    None,
+                    format!(
+                        "invalid JSON: {e}; each line must be one `{{\"text\", \"vector\"}}` object"
+                    ),
+                );
+                continue;
+            }
+        };
+        let text = match row.text {
+            Some(serde_json::Value::String(t)) => Some(t),
+            Some(other) => {
+                err(
+                    &mut errors,
+                    line,
+                    Some("text"),
+                    format!("expected a string, found {}", value_kind(&other)),
+                );
+                None
+            }
+            None => {
+                err(&mut errors, line, Some("text"), "is missing".into());
+                None
+            }
+        };
+        let vector: Option<Vec<f64>> = match row.vector {
+            Some(serde_json::Value::Array(items)) => {
+                let nums: Option<Vec<f64>> = items.iter().map(serde_json::Value::as_f64).collect();
+                if nums.is_none() {
+                    err(
+                        &mut errors,
+                        line,
+                        Some("vector"),
+                        "must hold only numbers".into(),
+                    );
+                }
+                nums
+            }
+            Some(_) => {
+                err(
+                    &mut errors,
+                    line,
+                    Some("vector"),
+                    "expected an array of numbers".into(),
+                );
+                None
+            }
+            None => {
+                err(&mut errors, line, Some("vector"), "is missing".into());
+                None
+            }
+        };
+        let (Some(text), Some(vector)) = (text, vector) else {
+            continue;
+        };
+        if vector.is_empty() {
+            err(&mut errors, line, Some("vector"), "is empty".into());
+            continue;
+        }
+        if table.width == 0 {
+            table.width = vector.len();
+            width_line = line;
+        } else if vector.len() != table.width {
+            err(
+                &mut errors,
+                line,
+                Some("vector"),
+                format!(
+                    "has {} numbers but the vector on line {width_line} has {}: all vectors must have the same length",
+                    vector.len(),
+                    table.width
+                ),
+            );
+            continue;
+        }
+        if let Some(&first) = first_line_of.get(&text) {
+            err(
+                &mut errors,
+                line,
+                Some("text"),
+                format!("{} already has a vector on line {first}", shown(&text)),
+            );
+            continue;
+        }
+        first_line_of.insert(text.clone(), line);
+        table.index.insert(text, table.len());
+        table.values.extend_from_slice(&vector);
+    }
+    progress.finish();
+    if table.width == 0 && errors.is_empty() {
+        err(&mut errors, 0, None, "holds no vectors".into());
+    }
+    if errors.is_empty() {
+        Ok(table)
+    } else {
+        Err(errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(ext: &str, text: &str) -> tempfile::NamedTempFile {
+        let mut f = tempfile::Builder::new().suffix(ext).tempfile().unwrap();
+        f.write_all(text.as_bytes()).unwrap();
+        f
+    }
+
+    fn messages(errors: Errors) -> Vec<String> {
+        errors
+            .kept
+            .iter()
+            .map(|e| {
+                let mut e = e.clone();
+                e.path = "F".into();
+                e.to_string()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn jsonl_reports_every_bad_row_with_line_and_field() {
+        let f = file(
+            ".jsonl",
+            concat!(
+                r#"{"type":"Skill","same":true,"similarity":0.5}"#,
+                "\n",
+                r#"{"type":"Skill","same":"yes","similarity":0.5}"#,
+                "\n",
+                r#"{"type":"Skill","same":true}"#,
+                "\n",
+                "\n",
+                r#"{"type":3,"same":true,"similarity":1.5}"#,
+                "\n",
+                r#"{"type":"Skill","same":true,"similarity":0.5"#,
+                "\n",
+                r#"{"type":"ALL","same":false,"similarity":"0.5"}"#,
+                "\n",
+                r#"{"type":"Skill","same":false,"similarity":0.1,"similarity":0.2}"#,
+                "\n",
+            ),
+        );
+        let errors =
+            read_pairs(f.path(), Format::Jsonl, &ScoreSource::Field("similarity")).unwrap_err();
+        let m = messages(errors);
+        assert_eq!(m.len(), 8, "{m:#?}");
+        assert_eq!(
+            m[0],
+            "F:2: field `same`: expected true or false, found a string"
+        );
+        assert_eq!(
+            m[1],
+            "F:3: field `similarity`: is missing: every pair needs `similarity`"
+        );
+        assert_eq!(m[2], "F:5: field `type`: expected a string, found a number");
+        assert_eq!(
+            m[3],
+            "F:5: field `similarity`: 1.5 is outside [-1, 1]: a cosine similarity lies between -1 and 1"
+        );
+        assert!(
+            m[4].starts_with("F:6: invalid JSON: EOF while parsing an object"),
+            "{}",
+            m[4]
+        );
+        assert!(
+            m[5].starts_with("F:7: field `type`: `ALL` is reserved"),
+            "{}",
+            m[5]
+        );
+        assert_eq!(
+            m[6],
+            "F:7: field `similarity`: expected a number, found a string"
+        );
+        assert_eq!(m[7], "F:8: field `similarity`: appears twice in the object");
+    }
+
+    #[test]
+    fn jsonl_reads_types_in_order_of_appearance() {
+        let f = file(
+            ".jsonl",
+            concat!(
+                r#"{"type":"B","a":"x","same":true,"s":0.5,"extra":[1,{"k":2}]}"#,
+                "\n",
+                r#"{"type":"A","same":false,"s":-0.25}"#,
+                "\n",
+                r#"{"type":"B","same":false,"s":1}"#,
+                "\n",
+            ),
+        );
+        let pairs = read_pairs(f.path(), Format::Jsonl, &ScoreSource::Field("s")).unwrap();
+        assert_eq!(pairs.types, ["B", "A"]);
+        assert_eq!(pairs.type_of, [0, 1, 0]);
+        assert_eq!(pairs.same, [true, false, false]);
+        assert_eq!(pairs.scores, [vec![0.5, -0.25, 1.0]]);
+    }
+
+    #[test]
+    fn csv_reports_missing_columns_and_bad_cells() {
+        let f = file(".csv", "type,a,b,same\nSkill,x,y,true\n");
+        let m = messages(
+            read_pairs(f.path(), Format::Csv, &ScoreSource::Field("similarity")).unwrap_err(),
+        );
+        assert_eq!(
+            m,
+            ["F:1: field `similarity`: no such column in the header (columns: type, a, b, same)"]
+        );
+
+        let f = file(
+            ".csv",
+            "type,same,similarity\nSkill,true,0.5\nSkill,maybe,NaN\n,1,0.2\nSkill,0,x\nSkill,1\n",
+        );
+        let m = messages(
+            read_pairs(f.path(), Format::Csv, &ScoreSource::Field("similarity")).unwrap_err(),
+        );
+        assert_eq!(
+            m[0],
+            "F:3: field `same`: `maybe` is not a label: write true or false (or 1 or 0)"
+        );
+        assert_eq!(
+            m[1],
+            "F:3: field `similarity`: is NaN: every pair needs a similarity"
+        );
+        assert_eq!(
+            m[2],
+            "F:4: field `type`: is missing: every pair needs `type`"
+        );
+        assert_eq!(m[3], "F:5: field `similarity`: `x` is not a number");
+        assert!(m[4].starts_with("F:6: invalid CSV: "), "{}", m[4]);
+        assert_eq!(m.len(), 5);
+
+        let f = file(".csv", "type,same,similarity\nSkill,true,0.5\nTag,0,-0.5\n");
+        let pairs = read_pairs(f.path(), Format::Csv, &ScoreSource::Field("similarity")).unwrap();
+        assert_eq!(pairs.types, ["Skill", "Tag"]);
+        assert_eq!(pairs.scores, [vec![0.5, -0.5]]);
+    }
+
+    #[test]
+    fn embeddings_compute_cosines_and_report_bad_vectors() {
+        let emb = file(
+            ".jsonl",
+            concat!(
+                r#"{"text":"x","vector":[1,0,0,1]}"#,
+                "\n",
+                r#"{"text":"y","vector":[1,1,0,0]}"#,
+                "\n",
+                r#"{"text":"z","vector":[0,0,1,1]}"#,
+                "\n",
+            ),
+        );
+        let table = read_embeddings(emb.path()).unwrap();
+        assert_eq!((table.len(), table.width), (3, 4));
+        let pairs = file(
+            ".jsonl",
+            concat!(
+                r#"{"type":"T","a":"x","b":"y","same":true}"#,
+                "\n",
+                r#"{"type":"T","a":"x","b":"nope","same":true}"#,
+                "\n",
+                r#"{"type":"T","a":"z","b":"y","same":true}"#,
+                "\n",
+            ),
+        );
+        let dims = [4, 2];
+        let source = ScoreSource::Embeddings {
+            table: &table,
+            dims: &dims,
+        };
+        let m = messages(read_pairs(pairs.path(), Format::Jsonl, &source).unwrap_err());
+        assert_eq!(
+            m[0],
+            "F:2: field `b`: text \"nope\" has no vector in the embeddings file"
+        );
+        assert_eq!(
+            m[1],
+            "F:3: the vectors of `a` and `b` give no cosine at 2 dims: one of them is all zeros there"
+        );
+
+        let ok = file(
+            ".jsonl",
+            concat!(r#"{"type":"T","a":"x","b":"y","same":true}"#, "\n"),
+        );
+        let got = read_pairs(ok.path(), Format::Jsonl, &source).unwrap();
+        assert!((got.scores[0][0] - 0.5).abs() < 1e-15);
+        assert!((got.scores[1][0] - 1.0 / 2f64.sqrt()).abs() < 1e-15);
+
+        let bad = file(
+            ".jsonl",
+            concat!(
+                r#"{"text":"x","vector":[1,0]}"#,
+                "\n",
+                r#"{"text":"x","vector":[1,0]}"#,
+                "\n",
+                r#"{"text":"y","vector":[1,0,0]}"#,
+                "\n",
+                r#"{"text":"w","vector":["a"]}"#,
+                "\n",
+                r#"{"vector":[1,0]}"#,
+                "\n",
+            ),
+        );
+        let m = messages(read_embeddings(bad.path()).unwrap_err());
+        assert_eq!(
+            m[0],
+            "F:2: field `text`: \"x\" already has a vector on line 1"
+        );
+        assert_eq!(
+            m[1],
+            "F:3: field `vector`: has 3 numbers but the vector on line 1 has 2: all vectors must have the same length"
+        );
+        assert_eq!(m[2], "F:4: field `vector`: must hold only numbers");
+        assert_eq!(m[3], "F:5: field `text`: is missing");
+    }
+
+    #[test]
+    fn cosines_from_the_shipped_embeddings_match_the_similarity_columns() {
+        let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/data");
+        let table = read_embeddings(&data.join("embeddings.jsonl")).unwrap();
+        assert_eq!(table.width, 384);
+        let dims = [384, 256, 128, 64];
+        let source = ScoreSource::Embeddings {
+            table: &table,
+            dims: &dims,
+        };
+        let computed = read_pairs(&data.join("pairs.jsonl"), Format::Jsonl, &source).unwrap();
+        assert_eq!(computed.len(), 2100);
+        for (k, field) in [
+            "similarity",
+            "similarity_256",
+            "similarity_128",
+            "similarity_64",
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let stored = read_pairs(
+                &data.join("pairs.jsonl"),
+                Format::Jsonl,
+                &ScoreSource::Field(field),
+            )
+            .unwrap();
+            assert_eq!(stored.type_of, computed.type_of);
+            assert_eq!(stored.same, computed.same);
+            let worst = stored.scores[0]
+                .iter()
+                .zip(&computed.scores[k])
+                .map(|(a, b)| (a - b).abs())
+                .fold(0.0, f64::max);
+            // The stored column is the same cosine rounded to 6 decimals.
+            assert!(worst <= 5e-7 + 1e-12, "{field}: worst difference {worst}");
+        }
+    }
+}

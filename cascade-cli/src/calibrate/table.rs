@@ -1,0 +1,230 @@
+//! The table for people: one row per type (ALL last), then the spike's grid next to the optimum,
+//! then (with `--dims`) the threshold at each dimension.
+
+use std::fmt::Write as _;
+
+use cascade_runtime::calibrate::Objective;
+
+use super::Outcome;
+
+/// Left-aligned first column, right-aligned others; columns separated by two spaces.
+fn layout(rows: &[Vec<String>]) -> String {
+    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let mut widths = vec![0; cols];
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    for row in rows {
+        let mut line = String::new();
+        for (i, (cell, w)) in row.iter().zip(&widths).enumerate() {
+            if i == 0 {
+                let _ = write!(line, "{cell:<w$}");
+            } else {
+                let _ = write!(line, "  {cell:>w$}");
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// A threshold as written in the data, or to 6 decimals when it was computed (cosines).
+fn threshold(t: f64) -> String {
+    let exact = t.to_string();
+    if exact.len() > 10 {
+        format!("{t:.6}")
+    } else {
+        exact
+    }
+}
+
+fn ratio(x: f64) -> String {
+    format!("{x:.3}")
+}
+
+fn objective_label(objective: &Objective) -> String {
+    match objective {
+        Objective::F1 => "max F1".to_owned(),
+        Objective::FBeta(beta) => format!("max F-beta (β = {beta})"),
+        Objective::PrecisionFloor(p) => format!("max recall at precision >= {p}"),
+        Objective::Cost { fp, fn_ } => {
+            format!("min cost ({fp} per false positive, {fn_} per false negative)")
+        }
+    }
+}
+
+/// Renders the whole human output.
+pub(crate) fn render(outcome: &Outcome) -> String {
+    let mut out = String::new();
+    let n: u64 = outcome.groups.last().map_or(0, |g| g.calibration.n);
+    let types = outcome.groups.len().saturating_sub(1);
+    let _ = writeln!(
+        out,
+        "Calibrated thresholds for {} ({n} pairs, {types} {})",
+        outcome.pairs_path,
+        if types == 1 { "type" } else { "types" }
+    );
+    let _ = writeln!(
+        out,
+        "objective: {}; rule: same if {} >= threshold{}\n",
+        objective_label(&outcome.objective),
+        outcome.score_field,
+        match outcome.dims.iter().max() {
+            Some(d) => format!(" (at {d} dims)"),
+            None => String::new(),
+        }
+    );
+
+    let first = outcome.groups.first().map(|g| &g.calibration);
+    let ci_level = first.and_then(|c| c.ci.map(|ci| ci.level));
+    let folds = first.and_then(|c| c.cv.as_ref().map(|cv| cv.folds));
+    let schema = outcome.schema.as_ref();
+
+    let mut header = vec![
+        "type".to_owned(),
+        "n".into(),
+        "same".into(),
+        "threshold".into(),
+    ];
+    if let Some(level) = ci_level {
+        header.push(format!("{:.0}% CI", level * 100.0));
+    }
+    header.extend(["precision".into(), "recall".into(), "F1".into()]);
+    if let Some(k) = folds {
+        header.push(format!("{k}-fold F1"));
+    }
+    if schema.is_some() {
+        header.push("schema".into());
+    }
+    let mut rows = vec![header];
+    let mut unmet = false;
+    for g in &outcome.groups {
+        let c = &g.calibration;
+        let mut threshold = threshold(c.best.threshold);
+        if !c.best.objective_met {
+            threshold.push('*');
+            unmet = true;
+        }
+        let mut row = vec![
+            g.name.clone(),
+            c.n.to_string(),
+            c.positives.to_string(),
+            threshold,
+        ];
+        if ci_level.is_some() {
+            row.push(c.ci.map_or_else(
+                || "-".to_owned(),
+                |ci| format!("{:.3} to {:.3}", ci.threshold[0], ci.threshold[1]),
+            ));
+        }
+        row.extend([
+            ratio(c.best.precision),
+            ratio(c.best.recall),
+            ratio(c.best.f1),
+        ]);
+        if folds.is_some() {
+            row.push(c.cv.as_ref().map_or_else(
+                || "-".to_owned(),
+                |cv| format!("{:.3} ± {:.3}", cv.f1_mean, cv.f1_sd),
+            ));
+        }
+        if let Some(schema) = schema {
+            row.push(
+                schema
+                    .threshold(&g.name)
+                    .map_or_else(|| "-".to_owned(), |t| format!("{t}")),
+            );
+        }
+        rows.push(row);
+    }
+    out.push_str(&layout(&rows));
+    if unmet {
+        let _ = writeln!(
+            out,
+            "* no threshold reaches the precision floor: the most precise one is shown"
+        );
+    }
+    if ci_level.is_some() {
+        let resamples = first.and_then(|c| c.ci.map(|ci| ci.resamples)).unwrap_or(0);
+        let _ = writeln!(
+            out,
+            "CI: bootstrap percentile interval of the threshold over {resamples} resamples"
+        );
+    }
+    if let Some(k) = folds {
+        let _ = writeln!(
+            out,
+            "{k}-fold F1: mean ± sd of held-out F1, choosing the threshold on the other folds (stratified)"
+        );
+    }
+
+    let _ = writeln!(
+        out,
+        "\nF1 at the spike's fixed thresholds, next to the optimum:\n"
+    );
+    let grid: Vec<f64> = first
+        .map(|c| c.grid.iter().map(|m| m.threshold).collect())
+        .unwrap_or_default();
+    let mut header = vec!["type".to_owned(), "optimum".into()];
+    header.extend(grid.iter().map(|t| format!("{t:.2}")));
+    if schema.is_some() {
+        header.push("at schema".into());
+    }
+    let mut rows = vec![header];
+    for g in &outcome.groups {
+        let c = &g.calibration;
+        let mut row = vec![
+            g.name.clone(),
+            format!("{} @ {}", ratio(c.best.f1), threshold(c.best.threshold)),
+        ];
+        row.extend(c.grid.iter().map(|m| ratio(m.f1)));
+        if let Some(schema) = schema {
+            row.push(schema.threshold(&g.name).map_or_else(
+                || "-".to_owned(),
+                |t| {
+                    let at = g.curve.counts_at(t);
+                    format!("{} (recall {})", ratio(at.f1()), ratio(at.recall()))
+                },
+            ));
+        }
+        rows.push(row);
+    }
+    out.push_str(&layout(&rows));
+
+    if !outcome.dims.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nOptimal threshold by embedding dimensions (F1 in brackets):\n"
+        );
+        let mut header = vec!["type".to_owned()];
+        header.extend(outcome.dims.iter().map(|d| format!("{d} dims")));
+        let mut rows = vec![header];
+        for g in &outcome.groups {
+            let mut row = vec![g.name.clone()];
+            row.extend(
+                g.dims
+                    .iter()
+                    .map(|d| format!("{} ({})", threshold(d.best.threshold), ratio(d.best.f1))),
+            );
+            rows.push(row);
+        }
+        out.push_str(&layout(&rows));
+    }
+
+    if let Some(schema) = schema {
+        let missing = outcome.types_without_data();
+        if !missing.is_empty() {
+            let _ = writeln!(
+                out,
+                "\nSchema types without pairs (not calibrated, keep their thresholds): {}",
+                missing.join(", ")
+            );
+        }
+        let _ = writeln!(out, "\nschema: {}", schema.path);
+    }
+    out
+}

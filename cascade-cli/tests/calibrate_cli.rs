@@ -1,0 +1,494 @@
+//! `cascade calibrate` end to end: the binary on the shipped data and on small fixtures.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// Runs `cascade calibrate ARGS` from the workspace root, so paths in the output are relative.
+fn calibrate(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cascade"))
+        .arg("calibrate")
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("the cascade binary runs")
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8(out.stdout.clone()).expect("stdout is UTF-8")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8(out.stderr.clone()).expect("stderr is UTF-8")
+}
+
+fn ok(args: &[&str]) -> String {
+    let out = calibrate(args);
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    stdout(&out)
+}
+
+fn json(args: &[&str]) -> Value {
+    let mut all = args.to_vec();
+    all.push("--json");
+    serde_json::from_str(&ok(&all)).expect("--json prints one JSON document")
+}
+
+const PAIRS: &str = "examples/data/pairs.jsonl";
+
+#[test]
+fn table_on_the_shipped_pairs() {
+    insta::assert_snapshot!(ok(&[PAIRS]));
+}
+
+/// Indents JSON text without reordering its keys (a `Value` would sort them).
+fn indent(json: &str) -> String {
+    let mut out = String::new();
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for c in json.trim().chars() {
+        if in_string {
+            out.push(c);
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => {
+                in_string = true;
+                out.push(c);
+            }
+            '{' | '[' => {
+                depth += 1;
+                out.push(c);
+                out.push('\n');
+                out.push_str(&"  ".repeat(depth));
+            }
+            '}' | ']' => {
+                depth -= 1;
+                out.push('\n');
+                out.push_str(&"  ".repeat(depth));
+                out.push(c);
+            }
+            ',' => {
+                out.push_str(",\n");
+                out.push_str(&"  ".repeat(depth));
+            }
+            ':' => out.push_str(": "),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[test]
+fn json_on_the_shipped_pairs() {
+    let text = ok(&[PAIRS, "--json"]);
+    assert_eq!(text.lines().count(), 1, "one document on one line");
+    insta::assert_snapshot!(indent(&text));
+}
+
+#[test]
+fn json_has_exactly_the_design_shape() {
+    let doc = json(&[PAIRS, "--bootstrap", "0", "--cv", "0"]);
+    let keys = |v: &Value| -> Vec<String> {
+        let mut k: Vec<String> = v.as_object().expect("an object").keys().cloned().collect();
+        k.sort();
+        k
+    };
+    assert_eq!(keys(&doc), ["objective", "rule", "score_field", "types"]);
+    assert_eq!(doc["objective"], "f1");
+    assert_eq!(doc["rule"], "score >= threshold");
+    assert_eq!(doc["score_field"], "similarity");
+    let types = doc["types"].as_array().expect("types is an array");
+    let names: Vec<&str> = types
+        .iter()
+        .map(|t| t["type"].as_str().expect("a name"))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "Occupation",
+            "Skill",
+            "Industry",
+            "Location",
+            "Company",
+            "Person",
+            "Tag",
+            "ALL"
+        ]
+    );
+    for t in types {
+        assert_eq!(keys(t), ["best", "grid", "n", "positives", "type"]);
+        assert_eq!(
+            keys(&t["best"]),
+            [
+                "f1",
+                "fn",
+                "fp",
+                "interval",
+                "midpoint",
+                "precision",
+                "recall",
+                "threshold",
+                "tn",
+                "tp"
+            ]
+        );
+        for row in t["grid"].as_array().expect("grid is an array") {
+            assert_eq!(
+                keys(row),
+                [
+                    "f1",
+                    "fn",
+                    "fp",
+                    "precision",
+                    "recall",
+                    "threshold",
+                    "tn",
+                    "tp"
+                ]
+            );
+        }
+    }
+    let with = json(&[PAIRS, "--bootstrap", "50", "--cv", "3"]);
+    let first = &with["types"][0];
+    assert_eq!(first["cv"]["folds"], 3);
+    assert_eq!(first["ci"]["level"], 0.9);
+    assert_eq!(first["ci"]["resamples"], 50);
+    for key in ["threshold", "precision", "recall", "f1"] {
+        assert_eq!(first["ci"][key].as_array().map(Vec::len), Some(2), "{key}");
+    }
+}
+
+/// The reference's `best_f1` and grid for one type at one dimension.
+fn assert_matches_reference(got: &Value, want: &Value, ctx: &str) {
+    let best = &want["best_f1"];
+    assert_eq!(got["best"]["threshold"], best["threshold"], "{ctx}");
+    for k in ["tp", "fp", "fn", "tn", "precision", "recall"] {
+        assert_eq!(got["best"][k], best[k], "{ctx}: {k}");
+    }
+    let f1 = got["best"]["f1"].as_f64().expect("f1");
+    assert!(
+        (f1 - best["f1"].as_f64().expect("f1")).abs() <= 4.0 * f64::EPSILON,
+        "{ctx}"
+    );
+    let grid = want["grid"].as_object().expect("grid");
+    for (row, (_, g)) in got["grid"].as_array().expect("grid").iter().zip(grid) {
+        for k in [
+            "threshold",
+            "tp",
+            "fp",
+            "fn",
+            "tn",
+            "precision",
+            "recall",
+            "f1",
+        ] {
+            assert_eq!(row[k], g[k], "{ctx}: grid {k}");
+        }
+    }
+}
+
+fn reference() -> Value {
+    let text = std::fs::read_to_string(root().join("examples/data/reference_sklearn.json"))
+        .expect("reference");
+    serde_json::from_str(&text).expect("reference is JSON")
+}
+
+#[test]
+fn every_score_field_matches_scikit_learn() {
+    let reference = reference();
+    for (dim, field) in [
+        ("full", "similarity"),
+        ("256", "similarity_256"),
+        ("128", "similarity_128"),
+        ("64", "similarity_64"),
+    ] {
+        let doc = json(&[
+            PAIRS,
+            "--score-field",
+            field,
+            "--bootstrap",
+            "0",
+            "--cv",
+            "0",
+        ]);
+        assert_eq!(doc["score_field"], field);
+        for t in doc["types"].as_array().expect("types") {
+            let ty = t["type"].as_str().expect("type");
+            assert_matches_reference(
+                t,
+                &reference["domains"][ty]["dims"][dim],
+                &format!("{ty} {field}"),
+            );
+        }
+    }
+}
+
+#[test]
+fn embeddings_at_truncated_dims_give_the_reference_counts() {
+    let reference = reference();
+    let doc = json(&[
+        PAIRS,
+        "--embeddings",
+        "examples/data/embeddings.jsonl",
+        "--dims",
+        "384,256,128,64",
+        "--bootstrap",
+        "0",
+        "--cv",
+        "0",
+    ]);
+    assert_eq!(doc["score_field"], "cosine");
+    for t in doc["types"].as_array().expect("types") {
+        let ty = t["type"].as_str().expect("type");
+        let dims = t["dims"].as_array().expect("dims with --dims");
+        assert_eq!(
+            t["best"], dims[0]["best"],
+            "{ty}: top level is the base dimension"
+        );
+        for (entry, (d, key)) in
+            dims.iter()
+                .zip([(384, "full"), (256, "256"), (128, "128"), (64, "64")])
+        {
+            assert_eq!(entry["dims"], d);
+            let want = &reference["domains"][ty]["dims"][key]["best_f1"];
+            // Computed cosines differ from the stored 6-decimal ones by < 5e-7: same counts.
+            for k in ["tp", "fp", "fn", "tn"] {
+                assert_eq!(entry["best"][k], want[k], "{ty} at {d}: {k}");
+            }
+            let t = entry["best"]["threshold"].as_f64().expect("threshold");
+            assert!(
+                (t - want["threshold"].as_f64().expect("threshold")).abs() < 1e-6,
+                "{ty} at {d}"
+            );
+        }
+    }
+}
+
+#[test]
+fn csv_input_gives_the_same_document_as_jsonl() {
+    let text = std::fs::read_to_string(root().join(PAIRS)).expect("pairs");
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let csv = dir.path().join("pairs.csv");
+    let mut w = csv::Writer::from_path(&csv).expect("a CSV file");
+    w.write_record(["type", "a", "b", "same", "similarity"])
+        .expect("header");
+    for line in text.lines() {
+        let v: Value = serde_json::from_str(line).expect("JSON");
+        let s = |k: &str| v[k].as_str().expect("a string").to_owned();
+        w.write_record([
+            s("type"),
+            s("a"),
+            s("b"),
+            v["same"].to_string(),
+            v["similarity"].to_string(),
+        ])
+        .expect("row");
+    }
+    w.flush().expect("flush");
+    let from_csv = json(&[
+        csv.to_str().expect("UTF-8 path"),
+        "--cv",
+        "0",
+        "--bootstrap",
+        "20",
+    ]);
+    let from_jsonl = json(&[PAIRS, "--cv", "0", "--bootstrap", "20"]);
+    assert_eq!(from_csv, from_jsonl);
+}
+
+#[test]
+fn bad_rows_are_all_reported_with_line_and_field() {
+    let out = calibrate(&["cascade-cli/tests/fixtures/calibrate/bad.jsonl"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stdout(&out), "");
+    insta::assert_snapshot!(stderr(&out));
+}
+
+#[test]
+fn usage_errors_exit_2_and_bad_values_exit_1() {
+    assert_eq!(
+        calibrate(&[PAIRS, "--dims", "64"]).status.code(),
+        Some(2),
+        "--dims needs --embeddings"
+    );
+    assert_eq!(
+        calibrate(&[PAIRS, "--objective", "f2"]).status.code(),
+        Some(2)
+    );
+    let out = calibrate(&[
+        PAIRS,
+        "--embeddings",
+        "examples/data/embeddings.jsonl",
+        "--dims",
+        "512",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("--dims: 512 is larger than the vectors in examples/data/embeddings.jsonl, which have 384 numbers"),
+        "{}",
+        stderr(&out)
+    );
+    let out = calibrate(&["no/such/file.jsonl"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("no/such/file.jsonl: cannot open"),
+        "{}",
+        stderr(&out)
+    );
+    let out = calibrate(&[PAIRS, "--score-field", "similarity_32"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("error: 2100 bad rows"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn objectives_move_the_threshold() {
+    let f1 = json(&[PAIRS, "--bootstrap", "0", "--cv", "0"]);
+    let strict = json(&[
+        PAIRS,
+        "--objective",
+        "precision>=0.9",
+        "--bootstrap",
+        "0",
+        "--cv",
+        "0",
+    ]);
+    let cost = json(&[
+        PAIRS,
+        "--objective",
+        "cost=fp:1,fn:5",
+        "--bootstrap",
+        "0",
+        "--cv",
+        "0",
+    ]);
+    assert_eq!(strict["objective"], "precision>=0.9");
+    assert_eq!(cost["objective"], "cost=fp:1,fn:5");
+    for i in 0..8 {
+        let t = |d: &Value| {
+            d["types"][i]["best"]["threshold"]
+                .as_f64()
+                .expect("threshold")
+        };
+        let ty = &f1["types"][i]["type"];
+        let p = strict["types"][i]["best"]["precision"]
+            .as_f64()
+            .expect("precision");
+        let met = strict["types"][i]["best"].get("objective_met").is_none();
+        assert!(!met || p >= 0.9, "{ty}");
+        assert!(
+            t(&strict) >= t(&f1),
+            "{ty}: a precision floor never lowers the F1 threshold here"
+        );
+        assert!(
+            t(&cost) <= t(&f1),
+            "{ty}: expensive misses lower the threshold"
+        );
+    }
+}
+
+#[test]
+fn small_report_snapshot() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let report = dir.path().join("report.html");
+    let out = calibrate(&[
+        "cascade-cli/tests/fixtures/calibrate/small.jsonl",
+        "--bootstrap",
+        "200",
+        "--cv",
+        "0",
+        "--report",
+        report.to_str().expect("UTF-8 path"),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let html = std::fs::read_to_string(&report).expect("the report was written");
+    insta::assert_snapshot!(html);
+}
+
+#[test]
+fn report_on_the_shipped_pairs_has_two_charts_per_type() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let report = dir.path().join("report.html");
+    ok(&[PAIRS, "--report", report.to_str().expect("UTF-8 path")]);
+    let html = std::fs::read_to_string(&report).expect("the report was written");
+    assert_eq!(html.matches("<svg ").count(), 16);
+    assert_eq!(html.matches("<section ").count(), 8);
+    assert_eq!(html.matches("class=\"ci\"").count(), 8);
+    assert!(!html.contains("NaN") && !html.contains("inf"));
+    // Self-contained: no scripts, no external resources (the only URL is the SVG namespace).
+    assert!(!html.contains("<script") && !html.contains("src="));
+    assert_eq!(
+        html.matches("http").count(),
+        html.matches("xmlns=\"http://www.w3.org/2000/svg\"").count()
+    );
+}
+
+#[test]
+fn written_config_has_the_runtime_shape() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let out_json = dir.path().join("thresholds.json");
+    let out_toml = dir.path().join("thresholds.toml");
+    for out in [&out_json, &out_toml] {
+        ok(&[
+            PAIRS,
+            "--embeddings",
+            "examples/data/embeddings.jsonl",
+            "--dims",
+            "384,128",
+            "--bootstrap",
+            "0",
+            "--cv",
+            "0",
+            "--write",
+            out.to_str().expect("UTF-8 path"),
+        ]);
+    }
+    let config: Value =
+        serde_json::from_str(&std::fs::read_to_string(&out_json).expect("written")).expect("JSON");
+    let doc = json(&[
+        PAIRS,
+        "--embeddings",
+        "examples/data/embeddings.jsonl",
+        "--dims",
+        "384,128",
+        "--bootstrap",
+        "0",
+        "--cv",
+        "0",
+    ]);
+    let all = &doc["types"][7];
+    assert_eq!(all["type"], "ALL");
+    assert_eq!(config["default"], all["best"]["threshold"]);
+    assert_eq!(
+        config["types"]["Occupation"],
+        doc["types"][0]["best"]["threshold"]
+    );
+    assert_eq!(config["types"].as_object().map(|m| m.len()), Some(7));
+    let adj = &config["dimensionAdjustment"];
+    assert_eq!(adj["enabled"], true);
+    assert_eq!(adj["baseDimensions"], 384);
+    assert_eq!(adj["table"]["384"], config["default"]);
+    assert_eq!(adj["table"]["128"], all["dims"][1]["best"]["threshold"]);
+    assert_eq!(
+        adj["types"]["Tag"]["128"],
+        doc["types"][6]["dims"][1]["best"]["threshold"]
+    );
+    let toml_text = std::fs::read_to_string(&out_toml).expect("written");
+    let from_toml: toml::Value = toml::from_str(&toml_text).expect("valid TOML");
+    let as_json: Value = serde_json::to_value(&from_toml).expect("TOML converts");
+    assert_eq!(as_json, config, "the TOML holds the same config");
+}

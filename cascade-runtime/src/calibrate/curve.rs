@@ -1,0 +1,453 @@
+//! The exact sweep: sort once, then cumulative counts over distinct scores.
+//!
+//! Pairs are sorted by score, highest first, and grouped by equal score (`==`, so `-0.0` and
+//! `0.0` are one group). Lowering the threshold past a group accepts the whole group: ties go in
+//! or out together, exactly as the rule `score >= threshold` does. Each group's score is a
+//! candidate threshold, as in scikit-learn's `precision_recall_curve`, so sorting is the only
+//! O(n log n) step and every later pass (objectives, grid, resamples) is linear.
+
+use super::{CalibrateError, Counts};
+
+/// Labelled scores sorted by score (highest first) and grouped into distinct scores.
+///
+/// ```
+/// use cascade_runtime::calibrate::SortedPairs;
+/// let sorted = SortedPairs::new(&[0.9, 0.4, 0.9, 0.7], &[true, false, false, true]).unwrap();
+/// assert_eq!(sorted.len(), 4);
+/// assert_eq!(sorted.distinct(), 3);
+/// assert_eq!(sorted.positives(), 2);
+/// ```
+#[derive(Clone, Debug)]
+pub struct SortedPairs {
+    /// Scores, highest first.
+    scores: Vec<f64>,
+    /// `labels[i]` belongs to `scores[i]`.
+    labels: Vec<bool>,
+    /// One entry per distinct score, highest first.
+    groups: Vec<Group>,
+    positives: u64,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Group {
+    score: f64,
+    /// One past the group's last index in `scores`.
+    end: usize,
+    positives: u64,
+    negatives: u64,
+}
+
+impl SortedPairs {
+    /// Sorts `scores` (each labelled by `labels`: `true` = same entity).
+    ///
+    /// Errors when the slices differ in length or a score is NaN or infinite. An empty input is
+    /// allowed here (it has no thresholds); [`SortedPairs::curve`] then has no points.
+    pub fn new(scores: &[f64], labels: &[bool]) -> Result<SortedPairs, CalibrateError> {
+        if scores.len() != labels.len() {
+            return Err(CalibrateError::LengthMismatch {
+                scores: scores.len(),
+                labels: labels.len(),
+            });
+        }
+        if let Some(index) = scores.iter().position(|s| !s.is_finite()) {
+            return Err(CalibrateError::NonFinite {
+                index,
+                score: scores[index],
+            });
+        }
+        let (scores, labels) = sort_descending(scores, labels);
+        let mut groups: Vec<Group> = Vec::new();
+        let mut positives = 0;
+        for (i, (&score, &label)) in scores.iter().zip(&labels).enumerate() {
+            positives += u64::from(label);
+            match groups.last_mut() {
+                Some(g) if g.score == score => {
+                    g.end = i + 1;
+                    g.positives += u64::from(label);
+                    g.negatives += u64::from(!label);
+                }
+                _ => groups.push(Group {
+                    score,
+                    end: i + 1,
+                    positives: u64::from(label),
+                    negatives: u64::from(!label),
+                }),
+            }
+        }
+        Ok(SortedPairs {
+            scores,
+            labels,
+            groups,
+            positives,
+        })
+    }
+
+    /// The number of pairs.
+    pub fn len(&self) -> usize {
+        self.scores.len()
+    }
+
+    /// Whether there are no pairs.
+    pub fn is_empty(&self) -> bool {
+        self.scores.is_empty()
+    }
+
+    /// The number of distinct scores (candidate thresholds).
+    pub fn distinct(&self) -> usize {
+        self.groups.len()
+    }
+
+    /// The number of pairs labelled same.
+    pub fn positives(&self) -> u64 {
+        self.positives
+    }
+
+    /// The sorted scores (highest first) and their labels.
+    pub fn pairs(&self) -> impl ExactSizeIterator<Item = (f64, bool)> + '_ {
+        self.scores.iter().copied().zip(self.labels.iter().copied())
+    }
+
+    /// The precision–recall curve of all pairs: one point per distinct score, highest first.
+    pub fn curve(&self) -> Curve {
+        let mut points = Vec::with_capacity(self.groups.len());
+        let (mut tp, mut fp) = (0, 0);
+        for g in &self.groups {
+            tp += g.positives;
+            fp += g.negatives;
+            points.push(CurvePoint {
+                threshold: g.score,
+                tp,
+                fp,
+            });
+        }
+        Curve {
+            points,
+            positives: self.positives,
+            negatives: self.len() as u64 - self.positives,
+        }
+    }
+
+    /// The curve of a weighted multiset of the pairs: pair `i` (in sorted order, see
+    /// [`SortedPairs::pairs`]) counts `weights[i]` times. Distinct scores whose pairs all have
+    /// weight 0 are not thresholds of the multiset and are left out. Used by the bootstrap
+    /// (weights = how often each pair was drawn) and cross-validation (0 = held out).
+    ///
+    /// Errors when `weights.len() != self.len()`.
+    pub fn weighted_curve(&self, weights: &[u32]) -> Result<Curve, CalibrateError> {
+        if weights.len() != self.len() {
+            return Err(CalibrateError::LengthMismatch {
+                scores: self.len(),
+                labels: weights.len(),
+            });
+        }
+        let mut points = Vec::new();
+        let (mut tp, mut fp) = (0u64, 0u64);
+        let mut start = 0;
+        for g in &self.groups {
+            let (mut gp, mut gn) = (0u64, 0u64);
+            for (&w, &label) in weights[start..g.end].iter().zip(&self.labels[start..g.end]) {
+                if label {
+                    gp += u64::from(w);
+                } else {
+                    gn += u64::from(w);
+                }
+            }
+            start = g.end;
+            if gp + gn > 0 {
+                tp += gp;
+                fp += gn;
+                points.push(CurvePoint {
+                    threshold: g.score,
+                    tp,
+                    fp,
+                });
+            }
+        }
+        let negatives = fp;
+        Ok(Curve {
+            points,
+            positives: tp,
+            negatives,
+        })
+    }
+}
+
+/// Maps a finite f64 to a u64 whose unsigned order is the float's total order.
+fn key(x: f64) -> u64 {
+    let bits = x.to_bits();
+    if bits >> 63 == 1 {
+        !bits
+    } else {
+        bits | 1 << 63
+    }
+}
+
+fn unkey(k: u64) -> f64 {
+    f64::from_bits(if k >> 63 == 1 { k & !(1 << 63) } else { !k })
+}
+
+/// Below this many keys a comparison sort beats the radix sort's fixed cost.
+const RADIX_MIN: usize = 2048;
+
+/// Sorts `keys` ascending: LSD radix sort, 8 passes of 8 bits, skipping passes in which every
+/// key has the same digit (common in the sign and exponent bytes of similarity scores).
+fn radix_sort(keys: &mut Vec<u64>) {
+    if keys.len() < RADIX_MIN {
+        keys.sort_unstable();
+        return;
+    }
+    let mut counts = [[0usize; 256]; 8];
+    for &k in keys.iter() {
+        for (pass, c) in counts.iter_mut().enumerate() {
+            c[(k >> (pass * 8)) as usize & 0xFF] += 1;
+        }
+    }
+    let mut buf = vec![0u64; keys.len()];
+    for (pass, c) in counts.iter().enumerate() {
+        if c.iter().any(|&n| n == keys.len()) {
+            continue;
+        }
+        let mut offsets = [0usize; 256];
+        let mut sum = 0;
+        for (o, &n) in offsets.iter_mut().zip(c) {
+            *o = sum;
+            sum += n;
+        }
+        for &k in keys.iter() {
+            let d = (k >> (pass * 8)) as usize & 0xFF;
+            buf[offsets[d]] = k;
+            offsets[d] += 1;
+        }
+        std::mem::swap(keys, &mut buf);
+    }
+}
+
+/// Sorts pairs by score, highest first. Same and different pairs are sorted separately as plain
+/// integer keys (half the bytes of `(f64, bool)` and no comparator), then merged. Within equal
+/// scores the different pairs come first; groups are formed over equal scores, so the order
+/// inside a group never matters.
+fn sort_descending(scores: &[f64], labels: &[bool]) -> (Vec<f64>, Vec<bool>) {
+    let positives = labels.iter().filter(|&&l| l).count();
+    let mut pos = Vec::with_capacity(positives);
+    let mut neg = Vec::with_capacity(scores.len() - positives);
+    for (&s, &l) in scores.iter().zip(labels) {
+        if l {
+            pos.push(key(s))
+        } else {
+            neg.push(key(s))
+        }
+    }
+    radix_sort(&mut pos);
+    radix_sort(&mut neg);
+    let mut out_scores = Vec::with_capacity(scores.len());
+    let mut out_labels = Vec::with_capacity(scores.len());
+    let (mut p, mut n) = (pos.len(), neg.len());
+    while p > 0 && n > 0 {
+        if pos[p - 1] > neg[n - 1] {
+            p -= 1;
+            out_scores.push(unkey(pos[p]));
+            out_labels.push(true);
+        } else {
+            n -= 1;
+            out_scores.push(unkey(neg[n]));
+            out_labels.push(false);
+        }
+    }
+    for &k in pos[..p].iter().rev() {
+        out_scores.push(unkey(k));
+        out_labels.push(true);
+    }
+    for &k in neg[..n].iter().rev() {
+        out_scores.push(unkey(k));
+        out_labels.push(false);
+    }
+    (out_scores, out_labels)
+}
+
+/// One point of a [`Curve`]: the cumulative counts of pairs scoring `>= threshold`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct CurvePoint {
+    /// An observed score.
+    pub threshold: f64,
+    /// Same pairs scoring at least `threshold`.
+    pub tp: u64,
+    /// Different pairs scoring at least `threshold`.
+    pub fp: u64,
+}
+
+/// Every candidate threshold of a data set with its counts, highest threshold first.
+///
+/// ```
+/// use cascade_runtime::calibrate::SortedPairs;
+/// let sorted = SortedPairs::new(&[0.9, 0.4, 0.9, 0.7], &[true, false, false, true]).unwrap();
+/// let curve = sorted.curve();
+/// let thresholds: Vec<f64> = curve.points().iter().map(|p| p.threshold).collect();
+/// assert_eq!(thresholds, [0.9, 0.7, 0.4]);
+/// let at = curve.counts_at(0.7);
+/// assert_eq!((at.tp, at.fp, at.fn_, at.tn), (2, 1, 0, 1));
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct Curve {
+    points: Vec<CurvePoint>,
+    positives: u64,
+    negatives: u64,
+}
+
+impl Curve {
+    /// The points, highest threshold first.
+    pub fn points(&self) -> &[CurvePoint] {
+        &self.points
+    }
+
+    /// The number of same pairs.
+    pub fn positives(&self) -> u64 {
+        self.positives
+    }
+
+    /// The number of different pairs.
+    pub fn negatives(&self) -> u64 {
+        self.negatives
+    }
+
+    /// The counts of point `i`.
+    ///
+    /// Panics when `i >= self.points().len()` (an index into [`Curve::points`]).
+    pub fn counts(&self, i: usize) -> Counts {
+        self.counts_of(&self.points[i])
+    }
+
+    pub(crate) fn counts_of(&self, p: &CurvePoint) -> Counts {
+        Counts {
+            tp: p.tp,
+            fp: p.fp,
+            fn_: self.positives - p.tp,
+            tn: self.negatives - p.fp,
+        }
+    }
+
+    /// The counts of the rule `score >= threshold` for any threshold (not only observed ones).
+    pub fn counts_at(&self, threshold: f64) -> Counts {
+        // Points are sorted by decreasing threshold: those `>= threshold` form a prefix, and the
+        // last point of the prefix holds the cumulative counts.
+        let accepted = self.points.partition_point(|p| p.threshold >= threshold);
+        match accepted.checked_sub(1).and_then(|i| self.points.get(i)) {
+            Some(p) => self.counts_of(p),
+            None => Counts {
+                tp: 0,
+                fp: 0,
+                fn_: self.positives,
+                tn: self.negatives,
+            },
+        }
+    }
+
+    /// The optimal interval of point `i`: `(next lower distinct score, threshold]`. Every
+    /// threshold in it gives the same counts. The lower end is `None` for the lowest score (every
+    /// threshold below it accepts everything too).
+    pub fn interval(&self, i: usize) -> (Option<f64>, f64) {
+        let upper = self.points[i].threshold;
+        (self.points.get(i + 1).map(|p| p.threshold), upper)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ties_go_in_together_and_signed_zeros_are_one_score() {
+        let sorted = SortedPairs::new(
+            &[0.0, -0.0, 0.5, 0.5, -0.5],
+            &[true, false, true, false, true],
+        )
+        .unwrap();
+        let curve = sorted.curve();
+        let pts: Vec<(f64, u64, u64)> = curve
+            .points()
+            .iter()
+            .map(|p| (p.threshold, p.tp, p.fp))
+            .collect();
+        assert_eq!(pts.len(), 3);
+        assert_eq!((pts[0].1, pts[0].2), (1, 1));
+        assert_eq!((pts[1].1, pts[1].2), (2, 2));
+        assert_eq!((pts[2].0, pts[2].1, pts[2].2), (-0.5, 3, 2));
+        assert_eq!(curve.interval(0), (Some(0.0), 0.5));
+        assert_eq!(curve.interval(2), (None, -0.5));
+    }
+
+    #[test]
+    fn radix_sort_orders_floats_like_total_cmp() {
+        let mut values: Vec<f64> = (0..5000)
+            .map(|i| {
+                ((i * 7919 % 5000) as f64 / 2500.0 - 1.0) * if i % 7 == 0 { 1e-300 } else { 1.0 }
+            })
+            .chain([0.0, -0.0, 1.0, -1.0, f64::MIN_POSITIVE, -f64::MIN_POSITIVE])
+            .collect();
+        let mut keys: Vec<u64> = values.iter().map(|&v| key(v)).collect();
+        radix_sort(&mut keys);
+        values.sort_by(f64::total_cmp);
+        let back: Vec<u64> = keys.iter().map(|&k| unkey(k).to_bits()).collect();
+        let want: Vec<u64> = values.iter().map(|v| v.to_bits()).collect();
+        assert_eq!(back, want);
+    }
+
+    #[test]
+    fn counts_at_handles_thresholds_above_and_below_all_scores() {
+        let curve = SortedPairs::new(&[0.2, 0.8], &[false, true])
+            .unwrap()
+            .curve();
+        assert_eq!(
+            curve.counts_at(0.9),
+            Counts {
+                tp: 0,
+                fp: 0,
+                fn_: 1,
+                tn: 1
+            }
+        );
+        assert_eq!(
+            curve.counts_at(-1.0),
+            Counts {
+                tp: 1,
+                fp: 1,
+                fn_: 0,
+                tn: 0
+            }
+        );
+        assert_eq!(
+            curve.counts_at(0.8),
+            Counts {
+                tp: 1,
+                fp: 0,
+                fn_: 0,
+                tn: 1
+            }
+        );
+    }
+
+    #[test]
+    fn rejects_nan_and_mismatched_lengths() {
+        assert!(matches!(
+            SortedPairs::new(&[0.1, f64::NAN], &[true, false]),
+            Err(CalibrateError::NonFinite { index: 1, .. })
+        ));
+        assert!(matches!(
+            SortedPairs::new(&[0.1], &[true, false]),
+            Err(CalibrateError::LengthMismatch { .. })
+        ));
+    }
+
+    #[test]
+    fn weighted_curve_drops_unweighted_scores() {
+        let sorted = SortedPairs::new(&[0.9, 0.5, 0.1], &[true, false, true]).unwrap();
+        let curve = sorted.weighted_curve(&[2, 0, 1]).unwrap();
+        let pts: Vec<(f64, u64, u64)> = curve
+            .points()
+            .iter()
+            .map(|p| (p.threshold, p.tp, p.fp))
+            .collect();
+        assert_eq!(pts, [(0.9, 2, 0), (0.1, 3, 0)]);
+        assert_eq!((curve.positives(), curve.negatives()), (3, 0));
+        assert!(sorted.weighted_curve(&[1]).is_err());
+    }
+}
