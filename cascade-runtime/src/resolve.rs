@@ -115,6 +115,12 @@ impl fmt::Display for Resolved<'_> {
 }
 
 /// A layer and the place it was written, displayed for people (see [`Resolved::source`]).
+///
+/// ```
+/// # use cascade_runtime::{resolve::Source, Layer};
+/// let s = Source { layer: Layer::ConfigType, at: "ICP" };
+/// assert_eq!(s.to_string(), "config types.ICP");
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Source<'a> {
     /// The layer.
@@ -217,6 +223,12 @@ pub fn resolve_all<T: Cascade>(field: &str) -> impl Iterator<Item = Resolved<'st
 }
 
 /// Why a by-name resolution failed.
+///
+/// ```
+/// # use cascade_runtime::resolve::ResolveError;
+/// let e = ResolveError::UnknownType { name: "IPC".into(), suggestion: Some("ICP".into()) };
+/// assert_eq!(e.to_string(), "unknown type `IPC`; did you mean `ICP`?");
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ResolveError {
     /// `Owner.field` is not of that shape.

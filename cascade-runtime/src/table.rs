@@ -295,7 +295,12 @@ impl TypeTable {
     }
 }
 
-/// Where the built-in default is "written".
+/// Where the built-in default is "written" (layer `builtin`).
+///
+/// ```
+/// # use cascade_runtime::table::BUILTIN;
+/// assert_eq!((BUILTIN.value.get(), BUILTIN.at), (0.8, "built-in"));
+/// ```
 pub const BUILTIN: Written = Written {
     value: Threshold::BUILTIN,
     at: "built-in",
@@ -487,6 +492,12 @@ impl Schema {
 }
 
 /// A table that breaks what [`Schema::check`] verifies (a code generator bug, never user input).
+///
+/// ```
+/// # use cascade_runtime::table::TableError;
+/// let e = TableError::BadIndex { name: "ICP" };
+/// assert_eq!(e.to_string(), "the type index does not find `ICP`");
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum TableError {
     /// Types must be sorted by name, without duplicates.
