@@ -254,7 +254,7 @@ pub enum ResolveError {
     },
     /// The field is not a fuzzy reference.
     #[error("`{owner}.{field}` is {}, so no threshold applies (thresholds apply to `~>` and `<~`)",
-        describe(*operator))]
+        describe(*operator, *relation))]
     NotFuzzy {
         /// The type.
         owner: String,
@@ -262,6 +262,8 @@ pub enum ResolveError {
         field: String,
         /// Its operator (`None`: a primitive, prompt or operator-less relation).
         operator: Option<Operator>,
+        /// Whether it has target types (an exact reference or an operator-less relation).
+        relation: bool,
     },
     /// The field has no union member of that type.
     #[error("`{owner}.{field}` has no target `{member}`; its targets: {}", members.join(", "))]
@@ -284,10 +286,11 @@ fn hint(suggestion: &Option<String>) -> String {
         .unwrap_or_default()
 }
 
-fn describe(op: Option<Operator>) -> String {
-    match op {
-        Some(op) => format!("an exact reference (`{op}`)"),
-        None => "not a reference".to_owned(),
+fn describe(op: Option<Operator>, relation: bool) -> String {
+    match (op, relation) {
+        (Some(op), _) => format!("an exact reference (`{op}`)"),
+        (None, true) => "a relation without an operator (`Type.backref`)".to_owned(),
+        (None, false) => "not a reference".to_owned(),
     }
 }
 
@@ -386,7 +389,8 @@ impl<'a> Resolver<'a> {
             None => Err(ResolveError::NotFuzzy {
                 owner: owner.to_owned(),
                 field: field.to_owned(),
-                operator: None,
+                operator: f.operator,
+                relation: false,
             }),
         }
     }
@@ -537,6 +541,7 @@ fn find_fuzzy_field<'a>(
             owner: owner.to_owned(),
             field: field.to_owned(),
             operator: f.operator,
+            relation: !f.targets.is_empty(),
         });
     }
     Ok((ty, f))
