@@ -221,11 +221,18 @@ fn table(rows: &[Row]) -> String {
             };
             let (threshold, layer, at) = match (t.threshold, t.layer, &t.source) {
                 (Some(v), Some(l), Some(at)) => (v.to_string(), l.to_string(), at.clone()),
-                _ => (
-                    "-".to_owned(),
-                    "-".to_owned(),
-                    "exact: no threshold".to_owned(),
-                ),
+                _ => {
+                    let why = if row.operator.is_some() {
+                        "exact"
+                    } else {
+                        "relation"
+                    };
+                    (
+                        "-".to_owned(),
+                        "-".to_owned(),
+                        format!("{why}: no threshold"),
+                    )
+                }
             };
             lines.push([name, op, t.type_name.clone(), threshold, layer]);
             wheres.push(at);
