@@ -455,7 +455,7 @@ impl Schema {
                 for target in field.targets {
                     // A target outside this schema (a derive referring to another crate's type)
                     // has nothing to compare with.
-                    if let Some(tt) = self.find_type_linear(target.type_name)
+                    if let Some(tt) = self.find_type_sorted(target.type_name)
                         && (tt.threshold != target.type_threshold || tt.strategy != target.strategy)
                     {
                         return Err(TableError::StaleCopy {
@@ -486,8 +486,13 @@ impl Schema {
         Ok(())
     }
 
-    fn find_type_linear(&self, name: &str) -> Option<&'static TypeTable> {
-        self.types.iter().find(|t| t.name == name)
+    /// By binary search, which [`Schema::check`] may use once it has seen the order is right.
+    fn find_type_sorted(&self, name: &str) -> Option<&'static TypeTable> {
+        let types = self.types;
+        types
+            .binary_search_by(|t| t.name.cmp(name))
+            .ok()
+            .and_then(|i| types.get(i))
     }
 }
 
@@ -610,7 +615,7 @@ const fn mix(h: u64, w: u64) -> u64 {
 
 /// [`name_hash`] with word loads instead of byte loads, for lookups (same value, checked in tests).
 #[inline]
-fn name_hash_runtime(name: &str) -> u64 {
+pub(crate) fn name_hash_runtime(name: &str) -> u64 {
     let b = name.as_bytes();
     let len = b.len();
     let h = (len as u64).wrapping_mul(K);
@@ -660,7 +665,7 @@ fn same(a: &str, b: &str) -> bool {
 
 /// The first slot to probe for hash `h` in an index of `len` slots.
 #[inline]
-const fn home_slot(h: u64, len: usize) -> usize {
+pub(crate) const fn home_slot(h: u64, len: usize) -> usize {
     // Fibonacci hashing: the top bits of a multiplicative hash depend on every input bit.
     // `len` is a power of two ≥ 2, so the shift is within 1..=63.
     (h >> (64 - len.trailing_zeros())) as usize
