@@ -365,6 +365,9 @@ fn check_name(
     start: &str,
 ) -> Option<Diagnostic> {
     let valid_rest = name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    if valid_start && valid_rest && name.len() <= MAX_NAME_LEN {
+        return None;
+    }
     let rule = format!(
         "{what} names are ASCII letters, digits and `_`, start with {start}, and have at most {MAX_NAME_LEN} characters"
     );
