@@ -147,6 +147,16 @@ pub enum CheckError {
         #[source]
         source: std::io::Error,
     },
+    /// The file is not UTF-8 text.
+    #[error("`{}` is not UTF-8 text: invalid byte at line {line}, column {column}; save it as UTF-8", path.display())]
+    NotUtf8 {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line of the first invalid byte.
+        line: usize,
+        /// 1-based column (in characters) of the first invalid byte.
+        column: usize,
+    },
     /// The file was read but has errors.
     #[error("`{}` has {} error(s)", path.display(), diagnostics.len())]
     Invalid {
@@ -170,9 +180,19 @@ pub enum CheckError {
 /// ```
 pub fn check_file(path: impl AsRef<Path>) -> Result<(String, Schema), CheckError> {
     let path = path.as_ref();
-    let text = std::fs::read_to_string(path).map_err(|source| CheckError::Read {
+    let bytes = std::fs::read(path).map_err(|source| CheckError::Read {
         path: path.to_owned(),
         source,
+    })?;
+    let text = String::from_utf8(bytes).map_err(|error| {
+        let valid = &error.as_bytes()[..error.utf8_error().valid_up_to()];
+        let valid = std::str::from_utf8(valid).expect("bytes up to `valid_up_to` are UTF-8");
+        let line_start = valid.rfind('\n').map_or(0, |i| i + 1);
+        CheckError::NotUtf8 {
+            path: path.to_owned(),
+            line: valid.matches('\n').count() + 1,
+            column: valid[line_start..].chars().count() + 1,
+        }
     })?;
     match check(&text) {
         Ok(schema) => Ok((text, schema)),
