@@ -672,7 +672,7 @@ impl<'s> Builder<'s> {
             }
             match &*entry.key.value {
                 "default" => {
-                    if let Some((threshold, span)) = self.threshold(&entry.key, &entry.value, "`$config.default`") {
+                    if let Some((threshold, span)) = self.threshold(&entry.value, "`$config.default`") {
                         schema.default = Some(threshold);
                         schema.default_span = Some(span);
                     }
@@ -718,13 +718,7 @@ impl<'s> Builder<'s> {
     }
 
     /// A threshold-valued metadata entry: a number within 0.0..=1.0.
-    fn threshold(
-        &mut self,
-        key: &Text<'_>,
-        value: &Value<'_>,
-        what: &str,
-    ) -> Option<(Threshold, Span)> {
-        let _ = key;
+    fn threshold(&mut self, value: &Value<'_>, what: &str) -> Option<(Threshold, Span)> {
         let help = "write a number from 0.0 to 1.0, e.g. `0.85`";
         let number = match value {
             Value::Number(number) => number,
@@ -821,7 +815,7 @@ impl<'s> Builder<'s> {
             }
             match name {
                 "$threshold" => {
-                    let set = self.threshold(&entry.key, &entry.value, "`$threshold`");
+                    let set = self.threshold(&entry.value, "`$threshold`");
                     self.set_type_threshold(
                         &mut ty,
                         &mut threshold_key,
@@ -831,9 +825,7 @@ impl<'s> Builder<'s> {
                     );
                 }
                 "$fuzzyThreshold" => {
-                    if let Some((t, span)) =
-                        self.threshold(&entry.key, &entry.value, "`$fuzzyThreshold`")
-                    {
+                    if let Some((t, span)) = self.threshold(&entry.value, "`$fuzzyThreshold`") {
                         ty.fuzzy_threshold = Some(t);
                         ty.fuzzy_threshold_span = Some(span);
                     }
@@ -908,7 +900,7 @@ impl<'s> Builder<'s> {
             }
             match &*entry.key.value {
                 "threshold" => {
-                    let set = self.threshold(&entry.key, &entry.value, "`$config.threshold`");
+                    let set = self.threshold(&entry.value, "`$config.threshold`");
                     self.set_type_threshold(
                         ty,
                         threshold_key,
