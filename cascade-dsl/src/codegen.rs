@@ -54,8 +54,10 @@ impl<'a> TypeImpl<'a> {
 ///     name: "ICP".into(),
 ///     span: Span::default(),
 ///     threshold: Some(Threshold::new_const(0.82)),
+///     threshold_span: None,
 ///     strategy: Strategy::Static,
 ///     fuzzy_threshold: None,
+///     fuzzy_threshold_span: None,
 ///     instructions: None,
 ///     fields: Vec::new(),
 /// };
