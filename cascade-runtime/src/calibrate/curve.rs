@@ -193,7 +193,7 @@ fn radix_sort(keys: &mut Vec<u64>) {
     }
     let mut buf = vec![0u64; keys.len()];
     for (pass, c) in counts.iter_mut().enumerate() {
-        if c.iter().any(|&n| n == keys.len()) {
+        if c.contains(&keys.len()) {
             continue;
         }
         // Counts become start offsets in place.
