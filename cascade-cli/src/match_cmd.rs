@@ -1,10 +1,216 @@
-//! TODO(skeleton): `match_cmd` is filled in by its issue.
+//! `cascade match`: resolve queries against a catalog of entities with the thresholds the
+//! config and schema give each type, and score the decisions against gold labels.
+//!
+//! A query is an isolated reference to its type (no owner field), so its threshold comes from the
+//! type layers of DESIGN §4: config `types` > schema `$threshold` > config `default` > schema
+//! default > built-in 0.80.
+
+mod data;
+mod report;
+mod thresholds;
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use cascade_runtime::Operator;
+use cascade_runtime::index::{Catalog, IndexKind};
+use cascade_runtime::matching::Matcher;
+
+use data::{Gold, RowError};
+use report::{Outcome, Report};
 
 /// Arguments.
 #[derive(Debug, clap::Args)]
-pub(crate) struct Args {}
+pub(crate) struct Args {
+    /// Existing entities, JSONL rows `{"id", "type", "name"}`
+    #[arg(long, value_name = "FILE")]
+    catalog: PathBuf,
+    /// References to resolve, JSONL rows `{"query", "type", "gold_id"?}` (`gold_id` null: should create)
+    #[arg(long, value_name = "FILE")]
+    queries: PathBuf,
+    /// Embeddings of every catalog name and query, JSONL rows `{"text", "vector"}`
+    #[arg(long, value_name = "FILE")]
+    embeddings: PathBuf,
+    /// A `.cascade` schema whose type thresholds and defaults apply
+    #[arg(long, value_name = "FILE")]
+    schema: Option<PathBuf>,
+    /// A runtime config (JSON or TOML): `types` and `default` override the schema
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// `~>` reuses a match or creates; `<~` links a match or nothing
+    #[arg(long, default_value = "~>", value_parser = parse_operator)]
+    operator: Operator,
+    /// The index searched per type
+    #[arg(long, value_enum, default_value_t = IndexChoice::Exact)]
+    index: IndexChoice,
+    /// Two-phase index: dimensions of the hot tier
+    #[arg(long, value_name = "D", default_value_t = 128)]
+    hot_dims: usize,
+    /// Two-phase index: candidates reranked per wanted match
+    #[arg(long, value_name = "K", default_value_t = 4)]
+    oversample: usize,
+    /// Print the machine-readable JSON document instead of a table
+    #[arg(long)]
+    json: bool,
+}
 
-pub(crate) fn run(_args: Args) -> u8 {
-    eprintln!("error: not implemented yet");
-    1
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum IndexChoice {
+    /// Scan every entity of the type
+    Exact,
+    /// Truncated hot tier with oversampling, then exact rerank
+    TwoPhase,
+}
+
+fn parse_operator(s: &str) -> Result<Operator, String> {
+    match s.parse::<Operator>() {
+        Ok(op) if op.is_fuzzy() => Ok(op),
+        Ok(op) => Err(format!(
+            "`{op}` is exact; `cascade match` takes a fuzzy operator: `~>` or `<~`"
+        )),
+        Err(e) => Err(format!("{e}; `cascade match` takes `~>` or `<~`")),
+    }
+}
+
+pub(crate) fn run(args: Args) -> u8 {
+    match execute(&args) {
+        Ok(report) => {
+            if args.json {
+                println!("{}", report.to_json());
+            } else {
+                print!("{}", report.to_table());
+            }
+            0
+        }
+        Err(errors) => {
+            for e in &errors {
+                eprintln!("error: {e}");
+            }
+            eprintln!(
+                "error: {} problem(s) found; nothing was matched",
+                errors.len()
+            );
+            1
+        }
+    }
+}
+
+/// Loads everything, reporting all input errors at once, then matches.
+fn execute(args: &Args) -> Result<Report, Vec<String>> {
+    let mut errors: Vec<RowError> = Vec::new();
+    let catalog_rows = data::load_catalog(&args.catalog, &mut errors);
+    let queries = data::load_queries(&args.queries, &catalog_rows, &mut errors);
+    let embeddings = data::load_embeddings(&args.embeddings, &mut errors);
+    let types: BTreeSet<&str> = catalog_rows
+        .iter()
+        .map(|e| e.entity_type.as_str())
+        .collect();
+    let mut warnings = Vec::new();
+    let levels = thresholds::load(
+        args.schema.as_deref(),
+        args.config.as_deref(),
+        types,
+        &mut warnings,
+    );
+    for w in warnings {
+        eprintln!("warning: {w}");
+    }
+
+    let kind = match args.index {
+        IndexChoice::Exact => IndexKind::Exact,
+        IndexChoice::TwoPhase => IndexKind::TwoPhase {
+            hot_dims: args.hot_dims,
+            oversampling: args.oversample,
+        },
+    };
+    // Check the index settings before any row, so a bad `--hot-dims` is one clear error.
+    if embeddings.dims > 0
+        && let Err(e) = kind.build(embeddings.dims)
+    {
+        return Err(vec![format!("--hot-dims/--oversample: {e}")]);
+    }
+    let mut catalog = Catalog::new(embeddings.dims, kind);
+    for entity in &catalog_rows {
+        let needed_by = (args.catalog.as_path(), entity.line, "name");
+        let Some(v) = embeddings.get(&entity.name, &args.embeddings, needed_by, &mut errors) else {
+            continue;
+        };
+        if let Err(e) = catalog.add(&entity.entity_type, &entity.id, v) {
+            let message = format!("field `name`: {e}");
+            errors.push(RowError {
+                file: args.catalog.clone(),
+                line: entity.line,
+                message,
+            });
+        }
+    }
+    let mut vectors = Vec::with_capacity(queries.len());
+    for q in &queries {
+        vectors.push(embeddings.get(
+            &q.text,
+            &args.embeddings,
+            (&args.queries, q.line, "query"),
+            &mut errors,
+        ));
+    }
+    let mut messages: Vec<String> = errors.into_iter().map(|e| e.to_string()).collect();
+    let levels = match levels {
+        Ok(levels) => levels,
+        Err(more) => {
+            messages.extend(more);
+            return Err(messages);
+        }
+    };
+    if !messages.is_empty() {
+        return Err(messages);
+    }
+
+    let matcher = Matcher::new(&catalog, levels.config);
+    let mut outcomes = Vec::with_capacity(queries.len());
+    for (q, v) in queries.iter().zip(vectors) {
+        let (Some(v), Some(resolved)) = (v, levels.resolved(&q.entity_type)) else {
+            unreachable!(
+                "every query has an embedding and a resolved type once loading reported no error"
+            )
+        };
+        match matcher.resolve(args.operator, &[resolved], v) {
+            Ok(resolution) => outcomes.push(Outcome {
+                query: q.text.clone(),
+                entity_type: q.entity_type.clone(),
+                correct: correct(&q.gold, resolution.id.as_deref()),
+                layer: resolved.layer,
+                decision: resolution.decision,
+                id: resolution.id,
+                similarity: resolution.similarity,
+                confidence: resolution.confidence,
+                threshold: resolution.threshold,
+            }),
+            Err(e) => messages.push(format!("{}:{}: {e}", args.queries.display(), q.line)),
+        }
+    }
+    if !messages.is_empty() {
+        return Err(messages);
+    }
+    Ok(Report::new(
+        args.operator,
+        catalog_index_name(&catalog),
+        outcomes,
+    ))
+}
+
+fn catalog_index_name(catalog: &Catalog) -> String {
+    catalog
+        .types()
+        .next()
+        .and_then(|t| catalog.partition(t))
+        .map_or_else(|| "exact".to_owned(), |p| p.index().describe())
+}
+
+/// Whether a decision agrees with the gold label; `None` for unlabelled queries.
+fn correct(gold: &Gold, matched: Option<&str>) -> Option<bool> {
+    match gold {
+        Gold::Unlabelled => None,
+        Gold::NoMatch => Some(matched.is_none()),
+        Gold::Id(id) => Some(matched == Some(id.as_str())),
+    }
 }

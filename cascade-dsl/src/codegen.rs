@@ -1,1 +1,355 @@
-//! TODO(skeleton): `codegen` is filled in by its issue.
+//! The one code generator: a validated [`model`](crate::model) → Rust tokens.
+//!
+//! `#[derive(Cascade)]` returns [`impl_type`]'s tokens for the deriving struct; `build.rs`
+//! ([`crate::build`]) pretty-prints [`generate`]'s module for a whole `.cascade` file. Both emit
+//! the same `impl Cascade` per type, so a schema yields the same tables either way.
+//!
+//! Generated code names the runtime only through `::cascade::__private`, uses fully qualified
+//! paths, and is wrapped in `const _: () = { .. };` ([`wrap_in_const`]). A target type's
+//! threshold is read through `<Target as ::cascade::__private::Target>::THRESHOLD` — a `const` of
+//! its own, because reading another type's `TABLE` would be a const-evaluation cycle for
+//! self-references and types that refer to each other.
+
+use cascade_runtime::{Operator, Strategy, Threshold};
+use proc_macro2::{Ident, Literal, Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+
+use crate::model::{EntityType, Field, Schema};
+
+/// How [`impl_type`] names the implementing type and where it puts spans.
+pub struct TypeImpl<'a> {
+    /// The type the impls are for: `Startup`, or `Page<T>` with its generics.
+    pub self_ty: TokenStream,
+    /// `<T: Bound>` for `impl<..>`, empty without generics.
+    pub impl_generics: TokenStream,
+    /// `where ..`, empty without a where clause.
+    pub where_clause: TokenStream,
+    /// The schema-wide default (`$config.default`), copied into the type's table.
+    pub schema_default: Option<Threshold>,
+    /// Where a field's generated target paths point, so "cannot find type" and "does not derive
+    /// `Cascade`" errors land on the field's definition.
+    pub field_span: &'a dyn Fn(&Field) -> Span,
+}
+
+impl<'a> TypeImpl<'a> {
+    /// A non-generic type named `ident`, with call-site spans (the build.rs path).
+    pub fn named(ident: &Ident, schema_default: Option<Threshold>) -> TypeImpl<'a> {
+        TypeImpl {
+            self_ty: quote!(#ident),
+            impl_generics: TokenStream::new(),
+            where_clause: TokenStream::new(),
+            schema_default,
+            field_span: &|_| Span::call_site(),
+        }
+    }
+}
+
+/// The `impl Cascade` and `impl Target` of one entity type, not yet wrapped in a `const _`.
+///
+/// ```
+/// use cascade_dsl::{codegen, model::EntityType, Span};
+/// use cascade_runtime::{Strategy, Threshold};
+///
+/// let icp = EntityType {
+///     name: "ICP".into(),
+///     span: Span::default(),
+///     threshold: Some(Threshold::new_const(0.82)),
+///     strategy: Strategy::Static,
+///     fuzzy_threshold: None,
+///     instructions: None,
+///     fields: Vec::new(),
+/// };
+/// let ident = proc_macro2::Ident::new("ICP", proc_macro2::Span::call_site());
+/// let tokens = codegen::impl_type(&icp, &codegen::TypeImpl::named(&ident, None)).to_string();
+/// assert!(tokens.contains(r#"Written :: new (0.82 , "ICP.$threshold")"#));
+/// ```
+pub fn impl_type(ty: &EntityType, imp: &TypeImpl<'_>) -> TokenStream {
+    let TypeImpl {
+        self_ty,
+        impl_generics,
+        where_clause,
+        schema_default,
+        field_span,
+    } = imp;
+    let private = private();
+    let name = &ty.name;
+    let threshold = written(ty.threshold, &format!("{name}.$threshold"));
+    let strategy = strategy(ty.strategy);
+    let fuzzy_threshold = written(ty.fuzzy_threshold, &format!("{name}.$fuzzyThreshold"));
+    let schema_default = written(*schema_default, "$config.default");
+
+    // Sorted by name: the runtime looks fields up by binary search, and the output must not
+    // depend on declaration order.
+    let mut fields: Vec<&Field> = ty.fields.iter().collect();
+    fields.sort_by(|a, b| a.name.cmp(&b.name));
+    let fields = fields
+        .into_iter()
+        .map(|field| field_table(ty, field, field_span(field)));
+
+    quote! {
+        #[automatically_derived]
+        impl #impl_generics #private::Cascade for #self_ty #where_clause {
+            const TABLE: &'static #private::TypeTable = &#private::TypeTable {
+                name: #name,
+                threshold: <Self as #private::Target>::THRESHOLD,
+                strategy: <Self as #private::Target>::STRATEGY,
+                fuzzy_threshold: #fuzzy_threshold,
+                schema_default: #schema_default,
+                fields: &[#(#fields),*],
+            };
+        }
+
+        #[automatically_derived]
+        impl #impl_generics #private::Target for #self_ty #where_clause {
+            const THRESHOLD: #private::Option<#private::Written> = #threshold;
+            const STRATEGY: #private::Option<#private::Strategy> = #strategy;
+        }
+    }
+}
+
+/// The module `build.rs` writes for a whole schema: one unit struct per type (sorted by name),
+/// their impls (the same [`impl_type`] the derive uses), and `pub static SCHEMA`.
+///
+/// The model must be valid (see [`check_names`]); a name that cannot be a Rust identifier becomes
+/// a `compile_error!` in the output rather than a panic.
+///
+/// ```
+/// use cascade_dsl::{codegen, model::Schema};
+/// let tokens = codegen::generate(&Schema::default()).to_string();
+/// assert!(tokens.contains("pub static SCHEMA"));
+/// ```
+pub fn generate(schema: &Schema) -> TokenStream {
+    let private = private();
+    let mut types: Vec<&EntityType> = schema.types.iter().collect();
+    types.sort_by(|a, b| a.name.cmp(&b.name));
+
+    let mut structs = Vec::new();
+    let mut impls = Vec::new();
+    let mut tables = Vec::new();
+    for ty in types {
+        let ident = match type_ident(&ty.name) {
+            Ok(ident) => ident,
+            Err(message) => {
+                structs.push(quote!(::core::compile_error!(#message);));
+                continue;
+            }
+        };
+        let doc = type_doc(ty);
+        // The names are the schema's, not Rust's conventions: `ICP`, `match`.
+        let allow = quote!(#[allow(non_camel_case_types, clippy::upper_case_acronyms)]);
+        structs.push(quote! {
+            #(#[doc = #doc])*
+            #allow
+            #[derive(
+                ::core::clone::Clone,
+                ::core::marker::Copy,
+                ::core::fmt::Debug,
+                ::core::default::Default,
+                ::core::cmp::PartialEq,
+                ::core::cmp::Eq,
+                ::core::hash::Hash,
+            )]
+            pub struct #ident;
+        });
+        impls.push(impl_type(ty, &TypeImpl::named(&ident, schema.default)));
+        tables.push(quote!(*<#ident as #private::Cascade>::TABLE));
+    }
+    let default = written(schema.default, "$config.default");
+    let count = Literal::usize_unsuffixed(tables.len());
+    let impls = wrap_in_const(quote!(#(#impls)*));
+
+    quote! {
+        #(#structs)*
+
+        #impls
+
+        /// The whole schema, for lookups by type name.
+        pub static SCHEMA: #private::Schema = {
+            static __CASCADE_TYPES: [#private::TypeTable; #count] = [#(#tables),*];
+            #private::Schema {
+                default: #default,
+                types: &__CASCADE_TYPES,
+                index: &#private::build_index::<{ #private::index_len(#count) }>(&__CASCADE_TYPES),
+            }
+        };
+    }
+}
+
+/// Checks that every type name of `schema` can be a generated Rust item: not `Self`, `self`,
+/// `super` or `crate` (other keywords become raw identifiers), and not `SCHEMA`.
+///
+/// ```
+/// use cascade_dsl::{codegen, model::Schema};
+/// assert!(codegen::check_names(&Schema::default()).is_empty());
+/// ```
+pub fn check_names(schema: &Schema) -> Vec<crate::diag::Diagnostic> {
+    use crate::{codes::Code, diag::Diagnostic};
+    schema
+        .types
+        .iter()
+        .filter_map(|ty| {
+            let problem = if ty.name == "SCHEMA" {
+                format!(
+                    "type name `{}` is reserved: the generated module declares `pub static SCHEMA`",
+                    ty.name
+                )
+            } else {
+                type_ident(&ty.name).err()?
+            };
+            Some(
+                Diagnostic::error(Code::InvalidEntityName, problem, ty.span)
+                    .with_label("not usable as a Rust type name")
+                    .with_help("rename the type"),
+            )
+        })
+        .collect()
+}
+
+/// Wraps generated items in `const _: () = { .. };`, so helper items never collide with the
+/// user's and lints about the user's naming stay quiet (serde_derive's `wrap_in_const`).
+pub fn wrap_in_const(items: TokenStream) -> TokenStream {
+    quote! {
+        #[doc(hidden)]
+        #[allow(unused_qualifications, non_upper_case_globals)]
+        const _: () = {
+            #items
+        };
+    }
+}
+
+/// The identifier of a generated type: a raw identifier for keywords such as `type`.
+///
+/// ```
+/// use cascade_dsl::codegen::type_ident;
+/// assert_eq!(type_ident("ICP").unwrap().to_string(), "ICP");
+/// assert_eq!(type_ident("match").unwrap().to_string(), "r#match");
+/// assert!(type_ident("Self").is_err());
+/// assert!(type_ident("9lives").is_err());
+/// ```
+pub fn type_ident(name: &str) -> Result<Ident, String> {
+    let mut chars = name.chars();
+    let valid = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && name != "_";
+    if !valid {
+        return Err(format!("type name `{name}` is not a Rust identifier"));
+    }
+    if matches!(name, "Self" | "self" | "super" | "crate") {
+        return Err(format!(
+            "type name `{name}` is a Rust keyword that cannot name a type"
+        ));
+    }
+    // A keyword parses as an `Ident` token but not as a path segment; `r#` fixes that.
+    if syn::parse_str::<syn::Ident>(name).is_err() {
+        return Ok(Ident::new_raw(name, Span::call_site()));
+    }
+    Ok(format_ident!("{}", name))
+}
+
+fn field_table(owner: &EntityType, field: &Field, span: Span) -> TokenStream {
+    let private = private();
+    let name = &field.name;
+    let at = format!("{}.{}", owner.name, field.name);
+    let def = &field.def;
+    let operator = match def.operator.as_ref().map(|op| op.value) {
+        Some(op) => {
+            let variant = operator_variant(op);
+            quote!(#private::Some(#private::Operator::#variant))
+        }
+        None => quote!(#private::None),
+    };
+    let array = def.array;
+    let optional = def.optional;
+    let targets = def.targets.iter().map(|target| {
+        let type_name = &target.name.value;
+        let threshold = written(target.threshold.as_ref().map(|t| t.value), &at);
+        // Spanned on the definition: an unknown target or one that does not derive `Cascade`
+        // is reported there.
+        let (type_threshold, strategy) = match type_ident(type_name) {
+            Ok(mut ident) => {
+                ident.set_span(span);
+                (
+                    quote_spanned!(span=> <#ident as ::cascade::__private::Target>::THRESHOLD),
+                    quote_spanned!(span=> <#ident as ::cascade::__private::Target>::STRATEGY),
+                )
+            }
+            Err(message) => {
+                let error = quote_spanned!(span=> ::core::compile_error!(#message));
+                (error.clone(), error)
+            }
+        };
+        quote! {
+            #private::TargetTable {
+                type_name: #type_name,
+                threshold: #threshold,
+                type_threshold: #type_threshold,
+                strategy: #strategy,
+            }
+        }
+    });
+    quote! {
+        #private::FieldTable {
+            name: #name,
+            operator: #operator,
+            array: #array,
+            optional: #optional,
+            targets: &[#(#targets),*],
+        }
+    }
+}
+
+fn private() -> TokenStream {
+    quote!(::cascade::__private)
+}
+
+/// `Some(Written::new(0.82, "ICP.$threshold"))`: the value and where it was written, in the
+/// key syntax of `.cascade` files for both front ends, so their tables are identical.
+fn written(threshold: Option<Threshold>, at: &str) -> TokenStream {
+    let private = private();
+    match threshold {
+        Some(threshold) => {
+            let value = threshold_literal(threshold);
+            quote!(#private::Some(#private::Written::new(#value, #at)))
+        }
+        None => quote!(#private::None),
+    }
+}
+
+/// `0.82`, never `0.82f64`. A [`Threshold`] is finite by construction, which is what
+/// `Literal::f64_unsuffixed` requires; `-0.0` is written as `0.0` so no minus sign is emitted.
+fn threshold_literal(threshold: Threshold) -> Literal {
+    let value = threshold.get();
+    Literal::f64_unsuffixed(if value == 0.0 { 0.0 } else { value })
+}
+
+/// The model does not record whether `static` was written, and `static` is what an unwritten
+/// strategy means, so only `adaptive` is emitted as written.
+fn strategy(strategy: Strategy) -> TokenStream {
+    let private = private();
+    match strategy {
+        Strategy::Static => quote!(#private::None),
+        Strategy::Adaptive => quote!(#private::Some(#private::Strategy::Adaptive)),
+    }
+}
+
+fn operator_variant(op: Operator) -> Ident {
+    let name = match op {
+        Operator::ForwardExact => "ForwardExact",
+        Operator::ForwardFuzzy => "ForwardFuzzy",
+        Operator::BackwardExact => "BackwardExact",
+        Operator::BackwardFuzzy => "BackwardFuzzy",
+    };
+    Ident::new(name, Span::call_site())
+}
+
+/// One `#[doc]` line each, so the output reads as `///` comments.
+fn type_doc(ty: &EntityType) -> Vec<String> {
+    let mut lines = vec![format!(" The `{}` type of the schema.", ty.name)];
+    if let Some(instructions) = &ty.instructions {
+        lines.push(String::new());
+        lines.extend(instructions.lines().map(|line| format!(" {line}")));
+    }
+    lines
+}

@@ -1,7 +1,22 @@
 //! The validated schema model: what both front ends (`.cascade` files and `#[derive(Cascade)]`)
 //! produce and what the code generator consumes.
 //!
-//! Skeleton: the grammar issue fills in construction and validation; fields may be added.
+//! The model is front-end neutral: it holds names, thresholds and parsed field definitions, plus
+//! spans so that the shared checks of [`validate`](crate::validate) can point at the source. A
+//! `.cascade` file's spans are byte offsets into the file; a front end without a file (the derive)
+//! may use any offsets it can map back itself.
+//!
+//! ```
+//! let schema = cascade_dsl::check("{ Author: { name: 'string' }, Post: { author: 'Author.posts' } }").unwrap();
+//! let author = schema.get("Author").unwrap();
+//! // The backref `Author.posts` created the inverse field `Author.posts: Post.author[]`.
+//! let posts = author.field("posts").unwrap();
+//! assert!(posts.inverse);
+//! assert_eq!(posts.def.targets[0].name.value, "Post");
+//! assert_eq!(author.references().count(), 1);
+//! ```
+
+use std::collections::HashMap;
 
 use cascade_runtime::{Strategy, Threshold};
 
@@ -11,8 +26,10 @@ use crate::span::Span;
 /// A whole validated schema.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Schema {
-    /// Top-level `$config.default`.
+    /// Top-level `$config.default` (precedence layer 7, `schema-default`).
     pub default: Option<Threshold>,
+    /// Where `$config.default`'s value was written.
+    pub default_span: Option<Span>,
     /// The types, in declaration order.
     pub types: Vec<EntityType>,
 }
@@ -24,13 +41,19 @@ pub struct EntityType {
     pub name: String,
     /// Where the name was written.
     pub span: Span,
-    /// `$threshold` or `$config.threshold`.
+    /// `$threshold` or `$config.threshold` (precedence layer 4, `schema-type`): the threshold of
+    /// references *to* this type.
     pub threshold: Option<Threshold>,
-    /// `$config.thresholdStrategy`.
+    /// Where the threshold's value was written.
+    pub threshold_span: Option<Span>,
+    /// `$config.thresholdStrategy` (`static` when not written).
     pub strategy: Strategy,
-    /// `$fuzzyThreshold`.
+    /// `$fuzzyThreshold` (precedence layer 5, `schema-owner`): the default of fuzzy fields
+    /// declared *on* this type.
     pub fuzzy_threshold: Option<Threshold>,
-    /// `$instructions`, kept as written.
+    /// Where `$fuzzyThreshold`'s value was written.
+    pub fuzzy_threshold_span: Option<Span>,
+    /// `$instructions`, kept as written (decoded).
     pub instructions: Option<String>,
     /// The fields, in declaration order (generated inverse fields last).
     pub fields: Vec<Field>,
@@ -41,12 +64,210 @@ pub struct EntityType {
 pub struct Field {
     /// The field's name.
     pub name: String,
-    /// Where the name was written.
+    /// Where the name was written. For an inverse field: the backref that created it.
     pub span: Span,
-    /// The parsed definition. Its spans are relative to the definition string.
+    /// The parsed definition. Its spans are relative to the (decoded) definition string; use
+    /// [`Field::place`] to put them in the source.
     pub def: FieldDef,
-    /// Where the definition string starts in the file (add to `def`'s spans).
+    /// Where the definition string starts in the source (between the quotes). Adding it to
+    /// `def`'s spans is exact when [`def_escapes`](Field::def_escapes) is empty.
     pub def_offset: usize,
-    /// Whether the field was created as the inverse of a backref (`Author.posts`).
+    /// The escape sequences of the definition's string literal (`\u0041`), so spans inside the
+    /// decoded text map back exactly. Empty for most fields and for the derive front end.
+    pub def_escapes: Vec<Escape>,
+    /// Whether the field was created as the inverse of a backref. `Post.author: 'Author.posts'`
+    /// creates `Author.posts`, defined as `Post.author[]` (an operator-less relation to every
+    /// `Post` whose `author` is this one; an array, as ai-database makes it). Its spans all point
+    /// at the backref that created it, with `def_offset` 0.
     pub inverse: bool,
+}
+
+/// One escape sequence in a string literal: `written_len` source bytes at decoded offset `at`
+/// decode to `decoded_len` bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Escape {
+    /// Byte offset in the decoded text where the escape's decoded text starts.
+    pub at: usize,
+    /// Length of the decoded text (`\n` → 1, `\u00e9` → 2).
+    pub decoded_len: usize,
+    /// Length of the escape as written (`\n` → 2, `\u00e9` → 6).
+    pub written_len: usize,
+}
+
+/// Maps `span` inside a decoded string whose text starts at `content_start` in the source and
+/// which holds `escapes` (sorted by `at`) to source offsets. An end inside an escape widens to the
+/// escape's end; a start inside one moves to its start.
+pub(crate) fn place(content_start: usize, escapes: &[Escape], span: Span) -> Span {
+    if escapes.is_empty() {
+        return span.shift(content_start);
+    }
+    let map = |offset: usize, is_end: bool| {
+        let mut extra = 0;
+        for escape in escapes {
+            if offset <= escape.at {
+                break;
+            }
+            if offset < escape.at + escape.decoded_len {
+                // Inside an escape's decoded text: snap to the escape's edge.
+                let start = escape.at + extra;
+                return content_start
+                    + if is_end {
+                        start + escape.written_len
+                    } else {
+                        start
+                    };
+            }
+            extra += escape.written_len - escape.decoded_len;
+        }
+        content_start + offset + extra
+    };
+    let start = map(span.start, false);
+    Span::new(start, map(span.end, true).max(start))
+}
+
+impl Schema {
+    /// The type called `name`. Linear in the number of types; for many lookups build
+    /// [`Schema::type_index`] once.
+    ///
+    /// ```
+    /// let schema = cascade_dsl::check("{ ICP: { name: 'string' } }").unwrap();
+    /// assert_eq!(schema.get("ICP").map(|t| t.fields.len()), Some(1));
+    /// assert!(schema.get("Icp").is_none());
+    /// ```
+    pub fn get(&self, name: &str) -> Option<&EntityType> {
+        self.types.iter().find(|t| t.name == name)
+    }
+
+    /// Every type's position in [`types`](Schema::types), by name (the first one, if a name is
+    /// declared twice).
+    ///
+    /// ```
+    /// let schema = cascade_dsl::check("{ A: {}, B: {} }").unwrap();
+    /// assert_eq!(schema.type_index()["B"], 1);
+    /// ```
+    pub fn type_index(&self) -> HashMap<&str, usize> {
+        let mut index = HashMap::with_capacity(self.types.len());
+        for (i, t) in self.types.iter().enumerate() {
+            index.entry(t.name.as_str()).or_insert(i);
+        }
+        index
+    }
+
+    /// Number of fields over all types, inverse fields included.
+    pub fn field_count(&self) -> usize {
+        self.types.iter().map(|t| t.fields.len()).sum()
+    }
+}
+
+impl EntityType {
+    /// A type with no fields and no metadata.
+    ///
+    /// ```
+    /// let t = cascade_dsl::model::EntityType::new("ICP", cascade_dsl::Span::new(0, 3));
+    /// assert!(t.fields.is_empty() && t.threshold.is_none());
+    /// ```
+    pub fn new(name: impl Into<String>, span: Span) -> EntityType {
+        EntityType {
+            name: name.into(),
+            span,
+            threshold: None,
+            threshold_span: None,
+            strategy: Strategy::Static,
+            fuzzy_threshold: None,
+            fuzzy_threshold_span: None,
+            instructions: None,
+            fields: Vec::new(),
+        }
+    }
+
+    /// The field called `name`.
+    ///
+    /// ```
+    /// let schema = cascade_dsl::check("{ ICP: { name: 'string' } }").unwrap();
+    /// assert!(schema.types[0].field("name").is_some());
+    /// ```
+    pub fn field(&self, name: &str) -> Option<&Field> {
+        self.fields.iter().find(|f| f.name == name)
+    }
+
+    /// The reference fields (those with target types), inverse fields included, in order.
+    pub fn references(&self) -> impl Iterator<Item = &Field> {
+        self.fields.iter().filter(|f| f.is_reference())
+    }
+}
+
+impl Field {
+    /// A field whose definition string starts at `def_offset` and holds no escape.
+    pub fn new(name: impl Into<String>, span: Span, def: FieldDef, def_offset: usize) -> Field {
+        Field {
+            name: name.into(),
+            span,
+            def,
+            def_offset,
+            def_escapes: Vec::new(),
+            inverse: false,
+        }
+    }
+
+    /// Whether the field references other types (has targets).
+    pub fn is_reference(&self) -> bool {
+        !self.def.targets.is_empty()
+    }
+
+    /// Puts a span of [`def`](Field::def) in the source.
+    ///
+    /// ```
+    /// let schema = cascade_dsl::check("{ A: { b: '~>A' } }").unwrap();
+    /// let field = &schema.types[0].fields[0];
+    /// assert_eq!(field.place(field.def.targets[0].name.span), cascade_dsl::Span::new(13, 14));
+    /// ```
+    pub fn place(&self, span: Span) -> Span {
+        place(self.def_offset, &self.def_escapes, span)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn place_without_escapes_shifts() {
+        assert_eq!(place(10, &[], Span::new(1, 3)), Span::new(11, 13));
+    }
+
+    #[test]
+    fn place_maps_through_escapes() {
+        // Source content `a\nb\u0041c`: decoded `a\nbAc`.
+        let escapes = [
+            Escape {
+                at: 1,
+                decoded_len: 1,
+                written_len: 2,
+            },
+            Escape {
+                at: 3,
+                decoded_len: 1,
+                written_len: 6,
+            },
+        ];
+        // `b` is decoded 2..3, written 3..4.
+        assert_eq!(place(0, &escapes, Span::new(2, 3)), Span::new(3, 4));
+        // `A` is decoded 3..4, written 4..10.
+        assert_eq!(place(0, &escapes, Span::new(3, 4)), Span::new(4, 10));
+        // `c` is decoded 4..5, written 10..11.
+        assert_eq!(place(0, &escapes, Span::new(4, 5)), Span::new(10, 11));
+        // The whole text.
+        assert_eq!(place(5, &escapes, Span::new(0, 5)), Span::new(5, 16));
+    }
+
+    #[test]
+    fn place_inside_multibyte_escape_widens() {
+        // `\u00e9` decodes to 2 bytes; a range over its second byte covers the whole escape.
+        let escapes = [Escape {
+            at: 0,
+            decoded_len: 2,
+            written_len: 6,
+        }];
+        assert_eq!(place(0, &escapes, Span::new(1, 2)), Span::new(0, 6));
+    }
 }

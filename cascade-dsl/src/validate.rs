@@ -1,1 +1,1046 @@
-//! TODO(skeleton): `validate` is filled in by its issue.
+//! Validation: a `.cascade` syntax tree → the [`Schema`] model, with every error of the file
+//! gathered at once (DESIGN §2, §3).
+//!
+//! Two layers, so that both front ends share one validator:
+//! - [`validate`] reads the `.cascade` syntax tree: which keys are types, fields or metadata, the
+//!   metadata values, the field definitions (their errors placed at their exact file position,
+//!   through escape sequences), and then runs the model checks below.
+//! - The model checks take model pieces and know nothing about files: [`check_type`] (names,
+//!   duplicate fields), [`check_schema`] (duplicate types, every type, unknown target types) and
+//!   [`link_backrefs`] (inverse fields); [`check_model`] runs them all. The derive front end builds
+//!   the same model from Rust attributes and calls [`check_model`].
+//!
+//! Choices where DESIGN is silent:
+//! - The top-level `$config` accepts only `default` (precedence layer 7). Runtime settings
+//!   (`adaptive`, `dimensionAdjustment`, per-type or per-field overrides) belong in the runtime
+//!   configuration file (DESIGN §6), so writing them here is an `unknown-config-key` error that
+//!   says so. No other top-level `$` key is known.
+//! - A backref creates the inverse field `Owner.field[]` on each target member that lacks a field
+//!   of that name (an array, as ai-database does); a user-declared field of that name is kept as
+//!   written. Two backrefs that would create the same inverse field are a `conflicting-backref`.
+//! - Duplicate keys are errors (JavaScript would silently keep the last one).
+//! - Diagnostics come out sorted by position.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::path::{Path, PathBuf};
+
+use cascade_runtime::{Strategy, Threshold, ThresholdError};
+
+use crate::codes::Code;
+use crate::diag::Diagnostic;
+use crate::field::{FieldDef, Target};
+use crate::model::{EntityType, Field, Schema};
+use crate::schema::{File, Object, Text, Value};
+use crate::span::{Span, Spanned};
+
+/// A hash map keyed by names from the user's own schema. SipHash's protection against
+/// adversarial keys buys nothing there and costs a third of `check`'s time on large schemas, so
+/// the keys are hashed with FxHash (rustc's hasher: a multiply and a rotate per word).
+type NameMap<K, V> = HashMap<K, V, BuildHasherDefault<NameHasher>>;
+
+#[derive(Default)]
+struct NameHasher(u64);
+
+impl Hasher for NameHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let word = u64::from_le_bytes(chunk.try_into().expect("chunks_exact yields 8 bytes"));
+            self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(SEED);
+        }
+        for &byte in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(byte)).wrapping_mul(SEED);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// The longest entity or field name.
+pub const MAX_NAME_LEN: usize = 64;
+
+/// The `$` keys a type accepts.
+pub const TYPE_METADATA: [&str; 4] = ["$threshold", "$config", "$fuzzyThreshold", "$instructions"];
+/// The keys of a type's `$config`.
+pub const TYPE_CONFIG_KEYS: [&str; 2] = ["threshold", "thresholdStrategy"];
+/// The `$` keys the top level accepts.
+pub const SCHEMA_METADATA: [&str; 1] = ["$config"];
+/// The keys of the top-level `$config`.
+pub const SCHEMA_CONFIG_KEYS: [&str; 1] = ["default"];
+
+/// Builds the model from a parsed `.cascade` file, or returns every error found.
+///
+/// `src` is the text `file` was parsed from (messages quote numbers as written).
+///
+/// ```
+/// let src = "{ ICP: { $threshold: 1.5, name: 'string' }, Startup: { customer: '~>IPC' } }";
+/// let file = cascade_dsl::schema::parse(src).unwrap();
+/// let errors = cascade_dsl::validate::validate(&file, src).unwrap_err();
+/// let codes: Vec<_> = errors.iter().map(|d| d.code.as_str()).collect();
+/// assert_eq!(codes, ["invalid-metadata-value", "unknown-target-type"]);
+/// ```
+pub fn validate(file: &File<'_>, src: &str) -> Result<Schema, Vec<Diagnostic>> {
+    let mut builder = Builder {
+        src,
+        diagnostics: Vec::new(),
+    };
+    let mut schema = Schema {
+        types: Vec::with_capacity(file.root.entries.len()),
+        ..Schema::default()
+    };
+    let mut metadata = MetadataKeys::default();
+    for entry in &file.root.entries {
+        if entry.key.value.starts_with('$') {
+            if !builder.first_metadata(&mut metadata, &entry.key) {
+                continue;
+            }
+            if entry.key.value == "$config" {
+                builder.schema_config(&mut schema, &entry.value);
+            } else {
+                builder.unknown_metadata(&entry.key, &SCHEMA_METADATA, "at the top level");
+            }
+        } else {
+            schema.types.push(builder.entity(&entry.key, &entry.value));
+        }
+    }
+    let mut diagnostics = builder.diagnostics;
+    match check_model(schema) {
+        Ok(schema) if diagnostics.is_empty() => Ok(schema),
+        Ok(_) => Err(sorted(diagnostics)),
+        Err(more) => {
+            diagnostics.extend(more);
+            Err(sorted(diagnostics))
+        }
+    }
+}
+
+fn sorted(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    diagnostics.sort_by_key(|d| d.primary.0.start);
+    diagnostics
+}
+
+/// Parses and validates the text of a `.cascade` file: every error at once.
+///
+/// ```
+/// let schema = cascade_dsl::check("{ ICP: { $threshold: 0.82, name: 'string' }, Startup: { customer: '~>ICP' } }").unwrap();
+/// assert_eq!(schema.get("ICP").and_then(|t| t.threshold).map(|t| t.get()), Some(0.82));
+/// assert!(cascade_dsl::check("{ Startup: { customer: '~>ICP' } }").is_err());
+/// ```
+pub fn check(src: &str) -> Result<Schema, Vec<Diagnostic>> {
+    let file = crate::schema::parse(src)?;
+    validate(&file, src)
+}
+
+/// Why [`check_file`] failed.
+#[derive(Debug, thiserror::Error)]
+pub enum CheckError {
+    /// The file could not be read (missing, a directory, not UTF-8, no permission).
+    #[error("cannot read `{}`: {source}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The file was read but has errors.
+    #[error("`{}` has {} error(s)", path.display(), diagnostics.len())]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// Its text, to render the diagnostics against.
+        text: String,
+        /// Every error, sorted by position.
+        diagnostics: Vec<Diagnostic>,
+    },
+}
+
+/// Reads and checks a `.cascade` (or `.json`) file; returns its text and its model.
+///
+/// ```
+/// # let dir = tempfile::tempdir().unwrap();
+/// # let path = dir.path().join("icp.cascade");
+/// std::fs::write(&path, "{ ICP: { name: 'string' } }").unwrap();
+/// let (text, schema) = cascade_dsl::check_file(&path).unwrap();
+/// assert_eq!((text.len(), schema.types.len()), (27, 1));
+/// ```
+pub fn check_file(path: impl AsRef<Path>) -> Result<(String, Schema), CheckError> {
+    let path = path.as_ref();
+    let text = std::fs::read_to_string(path).map_err(|source| CheckError::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    match check(&text) {
+        Ok(schema) => Ok((text, schema)),
+        Err(diagnostics) => Err(CheckError::Invalid {
+            path: path.to_owned(),
+            text,
+            diagnostics,
+        }),
+    }
+}
+
+/// Runs every model check ([`check_schema`], then [`link_backrefs`]) and returns the schema with
+/// its inverse fields, or every error.
+///
+/// ```
+/// use cascade_dsl::model::{EntityType, Schema};
+/// let schema = Schema { types: vec![EntityType::new("9Lives", cascade_dsl::Span::new(0, 6))], ..Schema::default() };
+/// let errors = cascade_dsl::validate::check_model(schema).unwrap_err();
+/// assert_eq!(errors[0].code.as_str(), "invalid-entity-name");
+/// ```
+pub fn check_model(mut schema: Schema) -> Result<Schema, Vec<Diagnostic>> {
+    let mut diagnostics = check_schema(&schema);
+    if diagnostics.is_empty() {
+        diagnostics = link_backrefs(&mut schema);
+    }
+    if diagnostics.is_empty() {
+        Ok(schema)
+    } else {
+        Err(diagnostics)
+    }
+}
+
+/// Checks the whole model: duplicate type names, every type ([`check_type`]) and unknown target
+/// types (with a did-you-mean).
+pub fn check_schema(schema: &Schema) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    let mut index: NameMap<&str, usize> = NameMap::default();
+    index.reserve(schema.types.len());
+    for (i, ty) in schema.types.iter().enumerate() {
+        if let Some(&first) = index.get(ty.name.as_str()) {
+            let first = &schema.types[first];
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::DuplicateType,
+                    format!("duplicate type `{}`", ty.name),
+                    ty.span,
+                )
+                .with_label("declared again here")
+                .with_secondary(first.span, "first declared here")
+                .with_help("merge the two declarations or rename one"),
+            );
+        } else {
+            index.insert(&ty.name, i);
+        }
+        diagnostics.extend(check_type(ty));
+    }
+    for ty in &schema.types {
+        for field in ty.fields.iter().filter(|f| !f.inverse) {
+            for target in &field.def.targets {
+                let name = target.name.value.as_str();
+                if !index.contains_key(name) {
+                    diagnostics.push(unknown_target(schema, &index, ty, field, target));
+                }
+            }
+        }
+    }
+    diagnostics
+}
+
+fn unknown_target(
+    schema: &Schema,
+    index: &NameMap<&str, usize>,
+    owner: &EntityType,
+    field: &Field,
+    target: &Target,
+) -> Diagnostic {
+    let name = &target.name.value;
+    let span = field.place(target.name.span);
+    let diagnostic = Diagnostic::error(
+        Code::UnknownTargetType,
+        format!("unknown type `{name}` in `{}.{}`", owner.name, field.name),
+        span,
+    )
+    .with_label("no type of this name in the schema");
+    let names = schema.types.iter().map(|t| t.name.as_str());
+    match did_you_mean(name, names) {
+        Some(similar) => {
+            let declared = schema.types[index[similar]].span;
+            diagnostic
+                .with_help(format!("a type with a similar name exists: `{similar}`"))
+                .with_secondary(declared, format!("`{similar}` declared here"))
+        }
+        None => diagnostic.with_help(format!("declare the type: `{name}: {{ name: 'string' }}`")),
+    }
+}
+
+/// Checks one type on its own: its name, its fields' names, and duplicate fields.
+///
+/// ```
+/// use cascade_dsl::model::EntityType;
+/// assert!(cascade_dsl::validate::check_type(&EntityType::new("ICP", cascade_dsl::Span::new(0, 3))).is_empty());
+/// ```
+pub fn check_type(ty: &EntityType) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    diagnostics.extend(check_entity_name(&ty.name, ty.span));
+    for field in &ty.fields {
+        diagnostics.extend(check_field_name(&field.name, field.span));
+    }
+    let mut report = |first: &Field, again: &Field| {
+        diagnostics.push(
+            Diagnostic::error(
+                Code::DuplicateField,
+                format!("duplicate field `{}` in type `{}`", again.name, ty.name),
+                again.span,
+            )
+            .with_label("declared again here")
+            .with_secondary(first.span, "first declared here")
+            .with_help("remove one of them or rename it"),
+        );
+    };
+    // Most types have a handful of fields: a quadratic scan beats hashing there.
+    if ty.fields.len() <= 16 {
+        for (i, field) in ty.fields.iter().enumerate() {
+            if let Some(first) = ty.fields[..i].iter().find(|f| f.name == field.name) {
+                report(first, field);
+            }
+        }
+    } else {
+        let mut seen: NameMap<&str, &Field> = NameMap::default();
+        seen.reserve(ty.fields.len());
+        for field in &ty.fields {
+            match seen.get(field.name.as_str()) {
+                Some(first) => report(first, field),
+                None => {
+                    seen.insert(&field.name, field);
+                }
+            }
+        }
+    }
+    diagnostics
+}
+
+/// Checks an entity type name: ASCII `[A-Za-z][A-Za-z0-9_]*`, at most 64 characters.
+///
+/// ```
+/// use cascade_dsl::{validate::check_entity_name, Span};
+/// assert!(check_entity_name("Startup_2", Span::new(0, 9)).is_none());
+/// assert!(check_entity_name("_Startup", Span::new(0, 8)).is_some());
+/// ```
+pub fn check_entity_name(name: &str, span: Span) -> Option<Diagnostic> {
+    let valid_start = name.bytes().next().is_some_and(|b| b.is_ascii_alphabetic());
+    check_name(
+        name,
+        span,
+        valid_start,
+        "type",
+        Code::InvalidEntityName,
+        "a letter",
+    )
+}
+
+/// Checks a field name: ASCII `[A-Za-z_][A-Za-z0-9_]*`, at most 64 characters.
+///
+/// ```
+/// use cascade_dsl::{validate::check_field_name, Span};
+/// assert!(check_field_name("_id", Span::new(0, 3)).is_none());
+/// assert!(check_field_name("first name", Span::new(0, 10)).is_some());
+/// ```
+pub fn check_field_name(name: &str, span: Span) -> Option<Diagnostic> {
+    let valid_start = name
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_');
+    check_name(
+        name,
+        span,
+        valid_start,
+        "field",
+        Code::InvalidFieldName,
+        "a letter or `_`",
+    )
+}
+
+fn check_name(
+    name: &str,
+    span: Span,
+    valid_start: bool,
+    what: &str,
+    code: Code,
+    start: &str,
+) -> Option<Diagnostic> {
+    let valid_rest = name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    let rule = format!(
+        "{what} names are ASCII letters, digits and `_`, start with {start}, and have at most {MAX_NAME_LEN} characters"
+    );
+    if name.is_empty() {
+        return Some(
+            Diagnostic::error(code, format!("empty {what} name"), span)
+                .with_label("empty name")
+                .with_help(rule),
+        );
+    }
+    if name.len() > MAX_NAME_LEN && valid_start && valid_rest {
+        return Some(
+            Diagnostic::error(
+                code,
+                format!("{what} name `{name}` is longer than {MAX_NAME_LEN} characters"),
+                span,
+            )
+            .with_label(format!("{} characters", name.chars().count()))
+            .with_help(rule),
+        );
+    }
+    if valid_start && valid_rest {
+        return None;
+    }
+    let diagnostic = Diagnostic::error(code, format!("invalid {what} name `{name}`"), span)
+        .with_label(format!("not a valid {what} name"));
+    if let Some(c) = name.chars().find(|c| !c.is_ascii()) {
+        return Some(diagnostic.with_help(format!("{rule}; `{c}` is not ASCII")));
+    }
+    let suggestion = sanitize(name, what == "type");
+    Some(match suggestion {
+        Some(fixed) => diagnostic.with_help(format!("{rule}: e.g. `{fixed}`")),
+        None => diagnostic.with_help(rule),
+    })
+}
+
+/// A valid name close to `name`, if one is easy to find: other characters become `_`.
+fn sanitize(name: &str, entity: bool) -> Option<String> {
+    let mut fixed = String::with_capacity(name.len());
+    for c in name.chars() {
+        let c = if c.is_ascii_alphanumeric() { c } else { '_' };
+        if !(c == '_' && fixed.ends_with('_')) {
+            fixed.push(c);
+        }
+    }
+    let fixed = fixed.trim_matches('_');
+    let fixed = if fixed.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("{}{fixed}", if entity { "T" } else { "_" })
+    } else {
+        fixed.to_owned()
+    };
+    (!fixed.is_empty() && fixed.len() <= MAX_NAME_LEN).then_some(fixed)
+}
+
+/// Creates the inverse field of every backref (`Post.author: 'Author.posts'` creates
+/// `Author.posts: Post.author[]`) on each target that lacks a field of that name. Unknown target
+/// types are skipped ([`check_schema`] reports them).
+///
+/// ```
+/// let schema = cascade_dsl::check("{ Node: { parent: 'Node.children?' } }").unwrap();
+/// let children = schema.types[0].field("children").unwrap();
+/// assert_eq!((children.inverse, children.def.array), (true, true));
+/// ```
+pub fn link_backrefs(schema: &mut Schema) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    let mut index: NameMap<&str, usize> = NameMap::default();
+    index.reserve(schema.types.len());
+    for (i, ty) in schema.types.iter().enumerate() {
+        index.entry(&ty.name).or_insert(i);
+    }
+    let mut inverses: Vec<(usize, Field)> = Vec::new();
+    for ty in &schema.types {
+        for field in ty.fields.iter().filter(|f| !f.inverse) {
+            let Some(backref) = &field.def.backref else {
+                continue;
+            };
+            let span = field.place(backref.span);
+            for target in &field.def.targets {
+                let Some(&target_index) = index.get(target.name.value.as_str()) else {
+                    continue;
+                };
+                inverses.push((
+                    target_index,
+                    inverse_field(&ty.name, &field.name, &backref.value, span),
+                ));
+            }
+        }
+    }
+    for (target_index, inverse) in inverses {
+        let target = &mut schema.types[target_index];
+        match target.fields.iter().find(|f| f.name == inverse.name) {
+            None => target.fields.push(inverse),
+            Some(existing) if existing.inverse && existing.def != inverse.def => {
+                let [first] = &existing.def.targets[..] else {
+                    continue;
+                };
+                let first_field = existing
+                    .def
+                    .backref
+                    .as_ref()
+                    .map_or("?", |b| b.value.as_str());
+                diagnostics.push(
+                    Diagnostic::error(
+                        Code::ConflictingBackref,
+                        format!(
+                            "backref `{}.{}` is claimed by both `{}.{}` and `{}`",
+                            target.name,
+                            inverse.name,
+                            first.name.value,
+                            first_field,
+                            inverse_owner(&inverse),
+                        ),
+                        inverse.span,
+                    )
+                    .with_label("second backref of this name")
+                    .with_secondary(existing.span, "first claimed here")
+                    .with_help(format!(
+                        "declare `{}.{}` yourself, or give one of the backrefs another name",
+                        target.name, inverse.name
+                    )),
+                );
+            }
+            Some(_) => {}
+        }
+    }
+    diagnostics
+}
+
+fn inverse_owner(inverse: &Field) -> String {
+    match (&inverse.def.targets[..], &inverse.def.backref) {
+        ([owner], Some(field)) => format!("{}.{}", owner.name.value, field.value),
+        _ => inverse.name.clone(),
+    }
+}
+
+/// `owner.field[]`, every span at the backref.
+fn inverse_field(owner: &str, field: &str, name: &str, span: Span) -> Field {
+    let def = FieldDef {
+        span,
+        prompt: None,
+        operator: None,
+        targets: vec![Target {
+            name: Spanned::new(owner.to_owned(), span),
+            threshold: None,
+        }],
+        primitive: None,
+        backref: Some(Spanned::new(field.to_owned(), span)),
+        array: true,
+        optional: false,
+    };
+    Field {
+        inverse: true,
+        ..Field::new(name, span, def, 0)
+    }
+}
+
+/// The candidate closest to `name`, if it is close enough to be a likely typo.
+///
+/// ```
+/// let names = ["Company", "Industry"];
+/// assert_eq!(cascade_dsl::validate::did_you_mean("Compnay", names), Some("Company"));
+/// assert_eq!(cascade_dsl::validate::did_you_mean("Zebra", names), None);
+/// ```
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let limit = (name.chars().count() / 3).max(1);
+    let lower = name.to_ascii_lowercase();
+    candidates
+        .into_iter()
+        .filter(|c| c.len().abs_diff(name.len()) <= limit)
+        .map(|c| {
+            let distance = if c.eq_ignore_ascii_case(name) {
+                0
+            } else {
+                strsim::damerau_levenshtein(&lower, &c.to_ascii_lowercase()).max(1)
+            };
+            (distance, c)
+        })
+        .filter(|&(distance, _)| distance <= limit)
+        .min_by_key(|&(distance, _)| distance)
+        .map(|(_, c)| c)
+}
+
+/// Which `$` keys an object already had (for duplicate errors).
+#[derive(Default)]
+struct MetadataKeys<'a> {
+    seen: Vec<(&'a str, Span)>,
+}
+
+struct Builder<'s> {
+    src: &'s str,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl<'s> Builder<'s> {
+    fn error(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+
+    /// Records `key`; false (with an error) when the object already had it.
+    fn first_metadata<'a>(&mut self, seen: &mut MetadataKeys<'a>, key: &'a Text<'_>) -> bool {
+        let name: &'a str = &key.value;
+        if let Some(&(_, first)) = seen.seen.iter().find(|(k, _)| *k == name) {
+            self.error(
+                Diagnostic::error(
+                    Code::DuplicateMetadataKey,
+                    format!("duplicate `{name}`"),
+                    key.span,
+                )
+                .with_label("set again here")
+                .with_secondary(first, "first set here")
+                .with_help("keep one of them"),
+            );
+            return false;
+        }
+        seen.seen.push((name, key.span));
+        true
+    }
+
+    fn unknown_metadata(&mut self, key: &Text<'_>, known: &[&str], place: &str) {
+        let name = &key.value;
+        let list = known
+            .iter()
+            .map(|k| format!("`{k}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let diagnostic = Diagnostic::error(
+            Code::UnknownMetadataKey,
+            format!("unknown metadata key `{name}` {place}"),
+            key.span,
+        )
+        .with_label("unknown `$` key");
+        let diagnostic = match did_you_mean(name, known.iter().copied()) {
+            Some(similar) => diagnostic.with_help(format!("did you mean `{similar}`?")),
+            None => diagnostic.with_help(format!("known keys {place}: {list}")),
+        };
+        self.error(diagnostic);
+    }
+
+    fn unknown_config_key(
+        &mut self,
+        key: &Text<'_>,
+        known: &[&str],
+        place: &str,
+        extra: Option<&str>,
+    ) {
+        let name = &key.value;
+        let list = known
+            .iter()
+            .map(|k| format!("`{k}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut diagnostic = Diagnostic::error(
+            Code::UnknownConfigKey,
+            format!("unknown key `{name}` in {place}"),
+            key.span,
+        )
+        .with_label("unknown key");
+        diagnostic = match did_you_mean(name, known.iter().copied()) {
+            Some(similar) => diagnostic.with_help(format!("did you mean `{similar}`?")),
+            None => diagnostic.with_help(format!("{place} accepts {list}")),
+        };
+        if let Some(note) = extra {
+            diagnostic = diagnostic.with_note(note);
+        }
+        self.error(diagnostic);
+    }
+
+    /// The top-level `$config: { default: 0.80 }`.
+    fn schema_config(&mut self, schema: &mut Schema, value: &Value<'_>) {
+        let Some(config) =
+            self.config_object(value, "the top-level `$config`", "{ default: 0.80 }")
+        else {
+            return;
+        };
+        let mut seen = MetadataKeys::default();
+        for entry in &config.entries {
+            if !self.first_metadata(&mut seen, &entry.key) {
+                continue;
+            }
+            match &*entry.key.value {
+                "default" => {
+                    if let Some((threshold, span)) = self.threshold(&entry.key, &entry.value, "`$config.default`") {
+                        schema.default = Some(threshold);
+                        schema.default_span = Some(span);
+                    }
+                }
+                "threshold" => self.unknown_config_key(
+                    &entry.key,
+                    &SCHEMA_CONFIG_KEYS,
+                    "the top-level `$config`",
+                    Some("a type's own threshold goes in that type: `ICP: { $threshold: 0.82 }`; the schema-wide one is `default`"),
+                ),
+                "types" | "fields" | "adaptive" | "dimensionAdjustment" => self.unknown_config_key(
+                    &entry.key,
+                    &SCHEMA_CONFIG_KEYS,
+                    "the top-level `$config`",
+                    Some("runtime settings belong in the runtime configuration file (`cascade thresholds --config`), not in the schema"),
+                ),
+                _ => self.unknown_config_key(&entry.key, &SCHEMA_CONFIG_KEYS, "the top-level `$config`", None),
+            }
+        }
+    }
+
+    fn config_object<'v, 'a>(
+        &mut self,
+        value: &'v Value<'a>,
+        what: &str,
+        example: &str,
+    ) -> Option<&'v Object<'a>> {
+        match value {
+            Value::Object(object) => Some(object),
+            other => {
+                self.error(
+                    Diagnostic::error(
+                        Code::InvalidMetadataValue,
+                        format!("{what} must be an object, found {}", other.kind()),
+                        other.span(),
+                    )
+                    .with_label("expected an object")
+                    .with_help(format!("write `$config: {example}`")),
+                );
+                None
+            }
+        }
+    }
+
+    /// A threshold-valued metadata entry: a number within 0.0..=1.0.
+    fn threshold(
+        &mut self,
+        key: &Text<'_>,
+        value: &Value<'_>,
+        what: &str,
+    ) -> Option<(Threshold, Span)> {
+        let _ = key;
+        let help = "write a number from 0.0 to 1.0, e.g. `0.85`";
+        let number = match value {
+            Value::Number(number) => number,
+            Value::String(text) => {
+                let looks_numeric = text.value.trim().parse::<f64>().is_ok();
+                let mut diagnostic = Diagnostic::error(
+                    Code::InvalidMetadataValue,
+                    format!("{what} must be a number, found the string `{}`", text.value),
+                    text.span,
+                )
+                .with_label("expected a number");
+                diagnostic = if looks_numeric {
+                    diagnostic.with_help(format!("remove the quotes: `{}`", text.value.trim()))
+                } else {
+                    diagnostic.with_help(help)
+                };
+                self.error(diagnostic);
+                return None;
+            }
+            other => {
+                self.error(
+                    Diagnostic::error(
+                        Code::InvalidMetadataValue,
+                        format!("{what} must be a number, found {}", other.kind()),
+                        other.span(),
+                    )
+                    .with_label("expected a number")
+                    .with_help(help),
+                );
+                return None;
+            }
+        };
+        let written = self
+            .src
+            .get(number.span.start..number.span.end)
+            .unwrap_or("?");
+        match Threshold::new(number.value) {
+            Ok(threshold) => Some((threshold, number.span)),
+            Err(error) => {
+                let message = match error {
+                    ThresholdError::NotFinite(_) => {
+                        format!("{what} `{written}` is not a finite number")
+                    }
+                    ThresholdError::OutOfRange(_) => {
+                        format!("{what} `{written}` must be within 0.0..=1.0")
+                    }
+                };
+                self.error(
+                    Diagnostic::error(Code::InvalidMetadataValue, message, number.span)
+                        .with_label("out of range")
+                        .with_help(help),
+                );
+                None
+            }
+        }
+    }
+
+    fn entity(&mut self, key: &Text<'_>, value: &Value<'_>) -> EntityType {
+        let mut ty = EntityType::new(key.value.as_ref(), key.span);
+        let Value::Object(object) = value else {
+            let mut diagnostic = Diagnostic::error(
+                Code::InvalidEntityValue,
+                format!(
+                    "type `{}` must be an object of fields, found {}",
+                    key.value,
+                    value.kind()
+                ),
+                value.span(),
+            )
+            .with_label("expected `{ field: 'definition', ... }`")
+            .with_help(format!("write `{}: {{ name: 'string' }}`", key.value));
+            if let Value::String(_) = value {
+                diagnostic = diagnostic.with_note(
+                    "a string is a field definition; fields live inside a type's object",
+                );
+            }
+            self.error(diagnostic);
+            return ty;
+        };
+        ty.fields.reserve(object.entries.len());
+        let mut seen = MetadataKeys::default();
+        // Where the type's threshold was set, to report `$threshold` with `$config.threshold`.
+        let mut threshold_key: Option<(Span, &'static str)> = None;
+        for entry in &object.entries {
+            let name: &str = &entry.key.value;
+            if !name.starts_with('$') {
+                if let Some(field) = self.field(&entry.key, &entry.value) {
+                    ty.fields.push(field);
+                }
+                continue;
+            }
+            if !self.first_metadata(&mut seen, &entry.key) {
+                continue;
+            }
+            match name {
+                "$threshold" => {
+                    let set = self.threshold(&entry.key, &entry.value, "`$threshold`");
+                    self.set_type_threshold(
+                        &mut ty,
+                        &mut threshold_key,
+                        set,
+                        entry.key.span,
+                        "$threshold",
+                    );
+                }
+                "$fuzzyThreshold" => {
+                    if let Some((t, span)) =
+                        self.threshold(&entry.key, &entry.value, "`$fuzzyThreshold`")
+                    {
+                        ty.fuzzy_threshold = Some(t);
+                        ty.fuzzy_threshold_span = Some(span);
+                    }
+                }
+                "$instructions" => match &entry.value {
+                    Value::String(text) => ty.instructions = Some(text.value.to_string()),
+                    other => self.error(
+                        Diagnostic::error(
+                            Code::InvalidMetadataValue,
+                            format!("`$instructions` must be a string, found {}", other.kind()),
+                            other.span(),
+                        )
+                        .with_label("expected a string")
+                        .with_help("write `$instructions: 'how to generate this type'`"),
+                    ),
+                },
+                "$config" => self.type_config(&mut ty, &mut threshold_key, &entry.value),
+                _ => self.unknown_metadata(&entry.key, &TYPE_METADATA, "in a type"),
+            }
+        }
+        ty
+    }
+
+    fn set_type_threshold(
+        &mut self,
+        ty: &mut EntityType,
+        threshold_key: &mut Option<(Span, &'static str)>,
+        set: Option<(Threshold, Span)>,
+        key_span: Span,
+        written_as: &'static str,
+    ) {
+        if let Some((first_span, first_name)) = *threshold_key {
+            self.error(
+                Diagnostic::error(
+                    Code::ConflictingThreshold,
+                    format!(
+                        "type `{}` sets its threshold twice: `{first_name}` and `{written_as}`",
+                        ty.name
+                    ),
+                    key_span,
+                )
+                .with_label("second threshold")
+                .with_secondary(first_span, "first set here")
+                .with_help(
+                    "keep one: `$threshold: 0.8` and `$config: { threshold: 0.8 }` mean the same",
+                ),
+            );
+            return;
+        }
+        *threshold_key = Some((key_span, written_as));
+        if let Some((threshold, span)) = set {
+            ty.threshold = Some(threshold);
+            ty.threshold_span = Some(span);
+        }
+    }
+
+    /// A type's `$config: { threshold, thresholdStrategy }`.
+    fn type_config(
+        &mut self,
+        ty: &mut EntityType,
+        threshold_key: &mut Option<(Span, &'static str)>,
+        value: &Value<'_>,
+    ) {
+        let example = "{ threshold: 0.8, thresholdStrategy: 'static' }";
+        let Some(config) = self.config_object(value, "a type's `$config`", example) else {
+            return;
+        };
+        let mut seen = MetadataKeys::default();
+        for entry in &config.entries {
+            if !self.first_metadata(&mut seen, &entry.key) {
+                continue;
+            }
+            match &*entry.key.value {
+                "threshold" => {
+                    let set = self.threshold(&entry.key, &entry.value, "`$config.threshold`");
+                    self.set_type_threshold(
+                        ty,
+                        threshold_key,
+                        set,
+                        entry.key.span,
+                        "$config.threshold",
+                    );
+                }
+                "thresholdStrategy" => {
+                    if let Some(strategy) = self.strategy(&entry.value) {
+                        ty.strategy = strategy;
+                    }
+                }
+                "default" => self.unknown_config_key(
+                    &entry.key,
+                    &TYPE_CONFIG_KEYS,
+                    "a type's `$config`",
+                    Some("`default` belongs in the top-level `$config`"),
+                ),
+                _ => self.unknown_config_key(
+                    &entry.key,
+                    &TYPE_CONFIG_KEYS,
+                    "a type's `$config`",
+                    None,
+                ),
+            }
+        }
+    }
+
+    fn strategy(&mut self, value: &Value<'_>) -> Option<Strategy> {
+        let help = "write `'static'` or `'adaptive'`";
+        match value {
+            Value::String(text) if text.value == "static" => Some(Strategy::Static),
+            Value::String(text) if text.value == "adaptive" => Some(Strategy::Adaptive),
+            Value::String(text) => {
+                let help = match did_you_mean(&text.value, ["static", "adaptive"]) {
+                    Some(similar) => format!("did you mean `'{similar}'`?"),
+                    None => help.to_owned(),
+                };
+                self.error(
+                    Diagnostic::error(
+                        Code::InvalidMetadataValue,
+                        format!("unknown `thresholdStrategy` `{}`", text.value),
+                        text.span,
+                    )
+                    .with_label("expected `'static'` or `'adaptive'`")
+                    .with_help(help),
+                );
+                None
+            }
+            other => {
+                self.error(
+                    Diagnostic::error(
+                        Code::InvalidMetadataValue,
+                        format!(
+                            "`thresholdStrategy` must be a string, found {}",
+                            other.kind()
+                        ),
+                        other.span(),
+                    )
+                    .with_label("expected `'static'` or `'adaptive'`")
+                    .with_help(help),
+                );
+                None
+            }
+        }
+    }
+
+    fn field(&mut self, key: &Text<'_>, value: &Value<'_>) -> Option<Field> {
+        let (text, array) = match value {
+            Value::String(text) => (text, false),
+            Value::Array(array) => match &array.items[..] {
+                [Value::String(text)] => (text, true),
+                items => {
+                    let found = match items {
+                        [] => "an empty array".to_owned(),
+                        [other] => format!("an array holding {}", other.kind()),
+                        _ => format!("an array of {} items", items.len()),
+                    };
+                    self.error(
+                        Diagnostic::error(
+                            Code::InvalidArrayLiteral,
+                            format!("field `{}` must be an array holding exactly one definition string, found {found}", key.value),
+                            array.span,
+                        )
+                        .with_label("expected `['definition']`")
+                        .with_help("write one definition: `['~>Company']`; a union is `['~>A|B']`"),
+                    );
+                    return None;
+                }
+            },
+            other => {
+                let help = match other {
+                    Value::Object(_) => format!(
+                        "declare a separate type and reference it: `{}: '->{}'`",
+                        key.value,
+                        capitalized(&key.value)
+                    ),
+                    Value::Number(_) => "write the field's type as a string: `'number'`".to_owned(),
+                    Value::Bool(..) => "write the field's type as a string: `'boolean'`".to_owned(),
+                    _ => "write a definition string such as `'string'` or `'~>Company'`".to_owned(),
+                };
+                self.error(
+                    Diagnostic::error(
+                        Code::InvalidFieldValue,
+                        format!(
+                            "field `{}` must be a definition string, found {}",
+                            key.value,
+                            other.kind()
+                        ),
+                        other.span(),
+                    )
+                    .with_label("expected a string")
+                    .with_help(help),
+                );
+                return None;
+            }
+        };
+        match parse_definition(&text.value) {
+            Ok(mut def) => {
+                def.array |= array;
+                Some(Field {
+                    name: key.value.to_string(),
+                    span: key.span,
+                    def,
+                    def_offset: text.content_start,
+                    def_escapes: text.escapes.clone(),
+                    inverse: false,
+                })
+            }
+            Err(errors) => {
+                for error in errors {
+                    self.error(place_diagnostic(error, text));
+                }
+                None
+            }
+        }
+    }
+}
+
+fn capitalized(name: &str) -> String {
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
+        None => String::new(),
+    }
+}
+
+/// A field-definition diagnostic (spans in the decoded string) placed in the file.
+fn place_diagnostic(mut diagnostic: Diagnostic, text: &Text<'_>) -> Diagnostic {
+    diagnostic.primary.0 = text.source_span(diagnostic.primary.0);
+    for (span, _) in &mut diagnostic.secondary {
+        *span = text.source_span(*span);
+    }
+    diagnostic
+}
+
+use crate::field::parse as parse_definition;

@@ -1,1 +1,763 @@
-//! TODO(skeleton): `config` is filled in by its issue.
+//! Runtime configuration (DESIGN §6): [`SimilarityThresholdConfig`], loaded from JSON or TOML.
+//!
+//! The shape is the spike's camelCase `thresholdConfig` (seed-spike.md §8), accepted exactly as
+//! written, plus a few optional sections:
+//!
+//! ```json
+//! {
+//!   "default": 0.80,                                  // layer config-default
+//!   "types": { "ICP": 0.82 },                         // layer config-type
+//!   "fields": { "Startup.customer": 0.88 },           // layer config-field
+//!   "strategies": { "Skill": "adaptive" },            // per-type strategy override
+//!   "adaptive": { "enabled": true, "minThreshold": 0.65, "maxThreshold": 0.95,
+//!                 "candidateCountBands": [{ "minCandidates": 0, "maxCandidates": 9, "adjustment": -0.10 }] },
+//!   "dimensionAdjustment": { "enabled": true, "baseDimensions": 768,
+//!                            "table": { "256": 0.76 }, "types": { "Occupation": { "384": 0.52 } } },
+//!   "confidence": { "highOffset": 0.10, "lowOffset": 0.15, "minimumConfidence": "medium" },
+//!   "feedback": { "minSample": 20, "step": 0.02, "maxErrorRate": 0.1 }
+//! }
+//! ```
+//!
+//! **Strategy.** The adaptive step applies to a target type whose effective strategy is
+//! `adaptive`: `strategies[T]` if set, else the schema's `$config.thresholdStrategy` if written,
+//! else `adaptive` when `adaptive.enabled` is true, else `static`. So `adaptive.enabled` turns the
+//! step on for every type that did not choose, and a type that wrote `static` stays static.
+//!
+//! **Errors.** Unknown keys, NaN, thresholds outside `0.0..=1.0`, `minThreshold > maxThreshold`,
+//! bands with `minCandidates > maxCandidates`, overlapping bands, band adjustments that would make
+//! more candidates loosen the threshold, and bad dimension keys are all errors; everything found
+//! after parsing is reported at once. [`SimilarityThresholdConfig::check_against`] also names
+//! unknown types and fields of a compiled schema, with a did-you-mean.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::confidence::ConfidenceBands;
+use crate::feedback::FeedbackSettings;
+use crate::table::Schema;
+use crate::{Strategy, Threshold};
+
+mod dims;
+pub mod suggest;
+
+/// The runtime threshold configuration (the spike's `SimilarityThresholdConfig`).
+///
+/// ```
+/// # use cascade_runtime::config::SimilarityThresholdConfig;
+/// let cfg = SimilarityThresholdConfig::from_json_str(
+///     r#"{ "default": 0.8, "types": { "ICP": 0.82 }, "fields": { "Startup.customer": 0.88 } }"#,
+/// ).unwrap();
+/// assert_eq!(cfg.types["ICP"].get(), 0.82);
+/// assert!(SimilarityThresholdConfig::from_json_str(r#"{ "defualt": 0.8 }"#).is_err());
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SimilarityThresholdConfig {
+    /// Global default (layer `config-default`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<Threshold>,
+    /// Per-target-type overrides (layer `config-type`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub types: BTreeMap<String, Threshold>,
+    /// Per-field overrides keyed `Owner.field` (layer `config-field`), for every union member.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub fields: BTreeMap<String, Threshold>,
+    /// Per-target-type strategy overrides (see the module docs).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub strategies: BTreeMap<String, Strategy>,
+    /// Adaptive-by-candidate-count settings and the clamp bounds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adaptive: Option<AdaptiveConfig>,
+    /// Dimension adjustment for truncated (Matryoshka) embeddings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dimension_adjustment: Option<DimensionAdjustment>,
+    /// Confidence band offsets and `minimumConfidence`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<ConfidenceBands>,
+    /// How feedback moves thresholds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feedback: Option<FeedbackSettings>,
+}
+
+/// The `adaptive` section: candidate-count bands and the clamp bounds of adapted values.
+///
+/// ```
+/// # use cascade_runtime::config::AdaptiveConfig;
+/// let a: AdaptiveConfig = serde_json::from_str(r#"{ "enabled": true }"#).unwrap();
+/// assert_eq!((a.min_threshold.get(), a.max_threshold.get()), (0.65, 0.95));
+/// assert_eq!(a.bands().len(), 2);
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AdaptiveConfig {
+    /// Whether types that did not choose a strategy are adaptive.
+    pub enabled: bool,
+    /// Lower clamp bound for adapted values (default 0.65).
+    #[serde(default = "default_min")]
+    pub min_threshold: Threshold,
+    /// Upper clamp bound for adapted values (default 0.95).
+    #[serde(default = "default_max")]
+    pub max_threshold: Threshold,
+    /// The bands; `None` means the spike's (`< 10`: −0.10, `> 1000`: +0.05).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub candidate_count_bands: Option<Vec<CandidateBand>>,
+}
+
+fn default_min() -> Threshold {
+    Threshold::new_const(0.65)
+}
+fn default_max() -> Threshold {
+    Threshold::new_const(0.95)
+}
+
+impl Default for AdaptiveConfig {
+    fn default() -> Self {
+        AdaptiveConfig {
+            enabled: false,
+            min_threshold: default_min(),
+            max_threshold: default_max(),
+            candidate_count_bands: None,
+        }
+    }
+}
+
+/// The spike's bands: fewer than 10 candidates loosen by 0.10, more than 1000 tighten by 0.05.
+pub const DEFAULT_BANDS: [CandidateBand; 2] = [
+    CandidateBand {
+        min_candidates: 0,
+        max_candidates: Some(9),
+        adjustment: -0.10,
+    },
+    CandidateBand {
+        min_candidates: 1001,
+        max_candidates: None,
+        adjustment: 0.05,
+    },
+];
+
+impl AdaptiveConfig {
+    /// The bands in effect (configured or [`DEFAULT_BANDS`]).
+    ///
+    /// ```
+    /// # use cascade_runtime::config::{AdaptiveConfig, DEFAULT_BANDS};
+    /// assert_eq!(AdaptiveConfig::default().bands(), &DEFAULT_BANDS);
+    /// ```
+    pub fn bands(&self) -> &[CandidateBand] {
+        self.candidate_count_bands
+            .as_deref()
+            .unwrap_or(&DEFAULT_BANDS)
+    }
+
+    /// The band containing `candidates`, if any.
+    ///
+    /// ```
+    /// # use cascade_runtime::config::AdaptiveConfig;
+    /// let a = AdaptiveConfig::default();
+    /// assert_eq!(a.band_for(5).map(|b| b.adjustment), Some(-0.10));
+    /// assert!(a.band_for(500).is_none());
+    /// ```
+    pub fn band_for(&self, candidates: u64) -> Option<&CandidateBand> {
+        self.bands().iter().find(|b| b.contains(candidates))
+    }
+}
+
+/// One candidate-count band: counts in `minCandidates..=maxCandidates` move the threshold by
+/// `adjustment`.
+///
+/// ```
+/// # use cascade_runtime::config::CandidateBand;
+/// let b = CandidateBand { min_candidates: 0, max_candidates: Some(9), adjustment: -0.1 };
+/// assert!(b.contains(9) && !b.contains(10));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CandidateBand {
+    /// The smallest count in the band (inclusive).
+    pub min_candidates: u64,
+    /// The largest count in the band (inclusive); absent means no upper end.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_candidates: Option<u64>,
+    /// Added to the threshold (negative loosens).
+    pub adjustment: f64,
+}
+
+impl CandidateBand {
+    /// Whether `n` lies in the band.
+    ///
+    /// ```
+    /// # use cascade_runtime::config::CandidateBand;
+    /// assert!(CandidateBand { min_candidates: 1001, max_candidates: None, adjustment: 0.05 }.contains(5000));
+    /// ```
+    pub fn contains(&self, n: u64) -> bool {
+        n >= self.min_candidates && self.max_candidates.is_none_or(|max| n <= max)
+    }
+}
+
+impl fmt::Display for CandidateBand {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.max_candidates {
+            Some(max) => write!(f, "{}..={}", self.min_candidates, max),
+            None => write!(f, "{}..", self.min_candidates),
+        }
+    }
+}
+
+/// The `dimensionAdjustment` section.
+///
+/// A table maps dimensions to the threshold measured there for one *reference* threshold: the
+/// table's own entry at `baseDimensions` if present, else 0.80 (the spike's table was written for
+/// a 0.80 base). A resolved threshold `t` at `d` dimensions becomes `t + (table[d] − reference)`,
+/// looking in `types[T]` first, then `table`; dimensions in neither use the formula
+/// `t − (1 − d/base) × 0.05` (the default), floored at `minThreshold`. The spike's formula and
+/// its table disagree at 128 of 768 dimensions (0.758 vs 0.72); the formula is the default.
+/// See [`crate::adjust`] for how a table that rises at fewer dimensions is read.
+///
+/// ```
+/// # use cascade_runtime::config::DimensionAdjustment;
+/// let d: DimensionAdjustment = serde_json::from_str(
+///     r#"{ "enabled": true, "baseDimensions": 768, "table": { "256": 0.76 } }"#).unwrap();
+/// assert_eq!(d.table[&256].get(), 0.76);
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DimensionAdjustment {
+    /// Whether to adjust.
+    pub enabled: bool,
+    /// The full embedding size (default 768).
+    #[serde(default = "default_base")]
+    pub base_dimensions: u32,
+    /// Thresholds measured at each dimension (keys are dimension counts written as strings).
+    #[serde(
+        default,
+        with = "dims::map",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
+    pub table: BTreeMap<u32, Threshold>,
+    /// Per-target-type tables, consulted before `table`.
+    #[serde(
+        default,
+        with = "dims::nested",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
+    pub types: BTreeMap<String, BTreeMap<u32, Threshold>>,
+}
+
+fn default_base() -> u32 {
+    768
+}
+
+impl Default for DimensionAdjustment {
+    fn default() -> Self {
+        DimensionAdjustment {
+            enabled: true,
+            base_dimensions: default_base(),
+            table: BTreeMap::new(),
+            types: BTreeMap::new(),
+        }
+    }
+}
+
+/// One thing wrong in a configuration, with the key it is about.
+///
+/// ```
+/// # use cascade_runtime::config::ConfigProblem;
+/// let p = ConfigProblem::new("types.IPC", "unknown type `IPC`").help("did you mean `ICP`?");
+/// assert_eq!(p.to_string(), "`types.IPC`: unknown type `IPC` (help: did you mean `ICP`?)");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigProblem {
+    /// The key path, e.g. `adaptive.minThreshold` or `fields.Startup.customr`.
+    pub key: String,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it, if known.
+    pub help: Option<String>,
+}
+
+impl ConfigProblem {
+    /// A problem at `key`.
+    ///
+    /// ```
+    /// # use cascade_runtime::config::ConfigProblem;
+    /// assert!(ConfigProblem::new("default", "bad").help.is_none());
+    /// ```
+    pub fn new(key: impl Into<String>, message: impl Into<String>) -> ConfigProblem {
+        ConfigProblem {
+            key: key.into(),
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    /// Adds a help line.
+    ///
+    /// ```
+    /// # use cascade_runtime::config::ConfigProblem;
+    /// assert!(ConfigProblem::new("k", "m").help("h").help.is_some());
+    /// ```
+    pub fn help(mut self, help: impl Into<String>) -> ConfigProblem {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+impl fmt::Display for ConfigProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "`{}`: {}", self.key, self.message)?;
+        if let Some(help) = &self.help {
+            write!(f, " (help: {help})")?;
+        }
+        Ok(())
+    }
+}
+
+/// Why a configuration could not be loaded or does not fit a schema.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("cannot read config `{}`: {source}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The extension is neither `.json` nor `.toml`.
+    #[error("config `{}`: unknown format, expected a `.json` or `.toml` file", path.display())]
+    UnknownFormat {
+        /// The file.
+        path: PathBuf,
+    },
+    /// Not valid JSON, or not the expected shape (serde's message names the line and column).
+    #[error("invalid JSON config{}: {source}", at(origin))]
+    Json {
+        /// The file, if read from one.
+        origin: Option<PathBuf>,
+        /// The parse error.
+        source: serde_json::Error,
+    },
+    /// Not valid TOML, or not the expected shape.
+    #[error("invalid TOML config{}: {source}", at(origin))]
+    Toml {
+        /// The file, if read from one.
+        origin: Option<PathBuf>,
+        /// The parse error.
+        source: toml::de::Error,
+    },
+    /// Parsed, but some values are wrong (all of them are listed).
+    #[error("invalid config{}:{}", at(origin), list(problems))]
+    Invalid {
+        /// The file, if read from one.
+        origin: Option<PathBuf>,
+        /// Every problem found.
+        problems: Vec<ConfigProblem>,
+    },
+}
+
+fn at(origin: &Option<PathBuf>) -> String {
+    origin
+        .as_ref()
+        .map(|p| format!(" `{}`", p.display()))
+        .unwrap_or_default()
+}
+
+fn list(problems: &[ConfigProblem]) -> String {
+    problems.iter().map(|p| format!("\n  - {p}")).collect()
+}
+
+impl SimilarityThresholdConfig {
+    /// Parses and validates a JSON config.
+    ///
+    /// ```
+    /// # use cascade_runtime::config::SimilarityThresholdConfig;
+    /// let err = SimilarityThresholdConfig::from_json_str(
+    ///     r#"{ "adaptive": { "enabled": true, "minThreshold": 0.9, "maxThreshold": 0.7 } }"#,
+    /// ).unwrap_err();
+    /// assert!(err.to_string().contains("minThreshold"));
+    /// ```
+    pub fn from_json_str(text: &str) -> Result<SimilarityThresholdConfig, ConfigError> {
+        let cfg: SimilarityThresholdConfig =
+            serde_json::from_str(text).map_err(|source| ConfigError::Json {
+                origin: None,
+                source,
+            })?;
+        cfg.validated(None)
+    }
+
+    /// Parses and validates a TOML config.
+    ///
+    /// ```
+    /// # use cascade_runtime::config::SimilarityThresholdConfig;
+    /// let cfg = SimilarityThresholdConfig::from_toml_str("default = 0.8\n[types]\nICP = 0.82\n").unwrap();
+    /// assert_eq!(cfg.default.map(|t| t.get()), Some(0.8));
+    /// assert!(SimilarityThresholdConfig::from_toml_str("default = nan").is_err());
+    /// ```
+    pub fn from_toml_str(text: &str) -> Result<SimilarityThresholdConfig, ConfigError> {
+        let cfg: SimilarityThresholdConfig =
+            toml::from_str(text).map_err(|source| ConfigError::Toml {
+                origin: None,
+                source,
+            })?;
+        cfg.validated(None)
+    }
+
+    /// Reads a `.json` or `.toml` file and validates it.
+    ///
+    /// ```
+    /// # use cascade_runtime::config::{ConfigError, SimilarityThresholdConfig};
+    /// let err = SimilarityThresholdConfig::from_path("thresholds.yaml").unwrap_err();
+    /// assert!(matches!(err, ConfigError::UnknownFormat { .. }));
+    /// ```
+    pub fn from_path(path: impl AsRef<Path>) -> Result<SimilarityThresholdConfig, ConfigError> {
+        let path = path.as_ref();
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        let json = match ext.as_deref() {
+            Some("json") => true,
+            Some("toml") => false,
+            _ => {
+                return Err(ConfigError::UnknownFormat {
+                    path: path.to_owned(),
+                });
+            }
+        };
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        let origin = Some(path.to_owned());
+        let cfg: SimilarityThresholdConfig = if json {
+            serde_json::from_str(&text).map_err(|source| ConfigError::Json { origin, source })?
+        } else {
+            toml::from_str(&text).map_err(|source| ConfigError::Toml { origin, source })?
+        };
+        cfg.validated(Some(path.to_owned()))
+    }
+
+    fn validated(self, origin: Option<PathBuf>) -> Result<SimilarityThresholdConfig, ConfigError> {
+        let problems = self.problems();
+        if problems.is_empty() {
+            Ok(self)
+        } else {
+            Err(ConfigError::Invalid { origin, problems })
+        }
+    }
+
+    /// Every value problem a parsed config has (empty when it is valid). The `from_*` loaders
+    /// call this; call it yourself for a config built in code.
+    ///
+    /// ```
+    /// # use cascade_runtime::config::{SimilarityThresholdConfig, AdaptiveConfig, CandidateBand};
+    /// let cfg = SimilarityThresholdConfig {
+    ///     adaptive: Some(AdaptiveConfig { enabled: true, candidate_count_bands: Some(vec![
+    ///         CandidateBand { min_candidates: 0, max_candidates: Some(20), adjustment: -0.1 },
+    ///         CandidateBand { min_candidates: 10, max_candidates: None, adjustment: 0.05 },
+    ///     ]), ..Default::default() }),
+    ///     ..Default::default()
+    /// };
+    /// assert!(cfg.problems().iter().any(|p| p.message.contains("overlap")));
+    /// ```
+    pub fn problems(&self) -> Vec<ConfigProblem> {
+        let mut out = Vec::new();
+        for key in self.fields.keys() {
+            if split_field_key(key).is_none() {
+                out.push(
+                    ConfigProblem::new(
+                        format!("fields.{key}"),
+                        format!("`{key}` is not a field key"),
+                    )
+                    .help("write the owner type and the field name as `Owner.field`"),
+                );
+            }
+        }
+        if let Some(a) = &self.adaptive {
+            adaptive_problems(a, &mut out);
+        }
+        if let Some(d) = &self.dimension_adjustment {
+            dimension_problems(d, &mut out);
+        }
+        if let Some(c) = &self.confidence {
+            for (key, message) in c.problems() {
+                out.push(ConfigProblem::new(format!("confidence.{key}"), message));
+            }
+        }
+        if let Some(f) = &self.feedback {
+            for (key, message) in f.problems() {
+                out.push(ConfigProblem::new(format!("feedback.{key}"), message));
+            }
+        }
+        out
+    }
+
+    /// Checks the config's type and field names against a compiled schema: unknown types,
+    /// unknown fields and fields that are not fuzzy references, each with a did-you-mean.
+    ///
+    /// ```
+    /// # use cascade_runtime::config::SimilarityThresholdConfig;
+    /// # use cascade_runtime::table::{Schema, TypeTable};
+    /// static TYPES: [TypeTable; 1] = [TypeTable { name: "ICP", threshold: None, strategy: None,
+    ///     fuzzy_threshold: None, schema_default: None, fields: &[] }];
+    /// static SCHEMA: Schema = Schema { default: None, types: &TYPES, index: &[] };
+    /// let cfg = SimilarityThresholdConfig::from_json_str(r#"{ "types": { "IPC": 0.8 } }"#).unwrap();
+    /// let err = cfg.check_against(&SCHEMA).unwrap_err();
+    /// assert!(err.to_string().contains("did you mean `ICP`?"));
+    /// ```
+    pub fn check_against(&self, schema: &Schema) -> Result<(), ConfigError> {
+        let type_names = || schema.types.iter().map(|t| t.name);
+        let mut out = Vec::new();
+        let check_type = |section: &str, name: &str, out: &mut Vec<ConfigProblem>| {
+            if schema.find_type(name).is_none() {
+                let mut p = ConfigProblem::new(
+                    format!("{section}.{name}"),
+                    format!("unknown type `{name}`"),
+                );
+                if let Some(s) = suggest::did_you_mean(name, type_names()) {
+                    p = p.help(format!("did you mean `{s}`?"));
+                }
+                out.push(p);
+            }
+        };
+        for name in self.types.keys() {
+            check_type("types", name, &mut out);
+        }
+        for name in self.strategies.keys() {
+            check_type("strategies", name, &mut out);
+        }
+        if let Some(d) = &self.dimension_adjustment {
+            for name in d.types.keys() {
+                check_type("dimensionAdjustment.types", name, &mut out);
+            }
+        }
+        for key in self.fields.keys() {
+            let Some((owner, field)) = split_field_key(key) else {
+                continue;
+            };
+            let path = format!("fields.{key}");
+            let Some(ty) = schema.find_type(owner) else {
+                let mut p = ConfigProblem::new(path, format!("unknown type `{owner}`"));
+                if let Some(s) = suggest::did_you_mean(owner, type_names()) {
+                    p = p.help(format!("did you mean `{s}.{field}`?"));
+                }
+                out.push(p);
+                continue;
+            };
+            match ty.field(field) {
+                None => {
+                    let mut p =
+                        ConfigProblem::new(path, format!("type `{owner}` has no field `{field}`"));
+                    let fuzzy = ty.fields.iter().filter(|f| f.is_fuzzy()).map(|f| f.name);
+                    if let Some(s) = suggest::did_you_mean(field, fuzzy) {
+                        p = p.help(format!("did you mean `{owner}.{s}`?"));
+                    }
+                    out.push(p);
+                }
+                Some(f) if !f.is_fuzzy() => out.push(
+                    ConfigProblem::new(
+                        path,
+                        format!(
+                            "`{owner}.{field}` is not a fuzzy reference, so no threshold applies"
+                        ),
+                    )
+                    .help("thresholds apply to `~>` and `<~` fields only"),
+                ),
+                Some(_) => {}
+            }
+        }
+        if out.is_empty() {
+            Ok(())
+        } else {
+            Err(ConfigError::Invalid {
+                origin: None,
+                problems: out,
+            })
+        }
+    }
+
+    /// The clamp bounds of adapted values: `adaptive.minThreshold`/`maxThreshold` or 0.65/0.95.
+    ///
+    /// ```
+    /// # use cascade_runtime::config::SimilarityThresholdConfig;
+    /// assert_eq!(SimilarityThresholdConfig::default().bounds(), (0.65, 0.95));
+    /// ```
+    pub fn bounds(&self) -> (f64, f64) {
+        match &self.adaptive {
+            Some(a) => (a.min_threshold.get(), a.max_threshold.get()),
+            None => (default_min().get(), default_max().get()),
+        }
+    }
+
+    /// The confidence bands: the `confidence` section or the defaults.
+    ///
+    /// ```
+    /// # use cascade_runtime::config::SimilarityThresholdConfig;
+    /// assert_eq!(SimilarityThresholdConfig::default().confidence_bands().high_offset, 0.10);
+    /// ```
+    pub fn confidence_bands(&self) -> ConfidenceBands {
+        self.confidence.unwrap_or_default()
+    }
+
+    /// The feedback settings: the `feedback` section or the defaults.
+    ///
+    /// ```
+    /// # use cascade_runtime::config::SimilarityThresholdConfig;
+    /// assert_eq!(SimilarityThresholdConfig::default().feedback_settings().min_sample, 20);
+    /// ```
+    pub fn feedback_settings(&self) -> FeedbackSettings {
+        self.feedback.unwrap_or_default()
+    }
+
+    /// The effective strategy of target type `type_name` whose schema wrote `schema` (see the
+    /// module docs).
+    ///
+    /// ```
+    /// # use cascade_runtime::config::SimilarityThresholdConfig;
+    /// # use cascade_runtime::Strategy;
+    /// let cfg = SimilarityThresholdConfig::from_json_str(r#"{ "adaptive": { "enabled": true } }"#).unwrap();
+    /// assert_eq!(cfg.strategy("Skill", None), Strategy::Adaptive);
+    /// assert_eq!(cfg.strategy("Industry", Some(Strategy::Static)), Strategy::Static);
+    /// ```
+    pub fn strategy(&self, type_name: &str, schema: Option<Strategy>) -> Strategy {
+        if let Some(s) = self.strategies.get(type_name) {
+            return *s;
+        }
+        if let Some(s) = schema {
+            return s;
+        }
+        match &self.adaptive {
+            Some(a) if a.enabled => Strategy::Adaptive,
+            _ => Strategy::Static,
+        }
+    }
+}
+
+/// Splits `Owner.field` (exactly one dot, both parts non-empty).
+fn split_field_key(key: &str) -> Option<(&str, &str)> {
+    let (owner, field) = key.split_once('.')?;
+    (!owner.is_empty() && !field.is_empty() && !field.contains('.')).then_some((owner, field))
+}
+
+fn adaptive_problems(a: &AdaptiveConfig, out: &mut Vec<ConfigProblem>) {
+    if a.min_threshold > a.max_threshold {
+        out.push(
+            ConfigProblem::new(
+                "adaptive.minThreshold",
+                format!(
+                    "minThreshold `{}` is greater than maxThreshold `{}`",
+                    a.min_threshold, a.max_threshold
+                ),
+            )
+            .help("swap them or lower minThreshold"),
+        );
+    }
+    let Some(bands) = &a.candidate_count_bands else {
+        return;
+    };
+    for (i, b) in bands.iter().enumerate() {
+        let key = format!("adaptive.candidateCountBands[{i}]");
+        if b.max_candidates.is_some_and(|max| max < b.min_candidates) {
+            out.push(ConfigProblem::new(
+                key.clone(),
+                format!(
+                    "minCandidates {} is greater than maxCandidates {}",
+                    b.min_candidates,
+                    b.max_candidates.unwrap_or_default()
+                ),
+            ));
+        }
+        if !b.adjustment.is_finite() || !(-1.0..=1.0).contains(&b.adjustment) {
+            out.push(ConfigProblem::new(
+                key,
+                format!(
+                    "adjustment `{}` must be a number within -1.0..=1.0",
+                    b.adjustment
+                ),
+            ));
+        }
+    }
+    let mut sorted: Vec<(usize, &CandidateBand)> = bands.iter().enumerate().collect();
+    sorted.sort_by_key(|(_, b)| b.min_candidates);
+    for pair in sorted.windows(2) {
+        let [(ia, a), (ib, b)] = pair else { continue };
+        if a.max_candidates.is_none_or(|max| max >= b.min_candidates) {
+            out.push(
+                ConfigProblem::new(
+                    format!("adaptive.candidateCountBands[{ib}]"),
+                    format!("band {b} overlaps band {a} (candidateCountBands[{ia}])"),
+                )
+                .help("every candidate count may fall into one band at most"),
+            );
+        } else if !adjustments_rise(a, b) {
+            out.push(
+                ConfigProblem::new(
+                    format!("adaptive.candidateCountBands[{ib}]"),
+                    format!(
+                        "band {b} adjusts by {} after band {a} adjusts by {}: more candidates would loosen the threshold",
+                        b.adjustment, a.adjustment
+                    ),
+                )
+                .help("adjustments must not fall as candidate counts rise (counts between bands adjust by 0)"),
+            );
+        }
+    }
+    if let (Some((_, first)), Some((_, last))) = (sorted.first(), sorted.last()) {
+        if first.min_candidates > 0 && first.adjustment < 0.0 {
+            out.push(ConfigProblem::new(
+                "adaptive.candidateCountBands",
+                format!("band {first} loosens, but fewer candidates (below {}) do not move the threshold", first.min_candidates),
+            ).help("start the loosening band at minCandidates 0"));
+        }
+        if last.max_candidates.is_some() && last.adjustment > 0.0 {
+            out.push(ConfigProblem::new(
+                "adaptive.candidateCountBands",
+                format!("band {last} tightens, but more candidates (above it) do not move the threshold"),
+            ).help("leave maxCandidates out on the last tightening band"));
+        }
+    }
+}
+
+/// With the gap between two bands adjusting by 0: `a ≤ gap ≤ b`, or `a ≤ b` when adjacent.
+fn adjustments_rise(a: &CandidateBand, b: &CandidateBand) -> bool {
+    let adjacent = a
+        .max_candidates
+        .is_some_and(|max| max + 1 == b.min_candidates);
+    if adjacent {
+        a.adjustment <= b.adjustment
+    } else {
+        a.adjustment <= 0.0 && 0.0 <= b.adjustment
+    }
+}
+
+fn dimension_problems(d: &DimensionAdjustment, out: &mut Vec<ConfigProblem>) {
+    if d.base_dimensions == 0 {
+        out.push(ConfigProblem::new(
+            "dimensionAdjustment.baseDimensions",
+            "must be at least 1",
+        ));
+    }
+    let tables = std::iter::once(("dimensionAdjustment.table".to_owned(), &d.table)).chain(
+        d.types
+            .iter()
+            .map(|(t, table)| (format!("dimensionAdjustment.types.{t}"), table)),
+    );
+    for (key, table) in tables {
+        for &dims in table.keys() {
+            if dims == 0 || dims > d.base_dimensions {
+                out.push(ConfigProblem::new(
+                    format!("{key}.{dims}"),
+                    format!(
+                        "dimension `{dims}` must be within 1..={} (baseDimensions)",
+                        d.base_dimensions
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

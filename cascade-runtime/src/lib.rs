@@ -19,4 +19,5 @@ pub mod similarity;
 pub mod table;
 mod value;
 
+pub use resolve::{Resolved, Resolver, resolve, resolve_member};
 pub use value::{Direction, Layer, MatchMode, Operator, Strategy, Threshold, ThresholdError};

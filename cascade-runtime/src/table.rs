@@ -1,24 +1,146 @@
 //! The static threshold tables the code generator emits (`#[derive(Cascade)]` and build.rs).
 //!
 //! Everything here is `'static` and `const`-constructible, so reading a table never allocates and
-//! every threshold in it was checked when the user's crate compiled.
+//! every threshold in it was checked when the user's crate compiled. The tables hold exactly what
+//! precedence (DESIGN §4) needs from the schema, already copied to where it is needed, so a
+//! resolution is one name lookup plus a few `Option` checks:
 //!
-//! Skeleton: the runtime issue owns these types and may extend them (provenance, lookup indexes).
+//! | layer | read from |
+//! |---|---|
+//! | `schema-field` | [`TargetTable::threshold`] (per union member) |
+//! | `schema-type` | [`TargetTable::type_threshold`] (copied from the target's [`TypeTable::threshold`]) |
+//! | `schema-owner` | the owner's [`TypeTable::fuzzy_threshold`] |
+//! | `schema-default` | the owner's [`TypeTable::schema_default`] (copied from [`Schema::default`]) |
+//! | `builtin` | [`Threshold::BUILTIN`] |
+//!
+//! Every threshold carries where it was written ([`Written::at`]), so a resolution can say why.
+//!
+//! # What the code generator emits
+//!
+//! For a schema, in this order (all names sorted by byte order, `str::cmp`):
+//!
+//! 1. one `TargetTable` per union member, in the order written, with `type_threshold` and
+//!    `strategy` copied from the target type;
+//! 2. one `FieldTable` per field of each type, **sorted by field name**;
+//! 3. one `TypeTable` per type, with `schema_default` copied from the schema;
+//! 4. `Schema { default, types, index }` with `types` **sorted by type name** and
+//!    `index: &build_index::<{ index_len(N) }>(TYPES)` (computed at compile time by a `const fn`;
+//!    or `index: &[]`, which falls back to a binary search);
+//! 5. for each type `T`, `impl Cascade for T { const TABLE: &'static TypeTable = &TYPES[i]; }`
+//!    (or a `static` per type).
+//!
+//! The [`Written::at`] texts are `Owner.field` for a member threshold, `T.$threshold` or
+//! `T.$config.threshold` for a type threshold, `Owner.$fuzzyThreshold` for an owner default and
+//! `$config.default` for the schema default: the key as the user wrote it, no file paths, so the
+//! output is deterministic. [`Schema::check`] verifies the ordering and the index (run it in tests).
+//!
+//! ```
+//! use cascade_runtime::table::{build_index, index_len, FieldTable, Schema, TargetTable, TypeTable, Written};
+//! use cascade_runtime::{Layer, Operator, Threshold};
+//!
+//! const ICP_T: Option<Written> = Some(Written::new(0.82, "ICP.$threshold"));
+//! static TYPES: [TypeTable; 2] = [
+//!     TypeTable { name: "ICP", threshold: ICP_T, strategy: None, fuzzy_threshold: None,
+//!                 schema_default: None, fields: &[] },
+//!     TypeTable {
+//!         name: "Startup", threshold: None, strategy: None, fuzzy_threshold: None,
+//!         schema_default: None,
+//!         fields: &[FieldTable {
+//!             name: "customer", operator: Some(Operator::ForwardFuzzy), array: false,
+//!             optional: false,
+//!             targets: &[TargetTable { type_name: "ICP", threshold: None,
+//!                                      type_threshold: ICP_T, strategy: None }],
+//!         }],
+//!     },
+//! ];
+//! static SCHEMA: Schema = Schema {
+//!     default: None,
+//!     types: &TYPES,
+//!     index: &build_index::<{ index_len(2) }>(&TYPES),
+//! };
+//! assert_eq!(SCHEMA.check(), Ok(()));
+//! let r = SCHEMA.resolve("Startup", "customer").unwrap();
+//! assert_eq!((r.value, r.layer, r.at), (0.82, Layer::SchemaType, "ICP.$threshold"));
+//! ```
 
-use crate::{Operator, Strategy, Threshold};
+use std::fmt;
 
-/// One target of a reference field (a union has several).
+use crate::resolve::Resolved;
+use crate::{Layer, Operator, Strategy, Threshold};
+
+/// A threshold and where it was written (`ICP.$threshold`, `Startup.customer`).
+///
+/// ```
+/// # use cascade_runtime::table::Written;
+/// const W: Written = Written::new(0.82, "ICP.$threshold");
+/// assert_eq!(W.value.get(), 0.82);
+/// assert_eq!(W.to_string(), "0.82 (ICP.$threshold)");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Written {
+    /// The threshold.
+    pub value: Threshold,
+    /// Where it was written, as the user wrote the key (see the module docs).
+    pub at: &'static str,
+}
+
+impl Written {
+    /// A threshold written at `at`; an invalid `value` fails compilation in a `const`/`static`
+    /// (see [`Threshold::new_const`]).
+    ///
+    /// ```
+    /// # use cascade_runtime::table::Written;
+    /// static D: Written = Written::new(0.8, "$config.default");
+    /// assert_eq!(D.at, "$config.default");
+    /// ```
+    pub const fn new(value: f64, at: &'static str) -> Written {
+        Written {
+            value: Threshold::new_const(value),
+            at,
+        }
+    }
+}
+
+impl fmt::Display for Written {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({})", self.value, self.at)
+    }
+}
+
+/// One target of a reference field (a union has several, in the order written).
+///
+/// ```
+/// # use cascade_runtime::table::{TargetTable, Written};
+/// static T: TargetTable = TargetTable {
+///     type_name: "Persona",
+///     threshold: Some(Written::new(0.85, "ICP.persona")),
+///     type_threshold: None,
+///     strategy: None,
+/// };
+/// assert_eq!(T.type_name, "Persona");
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct TargetTable {
     /// The target type's name.
     pub type_name: &'static str,
     /// The threshold written on this member (`~>T(0.85)`), layer `schema-field`.
-    pub threshold: Option<Threshold>,
-    /// The target type's own threshold (`T.$threshold`), layer `schema-type`.
-    pub type_threshold: Option<Threshold>,
+    pub threshold: Option<Written>,
+    /// The target type's own threshold (`T.$threshold`), layer `schema-type`; a copy of the
+    /// target's [`TypeTable::threshold`].
+    pub type_threshold: Option<Written>,
+    /// The target type's `$config.thresholdStrategy`, `None` when not written; a copy of the
+    /// target's [`TypeTable::strategy`].
+    pub strategy: Option<Strategy>,
 }
 
 /// One field of a schema type.
+///
+/// ```
+/// # use cascade_runtime::table::FieldTable;
+/// static NAME: FieldTable =
+///     FieldTable { name: "name", operator: None, array: false, optional: false, targets: &[] };
+/// assert!(!NAME.is_fuzzy());
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct FieldTable {
     /// The field's name.
@@ -29,38 +151,721 @@ pub struct FieldTable {
     pub array: bool,
     /// `?`.
     pub optional: bool,
-    /// The targets, empty for primitives and prompts.
+    /// The targets in the order written, empty for primitives and prompts.
     pub targets: &'static [TargetTable],
 }
 
+impl FieldTable {
+    /// Whether a similarity threshold applies (`~>` or `<~`).
+    ///
+    /// ```
+    /// # use cascade_runtime::{table::FieldTable, Operator};
+    /// let f = FieldTable { name: "f", operator: Some(Operator::BackwardFuzzy), array: false,
+    ///                      optional: false, targets: &[] };
+    /// assert!(f.is_fuzzy());
+    /// ```
+    pub const fn is_fuzzy(&self) -> bool {
+        match self.operator {
+            Some(op) => op.is_fuzzy(),
+            None => false,
+        }
+    }
+
+    /// The union member whose target type is `type_name`.
+    ///
+    /// ```
+    /// # use cascade_runtime::table::{FieldTable, TargetTable};
+    /// static F: FieldTable = FieldTable { name: "f", operator: None, array: false, optional: false,
+    ///     targets: &[TargetTable { type_name: "A", threshold: None, type_threshold: None, strategy: None }] };
+    /// assert!(F.member("A").is_some());
+    /// assert!(F.member("B").is_none());
+    /// ```
+    pub fn member(&self, type_name: &str) -> Option<&'static TargetTable> {
+        self.targets.iter().find(|t| t.type_name == type_name)
+    }
+}
+
 /// One schema type.
+///
+/// ```
+/// # use cascade_runtime::table::{TypeTable, Written};
+/// static ICP: TypeTable = TypeTable {
+///     name: "ICP",
+///     threshold: Some(Written::new(0.82, "ICP.$threshold")),
+///     strategy: None,
+///     fuzzy_threshold: None,
+///     schema_default: None,
+///     fields: &[],
+/// };
+/// assert!(ICP.field("name").is_none());
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct TypeTable {
     /// The type's name.
     pub name: &'static str,
-    /// `$threshold` or `$config.threshold`.
-    pub threshold: Option<Threshold>,
-    /// `$config.thresholdStrategy`.
-    pub strategy: Strategy,
-    /// `$fuzzyThreshold`: the default for fuzzy fields declared on this type.
-    pub fuzzy_threshold: Option<Threshold>,
+    /// `$threshold` or `$config.threshold`: references *to* this type use it (`schema-type`).
+    pub threshold: Option<Written>,
+    /// `$config.thresholdStrategy`, `None` when not written.
+    pub strategy: Option<Strategy>,
+    /// `$fuzzyThreshold`: the default for fuzzy fields declared *on* this type (`schema-owner`).
+    pub fuzzy_threshold: Option<Written>,
     /// The schema-wide default (`$config.default`), copied here so a type resolves on its own.
-    pub schema_default: Option<Threshold>,
+    pub schema_default: Option<Written>,
     /// The fields, sorted by name.
     pub fields: &'static [FieldTable],
 }
 
-/// A whole compiled schema.
+impl TypeTable {
+    /// The field called `name` (binary search: the fields are sorted by name).
+    ///
+    /// ```
+    /// # use cascade_runtime::table::{FieldTable, TypeTable};
+    /// static T: TypeTable = TypeTable { name: "T", threshold: None, strategy: None,
+    ///     fuzzy_threshold: None, schema_default: None,
+    ///     fields: &[FieldTable { name: "a", operator: None, array: false, optional: false, targets: &[] }] };
+    /// assert_eq!(T.field("a").map(|f| f.name), Some("a"));
+    /// ```
+    #[inline]
+    pub fn field(&self, name: &str) -> Option<&'static FieldTable> {
+        let fields = self.fields;
+        // Few fields: a linear scan that rejects on length first beats a binary search.
+        if fields.len() <= 8 {
+            return fields.iter().find(|f| f.name == name);
+        }
+        fields
+            .binary_search_by(|f| f.name.cmp(name))
+            .ok()
+            .and_then(|i| fields.get(i))
+    }
+
+    /// Resolves the schema layers (2, 4, 5, 7, 8) for `field`'s first target; `None` when the
+    /// field does not exist or is not fuzzy. See [`crate::resolve`] for the runtime layers.
+    ///
+    /// ```
+    /// # use cascade_runtime::table::TypeTable;
+    /// static T: TypeTable = TypeTable { name: "T", threshold: None, strategy: None,
+    ///     fuzzy_threshold: None, schema_default: None, fields: &[] };
+    /// assert!(T.resolve("missing").is_none());
+    /// ```
+    #[inline]
+    pub fn resolve(&'static self, field: &str) -> Option<Resolved<'static>> {
+        let f = self.field(field)?;
+        if !f.is_fuzzy() {
+            return None;
+        }
+        f.targets.first().map(|t| self.resolve_target(t))
+    }
+
+    /// Resolves the schema layers for one union member of a field declared on this type.
+    ///
+    /// ```
+    /// # use cascade_runtime::table::{TargetTable, TypeTable, Written};
+    /// # use cascade_runtime::Layer;
+    /// static OWNER: TypeTable = TypeTable { name: "O", threshold: None, strategy: None,
+    ///     fuzzy_threshold: Some(Written::new(0.7, "O.$fuzzyThreshold")), schema_default: None,
+    ///     fields: &[] };
+    /// static T: TargetTable = TargetTable { type_name: "X", threshold: None, type_threshold: None, strategy: None };
+    /// let r = OWNER.resolve_target(&T);
+    /// assert_eq!((r.value, r.layer), (0.7, Layer::SchemaOwner));
+    /// ```
+    #[inline]
+    pub fn resolve_target(&'static self, target: &'static TargetTable) -> Resolved<'static> {
+        let (written, layer) = if let Some(w) = target.threshold {
+            (w, Layer::SchemaField)
+        } else if let Some(w) = target.type_threshold {
+            (w, Layer::SchemaType)
+        } else if let Some(w) = self.fuzzy_threshold {
+            (w, Layer::SchemaOwner)
+        } else if let Some(w) = self.schema_default {
+            (w, Layer::SchemaDefault)
+        } else {
+            (BUILTIN, Layer::Builtin)
+        };
+        Resolved {
+            value: written.value.get(),
+            threshold: written.value,
+            layer,
+            at: written.at,
+            target: target.type_name,
+            strategy: target.strategy.unwrap_or_default(),
+        }
+    }
+}
+
+/// Where the built-in default is "written".
+pub const BUILTIN: Written = Written {
+    value: Threshold::BUILTIN,
+    at: "built-in",
+};
+
+/// A whole compiled schema: the types sorted by name plus a hash index over their names.
+///
+/// ```
+/// # use cascade_runtime::table::Schema;
+/// static EMPTY: Schema = Schema { default: None, types: &[], index: &[] };
+/// assert!(EMPTY.find_type("ICP").is_none());
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Schema {
     /// `$config.default`.
-    pub default: Option<Threshold>,
+    pub default: Option<Written>,
     /// The types, sorted by name.
     pub types: &'static [TypeTable],
+    /// Open-addressing hash index over `types` ([`build_index`]), or empty for a binary search.
+    pub index: &'static [u32],
+}
+
+impl Schema {
+    /// The type called `name`: one hash, usually one probe; a binary search if `index` is empty.
+    ///
+    /// ```
+    /// # use cascade_runtime::table::{Schema, TypeTable};
+    /// static TYPES: [TypeTable; 1] = [TypeTable { name: "ICP", threshold: None, strategy: None,
+    ///     fuzzy_threshold: None, schema_default: None, fields: &[] }];
+    /// static S: Schema = Schema { default: None, types: &TYPES, index: &[] };
+    /// assert_eq!(S.find_type("ICP").map(|t| t.name), Some("ICP"));
+    /// ```
+    #[inline]
+    pub fn find_type(&self, name: &str) -> Option<&'static TypeTable> {
+        let types = self.types;
+        let index = self.index;
+        if index.is_empty() {
+            return types
+                .binary_search_by(|t| t.name.cmp(name))
+                .ok()
+                .and_then(|i| types.get(i));
+        }
+        // `build_index` makes the length a power of two, so the mask wraps the probe sequence;
+        // the probe count is bounded so a hand-made index without an empty slot cannot loop.
+        let mask = index.len() - 1;
+        let mut slot = fold(name_hash_runtime(name)) & mask;
+        for _ in 0..index.len() {
+            let entry = *index.get(slot)?;
+            if entry == 0 {
+                return None;
+            }
+            let ty = types.get(entry as usize - 1)?;
+            if ty.name.len() == name.len() && ty.name.as_bytes() == name.as_bytes() {
+                return Some(ty);
+            }
+            slot = (slot + 1) & mask;
+        }
+        None
+    }
+
+    /// The type `owner` and its field `field`.
+    ///
+    /// ```
+    /// # use cascade_runtime::table::Schema;
+    /// static S: Schema = Schema { default: None, types: &[], index: &[] };
+    /// assert!(S.find_field("Startup", "customer").is_none());
+    /// ```
+    #[inline]
+    pub fn find_field(
+        &self,
+        owner: &str,
+        field: &str,
+    ) -> Option<(&'static TypeTable, &'static FieldTable)> {
+        let ty = self.find_type(owner)?;
+        Some((ty, ty.field(field)?))
+    }
+
+    /// Resolves the schema layers for the first target of `owner.field`; `None` when the type or
+    /// field does not exist or the field is not fuzzy. Never allocates.
+    ///
+    /// ```
+    /// # use cascade_runtime::table::Schema;
+    /// static S: Schema = Schema { default: None, types: &[], index: &[] };
+    /// assert!(S.resolve("Startup", "customer").is_none());
+    /// ```
+    #[inline]
+    pub fn resolve(&self, owner: &str, field: &str) -> Option<Resolved<'static>> {
+        self.find_type(owner)?.resolve(field)
+    }
+
+    /// Resolves the schema layers for the union member `member` of `owner.field`.
+    ///
+    /// ```
+    /// # use cascade_runtime::table::Schema;
+    /// static S: Schema = Schema { default: None, types: &[], index: &[] };
+    /// assert!(S.resolve_member("A", "b", "C").is_none());
+    /// ```
+    pub fn resolve_member(
+        &self,
+        owner: &str,
+        field: &str,
+        member: &str,
+    ) -> Option<Resolved<'static>> {
+        let (ty, f) = self.find_field(owner, field)?;
+        if !f.is_fuzzy() {
+            return None;
+        }
+        Some(ty.resolve_target(f.member(member)?))
+    }
+
+    /// Verifies what the code generator promises: types and fields sorted by name without
+    /// duplicates, copies consistent with their sources, and a correct index.
+    ///
+    /// ```
+    /// # use cascade_runtime::table::{Schema, TableError, TypeTable};
+    /// const T: TypeTable = TypeTable { name: "B", threshold: None, strategy: None,
+    ///     fuzzy_threshold: None, schema_default: None, fields: &[] };
+    /// static BAD: [TypeTable; 2] = [T, TypeTable { name: "A", ..T }];
+    /// let s = Schema { default: None, types: &BAD, index: &[] };
+    /// assert!(matches!(s.check(), Err(TableError::TypesNotSorted { .. })));
+    /// ```
+    pub fn check(&self) -> Result<(), TableError> {
+        for pair in self.types.windows(2) {
+            if let [a, b] = pair
+                && a.name >= b.name
+            {
+                return Err(TableError::TypesNotSorted {
+                    before: a.name,
+                    after: b.name,
+                });
+            }
+        }
+        for ty in self.types {
+            if ty.schema_default != self.default {
+                return Err(TableError::StaleCopy {
+                    type_name: ty.name,
+                    what: "schema_default",
+                });
+            }
+            for pair in ty.fields.windows(2) {
+                if let [a, b] = pair
+                    && a.name >= b.name
+                {
+                    return Err(TableError::FieldsNotSorted {
+                        type_name: ty.name,
+                        before: a.name,
+                        after: b.name,
+                    });
+                }
+            }
+            for field in ty.fields {
+                for target in field.targets {
+                    // A target outside this schema (a derive referring to another crate's type)
+                    // has nothing to compare with.
+                    if let Some(tt) = self.find_type_linear(target.type_name)
+                        && (tt.threshold != target.type_threshold || tt.strategy != target.strategy)
+                    {
+                        return Err(TableError::StaleCopy {
+                            type_name: ty.name,
+                            what: "target type_threshold/strategy",
+                        });
+                    }
+                }
+            }
+        }
+        if !self.index.is_empty() {
+            if !self.index.len().is_power_of_two() || self.index.len() < 2 * self.types.len() {
+                return Err(TableError::BadIndex { name: "" });
+            }
+            for ty in self.types {
+                if !self
+                    .find_type(ty.name)
+                    .is_some_and(|found| std::ptr::eq(found, ty))
+                {
+                    return Err(TableError::BadIndex { name: ty.name });
+                }
+            }
+            let filled = self.index.iter().filter(|&&e| e != 0).count();
+            if filled != self.types.len() {
+                return Err(TableError::BadIndex { name: "" });
+            }
+        }
+        Ok(())
+    }
+
+    fn find_type_linear(&self, name: &str) -> Option<&'static TypeTable> {
+        self.types.iter().find(|t| t.name == name)
+    }
+}
+
+/// A table that breaks what [`Schema::check`] verifies (a code generator bug, never user input).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum TableError {
+    /// Types must be sorted by name, without duplicates.
+    #[error("types not sorted by name: `{before}` comes before `{after}`")]
+    TypesNotSorted {
+        /// The earlier name.
+        before: &'static str,
+        /// The later name.
+        after: &'static str,
+    },
+    /// Fields must be sorted by name, without duplicates.
+    #[error("fields of `{type_name}` not sorted by name: `{before}` comes before `{after}`")]
+    FieldsNotSorted {
+        /// The type.
+        type_name: &'static str,
+        /// The earlier name.
+        before: &'static str,
+        /// The later name.
+        after: &'static str,
+    },
+    /// A copied value differs from its source.
+    #[error("`{type_name}`: the copy of {what} differs from its source")]
+    StaleCopy {
+        /// The type holding the stale copy.
+        type_name: &'static str,
+        /// Which copy.
+        what: &'static str,
+    },
+    /// The index is not what [`build_index`] builds (empty name: its shape is wrong).
+    #[error("the type index does not find `{name}`")]
+    BadIndex {
+        /// The type the index fails to find.
+        name: &'static str,
+    },
 }
 
 /// Implemented by every type `#[derive(Cascade)]` or a generated schema module declares.
+///
+/// ```
+/// use cascade_runtime::table::{Cascade, TypeTable};
+/// struct Persona;
+/// impl Cascade for Persona {
+///     const TABLE: &'static TypeTable = &TypeTable { name: "Persona", threshold: None,
+///         strategy: None, fuzzy_threshold: None, schema_default: None, fields: &[] };
+/// }
+/// assert_eq!(Persona::TABLE.name, "Persona");
+/// ```
 pub trait Cascade {
     /// The type's threshold table.
     const TABLE: &'static TypeTable;
+}
+
+const K: u64 = 0xf135_7aea_2e62_a9c5;
+
+/// The hash [`build_index`] and [`Schema::find_type`] use: word-at-a-time multiply-rotate over
+/// the bytes (FxHash style). Not for untrusted keys at scale: it only indexes a fixed table.
+///
+/// ```
+/// # use cascade_runtime::table::name_hash;
+/// const H: u64 = name_hash("ICP");
+/// assert_eq!(H, name_hash("ICP"));
+/// assert_ne!(name_hash("ICP"), name_hash("ICQ"));
+/// ```
+#[inline]
+pub const fn name_hash(name: &str) -> u64 {
+    let b = name.as_bytes();
+    let mut h = (b.len() as u64).wrapping_mul(K);
+    let mut i = 0;
+    while i + 8 <= b.len() {
+        let w = u64::from_le_bytes([
+            b[i],
+            b[i + 1],
+            b[i + 2],
+            b[i + 3],
+            b[i + 4],
+            b[i + 5],
+            b[i + 6],
+            b[i + 7],
+        ]);
+        h = (h.rotate_left(26) ^ w).wrapping_mul(K);
+        i += 8;
+    }
+    if i < b.len() {
+        let mut w = 0u64;
+        let mut shift = 0;
+        while i < b.len() {
+            w |= (b[i] as u64) << shift;
+            shift += 8;
+            i += 1;
+        }
+        h = (h.rotate_left(26) ^ w).wrapping_mul(K);
+    }
+    h
+}
+
+/// [`name_hash`] with word loads instead of byte loads, for lookups (same value, checked in tests).
+#[inline]
+fn name_hash_runtime(name: &str) -> u64 {
+    let b = name.as_bytes();
+    let mut h = (b.len() as u64).wrapping_mul(K);
+    let mut chunks = b.chunks_exact(8);
+    for c in &mut chunks {
+        let w = u64::from_le_bytes(c.try_into().expect("chunks_exact yields 8 bytes"));
+        h = (h.rotate_left(26) ^ w).wrapping_mul(K);
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut buf = [0u8; 8];
+        if let Some(head) = buf.get_mut(..rest.len()) {
+            head.copy_from_slice(rest);
+        }
+        h = (h.rotate_left(26) ^ u64::from_le_bytes(buf)).wrapping_mul(K);
+    }
+    h
+}
+
+/// Moves the well-mixed high bits down, where the index mask reads.
+#[inline]
+const fn fold(h: u64) -> usize {
+    (h ^ (h >> 32)) as usize
+}
+
+/// The length of the index for `types` types: the next power of two ≥ 2 × `types` (0 for 0).
+///
+/// ```
+/// # use cascade_runtime::table::index_len;
+/// assert_eq!(index_len(0), 0);
+/// assert_eq!(index_len(3), 8);
+/// assert_eq!(index_len(10_000), 32_768);
+/// ```
+pub const fn index_len(types: usize) -> usize {
+    if types == 0 {
+        0
+    } else {
+        (2 * types).next_power_of_two()
+    }
+}
+
+/// Builds the hash index over `types` at compile time: slot `fold(name_hash(name)) & (N − 1)`,
+/// linear probing, each slot holding the type's position + 1 (0 = empty). `N` must be
+/// [`index_len`]`(types.len())`; anything else, or a duplicate name, fails compilation.
+///
+/// ```
+/// # use cascade_runtime::table::{build_index, index_len, TypeTable};
+/// const T: TypeTable = TypeTable { name: "A", threshold: None, strategy: None,
+///     fuzzy_threshold: None, schema_default: None, fields: &[] };
+/// const TYPES: [TypeTable; 2] = [T, TypeTable { name: "B", ..T }];
+/// const INDEX: [u32; index_len(2)] = build_index(&TYPES);
+/// assert_eq!(INDEX.iter().filter(|&&e| e != 0).count(), 2);
+/// ```
+pub const fn build_index<const N: usize>(types: &[TypeTable]) -> [u32; N] {
+    assert!(
+        N == index_len(types.len()),
+        "cascade: index length must be index_len(types.len())"
+    );
+    assert!(
+        types.len() < u32::MAX as usize,
+        "cascade: too many types for a u32 index"
+    );
+    let mut index = [0u32; N];
+    let mut i = 0;
+    while i < types.len() {
+        let name = types[i].name;
+        let mut slot = fold(name_hash(name)) & (N - 1);
+        while index[slot] != 0 {
+            assert!(
+                !str_eq(types[index[slot] as usize - 1].name, name),
+                "cascade: duplicate type name in a schema table"
+            );
+            slot = (slot + 1) & (N - 1);
+        }
+        index[slot] = i as u32 + 1;
+        i += 1;
+    }
+    index
+}
+
+/// [`build_index`] for tables built at run time (a schema read by the CLI, benchmarks).
+///
+/// ```
+/// # use cascade_runtime::table::{build_index_vec, TypeTable};
+/// const T: TypeTable = TypeTable { name: "A", threshold: None, strategy: None,
+///     fuzzy_threshold: None, schema_default: None, fields: &[] };
+/// assert_eq!(build_index_vec(&[T, TypeTable { name: "B", ..T }]).len(), 4);
+/// ```
+pub fn build_index_vec(types: &[TypeTable]) -> Vec<u32> {
+    let len = index_len(types.len());
+    let mut index = vec![0u32; len];
+    for (i, ty) in types.iter().enumerate() {
+        let mut slot = fold(name_hash(ty.name)) & (len - 1);
+        while index.get(slot).is_some_and(|&e| e != 0) {
+            slot = (slot + 1) & (len - 1);
+        }
+        if let Some(e) = index.get_mut(slot) {
+            *e = u32::try_from(i + 1).expect("a schema holds fewer than u32::MAX types");
+        }
+    }
+    index
+}
+
+const fn str_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BASE: TypeTable = TypeTable {
+        name: "",
+        threshold: None,
+        strategy: None,
+        fuzzy_threshold: None,
+        schema_default: None,
+        fields: &[],
+    };
+
+    #[test]
+    fn const_index_finds_every_type_and_rejects_others() {
+        static TYPES: [TypeTable; 3] = [
+            TypeTable {
+                name: "Company",
+                ..BASE
+            },
+            TypeTable {
+                name: "ICP",
+                ..BASE
+            },
+            TypeTable {
+                name: "Industry",
+                ..BASE
+            },
+        ];
+        static S: Schema = Schema {
+            default: None,
+            types: &TYPES,
+            index: &build_index::<{ index_len(3) }>(&TYPES),
+        };
+        assert_eq!(S.check(), Ok(()));
+        for t in &TYPES {
+            assert_eq!(S.find_type(t.name).map(|f| f.name), Some(t.name));
+        }
+        for missing in ["", "icp", "ICPX", "Persona", "Compan"] {
+            assert!(S.find_type(missing).is_none(), "{missing}");
+        }
+    }
+
+    fn leak_types(n: usize) -> &'static [TypeTable] {
+        let mut names: Vec<String> = (0..n).map(|i| format!("Type{i:05}")).collect();
+        names.sort();
+        let types: Vec<TypeTable> = names
+            .into_iter()
+            .map(|n| TypeTable {
+                name: Box::leak(n.into_boxed_str()),
+                ..BASE
+            })
+            .collect();
+        Box::leak(types.into_boxed_slice())
+    }
+
+    #[test]
+    fn runtime_index_matches_const_shape_and_probes_little() {
+        let types = leak_types(10_000);
+        let index: &'static [u32] = Box::leak(build_index_vec(types).into_boxed_slice());
+        let s = Schema {
+            default: None,
+            types,
+            index,
+        };
+        assert_eq!(s.check(), Ok(()));
+        // Probe lengths stay short at load factor ≤ 0.5 when the hash spreads similar names.
+        let mask = index.len() - 1;
+        let longest = types
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                let home = fold(name_hash(t.name)) & mask;
+                let want = u32::try_from(i + 1).unwrap();
+                let at = index.iter().position(|&e| e == want);
+                at.map_or(usize::MAX, |at| (at + index.len() - home) & mask)
+            })
+            .max();
+        assert!(longest.is_some_and(|l| l < 24), "{longest:?}");
+    }
+
+    #[test]
+    fn runtime_hash_equals_const_hash() {
+        for len in 0..40 {
+            let name: String = (0..len).map(|i| char::from(b'A' + (i * 7 % 26) as u8)).collect();
+            assert_eq!(name_hash(&name), name_hash_runtime(&name), "{name}");
+        }
+        assert_eq!(name_hash("Überschrift"), name_hash_runtime("Überschrift"));
+    }
+
+    #[test]
+    fn a_full_hand_made_index_does_not_loop() {
+        static TYPES: [TypeTable; 2] =
+            [TypeTable { name: "A", ..BASE }, TypeTable { name: "B", ..BASE }];
+        let s = Schema { default: None, types: &TYPES, index: &[1, 2] };
+        assert!(s.find_type("C").is_none());
+        assert!(s.check().is_err());
+    }
+
+    #[test]
+    fn binary_search_fallback() {
+        let types = leak_types(100);
+        let s = Schema {
+            default: None,
+            types,
+            index: &[],
+        };
+        assert_eq!(s.check(), Ok(()));
+        assert!(types.iter().all(|t| s.find_type(t.name).is_some()));
+        assert!(s.find_type("Type99999").is_none());
+    }
+
+    #[test]
+    fn check_rejects_bad_index_and_stale_copies() {
+        static TYPES: [TypeTable; 2] = [
+            TypeTable { name: "A", ..BASE },
+            TypeTable { name: "B", ..BASE },
+        ];
+        let bad = Schema {
+            default: None,
+            types: &TYPES,
+            index: &[0, 0, 0, 0],
+        };
+        assert!(matches!(bad.check(), Err(TableError::BadIndex { .. })));
+        let stale = Schema {
+            default: Some(Written::new(0.7, "$config.default")),
+            ..bad
+        };
+        assert!(matches!(stale.check(), Err(TableError::StaleCopy { .. })));
+    }
+
+    #[test]
+    fn field_lookup_linear_and_binary() {
+        const F: FieldTable = FieldTable {
+            name: "",
+            operator: None,
+            array: false,
+            optional: false,
+            targets: &[],
+        };
+        static NAMES: [&str; 12] = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l"];
+        static FIELDS: [FieldTable; 12] = {
+            let mut out = [F; 12];
+            let mut i = 0;
+            while i < 12 {
+                out[i] = FieldTable {
+                    name: NAMES[i],
+                    ..F
+                };
+                i += 1;
+            }
+            out
+        };
+        static BIG: TypeTable = TypeTable {
+            name: "Big",
+            fields: &FIELDS,
+            ..BASE
+        };
+        static SMALL: TypeTable = TypeTable {
+            name: "Small",
+            fields: FIELDS.split_at(3).0,
+            ..BASE
+        };
+        for n in NAMES {
+            assert_eq!(BIG.field(n).map(|f| f.name), Some(n));
+        }
+        assert!(BIG.field("m").is_none());
+        assert!(SMALL.field("c").is_some() && SMALL.field("d").is_none());
+    }
 }

@@ -1,0 +1,191 @@
+//! The output of `cascade match`: the JSON contract and the table for people.
+
+use std::fmt::Write as _;
+
+use cascade_runtime::confidence::Confidence;
+use cascade_runtime::matching::Decision;
+use cascade_runtime::{Layer, Operator};
+use serde::Serialize;
+
+/// One decided query.
+#[derive(Clone, Debug)]
+pub(crate) struct Outcome {
+    pub(crate) query: String,
+    pub(crate) entity_type: String,
+    /// `None` for an unlabelled query.
+    pub(crate) correct: Option<bool>,
+    pub(crate) layer: Layer,
+    pub(crate) decision: Decision,
+    pub(crate) id: Option<String>,
+    pub(crate) similarity: Option<f32>,
+    pub(crate) confidence: Confidence,
+    pub(crate) threshold: f64,
+}
+
+/// Every decision and the totals.
+#[derive(Clone, Debug)]
+pub(crate) struct Report {
+    operator: Operator,
+    index: String,
+    outcomes: Vec<Outcome>,
+}
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    summary: Summary,
+    results: Vec<JsonResult<'a>>,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    queries: usize,
+    matched: usize,
+    created: usize,
+    none: usize,
+    /// Correct / labelled; null when no query is labelled.
+    accuracy: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct JsonResult<'a> {
+    query: &'a str,
+    #[serde(rename = "type")]
+    entity_type: &'a str,
+    decision: Decision,
+    id: Option<&'a str>,
+    similarity: Option<f32>,
+    confidence: Confidence,
+    threshold: f64,
+}
+
+impl Report {
+    pub(crate) fn new(operator: Operator, index: String, outcomes: Vec<Outcome>) -> Report {
+        Report {
+            operator,
+            index,
+            outcomes,
+        }
+    }
+
+    fn summary(&self) -> Summary {
+        let count = |d: Decision| self.outcomes.iter().filter(|o| o.decision == d).count();
+        let labelled: Vec<bool> = self.outcomes.iter().filter_map(|o| o.correct).collect();
+        let right = labelled.iter().filter(|&&c| c).count();
+        Summary {
+            queries: self.outcomes.len(),
+            matched: count(Decision::Matched),
+            created: count(Decision::Create),
+            none: count(Decision::None),
+            accuracy: (!labelled.is_empty()).then(|| right as f64 / labelled.len() as f64),
+        }
+    }
+
+    /// The `--json` document (DESIGN's `cascade match` contract).
+    pub(crate) fn to_json(&self) -> String {
+        let doc = JsonReport {
+            summary: self.summary(),
+            results: self
+                .outcomes
+                .iter()
+                .map(|o| JsonResult {
+                    query: &o.query,
+                    entity_type: &o.entity_type,
+                    decision: o.decision,
+                    id: o.id.as_deref(),
+                    similarity: o.similarity,
+                    confidence: o.confidence,
+                    threshold: o.threshold,
+                })
+                .collect(),
+        };
+        serde_json::to_string(&doc)
+            .expect("the report holds only strings, finite numbers and enums")
+    }
+
+    /// A table for people, then the totals.
+    pub(crate) fn to_table(&self) -> String {
+        let header = [
+            "query",
+            "type",
+            "decision",
+            "id",
+            "similarity",
+            "confidence",
+            "threshold",
+            "layer",
+            "gold",
+        ];
+        let rows: Vec<[String; 9]> = self
+            .outcomes
+            .iter()
+            .map(|o| {
+                let r = o;
+                [
+                    o.query.clone(),
+                    o.entity_type.clone(),
+                    r.decision.to_string(),
+                    r.id.clone().unwrap_or_else(|| "-".into()),
+                    r.similarity
+                        .map_or_else(|| "-".into(), |s| format!("{s:.4}")),
+                    r.confidence.to_string(),
+                    format!("{:.4}", r.threshold),
+                    o.layer.to_string(),
+                    match o.correct {
+                        Some(true) => "ok".into(),
+                        Some(false) => "WRONG".into(),
+                        None => "-".into(),
+                    },
+                ]
+            })
+            .collect();
+        let mut widths = header.map(|h| h.chars().count());
+        for row in &rows {
+            for (w, cell) in widths.iter_mut().zip(row) {
+                *w = (*w).max(cell.chars().count());
+            }
+        }
+        let mut out = String::new();
+        let line = |out: &mut String, cells: &[&str]| {
+            let mut s = String::new();
+            for (i, (cell, w)) in cells.iter().zip(widths).enumerate() {
+                if i > 0 {
+                    s.push_str("  ");
+                }
+                let pad = w.saturating_sub(cell.chars().count());
+                s.push_str(cell);
+                s.extend(std::iter::repeat_n(' ', pad));
+            }
+            out.push_str(s.trim_end());
+            out.push('\n');
+        };
+        line(&mut out, &header);
+        for row in &rows {
+            line(&mut out, &row.each_ref().map(String::as_str));
+        }
+        let s = self.summary();
+        let _ = writeln!(
+            out,
+            "\n{} queries with `{}` on the {} index: {} matched, {} created, {} none",
+            s.queries, self.operator, self.index, s.matched, s.created, s.none
+        );
+        let labelled = self.outcomes.iter().filter(|o| o.correct.is_some()).count();
+        let right = self
+            .outcomes
+            .iter()
+            .filter(|o| o.correct == Some(true))
+            .count();
+        match s.accuracy {
+            Some(a) => {
+                let _ = writeln!(
+                    out,
+                    "accuracy: {right}/{labelled} labelled queries right ({:.1}%)",
+                    a * 100.0
+                );
+            }
+            None => {
+                let _ = writeln!(out, "accuracy: no query has a `gold_id`, nothing to score");
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,84 @@
+//! `cascade check FILE...` through the binary: exit codes, stdout summaries, stderr diagnostics.
+
+use std::path::Path;
+use std::process::Command;
+
+/// Runs `cascade check ARGS` from the workspace root (so paths in the output are relative).
+fn check(args: &[&str]) -> (i32, String, String) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("cascade-cli lives in the workspace");
+    let output = Command::new(env!("CARGO_BIN_EXE_cascade"))
+        .arg("check")
+        .args(args)
+        .current_dir(root)
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("the cascade binary runs");
+    let code = output.status.code().expect("the process exited normally");
+    (
+        code,
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+fn transcript((code, stdout, stderr): (i32, String, String)) -> String {
+    format!("exit: {code}\n--- stdout\n{stdout}--- stderr\n{stderr}")
+}
+
+#[test]
+fn clean_files_print_one_summary_each() {
+    let run = check(&[
+        "examples/schemas/startup.cascade",
+        "examples/schemas/entities.cascade",
+    ]);
+    assert_eq!(run.0, 0);
+    insta::assert_snapshot!(transcript(run));
+}
+
+#[test]
+fn json_files_are_schemas_too() {
+    let run = check(&["cascade-cli/tests/fixtures/check/schema.json"]);
+    assert_eq!(run.0, 0);
+    insta::assert_snapshot!(transcript(run));
+}
+
+#[test]
+fn errors_go_to_stderr_plain_when_not_a_terminal() {
+    let run = check(&["cascade-cli/tests/fixtures/check/broken.cascade"]);
+    assert_eq!(run.0, 1);
+    assert!(run.1.is_empty());
+    assert!(
+        !run.2.contains('\u{1b}'),
+        "no colour codes when stderr is not a terminal"
+    );
+    insta::assert_snapshot!(transcript(run));
+}
+
+#[test]
+fn every_file_is_checked_even_after_a_failure() {
+    let run = check(&[
+        "cascade-cli/tests/fixtures/check/broken.cascade",
+        "does/not/exist.cascade",
+        "cascade-cli/tests/fixtures",
+        "examples/schemas/startup.cascade",
+    ]);
+    assert_eq!(run.0, 1);
+    insta::assert_snapshot!(transcript(run));
+}
+
+#[test]
+fn many_errors_in_one_run() {
+    let run = check(&["cascade-dsl/tests/fixtures/schemas/invalid/many-errors.cascade"]);
+    assert_eq!(run.0, 1);
+    assert_eq!(run.2.matches("error[").count(), 10);
+    insta::assert_snapshot!(transcript(run));
+}
+
+#[test]
+fn no_file_is_a_usage_error() {
+    let run = check(&[]);
+    assert_eq!(run.0, 2);
+    assert!(run.2.contains("<FILE>..."), "{}", run.2);
+}

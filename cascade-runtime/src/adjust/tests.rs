@@ -1,0 +1,318 @@
+use std::collections::BTreeMap;
+
+use proptest::prelude::{any, prop_assert, proptest};
+
+use super::*;
+use crate::config::CandidateBand;
+use crate::{Layer, Threshold};
+
+fn resolved(value: f64, strategy: Strategy) -> Resolved<'static> {
+    Resolved {
+        value,
+        threshold: Threshold::new(value).unwrap(),
+        layer: Layer::SchemaType,
+        at: "T.$threshold",
+        target: "T",
+        strategy,
+    }
+}
+
+fn cfg(json: &str) -> SimilarityThresholdConfig {
+    SimilarityThresholdConfig::from_json_str(json).unwrap()
+}
+
+fn dims(d: u32) -> Conditions {
+    Conditions {
+        candidates: None,
+        dimensions: Some(d),
+    }
+}
+
+fn candidates(n: u64) -> Conditions {
+    Conditions {
+        candidates: Some(n),
+        dimensions: None,
+    }
+}
+
+const SPIKE_TABLE: &str = r#"{"dimensionAdjustment": {"enabled": true, "baseDimensions": 768,
+    "table": {"512": 0.78, "256": 0.76, "128": 0.72}}}"#;
+
+#[test]
+fn formula_is_the_default_and_disagrees_with_the_spike_table_at_128() {
+    let r = resolved(0.80, Strategy::Static);
+    let by_formula = adjust(&r, &dims(128), &SimilarityThresholdConfig::default());
+    assert!(
+        (by_formula.value - 0.758333).abs() < 1e-6,
+        "{}",
+        by_formula.value
+    );
+    assert_eq!(by_formula.steps[0].step, StepKind::Dimension);
+    let by_table = adjust(&r, &dims(128), &cfg(SPIKE_TABLE));
+    assert_eq!(by_table.value, 0.72);
+}
+
+#[test]
+fn table_steps_are_relative_to_the_reference() {
+    // 0.82 at 256 dims with the spike table (reference 0.80): 0.82 + (0.76 − 0.80) = 0.78
+    let a = adjust(
+        &resolved(0.82, Strategy::Static),
+        &dims(256),
+        &cfg(SPIKE_TABLE),
+    );
+    assert_eq!(a.value, 0.78);
+    // An entry at baseDimensions is the reference.
+    let c = cfg(
+        r#"{"dimensionAdjustment": {"enabled": true, "baseDimensions": 384,
+        "table": {"384": 0.60, "128": 0.55}}}"#,
+    );
+    assert_eq!(
+        adjust(&resolved(0.70, Strategy::Static), &dims(128), &c).value,
+        0.65
+    );
+}
+
+#[test]
+fn per_type_tables_come_first() {
+    let c = cfg(
+        r#"{"dimensionAdjustment": {"enabled": true, "baseDimensions": 768,
+        "table": {"256": 0.76}, "types": {"T": {"256": 0.70}}}}"#,
+    );
+    assert_eq!(
+        adjust(&resolved(0.80, Strategy::Static), &dims(256), &c).value,
+        0.70
+    );
+    let mut other = resolved(0.80, Strategy::Static);
+    other.target = "U";
+    assert_eq!(adjust(&other, &dims(256), &c).value, 0.76);
+}
+
+#[test]
+fn dimensions_between_entries_are_interpolated_and_below_continue_with_the_slope() {
+    let c = cfg(SPIKE_TABLE);
+    let r = resolved(0.80, Strategy::Static);
+    assert_eq!(adjust(&r, &dims(384), &c).value, 0.77);
+    assert_eq!(adjust(&r, &dims(640), &c).value, 0.79);
+    // 64 dims: 0.72 − (128 − 64)/768 × 0.05
+    assert!((adjust(&r, &dims(64), &c).value - 0.715833).abs() < 1e-6);
+}
+
+#[test]
+fn a_rising_table_entry_is_held() {
+    let c = cfg(
+        r#"{"dimensionAdjustment": {"enabled": true, "baseDimensions": 768,
+        "table": {"256": 0.74, "128": 0.78}}}"#,
+    );
+    let a = adjust(&resolved(0.80, Strategy::Static), &dims(128), &c);
+    assert_eq!(a.value, 0.74);
+    assert!(a.steps[0].why.contains("held"), "{}", a.steps[0].why);
+}
+
+#[test]
+fn full_dimensions_or_disabled_do_nothing() {
+    let r = resolved(0.80, Strategy::Static);
+    assert!(
+        adjust(&r, &dims(768), &SimilarityThresholdConfig::default())
+            .steps
+            .is_empty()
+    );
+    assert!(
+        adjust(&r, &dims(1024), &SimilarityThresholdConfig::default())
+            .steps
+            .is_empty()
+    );
+    let off = cfg(r#"{"dimensionAdjustment": {"enabled": false}}"#);
+    assert!(adjust(&r, &dims(128), &off).steps.is_empty());
+}
+
+#[test]
+fn dimension_floor_never_raises() {
+    let a = adjust(
+        &resolved(0.66, Strategy::Static),
+        &dims(128),
+        &cfg(SPIKE_TABLE),
+    );
+    assert_eq!(a.value, 0.65);
+    assert!(a.steps[0].why.contains("floored"));
+    let low = adjust(
+        &resolved(0.50, Strategy::Static),
+        &dims(128),
+        &cfg(SPIKE_TABLE),
+    );
+    assert_eq!(low.value, 0.50);
+    assert!(low.steps.is_empty());
+}
+
+#[test]
+fn adaptive_uses_the_spike_bands_for_adaptive_targets_only() {
+    let none = SimilarityThresholdConfig::default();
+    let a = resolved(0.82, Strategy::Adaptive);
+    assert_eq!(adjust(&a, &candidates(5), &none).value, 0.72);
+    assert_eq!(adjust(&a, &candidates(10), &none).value, 0.82);
+    assert_eq!(adjust(&a, &candidates(1000), &none).value, 0.82);
+    assert_eq!(adjust(&a, &candidates(1001), &none).value, 0.87);
+    let s = resolved(0.82, Strategy::Static);
+    assert!(adjust(&s, &candidates(5), &none).steps.is_empty());
+}
+
+#[test]
+fn configured_bands_replace_the_defaults() {
+    let c = cfg(r#"{"adaptive": {"enabled": true, "candidateCountBands": [
+        {"minCandidates": 0, "maxCandidates": 99, "adjustment": -0.03}]}}"#);
+    let a = adjust(&resolved(0.80, Strategy::Adaptive), &candidates(50), &c);
+    assert_eq!(a.value, 0.77);
+    assert!(a.steps[0].why.contains("0..=99"), "{}", a.steps[0].why);
+}
+
+#[test]
+fn clamp_only_adapted_values() {
+    let none = SimilarityThresholdConfig::default();
+    // Written at 0.98, nothing moved it: kept.
+    let kept = adjust(&resolved(0.98, Strategy::Adaptive), &candidates(100), &none);
+    assert_eq!((kept.value, kept.steps.len()), (0.98, 0));
+    // 0.70 − 0.10 = 0.60 → clamped to 0.65.
+    let low = adjust(&resolved(0.70, Strategy::Adaptive), &candidates(3), &none);
+    assert_eq!(low.value, 0.65);
+    assert_eq!(
+        low.steps.iter().map(|s| s.step).collect::<Vec<_>>(),
+        [StepKind::Adaptive, StepKind::Clamp]
+    );
+    // 0.93 + 0.05 → 0.95.
+    assert_eq!(
+        adjust(
+            &resolved(0.93, Strategy::Adaptive),
+            &candidates(5000),
+            &none
+        )
+        .value,
+        0.95
+    );
+    // Written at 0.50 and loosened: held at 0.50, never raised to 0.65.
+    let written_low = adjust(&resolved(0.50, Strategy::Adaptive), &candidates(3), &none);
+    assert_eq!(written_low.value, 0.50);
+    assert!(written_low.steps.last().unwrap().why.contains("unadjusted"));
+}
+
+#[test]
+fn steps_serialize_as_designed() {
+    let a = adjust(
+        &resolved(0.82, Strategy::Adaptive),
+        &Conditions {
+            candidates: Some(5),
+            dimensions: Some(256),
+        },
+        &SimilarityThresholdConfig::default(),
+    );
+    let json = serde_json::to_value(&a.steps).unwrap();
+    assert_eq!(json[0]["step"], "dimension");
+    assert_eq!(json[1]["step"], "adaptive");
+    assert_eq!(json[0]["to"], json[1]["from"]);
+    assert_eq!(a.steps.len(), 2);
+}
+
+fn arb_config() -> impl proptest::strategy::Strategy<Value = SimilarityThresholdConfig> {
+    use proptest::collection::btree_map;
+    use proptest::strategy::Strategy as _;
+    (
+        0.0f64..0.5,
+        0.5f64..=1.0,
+        btree_map(1u32..1024, 0.0f64..=1.0, 0..5),
+        btree_map(1u32..1024, 0.0f64..=1.0, 0..3),
+        any::<bool>(),
+        -0.3f64..=0.0,
+        0.0f64..=0.3,
+    )
+        .prop_map(|(min, max, table, per_type, with_bands, loosen, tighten)| {
+            let th = |m: BTreeMap<u32, f64>| -> BTreeMap<u32, Threshold> {
+                m.into_iter()
+                    .map(|(d, v)| (d, Threshold::new(v).unwrap()))
+                    .collect()
+            };
+            let mut d = DimensionAdjustment {
+                base_dimensions: 1024,
+                ..Default::default()
+            };
+            d.table = th(table);
+            if !per_type.is_empty() {
+                d.types.insert("T".into(), th(per_type));
+            }
+            let c = SimilarityThresholdConfig {
+                adaptive: Some(AdaptiveConfig {
+                    enabled: true,
+                    min_threshold: Threshold::new(min).unwrap(),
+                    max_threshold: Threshold::new(max).unwrap(),
+                    candidate_count_bands: with_bands.then(|| {
+                        vec![
+                            CandidateBand {
+                                min_candidates: 0,
+                                max_candidates: Some(19),
+                                adjustment: loosen,
+                            },
+                            CandidateBand {
+                                min_candidates: 20,
+                                max_candidates: Some(99),
+                                adjustment: loosen / 2.0,
+                            },
+                            CandidateBand {
+                                min_candidates: 500,
+                                max_candidates: None,
+                                adjustment: tighten,
+                            },
+                        ]
+                    }),
+                }),
+                dimension_adjustment: Some(d),
+                ..Default::default()
+            };
+            assert!(c.problems().is_empty(), "{:?}", c.problems());
+            c
+        })
+}
+
+proptest! {
+    #[test]
+    fn adapted_values_stay_within_bounds(
+        c in arb_config(), t in 0.0f64..=1.0, n in 0u64..5000, d in 1u32..=1024, adaptive in any::<bool>(),
+    ) {
+        let s = if adaptive { Strategy::Adaptive } else { Strategy::Static };
+        let (min, max) = c.bounds();
+        let a = adjust(&resolved(t, s), &Conditions { candidates: Some(n), dimensions: Some(d) }, &c);
+        if a.steps.is_empty() {
+            prop_assert!(a.value == t);
+        } else {
+            prop_assert!(a.value >= min.min(t) && a.value <= max.max(t), "{} not in bounds", a.value);
+            if (min..=max).contains(&t) {
+                prop_assert!((min..=max).contains(&a.value));
+            }
+        }
+        for w in a.steps.windows(2) {
+            prop_assert!(w[0].to == w[1].from);
+        }
+    }
+
+    #[test]
+    fn more_candidates_never_loosen(
+        c in arb_config(), t in 0.0f64..=1.0, n1 in 0u64..5000, n2 in 0u64..5000, d in 1u32..=1024,
+    ) {
+        let (lo, hi) = (n1.min(n2), n1.max(n2));
+        let r = resolved(t, Strategy::Adaptive);
+        let a = adjust(&r, &Conditions { candidates: Some(lo), dimensions: Some(d) }, &c);
+        let b = adjust(&r, &Conditions { candidates: Some(hi), dimensions: Some(d) }, &c);
+        prop_assert!(b.value >= a.value, "{} candidates: {}, {} candidates: {}", lo, a.value, hi, b.value);
+    }
+
+    #[test]
+    fn fewer_dimensions_never_tighten(
+        c in arb_config(), t in 0.0f64..=1.0, d1 in 1u32..=1400, d2 in 1u32..=1400, n in 0u64..5000,
+        adaptive in any::<bool>(),
+    ) {
+        let (lo, hi) = (d1.min(d2), d1.max(d2));
+        let s = if adaptive { Strategy::Adaptive } else { Strategy::Static };
+        let r = resolved(t, s);
+        let a = adjust(&r, &Conditions { candidates: Some(n), dimensions: Some(lo) }, &c);
+        let b = adjust(&r, &Conditions { candidates: Some(n), dimensions: Some(hi) }, &c);
+        prop_assert!(a.value <= b.value, "{} dims: {}, {} dims: {}", lo, a.value, hi, b.value);
+        let full = adjust(&r, &Conditions { candidates: Some(n), dimensions: None }, &c);
+        prop_assert!(b.value <= full.value);
+    }
+}

@@ -1,0 +1,255 @@
+use super::*;
+
+const SPIKE_JSON: &str = include_str!("../../tests/fixtures/spike_config.json");
+const SPIKE_TOML: &str = include_str!("../../tests/fixtures/spike_config.toml");
+
+fn problems_of(json: &str) -> Vec<String> {
+    match SimilarityThresholdConfig::from_json_str(json) {
+        Err(ConfigError::Invalid { problems, .. }) => {
+            problems.iter().map(|p| p.to_string()).collect()
+        }
+        other => panic!("expected value problems, got {other:?}"),
+    }
+}
+
+#[test]
+fn spike_example_loads_from_json_and_toml_identically() {
+    let json = SimilarityThresholdConfig::from_json_str(SPIKE_JSON).unwrap();
+    let toml = SimilarityThresholdConfig::from_toml_str(SPIKE_TOML).unwrap();
+    assert_eq!(json, toml);
+    assert_eq!(json.default.map(Threshold::get), Some(0.80));
+    assert_eq!(json.types.len(), 4);
+    assert_eq!(json.fields["Company.industry"].get(), 0.78);
+    let adaptive = json.adaptive.as_ref().unwrap();
+    assert!(adaptive.enabled);
+    assert_eq!(adaptive.bands(), &DEFAULT_BANDS);
+    assert_eq!(
+        json.dimension_adjustment.as_ref().unwrap().base_dimensions,
+        768
+    );
+    assert_eq!(json.bounds(), (0.65, 0.95));
+}
+
+#[test]
+fn serialization_round_trips() {
+    let mut cfg = SimilarityThresholdConfig::from_json_str(SPIKE_JSON).unwrap();
+    let dims = cfg.dimension_adjustment.as_mut().unwrap();
+    dims.table.insert(256, Threshold::new_const(0.76));
+    dims.types.insert(
+        "Occupation".into(),
+        [(384, Threshold::new_const(0.52))].into(),
+    );
+    let json = serde_json::to_string(&cfg).unwrap();
+    assert!(json.contains(r#""table":{"256":0.76}"#), "{json}");
+    assert_eq!(
+        SimilarityThresholdConfig::from_json_str(&json).unwrap(),
+        cfg
+    );
+    let toml = toml::to_string(&cfg).unwrap();
+    assert_eq!(
+        SimilarityThresholdConfig::from_toml_str(&toml).unwrap(),
+        cfg
+    );
+}
+
+#[test]
+fn unknown_keys_are_errors_at_every_level() {
+    for bad in [
+        r#"{"defualt": 0.8}"#,
+        r#"{"adaptive": {"enabled": true, "minThreshhold": 0.6}}"#,
+        r#"{"dimensionAdjustment": {"enabled": true, "base": 768}}"#,
+        r#"{"adaptive": {"enabled": true, "candidateCountBands": [{"minCandidates": 0, "adjustment": 0.1, "x": 1}]}}"#,
+    ] {
+        let err = SimilarityThresholdConfig::from_json_str(bad).unwrap_err();
+        assert!(err.to_string().contains("unknown field"), "{bad}: {err}");
+    }
+}
+
+#[test]
+fn out_of_range_and_nan_are_errors() {
+    let err = SimilarityThresholdConfig::from_json_str(r#"{"types": {"ICP": 1.5}}"#).unwrap_err();
+    assert!(err.to_string().contains("within 0.0..=1.0"), "{err}");
+    let err = SimilarityThresholdConfig::from_toml_str("[fields]\n\"A.b\" = nan\n").unwrap_err();
+    assert!(err.to_string().contains("not a finite number"), "{err}");
+    let err = SimilarityThresholdConfig::from_toml_str(
+        "[adaptive]\nenabled = true\ncandidateCountBands = [{ minCandidates = 0, maxCandidates = 9, adjustment = nan }]\n",
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("adjustment `NaN`"), "{err}");
+}
+
+#[test]
+fn json_errors_name_line_and_column() {
+    let err =
+        SimilarityThresholdConfig::from_json_str("{\n  \"default\": 0.8,\n  \"types\": {,}\n}")
+            .unwrap_err();
+    assert!(err.to_string().contains("line 3 column"), "{err}");
+}
+
+#[test]
+fn all_value_problems_are_reported_at_once() {
+    let problems = problems_of(
+        r#"{
+          "fields": { "Startup": 0.8 },
+          "adaptive": { "enabled": true, "minThreshold": 0.9, "maxThreshold": 0.7,
+            "candidateCountBands": [
+              { "minCandidates": 0, "maxCandidates": 20, "adjustment": -0.1 },
+              { "minCandidates": 10, "maxCandidates": 5, "adjustment": 0.05 }
+            ] },
+          "dimensionAdjustment": { "enabled": true, "baseDimensions": 256, "table": { "512": 0.8 } },
+          "confidence": { "highOffset": 2 },
+          "feedback": { "minSample": 0 }
+        }"#,
+    );
+    let joined = problems.join("\n");
+    for needle in [
+        "`fields.Startup`",
+        "minThreshold `0.9` is greater than maxThreshold `0.7`",
+        "minCandidates 10 is greater than maxCandidates 5",
+        "overlaps",
+        "dimension `512` must be within 1..=256",
+        "confidence.highOffset",
+        "feedback.minSample",
+    ] {
+        assert!(joined.contains(needle), "missing {needle:?} in\n{joined}");
+    }
+}
+
+#[test]
+fn bands_that_loosen_with_more_candidates_are_rejected() {
+    let problems = problems_of(
+        r#"{"adaptive": {"enabled": true, "candidateCountBands": [
+            { "minCandidates": 0, "maxCandidates": 9, "adjustment": 0.05 },
+            { "minCandidates": 1001, "adjustment": -0.1 } ]}}"#,
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("more candidates would loosen")),
+        "{problems:?}"
+    );
+    // Adjacent bands rising are fine; so are the defaults written out.
+    SimilarityThresholdConfig::from_json_str(
+        r#"{"adaptive": {"enabled": true, "candidateCountBands": [
+            { "minCandidates": 0, "maxCandidates": 4, "adjustment": -0.15 },
+            { "minCandidates": 5, "maxCandidates": 9, "adjustment": -0.05 },
+            { "minCandidates": 1001, "adjustment": 0.05 } ]}}"#,
+    )
+    .unwrap();
+}
+
+#[test]
+fn dimension_keys_must_be_numbers() {
+    let err = SimilarityThresholdConfig::from_json_str(
+        r#"{"dimensionAdjustment": {"enabled": true, "table": {"big": 0.7}}}"#,
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("dimension key `big`"), "{err}");
+}
+
+#[test]
+fn from_path_reads_both_formats_and_names_the_file() {
+    let dir = std::env::temp_dir().join(format!("cascade-config-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let json = dir.join("t.json");
+    std::fs::write(&json, SPIKE_JSON).unwrap();
+    let toml_path = dir.join("t.toml");
+    std::fs::write(&toml_path, SPIKE_TOML).unwrap();
+    assert_eq!(
+        SimilarityThresholdConfig::from_path(&json).unwrap(),
+        SimilarityThresholdConfig::from_path(&toml_path).unwrap()
+    );
+    let bad = dir.join("bad.json");
+    std::fs::write(
+        &bad,
+        r#"{"default": 0.9, "adaptive": {"enabled": true, "minThreshold": 0.99}}"#,
+    )
+    .unwrap();
+    let err = SimilarityThresholdConfig::from_path(&bad).unwrap_err();
+    assert!(err.to_string().contains("bad.json"), "{err}");
+    let missing = SimilarityThresholdConfig::from_path(dir.join("missing.toml")).unwrap_err();
+    assert!(matches!(missing, ConfigError::Read { .. }));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+mod against_schema {
+    use super::*;
+    use crate::Operator;
+    use crate::table::{FieldTable, TargetTable, TypeTable};
+
+    const T: TypeTable = TypeTable {
+        name: "",
+        threshold: None,
+        strategy: None,
+        fuzzy_threshold: None,
+        schema_default: None,
+        fields: &[],
+    };
+    static ICP_TARGET: [TargetTable; 1] = [TargetTable {
+        type_name: "ICP",
+        threshold: None,
+        type_threshold: None,
+        strategy: None,
+    }];
+    static TYPES: [TypeTable; 2] = [
+        TypeTable { name: "ICP", ..T },
+        TypeTable {
+            name: "Startup",
+            fields: &[
+                FieldTable {
+                    name: "customer",
+                    operator: Some(Operator::ForwardFuzzy),
+                    array: false,
+                    optional: false,
+                    targets: &ICP_TARGET,
+                },
+                FieldTable {
+                    name: "founder",
+                    operator: Some(Operator::ForwardExact),
+                    array: false,
+                    optional: false,
+                    targets: &ICP_TARGET,
+                },
+            ],
+            ..T
+        },
+    ];
+    static SCHEMA: Schema = Schema {
+        default: None,
+        types: &TYPES,
+        index: &[],
+    };
+
+    #[test]
+    fn names_every_unknown_with_did_you_mean() {
+        let cfg = SimilarityThresholdConfig::from_json_str(
+            r#"{ "types": { "IPC": 0.8, "ICP": 0.8 }, "strategies": { "Startp": "adaptive" },
+                 "fields": { "Startup.customr": 0.9, "Strtup.customer": 0.9,
+                             "Startup.founder": 0.9, "Startup.customer": 0.9 } }"#,
+        )
+        .unwrap();
+        let Err(ConfigError::Invalid { problems, .. }) = cfg.check_against(&SCHEMA) else {
+            panic!("expected problems");
+        };
+        let text: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            text,
+            [
+                "`types.IPC`: unknown type `IPC` (help: did you mean `ICP`?)",
+                "`strategies.Startp`: unknown type `Startp` (help: did you mean `Startup`?)",
+                "`fields.Startup.customr`: type `Startup` has no field `customr` (help: did you mean `Startup.customer`?)",
+                "`fields.Startup.founder`: `Startup.founder` is not a fuzzy reference, so no threshold applies (help: thresholds apply to `~>` and `<~` fields only)",
+                "`fields.Strtup.customer`: unknown type `Strtup` (help: did you mean `Startup.customer`?)",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_matching_config_passes() {
+        let cfg = SimilarityThresholdConfig::from_json_str(
+            r#"{ "types": { "ICP": 0.8 }, "fields": { "Startup.customer": 0.9 } }"#,
+        )
+        .unwrap();
+        assert!(cfg.check_against(&SCHEMA).is_ok());
+    }
+}
