@@ -370,7 +370,7 @@ pub(crate) fn render(outcome: &Outcome) -> String {
                 html,
                 "<td>{}</td>",
                 schema
-                    .threshold(&g.name)
+                    .compare_with(&g.name)
                     .map_or("-".to_owned(), |t| t.to_string())
             );
         }
@@ -411,7 +411,7 @@ pub(crate) fn render(outcome: &Outcome) -> String {
             html,
             "<div class=\"charts\">\n{}\n{}\n</div>\n</section>",
             pr_chart(g).replace("><", ">\n<"),
-            f1_chart(g, schema.and_then(|s| s.threshold(&g.name))).replace("><", ">\n<")
+            f1_chart(g, schema.and_then(|s| s.compare_with(&g.name))).replace("><", ">\n<")
         );
     }
     html.push_str("</body>\n</html>\n");
