@@ -79,7 +79,7 @@ pub(crate) struct Args {
     #[arg(long, default_value_t = 1000, value_name = "N")]
     pub(crate) bootstrap: u32,
     /// Folds of the cross-validated F1 (0 = none, else at least 2)
-    #[arg(long, default_value_t = 5, value_name = "K")]
+    #[arg(long, default_value_t = 5, value_name = "K", value_parser = parse_folds)]
     pub(crate) cv: u32,
     /// Seed of the bootstrap and of the fold assignment
     #[arg(long, default_value_t = 0, value_name = "S")]
@@ -96,6 +96,15 @@ pub(crate) struct Args {
     /// Input format of PAIRS (default: by extension; `.csv` is CSV, anything else JSONL)
     #[arg(long, value_enum)]
     pub(crate) format: Option<Format>,
+}
+
+/// `--cv`: 0 (off) or at least 2 folds.
+fn parse_folds(text: &str) -> Result<u32, String> {
+    match text.parse::<u32>() {
+        Ok(1) => Err("1 fold cannot cross-validate: use at least 2, or 0 for none".to_owned()),
+        Ok(k) => Ok(k),
+        Err(e) => Err(format!("`{text}` is not a number of folds: {e}")),
+    }
 }
 
 /// One type's (or the pool's) results.
@@ -289,12 +298,6 @@ fn check_dims(dims: &[usize], width: usize, path: &str) -> anyhow::Result<()> {
 pub(crate) fn calibrate(args: &Args) -> Result<Outcome, Failure> {
     if let Some(path) = &args.write {
         config::format_of(path)?;
-    }
-    if args.cv == 1 {
-        return Err(anyhow::anyhow!(
-            "--cv 1 cannot cross-validate: use at least 2 folds, or 0 for none"
-        )
-        .into());
     }
     let schema = args.schema.as_ref().map(|p| read_schema(p)).transpose()?;
     let format = args.format.unwrap_or_else(|| Format::of(&args.pairs));

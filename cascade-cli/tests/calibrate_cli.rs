@@ -582,3 +582,52 @@ fn written_configs_load_as_runtime_configs() {
         stderr(&out)
     );
 }
+
+#[test]
+fn degenerate_groups_give_defined_numbers() {
+    let text = ok(&[
+        "cascade-cli/tests/fixtures/calibrate/degenerate.jsonl",
+        "--json",
+        "--cv",
+        "2",
+        "--bootstrap",
+        "100",
+    ]);
+    assert!(!text.contains("NaN") && !text.contains("inf"), "{text}");
+    let doc: Value = serde_json::from_str(&text).expect("valid JSON");
+    let ty = |i: usize| &doc["types"][i];
+    // All one score: the only threshold, no lower end, midpoint = threshold.
+    assert_eq!(ty(0)["best"]["threshold"], 0.5);
+    assert_eq!(ty(0)["best"]["interval"], serde_json::json!([null, 0.5]));
+    assert_eq!(ty(0)["best"]["midpoint"], 0.5);
+    // No same pairs: zero_division = 0, the highest score.
+    assert_eq!(ty(1)["best"]["threshold"], 0.9);
+    for k in ["precision", "recall", "f1"] {
+        assert_eq!(ty(1)["best"][k], 0.0, "{k}");
+    }
+    // One pair: too few for 2 folds, so no `cv`, and a warning says so.
+    assert_eq!(ty(2)["n"], 1);
+    assert!(ty(2).get("cv").is_none());
+    let out = calibrate(&[
+        "cascade-cli/tests/fixtures/calibrate/degenerate.jsonl",
+        "--cv",
+        "2",
+    ]);
+    assert!(
+        stderr(&out).contains("warning: fewer pairs than --cv 2 folds for Single"),
+        "{}",
+        stderr(&out)
+    );
+
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let empty = dir.path().join("empty.jsonl");
+    std::fs::write(&empty, "").expect("write");
+    let out = calibrate(&[empty.to_str().expect("UTF-8 path")]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("is empty: expected one JSON object per line"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(calibrate(&[PAIRS, "--cv", "1"]).status.code(), Some(2));
+}
