@@ -346,19 +346,25 @@ pub(crate) fn calibrate(args: &Args) -> Result<Outcome, Failure> {
         seed: args.seed,
         ..Options::default()
     };
+    // Row indices per type, in one pass.
+    let mut rows_of: Vec<Vec<usize>> = vec![Vec::new(); pairs.types.len()];
+    for (row, &ty) in pairs.type_of.iter().enumerate() {
+        if let Some(rows) = rows_of.get_mut(ty as usize) {
+            rows.push(row);
+        }
+    }
     let mut groups = Vec::with_capacity(pairs.types.len() + 1);
-    let all: Vec<u32> = (0..pairs.types.len() as u32).collect();
-    for (id, name) in pairs.types.iter().enumerate() {
+    for (name, rows) in pairs.types.iter().zip(&rows_of) {
         groups.push(calibrate_group(
             &pairs,
-            &[id as u32],
+            Some(rows),
             name,
             &options,
             base,
             &dims,
         )?);
     }
-    groups.push(calibrate_group(&pairs, &all, ALL, &options, base, &dims)?);
+    groups.push(calibrate_group(&pairs, None, ALL, &options, base, &dims)?);
     if args.cv > 0 {
         let small: Vec<&str> = groups
             .iter()
@@ -383,24 +389,25 @@ pub(crate) fn calibrate(args: &Args) -> Result<Outcome, Failure> {
     })
 }
 
+/// Calibrates the pairs at `rows` (all pairs when `None`).
 fn calibrate_group(
     pairs: &Pairs,
-    ids: &[u32],
+    rows: Option<&[usize]>,
     name: &str,
     options: &Options,
     base: usize,
     dims: &[usize],
 ) -> anyhow::Result<Group> {
-    let pooled = ids.len() != 1;
-    let rows: Vec<usize> = if pooled {
-        (0..pairs.len()).collect()
-    } else {
-        (0..pairs.len())
-            .filter(|&r| ids.contains(&pairs.type_of[r]))
-            .collect()
+    let labels: Vec<bool> = match rows {
+        Some(rows) => rows.iter().map(|&r| pairs.same[r]).collect(),
+        None => pairs.same.clone(),
     };
-    let labels: Vec<bool> = rows.iter().map(|&r| pairs.same[r]).collect();
-    let column = |k: usize| -> Vec<f64> { rows.iter().map(|&r| pairs.scores[k][r]).collect() };
+    let column = |k: usize| -> Vec<f64> {
+        match rows {
+            Some(rows) => rows.iter().map(|&r| pairs.scores[k][r]).collect(),
+            None => pairs.scores[k].clone(),
+        }
+    };
     let options = Options {
         seed: seed_for(options.seed, name),
         ..options.clone()
