@@ -38,7 +38,7 @@ pub(crate) struct Args {
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
     /// `~>` reuses a match or creates; `<~` links a match or nothing
-    #[arg(long, default_value = "~>", value_parser = parse_operator)]
+    #[arg(long, default_value = "~>", value_parser = parse_operator, allow_hyphen_values = true)]
     operator: Operator,
     /// The index searched per type
     #[arg(long, value_enum, default_value_t = IndexChoice::Exact)]
@@ -83,8 +83,13 @@ pub(crate) fn run(args: Args) -> u8 {
             0
         }
         Err(errors) => {
+            // Rendered schema diagnostics carry their own `error[code]:` header.
             for e in &errors {
-                eprintln!("error: {e}");
+                if e.starts_with("error") {
+                    eprintln!("{e}");
+                } else {
+                    eprintln!("error: {e}");
+                }
             }
             eprintln!(
                 "error: {} problem(s) found; nothing was matched",
@@ -153,6 +158,8 @@ fn execute(args: &Args) -> Result<Report, Vec<String>> {
             &mut errors,
         ));
     }
+    // Report in file order, line by line, whichever step found the problem.
+    errors.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
     let mut messages: Vec<String> = errors.into_iter().map(|e| e.to_string()).collect();
     let levels = match levels {
         Ok(levels) => levels,

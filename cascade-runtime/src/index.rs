@@ -43,6 +43,14 @@ pub enum IndexError {
         /// The full dimensions.
         dims: usize,
     },
+    /// The vector's hot-tier prefix is all zeros, so it has no direction there.
+    #[error(
+        "the first {hot_dims} components are all zero, so the vector has no direction in the hot tier; use more hot dimensions"
+    )]
+    ZeroHotPrefix {
+        /// The hot-tier dimensions.
+        hot_dims: usize,
+    },
     /// Oversampling must be at least 1.
     #[error("oversampling factor 0: expected at least 1 (1 retrieves exactly k candidates)")]
     ZeroOversampling,
@@ -222,6 +230,15 @@ impl TwoPhaseIndex {
     pub fn oversampling(&self) -> usize {
         self.oversampling
     }
+
+    fn hot_prefix(&self, v: &UnitVector) -> Result<UnitVector, IndexError> {
+        truncate(v.as_slice(), self.hot.dims).map_err(|e| match e {
+            SimilarityError::ZeroVector => IndexError::ZeroHotPrefix {
+                hot_dims: self.hot.dims,
+            },
+            other => other.into(),
+        })
+    }
 }
 
 impl VectorIndex for TwoPhaseIndex {
@@ -237,14 +254,14 @@ impl VectorIndex for TwoPhaseIndex {
         self.full.check(vector)?;
         // Truncate first: a vector whose prefix is all zeros is rejected before either tier
         // changes, so the two tiers always hold the same rows.
-        let hot = truncate(vector.as_slice(), self.hot.dims)?;
+        let hot = self.hot_prefix(vector)?;
         self.hot.add(&hot)?;
         self.full.add(vector)
     }
 
     fn search(&self, query: &UnitVector, k: usize) -> Result<Vec<Hit>, IndexError> {
         self.full.check(query)?;
-        let hot_query = truncate(query.as_slice(), self.hot.dims)?;
+        let hot_query = self.hot_prefix(query)?;
         let candidates = scan(
             &self.hot.data,
             self.hot.dims,
@@ -598,9 +615,13 @@ mod tests {
         let mut index = TwoPhaseIndex::new(3, 1, 2).unwrap();
         assert_eq!(
             index.add(&uv(&[0.0, 1.0, 0.0])),
-            Err(IndexError::Vector(SimilarityError::ZeroVector))
+            Err(IndexError::ZeroHotPrefix { hot_dims: 1 })
         );
         assert_eq!(index.len(), 0);
+        assert_eq!(
+            index.search(&uv(&[0.0, 0.0, 1.0]), 1),
+            Err(IndexError::ZeroHotPrefix { hot_dims: 1 })
+        );
         assert_eq!(index.add(&uv(&[1.0, 1.0, 0.0])), Ok(0));
         assert_eq!(index.len(), 1);
     }
