@@ -43,7 +43,11 @@ fn check(bencher: Bencher<'_, '_>, types: usize) {
     let src = generate(types);
     let schema = match cascade_dsl::check(&src) {
         Ok(schema) => schema,
-        Err(errors) => panic!("the generated schema has {} errors, first: {}", errors.len(), errors[0].message),
+        Err(errors) => panic!(
+            "the generated schema has {} errors, first: {}",
+            errors.len(),
+            errors[0].message
+        ),
     };
     assert_eq!(schema.types.len(), types);
     assert_eq!(schema.field_count(), types * 9);

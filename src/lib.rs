@@ -11,10 +11,23 @@
 //!
 //! # 1. `#[derive(Cascade)]`
 //!
-//! The schema type name is the Rust type's name. Type attributes set the type-level threshold
-//! (`threshold`, or `config(threshold, strategy)`) and the default for fuzzy fields declared on
-//! the type (`fuzzy_threshold`); a field attribute holds the field's definition string. Only
-//! fields with a definition are part of the schema.
+//! The schema type name is the Rust type's name. Only fields with a definition are part of the
+//! schema; other fields are plain Rust data.
+//!
+//! | attribute | on | `.cascade` equivalent |
+//! |---|---|---|
+//! | `#[cascade(threshold = 0.82)]` | type | `$threshold: 0.82` |
+//! | `#[cascade(config(threshold = 0.82, strategy = "adaptive"))]` | type | `$config: { threshold: 0.82, thresholdStrategy: 'adaptive' }` |
+//! | `#[cascade(fuzzy_threshold = 0.6)]` | type | `$fuzzyThreshold: 0.6` |
+//! | `#[cascade(instructions = "..")]` | type | `$instructions: '..'` |
+//! | `#[cascade("Who buys it? ~>ICP(0.82)")]` | field | `customer: 'Who buys it? ~>ICP(0.82)'` |
+//! | `#[cascade("['~>Company(0.85)']")]` | field (`Vec<_>`) | `competitors: ['~>Company(0.85)']` |
+//!
+//! Thresholds are plain decimals (`0.85`, not `.85` or `85e-2`) within `0.0..=1.0`. A target type
+//! in a definition is resolved by name where the struct is declared, and its own threshold is read
+//! from its `Cascade` impl at compile time, so every table is a constant. A derived type has no
+//! surrounding schema, hence no schema default (`$config.default`); backrefs (`Author.posts`)
+//! do not add the inverse field to the other type as a `.cascade` file does.
 //!
 //! ```
 //! use cascade::Cascade;
@@ -45,10 +58,14 @@
 //! let customer = Startup::TABLE.field("customer").unwrap();
 //! assert_eq!(customer.targets[0].type_name, "ICP");
 //! // ICP's own threshold, read from ICP's `Cascade` impl at compile time.
-//! assert_eq!(customer.targets[0].type_threshold.map(|t| t.get()), Some(0.82));
+//! assert_eq!(customer.targets[0].type_threshold.map(|w| w.value.get()), Some(0.82));
 //! let competitors = Startup::TABLE.field("competitors").unwrap();
 //! assert!(competitors.array);
-//! assert_eq!(competitors.targets[0].threshold.map(|t| t.get()), Some(0.9));
+//! assert_eq!(competitors.targets[0].threshold.map(|w| w.value.get()), Some(0.9));
+//!
+//! // Which threshold applies, and where it was written.
+//! let r = cascade::resolve::<Startup>("customer").unwrap();
+//! assert_eq!((r.value, r.at), (0.82, "ICP.$threshold"));
 //! ```
 //!
 //! A threshold outside `0.0..=1.0`, a malformed definition, a target type that does not exist or
@@ -73,10 +90,8 @@
 //! `[build-dependencies]`):
 //!
 //! ```no_run
-//! // build.rs
-//! fn main() {
-//!     cascade_dsl::build::compile(&["schemas/startup.cascade"]);
-//! }
+//! // build.rs, in `fn main()`:
+//! cascade_dsl::build::compile(&["schemas/startup.cascade"]);
 //! ```
 //!
 //! and include the generated module with [`include_schema!`]. It holds one unit struct per schema
@@ -88,9 +103,13 @@
 //! }
 //!
 //! use cascade::Cascade;
-//! assert_eq!(startup::ICP::TABLE.threshold.map(|t| t.get()), Some(0.82));
-//! assert!(startup::SCHEMA.get("Startup").is_some());
+//! assert_eq!(startup::ICP::TABLE.threshold.map(|w| w.value.get()), Some(0.82));
+//! let r = startup::SCHEMA.resolve("Startup", "customer").unwrap();
+//! assert_eq!((r.value, r.at), (0.82, "Startup.customer"));
 //! ```
+//!
+//! (Marked `ignore` because a doc test has no build script; `examples/build-example` runs exactly
+//! this in CI, and its tests check that both paths produce identical tables.)
 //!
 //! The crate `examples/build-example` in the repository is a complete, runnable build.rs setup;
 //! invalid schemas fail the build with rustc-style diagnostics (`file:line:col`, a caret and a

@@ -1,4 +1,6 @@
 //! `#[derive(Cascade)]` on the spike's schema: the tables the compiler built, and resolution.
+// `ICP` is the spike's type name.
+#![allow(clippy::upper_case_acronyms)]
 
 use cascade::{Cascade, Layer, Operator, Strategy};
 

@@ -25,7 +25,12 @@ pub(crate) fn run(args: Args) -> u8 {
     for path in &args.files {
         match cascade_dsl::check_file(path) {
             Ok((_, schema)) => {
-                let inverse = schema.types.iter().flat_map(|t| &t.fields).filter(|f| f.inverse).count();
+                let inverse = schema
+                    .types
+                    .iter()
+                    .flat_map(|t| &t.fields)
+                    .filter(|f| f.inverse)
+                    .count();
                 let fields = schema.field_count() - inverse;
                 let inverse = match inverse {
                     0 => String::new(),
@@ -43,12 +48,20 @@ pub(crate) fn run(args: Args) -> u8 {
                 failed += 1;
                 eprintln!("error: cannot read `{}`: {source}", path.display());
             }
-            Err(CheckError::Invalid { path, text, diagnostics }) => {
+            Err(CheckError::Invalid {
+                path,
+                text,
+                diagnostics,
+            }) => {
                 failed += 1;
                 let origin = path.display().to_string();
-                eprint!("{}", render(&diagnostics, &text, &origin, style));
+                let rendered = render(&diagnostics, &text, &origin, style);
+                eprintln!("{}\n", rendered.trim_end());
                 let n = diagnostics.len();
-                eprintln!("error: `{origin}` has {n} {}\n", plural(n, "error", "errors"));
+                eprintln!(
+                    "error: `{origin}` has {n} {}\n",
+                    plural(n, "error", "errors")
+                );
             }
         }
     }

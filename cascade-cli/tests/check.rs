@@ -5,7 +5,9 @@ use std::process::Command;
 
 /// Runs `cascade check ARGS` from the workspace root (so paths in the output are relative).
 fn check(args: &[&str]) -> (i32, String, String) {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("cascade-cli lives in the workspace");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("cascade-cli lives in the workspace");
     let output = Command::new(env!("CARGO_BIN_EXE_cascade"))
         .arg("check")
         .args(args)
@@ -14,7 +16,11 @@ fn check(args: &[&str]) -> (i32, String, String) {
         .output()
         .expect("the cascade binary runs");
     let code = output.status.code().expect("the process exited normally");
-    (code, String::from_utf8(output.stdout).unwrap(), String::from_utf8(output.stderr).unwrap())
+    (
+        code,
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
 }
 
 fn transcript((code, stdout, stderr): (i32, String, String)) -> String {
@@ -23,7 +29,10 @@ fn transcript((code, stdout, stderr): (i32, String, String)) -> String {
 
 #[test]
 fn clean_files_print_one_summary_each() {
-    let run = check(&["examples/schemas/startup.cascade", "examples/schemas/entities.cascade"]);
+    let run = check(&[
+        "examples/schemas/startup.cascade",
+        "examples/schemas/entities.cascade",
+    ]);
     assert_eq!(run.0, 0);
     insta::assert_snapshot!(transcript(run));
 }
@@ -40,7 +49,10 @@ fn errors_go_to_stderr_plain_when_not_a_terminal() {
     let run = check(&["cascade-cli/tests/fixtures/check/broken.cascade"]);
     assert_eq!(run.0, 1);
     assert!(run.1.is_empty());
-    assert!(!run.2.contains('\u{1b}'), "no colour codes when stderr is not a terminal");
+    assert!(
+        !run.2.contains('\u{1b}'),
+        "no colour codes when stderr is not a terminal"
+    );
     insta::assert_snapshot!(transcript(run));
 }
 

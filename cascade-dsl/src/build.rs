@@ -1,10 +1,8 @@
 //! The build.rs API: compile `.cascade` files into Rust modules in `OUT_DIR`.
 //!
 //! ```no_run
-//! // build.rs
-//! fn main() {
-//!     cascade_dsl::build::compile(&["schemas/app.cascade"]);
-//! }
+//! // build.rs, in `fn main()`:
+//! cascade_dsl::build::compile(&["schemas/app.cascade"]);
 //! ```
 //!
 //! ```ignore
@@ -242,6 +240,7 @@ fn render_all(invalid: &[InvalidSchema]) -> String {
     let mut count = 0;
     for schema in invalid {
         out.push_str(&schema.render());
+        out.push('\n');
         count += schema.diagnostics.len();
     }
     let files = invalid.len();

@@ -135,10 +135,10 @@ pub fn generate(schema: &Schema) -> TokenStream {
             }
         };
         let doc = type_doc(ty);
-        let allow =
-            (!is_upper_camel_case(&ty.name)).then(|| quote!(#[allow(non_camel_case_types)]));
+        // The names are the schema's, not Rust's conventions: `ICP`, `match`.
+        let allow = quote!(#[allow(non_camel_case_types, clippy::upper_case_acronyms)]);
         structs.push(quote! {
-            #[doc = #doc]
+            #(#[doc = #doc])*
             #allow
             #[derive(
                 ::core::clone::Clone,
@@ -155,7 +155,7 @@ pub fn generate(schema: &Schema) -> TokenStream {
         tables.push(quote!(*<#ident as #private::Cascade>::TABLE));
     }
     let default = written(schema.default, "$config.default");
-    let count = tables.len();
+    let count = Literal::usize_unsuffixed(tables.len());
     let impls = wrap_in_const(quote!(#(#impls)*));
 
     quote! {
@@ -344,16 +344,12 @@ fn operator_variant(op: Operator) -> Ident {
     Ident::new(name, Span::call_site())
 }
 
-fn type_doc(ty: &EntityType) -> String {
-    match &ty.instructions {
-        Some(instructions) => format!(
-            " The `{}` type of the schema.\n\n {}",
-            ty.name, instructions
-        ),
-        None => format!(" The `{}` type of the schema.", ty.name),
+/// One `#[doc]` line each, so the output reads as `///` comments.
+fn type_doc(ty: &EntityType) -> Vec<String> {
+    let mut lines = vec![format!(" The `{}` type of the schema.", ty.name)];
+    if let Some(instructions) = &ty.instructions {
+        lines.push(String::new());
+        lines.extend(instructions.lines().map(|line| format!(" {line}")));
     }
-}
-
-fn is_upper_camel_case(name: &str) -> bool {
-    name.starts_with(|c: char| c.is_ascii_uppercase()) && !name.contains('_')
+    lines
 }

@@ -171,5 +171,5 @@ impl Value<'_> {
 ///
 /// [`Code::SyntaxError`]: crate::codes::Code::SyntaxError
 pub fn parse(src: &str) -> Result<File<'_>, Vec<Diagnostic>> {
-    parser::file(src).map_err(|err| vec![err])
+    parser::file(src)
 }

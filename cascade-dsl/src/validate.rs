@@ -22,6 +22,7 @@
 //! - Diagnostics come out sorted by position.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::path::{Path, PathBuf};
 
 use cascade_runtime::{Strategy, Threshold, ThresholdError};
@@ -32,6 +33,32 @@ use crate::field::{FieldDef, Target};
 use crate::model::{EntityType, Field, Schema};
 use crate::schema::{File, Object, Text, Value};
 use crate::span::{Span, Spanned};
+
+/// A hash map keyed by names from the user's own schema. SipHash's protection against
+/// adversarial keys buys nothing there and costs a third of `check`'s time on large schemas, so
+/// the keys are hashed with FxHash (rustc's hasher: a multiply and a rotate per word).
+type NameMap<K, V> = HashMap<K, V, BuildHasherDefault<NameHasher>>;
+
+#[derive(Default)]
+struct NameHasher(u64);
+
+impl Hasher for NameHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let word = u64::from_le_bytes(chunk.try_into().expect("chunks_exact yields 8 bytes"));
+            self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(SEED);
+        }
+        for &byte in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(byte)).wrapping_mul(SEED);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
 
 /// The longest entity or field name.
 pub const MAX_NAME_LEN: usize = 64;
@@ -182,7 +209,8 @@ pub fn check_model(mut schema: Schema) -> Result<Schema, Vec<Diagnostic>> {
 /// types (with a did-you-mean).
 pub fn check_schema(schema: &Schema) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
-    let mut index: HashMap<&str, usize> = HashMap::with_capacity(schema.types.len());
+    let mut index: NameMap<&str, usize> = NameMap::default();
+    index.reserve(schema.types.len());
     for (i, ty) in schema.types.iter().enumerate() {
         if let Some(&first) = index.get(ty.name.as_str()) {
             let first = &schema.types[first];
@@ -216,7 +244,7 @@ pub fn check_schema(schema: &Schema) -> Vec<Diagnostic> {
 
 fn unknown_target(
     schema: &Schema,
-    index: &HashMap<&str, usize>,
+    index: &NameMap<&str, usize>,
     owner: &EntityType,
     field: &Field,
     target: &Target,
@@ -273,7 +301,8 @@ pub fn check_type(ty: &EntityType) -> Vec<Diagnostic> {
             }
         }
     } else {
-        let mut seen: HashMap<&str, &Field> = HashMap::with_capacity(ty.fields.len());
+        let mut seen: NameMap<&str, &Field> = NameMap::default();
+        seen.reserve(ty.fields.len());
         for field in &ty.fields {
             match seen.get(field.name.as_str()) {
                 Some(first) => report(first, field),
@@ -362,6 +391,9 @@ fn check_name(
     }
     let diagnostic = Diagnostic::error(code, format!("invalid {what} name `{name}`"), span)
         .with_label(format!("not a valid {what} name"));
+    if let Some(c) = name.chars().find(|c| !c.is_ascii()) {
+        return Some(diagnostic.with_help(format!("{rule}; `{c}` is not ASCII")));
+    }
     let suggestion = sanitize(name, what == "type");
     Some(match suggestion {
         Some(fixed) => diagnostic.with_help(format!("{rule}: e.g. `{fixed}`")),
@@ -398,13 +430,11 @@ fn sanitize(name: &str, entity: bool) -> Option<String> {
 /// ```
 pub fn link_backrefs(schema: &mut Schema) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
-    let index: HashMap<String, usize> = schema
-        .types
-        .iter()
-        .enumerate()
-        .rev()
-        .map(|(i, t)| (t.name.clone(), i))
-        .collect();
+    let mut index: NameMap<&str, usize> = NameMap::default();
+    index.reserve(schema.types.len());
+    for (i, ty) in schema.types.iter().enumerate() {
+        index.entry(&ty.name).or_insert(i);
+    }
     let mut inverses: Vec<(usize, Field)> = Vec::new();
     for ty in &schema.types {
         for field in ty.fields.iter().filter(|f| !f.inverse) {
@@ -413,7 +443,7 @@ pub fn link_backrefs(schema: &mut Schema) -> Vec<Diagnostic> {
             };
             let span = field.place(backref.span);
             for target in &field.def.targets {
-                let Some(&target_index) = index.get(&target.name.value) else {
+                let Some(&target_index) = index.get(target.name.value.as_str()) else {
                     continue;
                 };
                 inverses.push((
@@ -1013,125 +1043,4 @@ fn place_diagnostic(mut diagnostic: Diagnostic, text: &Text<'_>) -> Diagnostic {
     diagnostic
 }
 
-use standin::parse as parse_definition;
-
-/// TEMPORARY stand-in for `crate::field::parse` until grammar-field lands; deleted after merging.
-mod standin {
-    use cascade_runtime::{Operator, Threshold};
-
-    use crate::codes::Code;
-    use crate::diag::Diagnostic;
-    use crate::field::{FieldDef, Primitive, Target};
-    use crate::span::{Span, Spanned};
-
-    pub(super) fn parse(def: &str) -> Result<FieldDef, Vec<Diagnostic>> {
-        let start = def.len() - def.trim_start().len();
-        let body = def.trim();
-        let span = Span::new(start, start + body.len());
-        let mut d = FieldDef {
-            span,
-            prompt: None,
-            operator: None,
-            targets: vec![],
-            primitive: None,
-            backref: None,
-            array: false,
-            optional: false,
-        };
-        let ops = ["->", "~>", "<-", "<~"];
-        let found = ops
-            .iter()
-            .filter_map(|op| body.find(op).map(|i| (i, *op)))
-            .min();
-        let mut rest_at = start;
-        let mut rest = body;
-        if let Some((i, op)) = found {
-            if i > 0 {
-                d.prompt = Some(Spanned::new(
-                    body[..i].trim().to_owned(),
-                    Span::new(start, start + i),
-                ));
-            }
-            d.operator = Some(Spanned::new(
-                op.parse().unwrap_or(Operator::ForwardFuzzy),
-                Span::new(start + i, start + i + 2),
-            ));
-            rest_at = start + i + 2;
-            rest = &body[i + 2..];
-        } else if body.contains(' ') {
-            d.prompt = Some(Spanned::new(body.to_owned(), span));
-            d.primitive = Some(Spanned::new(Primitive::String, span));
-            return Ok(d);
-        }
-        if let Some(r) = rest.strip_suffix('?') {
-            d.optional = true;
-            rest = r;
-        }
-        if let Some(r) = rest.strip_suffix("[]") {
-            d.array = true;
-            rest = r;
-        }
-        let prim = match rest {
-            "string" => Some(Primitive::String),
-            "number" => Some(Primitive::Number),
-            "boolean" => Some(Primitive::Boolean),
-            "date" => Some(Primitive::Date),
-            "datetime" => Some(Primitive::Datetime),
-            "json" => Some(Primitive::Json),
-            "markdown" => Some(Primitive::Markdown),
-            "url" => Some(Primitive::Url),
-            _ => None,
-        };
-        if let (Some(p), None) = (prim, &d.operator) {
-            d.primitive = Some(Spanned::new(p, Span::new(rest_at, rest_at + rest.len())));
-            return Ok(d);
-        }
-        let (members, backref) = match rest.split_once('.') {
-            Some((m, b)) => (m, Some(b)),
-            None => (rest, None),
-        };
-        let mut at = rest_at;
-        for m in members.split('|') {
-            let (name, thr) = match m.split_once('(') {
-                Some((n, t)) => (n, t.strip_suffix(')')),
-                None => (m, None),
-            };
-            if name.is_empty() || !name.starts_with(|c: char| c.is_ascii_uppercase()) {
-                return Err(vec![Diagnostic::error(
-                    Code::InvalidTypeName,
-                    format!("invalid type name `{name}`"),
-                    Span::new(at, at + m.len()),
-                )]);
-            }
-            let threshold = match thr {
-                Some(t) => match t.parse::<f64>().ok().and_then(|v| Threshold::new(v).ok()) {
-                    Some(v) => Some(Spanned::new(
-                        v,
-                        Span::new(at + name.len() + 1, at + m.len() - 1),
-                    )),
-                    None => {
-                        return Err(vec![Diagnostic::error(
-                            Code::ThresholdOutOfRange,
-                            format!("threshold `{t}` must be within 0.0..=1.0"),
-                            Span::new(at + name.len() + 1, at + name.len() + 1 + t.len()),
-                        )]);
-                    }
-                },
-                None => None,
-            };
-            d.targets.push(Target {
-                name: Spanned::new(name.to_owned(), Span::new(at, at + name.len())),
-                threshold,
-            });
-            at += m.len() + 1;
-        }
-        if let Some(b) = backref {
-            let bstart = rest_at + members.len() + 1;
-            d.backref = Some(Spanned::new(
-                b.to_owned(),
-                Span::new(bstart, bstart + b.len()),
-            ));
-        }
-        Ok(d)
-    }
-}
+use crate::field::parse as parse_definition;

@@ -194,11 +194,58 @@ fn escapes_are_decoded() {
     let schema = check("tests/fixtures/schemas/valid/escapes-and-quotes.cascade");
     let startup = schema.get("Startup").unwrap();
     let customer = startup.field("customer").unwrap();
-    assert_eq!(customer.def.prompt.as_ref().unwrap().value, "Who\u{2019}s the buyer?");
+    assert_eq!(
+        customer.def.prompt.as_ref().unwrap().value,
+        "Who\u{2019}s the buyer?"
+    );
     // The target `ICP` is placed after the 6-byte escape `\u2019` in the file.
-    let src = std::fs::read_to_string("tests/fixtures/schemas/valid/escapes-and-quotes.cascade").unwrap();
+    let src =
+        std::fs::read_to_string("tests/fixtures/schemas/valid/escapes-and-quotes.cascade").unwrap();
     let span = customer.place(customer.def.targets[0].name.span);
     assert_eq!(&src[span.start..span.end], "ICP");
     let pitch = startup.field("pitch").unwrap();
-    assert_eq!(pitch.def.prompt.as_ref().unwrap().value, "What's the \"one-liner\"?");
+    assert_eq!(
+        pitch.def.prompt.as_ref().unwrap().value,
+        "What's the \"one-liner\"?"
+    );
+}
+
+/// The `.cascade` example in the README's `.cascade files` section checks clean.
+#[test]
+fn readme_example() {
+    let readme = std::fs::read_to_string("../README.md").unwrap();
+    let section = readme
+        .split("## .cascade files")
+        .nth(1)
+        .expect("the README has a `.cascade files` section");
+    let example = section
+        .split("```js\n")
+        .nth(1)
+        .and_then(|s| s.split("```").next())
+        .expect("a ```js block");
+    let schema = match cascade_dsl::check(example) {
+        Ok(schema) => schema,
+        Err(errors) => panic!(
+            "{}",
+            cascade_dsl::diag::render(
+                &errors,
+                example,
+                "README.md",
+                cascade_dsl::diag::Style::Plain
+            )
+        ),
+    };
+    assert_eq!(schema.types.len(), 7);
+    let posts = schema
+        .get("Author")
+        .and_then(|t| t.field("posts"))
+        .expect("the inverse field");
+    assert!(posts.inverse && posts.def.array);
+    assert_eq!(
+        schema
+            .get("Startup")
+            .and_then(|t| t.fuzzy_threshold)
+            .map(|t| t.get()),
+        Some(0.75)
+    );
 }

@@ -26,68 +26,99 @@ fn threshold() -> impl Strategy<Value = String> {
 fn definition(n: usize) -> impl Strategy<Value = (String, bool)> {
     let target = 0..n;
     prop_oneof![
-        prop::sample::select(vec!["string", "number?", "boolean", "date", "datetime[]", "json", "markdown", "url?"])
-            .prop_map(|p| (format!("'{p}'"), false)),
+        prop::sample::select(vec![
+            "string",
+            "number?",
+            "boolean",
+            "date",
+            "datetime[]",
+            "json",
+            "markdown",
+            "url?"
+        ])
+        .prop_map(|p| (format!("'{p}'"), false)),
         Just(("'What is it about?'".to_owned(), false)),
-        (target.clone(), threshold(), any::<bool>(), any::<bool>()).prop_map(|(t, th, array, optional)| {
-            let modifiers = format!("{}{}", if array { "[]" } else { "" }, if optional { "?" } else { "" });
-            (format!("'Which one? ~>T{t}({th}){modifiers}'"), false)
+        (target.clone(), threshold(), any::<bool>(), any::<bool>()).prop_map(
+            |(t, th, array, optional)| {
+                let modifiers = format!(
+                    "{}{}",
+                    if array { "[]" } else { "" },
+                    if optional { "?" } else { "" }
+                );
+                (format!("'Which one? ~>T{t}({th}){modifiers}'"), false)
+            }
+        ),
+        (target.clone(), target.clone(), threshold()).prop_map(move |(a, d, th)| {
+            // Union members are distinct: a second member exists only with two types or more.
+            if n < 2 {
+                return (format!("['<~T{a}({th})']"), false);
+            }
+            let b = (a + 1 + d % (n - 1)) % n;
+            (format!("['<~T{a}|T{b}({th})']"), false)
         }),
-        (target.clone(), target.clone(), threshold())
-            .prop_filter("distinct union members", |(a, b, _)| a != b)
-            .prop_map(|(a, b, th)| (format!("['<~T{a}|T{b}({th})']"), false)),
-        (target.clone(), prop::sample::select(vec!["->", "<-"])).prop_map(|(t, op)| (format!("\"{op}T{t}\""), false)),
+        (target.clone(), prop::sample::select(vec!["->", "<-"]))
+            .prop_map(|(t, op)| (format!("\"{op}T{t}\""), false)),
         target.prop_map(|t| (format!("'T{t}.back'"), true)),
     ]
 }
 
 fn schema() -> impl Strategy<Value = Generated> {
-    (1usize..6).prop_flat_map(|n| {
-        let ty = (
-            prop::option::of(threshold()),
-            prop::option::of(threshold()),
-            prop::collection::vec((name("f"), definition(n)), 0..6),
-        );
-        (prop::option::of(threshold()), prop::collection::vec(ty, n))
-    })
-    .prop_map(|(default, types)| {
-        let mut src = String::from("{\n");
-        if let Some(d) = default {
-            writeln!(src, "  $config: {{ default: {d} }},").unwrap();
-        }
-        let mut fields = 0;
-        let mut inverse = 0;
-        for (i, (threshold, fuzzy, defs)) in types.iter().enumerate() {
-            writeln!(src, "  // type {i}\n  T{i}: {{").unwrap();
-            if let Some(t) = threshold {
-                writeln!(src, "    $config: {{ threshold: {t}, thresholdStrategy: 'adaptive' }},").unwrap();
+    (1usize..6)
+        .prop_flat_map(|n| {
+            let ty = (
+                prop::option::of(threshold()),
+                prop::option::of(threshold()),
+                prop::collection::vec((name("f"), definition(n)), 0..6),
+            );
+            (prop::option::of(threshold()), prop::collection::vec(ty, n))
+        })
+        .prop_map(|(default, types)| {
+            let mut src = String::from("{\n");
+            if let Some(d) = default {
+                writeln!(src, "  $config: {{ default: {d} }},").unwrap();
             }
-            if let Some(t) = fuzzy {
-                writeln!(src, "    \"$fuzzyThreshold\": {t},").unwrap();
-            }
-            let mut seen = std::collections::BTreeSet::new();
-            let mut has_backref = false;
-            for (field, (def, backref)) in defs {
-                // One backref per type at most, and unique field names (`back…` is left to inverses).
-                if !seen.insert(field.clone()) || (*backref && has_backref) {
-                    continue;
+            let mut fields = 0;
+            let mut inverse = 0;
+            for (i, (threshold, fuzzy, defs)) in types.iter().enumerate() {
+                writeln!(src, "  // type {i}\n  T{i}: {{").unwrap();
+                if let Some(t) = threshold {
+                    writeln!(
+                        src,
+                        "    $config: {{ threshold: {t}, thresholdStrategy: 'adaptive' }},"
+                    )
+                    .unwrap();
                 }
-                let def = if *backref {
-                    has_backref = true;
-                    inverse += 1;
-                    // Backref names are unique per owner, so no two backrefs claim one inverse.
-                    def.replace(".back'", &format!(".back{i}'"))
-                } else {
-                    def.clone()
-                };
-                writeln!(src, "    {field}: {def},").unwrap();
-                fields += 1;
+                if let Some(t) = fuzzy {
+                    writeln!(src, "    \"$fuzzyThreshold\": {t},").unwrap();
+                }
+                let mut seen = std::collections::BTreeSet::new();
+                let mut has_backref = false;
+                for (field, (def, backref)) in defs {
+                    // One backref per type at most, and unique field names (`back…` is left to inverses).
+                    if !seen.insert(field.clone()) || (*backref && has_backref) {
+                        continue;
+                    }
+                    let def = if *backref {
+                        has_backref = true;
+                        inverse += 1;
+                        // Backref names are unique per owner, so no two backrefs claim one inverse.
+                        def.replace(".back'", &format!(".back{i}'"))
+                    } else {
+                        def.clone()
+                    };
+                    writeln!(src, "    {field}: {def},").unwrap();
+                    fields += 1;
+                }
+                writeln!(src, "  }},").unwrap();
             }
-            writeln!(src, "  }},").unwrap();
-        }
-        src.push('}');
-        Generated { src, types: types.len(), fields, inverse }
-    })
+            src.push('}');
+            Generated {
+                src,
+                types: types.len(),
+                fields,
+                inverse,
+            }
+        })
 }
 
 proptest! {

@@ -22,23 +22,26 @@ use super::symbol::{
 /// (serde's `Attr<T>`).
 struct Attr<'c, T> {
     cx: &'c Ctxt,
-    name: &'static str,
+    duplicate: String,
     value: Option<T>,
 }
 
 impl<'c, T> Attr<'c, T> {
     fn none(cx: &'c Ctxt, name: &'static str) -> Self {
+        Attr::with_duplicate_message(cx, format!("duplicate cascade attribute `{name}`"))
+    }
+
+    fn with_duplicate_message(cx: &'c Ctxt, duplicate: String) -> Self {
         Attr {
             cx,
-            name,
+            duplicate,
             value: None,
         }
     }
 
     fn set<A: ToTokens>(&mut self, obj: A, value: T) {
         if self.value.is_some() {
-            self.cx
-                .error_spanned_by(obj, format!("duplicate cascade attribute `{}`", self.name));
+            self.cx.error_spanned_by(obj, &self.duplicate);
         } else {
             self.value = Some(value);
         }
@@ -167,7 +170,10 @@ impl TypeAttrs {
 
 /// The `#[cascade("..")]` definition of a field, if it has one.
 pub(crate) fn field_definition(cx: &Ctxt, attrs: &[syn::Attribute]) -> Option<LitStr> {
-    let mut definition = Attr::none(cx, "field definition");
+    let mut definition = Attr::with_duplicate_message(
+        cx,
+        "duplicate cascade field definition: a field has one `#[cascade(\"..\")]`".to_owned(),
+    );
     for attr in attrs.iter().filter(|attr| attr.path() == CASCADE) {
         let tokens = match &attr.meta {
             syn::Meta::List(list) => &list.tokens,
@@ -276,7 +282,8 @@ fn parse_strategy(cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<Option<S
     }
 }
 
-const THRESHOLD_HELP: &str = "write a number from 0.0 to 1.0, e.g. `0.85`";
+// The same wording as the field grammar's, so both front ends read alike.
+const THRESHOLD_HELP: &str = "write a similarity from 0.0 to 1.0, e.g. `0.85`";
 
 /// `threshold = 0.82`: a plain decimal literal within `0.0..=1.0`, checked with
 /// [`Threshold::new`], the one definition of a valid threshold.
@@ -320,12 +327,12 @@ fn parse_threshold(cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<Option<
             return Ok(None);
         }
         other => {
-            let written = other.to_token_stream().to_string();
+            let written = other.to_token_stream().to_string().replace(' ', "");
             cx.error_spanned_by(
                 other,
                 coded(
                     Code::InvalidThreshold,
-                    &format!("invalid threshold `{written}`: expected a plain decimal number"),
+                    &format!("threshold `{written}` is not a plain decimal"),
                     Some(THRESHOLD_HELP),
                 ),
             );
@@ -336,12 +343,21 @@ fn parse_threshold(cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<Option<
     // so does the derive, so a threshold reads the same in both front ends.
     let written = expr.to_token_stream().to_string();
     if !is_plain_decimal(&written) {
+        // `1e-1` and `1.` mean a number; say which plain decimal to write instead.
+        let help = match text
+            .parse::<f64>()
+            .ok()
+            .and_then(|v| Threshold::new(v).ok())
+        {
+            Some(value) => format!("write `{:?}`", value.get()),
+            None => THRESHOLD_HELP.to_owned(),
+        };
         cx.error_spanned_by(
             &expr,
             coded(
                 Code::InvalidThreshold,
-                &format!("invalid threshold `{written}`: expected a plain decimal such as `0.85`"),
-                Some(THRESHOLD_HELP),
+                &format!("threshold `{written}` is not a plain decimal"),
+                Some(&help),
             ),
         );
         return Ok(None);
@@ -432,7 +448,9 @@ mod tests {
             "unknown cascade attribute `thresold`\n= help: did you mean `threshold`?"
         ));
         assert!(errors[1].starts_with("threshold `1.5` must be within 0.0..=1.0"));
-        assert!(errors[2].starts_with("invalid threshold `1e-1`"));
+        assert!(
+            errors[2].starts_with("threshold `1e-1` is not a plain decimal\n= help: write `0.1`")
+        );
         assert!(errors[3].starts_with("unknown strategy `dynamic`"));
         assert_eq!(errors[4], "duplicate cascade attribute `fuzzy_threshold`");
     }

@@ -1,0 +1,3 @@
+fn main() {
+    cascade_dsl::build::compile(&["schemas/broken.cascade"]);
+}

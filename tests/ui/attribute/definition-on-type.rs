@@ -1,0 +1,7 @@
+use cascade::Cascade;
+
+#[derive(Cascade)]
+#[cascade("~>ICP")]
+struct Startup;
+
+fn main() {}

@@ -1,0 +1,8 @@
+use cascade::Cascade;
+
+#[derive(Cascade)]
+#[cascade(threshold = 0.82)]
+#[cascade(threshold = 0.85)]
+struct ICP;
+
+fn main() {}

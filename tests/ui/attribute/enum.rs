@@ -1,0 +1,8 @@
+use cascade::Cascade;
+
+#[derive(Cascade)]
+enum Startup {
+    Seed,
+}
+
+fn main() {}

@@ -1,0 +1,7 @@
+use cascade::Cascade;
+
+#[derive(Cascade)]
+#[cascade(strategy = "adaptive")]
+struct Industry;
+
+fn main() {}

@@ -1,0 +1,10 @@
+use cascade::Cascade;
+
+#[derive(Cascade)]
+#[cascade(threshold = 0.82)]
+struct ICP;
+
+#[derive(Cascade)]
+struct Startup(#[cascade("~>ICP")] String);
+
+fn main() {}

@@ -1,0 +1,7 @@
+use cascade::Cascade;
+
+#[derive(Cascade)]
+#[cascade(threshold = 1.5)]
+struct ICP;
+
+fn main() {}

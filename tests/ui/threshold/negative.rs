@@ -1,0 +1,13 @@
+use cascade::Cascade;
+
+#[derive(Cascade)]
+#[cascade(threshold = 0.82)]
+struct ICP;
+
+#[derive(Cascade)]
+struct Startup {
+    #[cascade("~>ICP(-0.1)")]
+    customer: String,
+}
+
+fn main() {}
