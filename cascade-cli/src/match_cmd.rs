@@ -128,12 +128,16 @@ fn execute(args: &Args) -> Result<Report, Vec<String>> {
             oversampling: args.oversample,
         },
     };
-    // Check the index settings before any row, so a bad `--hot-dims` is one clear error.
-    if embeddings.dims > 0
-        && let Err(e) = kind.build(embeddings.dims)
-    {
-        return Err(vec![format!("--hot-dims/--oversample: {e}")]);
-    }
+    // Check the index settings once, up front: a bad `--hot-dims` is one error, not one per row
+    // (the rows are then still checked, against an exact index).
+    let mut setting_error = None;
+    let kind = match kind.build(embeddings.dims.max(1)) {
+        Err(e) if embeddings.dims > 0 => {
+            setting_error = Some(format!("--hot-dims/--oversample: {e}"));
+            IndexKind::Exact
+        }
+        _ => kind,
+    };
     let mut catalog = Catalog::new(embeddings.dims, kind);
     for entity in &catalog_rows {
         let needed_by = (args.catalog.as_path(), entity.line, "name");
@@ -160,7 +164,8 @@ fn execute(args: &Args) -> Result<Report, Vec<String>> {
     }
     // Report in file order, line by line, whichever step found the problem.
     errors.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
-    let mut messages: Vec<String> = errors.into_iter().map(|e| e.to_string()).collect();
+    let mut messages: Vec<String> = setting_error.into_iter().collect();
+    messages.extend(errors.into_iter().map(|e| e.to_string()));
     let levels = match levels {
         Ok(levels) => levels,
         Err(more) => {
