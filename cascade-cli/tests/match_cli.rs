@@ -180,3 +180,32 @@ fn bad_index_settings_are_one_clear_error() {
     let (_, stderr) = fails(FILES, &["--index", "two-phase", "--hot-dims", "1"]);
     insta::assert_snapshot!("zero_hot_prefix", stderr);
 }
+
+#[test]
+fn unlabelled_queries_give_a_null_accuracy() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let queries = dir.path().join("q.jsonl");
+    std::fs::write(
+        &queries,
+        "{\"query\": \"rust lang\", \"type\": \"Skill\"}\n\n",
+    )
+    .expect("writable");
+    let out = Command::new(env!("CARGO_BIN_EXE_cascade"))
+        .args([
+            "match",
+            "--catalog",
+            &format!("{DIR}/catalog.jsonl"),
+            "--embeddings",
+            &format!("{DIR}/embeddings.jsonl"),
+        ])
+        .arg("--queries")
+        .arg(&queries)
+        .arg("--json")
+        .current_dir(root())
+        .output()
+        .expect("the cascade binary runs");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_str(&text(&out.stdout)).expect("JSON");
+    assert_eq!(doc["summary"]["accuracy"], serde_json::Value::Null);
+    assert_eq!(doc["summary"]["matched"], 1);
+}
