@@ -804,6 +804,22 @@ mod tests {
         assert_eq!(s.feedback("m", false, Some("zz".into())).similarity, None);
     }
 
+    #[test]
+    fn resolution_serializes_for_programs() {
+        let mut c = Catalog::new(2, IndexKind::Exact);
+        c.add("A", "a", &at_cosine(0.75)).unwrap();
+        c.add("B", "b", &at_cosine(0.9)).unwrap();
+        let cfg = SimilarityThresholdConfig::default();
+        let adaptive = Resolved {
+            strategy: Strategy::Adaptive,
+            ..t("B", 0.9)
+        };
+        let r = Matcher::new(&c, &cfg)
+            .resolve(FWD, &[t("A", 0.8), adaptive], &uv(&[1.0, 0.0]))
+            .unwrap();
+        insta::assert_json_snapshot!(r);
+    }
+
     fn unit_vectors(
         n: std::ops::Range<usize>,
     ) -> impl proptest::strategy::Strategy<Value = Vec<UnitVector>> {
