@@ -30,6 +30,16 @@ pub(crate) fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
         match parse_definition(&text) {
             Ok(def) => {
                 check::rust_type(&cx, field, &def);
+                if def.targets.iter().any(|t| t.name.value == "Self") {
+                    // Schema types are looked up by name, and `Self` names no schema type.
+                    cx.error_spanned_by(
+                        &field.definition,
+                        format!(
+                            "`Self` in a definition: write the type's name\n= help: `~>{}` refers to this type",
+                            container.name
+                        ),
+                    );
+                }
                 ty.fields.push(Field::new(
                     field.name.clone(),
                     cascade_dsl::Span::new(i + 1, i + 1),

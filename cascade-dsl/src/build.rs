@@ -336,3 +336,71 @@ fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<(), BuildError> {
         source,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stems() {
+        assert_eq!(
+            stem(Path::new("schemas/app.cascade")).ok(),
+            Some("app".into())
+        );
+        assert_eq!(stem(Path::new("my-app.json")).ok(), Some("my-app".into()));
+        assert!(matches!(
+            stem(Path::new(".cascade")),
+            Err(BuildError::BadFileName(_))
+        ));
+        assert!(matches!(
+            stem(Path::new("/")),
+            Err(BuildError::BadFileName(_))
+        ));
+    }
+
+    #[test]
+    fn directories_expand_to_their_sorted_cascade_files() {
+        let dir = tempfile::tempdir().expect("a temporary directory can be created");
+        for name in ["b.cascade", "a.cascade", "notes.txt"] {
+            std::fs::write(dir.path().join(name), "{}").expect("writable");
+        }
+        std::fs::create_dir(dir.path().join("nested.cascade")).expect("writable");
+        let (files, watched) = expand_inputs(&[dir.path()]).expect("the directory is readable");
+        let names: Vec<_> = files.iter().filter_map(|f| f.file_name()).collect();
+        assert_eq!(names, ["a.cascade", "b.cascade"]);
+        assert_eq!(watched.first().map(PathBuf::as_path), Some(dir.path()));
+        assert_eq!(watched.len(), 3);
+    }
+
+    #[test]
+    fn writes_only_changed_bytes() {
+        let dir = tempfile::tempdir().expect("a temporary directory can be created");
+        let path = dir.path().join("out.rs");
+        write_if_changed(&path, b"a").expect("writable");
+        let before = std::fs::metadata(&path)
+            .and_then(|m| m.modified())
+            .expect("mtime");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        write_if_changed(&path, b"a").expect("writable");
+        let after = std::fs::metadata(&path)
+            .and_then(|m| m.modified())
+            .expect("mtime");
+        assert_eq!(before, after);
+        write_if_changed(&path, b"b").expect("writable");
+        assert_eq!(std::fs::read(&path).expect("readable"), b"b");
+    }
+
+    #[test]
+    fn an_unwritable_output_is_an_error_not_a_panic() {
+        let dir = tempfile::tempdir().expect("a temporary directory can be created");
+        let input = dir.path().join("app.cascade");
+        std::fs::write(&input, "{ A: {} }").expect("writable");
+        let result = Config::new()
+            .out_dir(dir.path().join("missing/dir"))
+            .compile_with(&[&input], &mut Vec::new());
+        assert!(
+            matches!(result, Err(BuildError::Write { .. })),
+            "{result:?}"
+        );
+    }
+}

@@ -353,3 +353,87 @@ fn type_doc(ty: &EntityType) -> Vec<String> {
     }
     lines
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{EntityType, Schema};
+
+    fn schema(src: &str) -> Schema {
+        crate::check(src).expect("the test schema is valid")
+    }
+
+    #[test]
+    fn threshold_literals_are_unsuffixed_and_never_negative() {
+        let literal = |v: f64| threshold_literal(Threshold::new_const(v)).to_string();
+        assert_eq!(literal(0.82), "0.82");
+        assert_eq!(literal(1.0), "1.0");
+        assert_eq!(literal(0.0), "0.0");
+        assert_eq!(literal(-0.0), "0.0");
+    }
+
+    #[test]
+    fn identifiers() {
+        assert_eq!(
+            type_ident("type").map(|i| i.to_string()),
+            Ok("r#type".into())
+        );
+        assert_eq!(
+            type_ident("Startup_2").map(|i| i.to_string()),
+            Ok("Startup_2".into())
+        );
+        for bad in ["Self", "self", "super", "crate", "", "_", "a-b", "Café"] {
+            assert!(type_ident(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn reserved_names_are_diagnostics() {
+        let codes: Vec<_> = check_names(&schema("{ SCHEMA: {}, Self: {}, type: {}, Ok: {} }"))
+            .iter()
+            .map(|d| (d.code.as_str(), d.span()))
+            .collect();
+        assert_eq!(
+            codes,
+            [
+                ("invalid-entity-name", crate::Span::new(2, 8)),
+                ("invalid-entity-name", crate::Span::new(14, 18)),
+            ]
+        );
+    }
+
+    #[test]
+    fn output_does_not_depend_on_declaration_order() {
+        let a = generate(&schema(
+            "{ B: { y: '~>A', x: 'string' }, A: { $threshold: 0.7 } }",
+        ));
+        let b = generate(&schema(
+            "{ A: { $threshold: 0.7 }, B: { x: 'string', y: '~>A' } }",
+        ));
+        assert_eq!(a.to_string(), b.to_string());
+    }
+
+    #[test]
+    fn a_name_that_is_no_identifier_becomes_a_compile_error_not_a_panic() {
+        let mut bad = EntityType::new("Self", crate::Span::new(0, 4));
+        bad.threshold = Some(Threshold::new_const(0.5));
+        let tokens = generate(&Schema {
+            types: vec![bad],
+            ..Schema::default()
+        })
+        .to_string();
+        assert!(tokens.contains("compile_error"), "{tokens}");
+    }
+
+    #[test]
+    fn derive_and_build_share_the_type_impl() {
+        let schema = schema("{ ICP: { $threshold: 0.82, persona: '~>ICP(0.85)' } }");
+        let ident = Ident::new("ICP", Span::call_site());
+        let one = impl_type(&schema.types[0], &TypeImpl::named(&ident, None)).to_string();
+        assert!(generate(&schema).to_string().contains(&one));
+        assert!(
+            one.contains(r#"Written :: new (0.85 , "ICP.persona")"#),
+            "{one}"
+        );
+    }
+}
