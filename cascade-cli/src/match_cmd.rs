@@ -9,11 +9,12 @@ mod data;
 mod report;
 mod thresholds;
 
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use cascade_runtime::Operator;
 use cascade_runtime::index::{Catalog, IndexKind};
-use cascade_runtime::matching::{Resolver, Target};
+use cascade_runtime::matching::Matcher;
 
 use data::{Gold, RowError};
 use report::{Outcome, Report};
@@ -97,17 +98,23 @@ pub(crate) fn run(args: Args) -> u8 {
 /// Loads everything, reporting all input errors at once, then matches.
 fn execute(args: &Args) -> Result<Report, Vec<String>> {
     let mut errors: Vec<RowError> = Vec::new();
-    let levels = thresholds::load(args.schema.as_deref(), args.config.as_deref());
     let catalog_rows = data::load_catalog(&args.catalog, &mut errors);
     let queries = data::load_queries(&args.queries, &catalog_rows, &mut errors);
     let embeddings = data::load_embeddings(&args.embeddings, &mut errors);
-    let levels = match levels {
-        Ok(levels) => Some(levels),
-        Err(mut more) => {
-            errors.append(&mut more);
-            None
-        }
-    };
+    let types: BTreeSet<&str> = catalog_rows
+        .iter()
+        .map(|e| e.entity_type.as_str())
+        .collect();
+    let mut warnings = Vec::new();
+    let levels = thresholds::load(
+        args.schema.as_deref(),
+        args.config.as_deref(),
+        types,
+        &mut warnings,
+    );
+    for w in warnings {
+        eprintln!("warning: {w}");
+    }
 
     let kind = match args.index {
         IndexChoice::Exact => IndexKind::Exact,
@@ -116,7 +123,7 @@ fn execute(args: &Args) -> Result<Report, Vec<String>> {
             oversampling: args.oversample,
         },
     };
-    // Validate the index settings before any row, so a bad `--hot-dims` is one clear error.
+    // Check the index settings before any row, so a bad `--hot-dims` is one clear error.
     if embeddings.dims > 0
         && let Err(e) = kind.build(embeddings.dims)
     {
@@ -124,19 +131,16 @@ fn execute(args: &Args) -> Result<Report, Vec<String>> {
     }
     let mut catalog = Catalog::new(embeddings.dims, kind);
     for entity in &catalog_rows {
-        let Some(v) = embeddings.get(
-            &entity.name,
-            &args.embeddings,
-            (&args.catalog, entity.line, "name"),
-            &mut errors,
-        ) else {
+        let needed_by = (args.catalog.as_path(), entity.line, "name");
+        let Some(v) = embeddings.get(&entity.name, &args.embeddings, needed_by, &mut errors) else {
             continue;
         };
         if let Err(e) = catalog.add(&entity.entity_type, &entity.id, v) {
+            let message = format!("field `name`: {e}");
             errors.push(RowError {
                 file: args.catalog.clone(),
                 line: entity.line,
-                message: format!("field `name`: {e}"),
+                message,
             });
         }
     }
@@ -149,34 +153,43 @@ fn execute(args: &Args) -> Result<Report, Vec<String>> {
             &mut errors,
         ));
     }
-    let Some(levels) = levels else {
-        return Err(render(errors));
+    let mut messages: Vec<String> = errors.into_iter().map(|e| e.to_string()).collect();
+    let levels = match levels {
+        Ok(levels) => levels,
+        Err(more) => {
+            messages.extend(more);
+            return Err(messages);
+        }
     };
-    if !errors.is_empty() {
-        return Err(render(errors));
+    if !messages.is_empty() {
+        return Err(messages);
     }
 
-    let resolver = Resolver::new(&catalog)
-        .with_adjustment(|target, candidates| levels.adjust(target, candidates));
+    let matcher = Matcher::new(&catalog, levels.config);
     let mut outcomes = Vec::with_capacity(queries.len());
-    let mut failures = Vec::new();
     for (q, v) in queries.iter().zip(vectors) {
-        let Some(v) = v else { continue };
-        let applied = levels.for_type(&q.entity_type);
-        let target = Target::new(q.entity_type.clone(), applied.value);
-        match resolver.resolve(args.operator, std::slice::from_ref(&target), v) {
+        let (Some(v), Some(resolved)) = (v, levels.resolved(&q.entity_type)) else {
+            unreachable!(
+                "every query has an embedding and a resolved type once loading reported no error"
+            )
+        };
+        match matcher.resolve(args.operator, &[resolved], v) {
             Ok(resolution) => outcomes.push(Outcome {
                 query: q.text.clone(),
                 entity_type: q.entity_type.clone(),
                 correct: correct(&q.gold, resolution.id.as_deref()),
-                layer: applied.layer,
-                resolution,
+                layer: resolved.layer,
+                decision: resolution.decision,
+                id: resolution.id,
+                similarity: resolution.similarity,
+                confidence: resolution.confidence,
+                threshold: resolution.threshold,
             }),
-            Err(e) => failures.push(format!("{}:{}: {e}", args.queries.display(), q.line)),
+            Err(e) => messages.push(format!("{}:{}: {e}", args.queries.display(), q.line)),
         }
     }
-    if !failures.is_empty() {
-        return Err(failures);
+    if !messages.is_empty() {
+        return Err(messages);
     }
     Ok(Report::new(
         args.operator,
@@ -200,8 +213,4 @@ fn correct(gold: &Gold, matched: Option<&str>) -> Option<bool> {
         Gold::NoMatch => Some(matched.is_none()),
         Gold::Id(id) => Some(matched == Some(id.as_str())),
     }
-}
-
-fn render(errors: Vec<RowError>) -> Vec<String> {
-    errors.into_iter().map(|e| e.to_string()).collect()
 }

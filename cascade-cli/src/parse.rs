@@ -140,7 +140,8 @@ pub(crate) fn run(args: Args) -> u8 {
                 Err(errors) => {
                     // Keep stdout and stderr in input order when both go to one terminal.
                     let _ = out.flush();
-                    eprint!(
+                    // A blank line after each definition's diagnostics, as rustc separates them.
+                    eprintln!(
                         "{}",
                         diag::render(errors, input, &format!("<arg {}>", index + 1), style)
                     );

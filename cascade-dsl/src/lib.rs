@@ -3,6 +3,27 @@
 //!
 //! Pipeline: [`parse`](field::parse) (text → AST with spans) → `validate` (AST → model, every error
 //! gathered) → `codegen` (model → tokens), shared by `#[derive(Cascade)]` and `build.rs`.
+//!
+//! # Field definitions
+//!
+//! A field is a string: a primitive (`string`, `number[]?`), a reference with an operator and
+//! optional per-member thresholds (`~>ICP(0.82)`, `<~A(0.9)|B`, `->Author.posts[]`), optionally
+//! after a prompt (`Who buys it? ~>ICP(0.82)`), or a prompt alone (a generated `string`). The full
+//! grammar, examples and choices are in [`field`]; every error code is listed in [`codes`].
+//!
+//! ```
+//! use cascade_dsl::diag::{render, Style};
+//! use cascade_dsl::field;
+//!
+//! let def = field::parse("Who buys it? ~>ICP(0.82)")?;
+//! assert_eq!(def.to_string(), "Who buys it? ~>ICP(0.82)");
+//!
+//! let source = "~>T (0.8)";
+//! let errors = field::parse(source).unwrap_err();
+//! assert_eq!(errors[0].help.as_deref(), Some("remove the space: `~>T(0.8)`"));
+//! print!("{}", render(&errors, source, "<arg 1>", Style::Plain));
+//! # Ok::<(), Vec<cascade_dsl::diag::Diagnostic>>(())
+//! ```
 #![warn(missing_docs, rust_2018_idioms, unreachable_pub)]
 
 pub mod build;

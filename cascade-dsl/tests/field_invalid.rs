@@ -167,7 +167,7 @@ const CASES: &[(&str, Code, usize, usize, usize)] = &[
     ("[<-Comment]", InvalidArrayLiteral, 1, 2, 1),  // '<'
     ("['x", InvalidArrayLiteral, 0, 3, 1),  // "['x"
     ("['~>T'", InvalidArrayLiteral, 0, 6, 1),  // "['~>T'"
-    ("[]", InvalidArrayLiteral, 1, 2, 1),  // ']'
+    ("[]", MissingTarget, 0, 1, 1),  // '['   (`x[]` is an array marker, not a literal)
     ("['']", EmptyDefinition, 0, 4, 1),  // "['']"
     ("['~>T(1.5)']", ThresholdOutOfRange, 6, 9, 1),  // '1.5'
     ("[\"~>T(abc)\"]", InvalidThreshold, 6, 9, 1),  // 'abc'

@@ -184,7 +184,7 @@ proptest! {
         let text = write(&spec);
         let def = field::parse(&text).map_err(|e| TestCaseError::fail(format!("{text:?}: {e:#?}")))?;
         match &spec {
-            Spec::Reference { prompt, operator, members, backref, array, optional, literal, .. } => {
+            Spec::Reference { prompt, operator, members, backref, array, optional, .. } => {
                 prop_assert_eq!(def.prompt.as_ref().map(|p| p.value.clone()), prompt.clone());
                 prop_assert_eq!(def.operator.as_ref().map(|o| o.value), *operator);
                 let got: Vec<(String, Option<f64>)> = def.targets.iter()

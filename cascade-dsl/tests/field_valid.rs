@@ -25,11 +25,20 @@ fn op(def: &FieldDef) -> Option<Operator> {
     def.operator.as_ref().map(|op| op.value)
 }
 
+/// `(input, operator, targets, array, optional, canonical form)`.
+type Case<'a> = (
+    &'a str,
+    Option<Operator>,
+    &'a [(&'a str, Option<f64>)],
+    bool,
+    bool,
+    &'a str,
+);
+
 #[test]
 fn design_and_spike_examples_mean_what_they_say() {
-    // (input, operator, targets, array, optional, canonical form)
     #[rustfmt::skip]
-    let cases: &[(&str, Option<Operator>, &[(&str, Option<f64>)], bool, bool, &str)] = &[
+    let cases: &[Case<'_>] = &[
         ("~>ICP(0.82)", Some(ForwardFuzzy), &[("ICP", Some(0.82))], false, false, "~>ICP(0.82)"),
         ("~>Industry", Some(ForwardFuzzy), &[("Industry", None)], false, false, "~>Industry"),
         ("['~>Company(0.85)']", Some(ForwardFuzzy), &[("Company", Some(0.85))], true, false, "~>Company(0.85)[]"),
@@ -58,7 +67,7 @@ fn design_and_spike_examples_mean_what_they_say() {
         ("  ~>T  ", Some(ForwardFuzzy), &[("T", None)], false, false, "~>T"),
         ("[ \"~>T\" , ]", Some(ForwardFuzzy), &[("T", None)], true, false, "~>T[]"),
         ("~>String", Some(ForwardFuzzy), &[("String", None)], false, false, "~>String"),
-        (&"~>AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", Some(ForwardFuzzy),
+        ("~>AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", Some(ForwardFuzzy),
             &[("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", None)], false, false,
             "~>AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"),
     ];
@@ -85,12 +94,8 @@ fn design_schema_example_fields() {
     assert!(competitors.array);
     let industry = parse("<~Industry");
     assert_eq!(op(&industry), Some(BackwardFuzzy));
-    for name in ["string"] {
-        assert_eq!(
-            parse(name).primitive.map(|p| p.value),
-            Some(Primitive::String)
-        );
-    }
+    let name = parse("string");
+    assert_eq!(name.primitive.map(|p| p.value), Some(Primitive::String));
 }
 
 #[test]

@@ -209,3 +209,43 @@ fn escapes_are_decoded() {
         "What's the \"one-liner\"?"
     );
 }
+
+/// The `.cascade` example in the README's `.cascade files` section checks clean.
+#[test]
+fn readme_example() {
+    let readme = std::fs::read_to_string("../README.md").unwrap();
+    let section = readme
+        .split("## .cascade files")
+        .nth(1)
+        .expect("the README has a `.cascade files` section");
+    let example = section
+        .split("```js\n")
+        .nth(1)
+        .and_then(|s| s.split("```").next())
+        .expect("a ```js block");
+    let schema = match cascade_dsl::check(example) {
+        Ok(schema) => schema,
+        Err(errors) => panic!(
+            "{}",
+            cascade_dsl::diag::render(
+                &errors,
+                example,
+                "README.md",
+                cascade_dsl::diag::Style::Plain
+            )
+        ),
+    };
+    assert_eq!(schema.types.len(), 7);
+    let posts = schema
+        .get("Author")
+        .and_then(|t| t.field("posts"))
+        .expect("the inverse field");
+    assert!(posts.inverse && posts.def.array);
+    assert_eq!(
+        schema
+            .get("Startup")
+            .and_then(|t| t.fuzzy_threshold)
+            .map(|t| t.get()),
+        Some(0.75)
+    );
+}

@@ -210,18 +210,19 @@ pub fn adjust(
         let hi = max.max(base);
         let to = value.clamp(lo, hi);
         if to != value {
+            let shown = round6(value);
             let why = if value < lo {
                 if lo == min {
-                    format!("{value} is below minThreshold {min}")
+                    format!("{shown} is below minThreshold {min}")
                 } else {
                     format!(
                         "{value} is below the unadjusted {base}, itself below minThreshold {min}"
                     )
                 }
             } else if hi == max {
-                format!("{value} is above maxThreshold {max}")
+                format!("{shown} is above maxThreshold {max}")
             } else {
-                format!("{value} is above the unadjusted {base}, itself above maxThreshold {max}")
+                format!("{shown} is above the unadjusted {base}, itself above maxThreshold {max}")
             };
             steps.push(Step {
                 step: StepKind::Clamp,
@@ -254,7 +255,7 @@ fn dimension_delta(cfg: &DimensionAdjustment, target: &str, d: u32) -> Option<(f
             let delta = formula(f64::from(d), f64::from(base));
             let how = format!(
                 "{d} of {base} dimensions: −(1 − {d}/{base}) × 0.05 = {}",
-                round6(delta)
+                signed(delta)
             );
             return Some((delta, how));
         }

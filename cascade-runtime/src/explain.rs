@@ -17,7 +17,7 @@ use serde::Serialize;
 
 use crate::adjust::{Adjusted, Conditions, Step, StepKind, adjust, tidy};
 use crate::resolve::{ResolveError, Resolved, Resolver, Source};
-use crate::{Layer, Operator};
+use crate::{Layer, Operator, Strategy};
 
 /// How far below the threshold `near_below` looks, and how far the alternatives lie.
 pub const NEAR: f64 = 0.05;
@@ -56,6 +56,8 @@ pub struct Explanation {
     pub layer: Layer,
     /// Where the base was written.
     pub at: String,
+    /// The target's effective strategy (`adaptive` uses the candidate count).
+    pub strategy: Strategy,
     /// Each adjustment that moved the threshold.
     pub steps: Vec<Step>,
     /// One line: "accepting matches with 82%+ similarity; ...".
@@ -130,7 +132,7 @@ impl Explanation {
         };
         let meaning = format!(
             "accepting matches with {}%+ similarity; below that {otherwise}",
-            num(tidy(t * 100.0))
+            percent(t)
         );
         Explanation {
             owner: owner.to_owned(),
@@ -141,6 +143,7 @@ impl Explanation {
             base: adjusted.base,
             layer: resolved.layer,
             at: resolved.at.to_owned(),
+            strategy: resolved.strategy,
             steps: adjusted.steps,
             meaning,
             above,
@@ -189,6 +192,19 @@ pub fn explain(
         .collect())
 }
 
+fn strategy_name(s: Strategy) -> &'static str {
+    match s {
+        Strategy::Static => "static",
+        Strategy::Adaptive => "adaptive",
+    }
+}
+
+/// `0.82` → `82`, `0.786667` → `78.67`: two decimals at most, trailing zeros dropped.
+fn percent(t: f64) -> String {
+    let text = format!("{:.2}", t * 100.0);
+    text.trim_end_matches('0').trim_end_matches('.').to_owned()
+}
+
 /// A number as people read it: float noise removed, shortest form (`0.72`, `82.5`).
 fn num(x: f64) -> String {
     let r = (x * 1e6).round() / 1e6;
@@ -212,9 +228,10 @@ impl fmt::Display for Explanation {
         )?;
         writeln!(
             f,
-            "  resolved   {} from {source} ({})",
+            "  resolved   {} from {source} ({}), strategy {}",
             num(self.base),
-            self.layer
+            self.layer,
+            strategy_name(self.strategy)
         )?;
         for s in &self.steps {
             let label = match s.step {
@@ -252,11 +269,11 @@ impl fmt::Display for Explanation {
 
 #[cfg(test)]
 mod tests {
-    use proptest::prelude::*;
+    use proptest::prelude::{Just, prop_assert, prop_assert_eq, prop_oneof, proptest};
     use proptest::strategy::Strategy as _;
 
     use super::*;
-    use crate::{Strategy, Threshold};
+    use crate::Threshold;
 
     fn resolved(t: f64) -> Resolved<'static> {
         Resolved {
@@ -265,7 +282,7 @@ mod tests {
             layer: Layer::SchemaType,
             at: "T.$threshold",
             target: "T",
-            strategy: Strategy::Static,
+            strategy: crate::Strategy::Static,
         }
     }
 

@@ -10,26 +10,38 @@
 //!   accepted member with the highest similarity (ties go to the earlier member) and creates the
 //!   *first* member's type when none is accepted; `<~` tries the members in order and links the
 //!   first one that accepts.
-//! * Array fields ([`Resolver::resolve_array`]): elements are decided in order and an entity
+//! * Array fields ([`Matcher::resolve_array`]): elements are decided in order and an entity
 //!   matched by an earlier element is not a candidate for later ones, so one entity is never
 //!   linked twice.
 //!
-//! The thresholds come in already resolved (precedence) as [`Target`]s; the only adjustment that
-//! needs the catalog is the adaptive one, which is fed the real candidate count (the number of
-//! entities of the target type) through [`Resolver::with_adjustment`].
+//! Members come in as [`Resolved`] thresholds (precedence already applied by
+//! [`crate::resolve`]); the matcher then runs [`crate::adjust::adjust`] with the real candidate
+//! count, the number of entities of the member's type, so an `adaptive` type loosens or
+//! tightens as the spike's bands say. The similarity is computed on full vectors (a two-phase
+//! index reranks on them), so no dimension adjustment applies.
 //!
-//! `minimum_confidence` never loosens a threshold: a match is accepted only when the similarity
-//! reaches the threshold *and* its confidence band is at least the minimum, so only
-//! [`Confidence::High`] as a minimum changes decisions.
+//! `minimumConfidence` (config `confidence`) never loosens a threshold: a match is accepted only
+//! when the similarity reaches the threshold *and* its confidence band passes the minimum, so
+//! only `high` as a minimum changes decisions; a `low` minimum does not turn near misses into
+//! matches.
+//!
+//! Similarities are `f32` (the index kernels); they are widened to `f64` exactly before the
+//! comparison `similarity >= threshold`.
 
 use std::collections::HashSet;
 use std::fmt;
 
 use serde::Serialize;
 
+use crate::Operator;
+use crate::adjust::{Adjusted, Conditions, adjust};
+use crate::confidence::{Confidence, ConfidenceBands};
+use crate::config::SimilarityThresholdConfig;
+use crate::explain::Explanation;
+use crate::feedback::MatchFeedback;
 use crate::index::{Catalog, IndexError};
+use crate::resolve::Resolved;
 use crate::similarity::{SimilarityError, UnitVector};
-use crate::{Operator, Threshold};
 
 /// Why a reference could not be resolved.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
@@ -59,6 +71,11 @@ pub enum Decision {
 
 impl Decision {
     /// `matched`, `create` or `none`.
+    ///
+    /// ```
+    /// # use cascade_runtime::matching::Decision;
+    /// assert_eq!(Decision::Create.as_str(), "create");
+    /// ```
     pub const fn as_str(self) -> &'static str {
         match self {
             Decision::Matched => "matched",
@@ -74,62 +91,6 @@ impl fmt::Display for Decision {
     }
 }
 
-/// The confidence band of a similarity against a threshold (DESIGN §5).
-///
-/// TODO(matching): replace by `crate::confidence::Confidence` once the runtime's confidence
-/// module lands; this stand-in implements only the default offsets.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Confidence {
-    /// More than 0.15 below the threshold.
-    None,
-    /// Within 0.15 below the threshold.
-    Low,
-    /// At or above the threshold.
-    Medium,
-    /// At least 0.10 above the threshold (or halfway to 1 when that is out of reach).
-    High,
-}
-
-impl Confidence {
-    /// The band of `similarity` against `threshold`.
-    pub fn of(similarity: f64, threshold: f64) -> Confidence {
-        let high = if threshold + 0.10 > 1.0 {
-            (threshold + 1.0) / 2.0
-        } else {
-            threshold + 0.10
-        };
-        if similarity >= high {
-            Confidence::High
-        } else if similarity >= threshold {
-            Confidence::Medium
-        } else if similarity >= threshold - 0.15 {
-            Confidence::Low
-        } else {
-            Confidence::None
-        }
-    }
-}
-
-/// One member of a reference: the target type and its resolved threshold.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Target {
-    /// The entity type searched.
-    pub entity_type: String,
-    /// The resolved threshold, before the candidate-count adjustment.
-    pub threshold: Threshold,
-}
-
-impl Target {
-    /// A member searching `entity_type` with `threshold`.
-    pub fn new(entity_type: impl Into<String>, threshold: Threshold) -> Target {
-        Target {
-            entity_type: entity_type.into(),
-            threshold,
-        }
-    }
-}
-
 /// An entity near the query, kept for the explanation.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Candidate {
@@ -139,16 +100,14 @@ pub struct Candidate {
     pub similarity: f32,
 }
 
-/// What one member saw: its threshold after adjustment and its nearest candidates.
+/// What one union member saw: its threshold, how it was adjusted, and its nearest candidates.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct MemberOutcome {
-    /// The member's type.
-    pub entity_type: String,
-    /// The resolved threshold the member came with.
-    pub base_threshold: f64,
-    /// The threshold applied, after the candidate-count adjustment.
-    pub threshold: f64,
-    /// The number of entities of the type (what the adaptive adjustment was fed).
+pub struct MemberOutcome<'a> {
+    /// The member's resolved threshold and provenance.
+    pub resolved: Resolved<'a>,
+    /// The threshold after the adjustments (`adjusted.value` is the one applied).
+    pub adjusted: Adjusted,
+    /// The number of entities of the type: what the adaptive step was fed.
     pub candidate_count: usize,
     /// The nearest candidates not excluded by earlier array elements, best first.
     pub nearest: Vec<Candidate>,
@@ -156,9 +115,20 @@ pub struct MemberOutcome {
     pub accepted: bool,
 }
 
+impl MemberOutcome<'_> {
+    /// The applied threshold.
+    pub fn threshold(&self) -> f64 {
+        self.adjusted.value
+    }
+
+    fn best(&self) -> Option<&Candidate> {
+        self.nearest.first()
+    }
+}
+
 /// The decision for one reference, with everything needed to explain it.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Resolution {
+pub struct Resolution<'a> {
     /// The decision.
     pub decision: Decision,
     /// The matched entity's id (only for [`Decision::Matched`]).
@@ -173,133 +143,204 @@ pub struct Resolution {
     pub threshold: f64,
     /// The index of the decisive member: the matched one, or else the first.
     pub member: usize,
-    /// Every member that was searched, in order.
-    pub members: Vec<MemberOutcome>,
+    /// Every member that was searched, in order (`<~` stops at the first that accepts).
+    pub members: Vec<MemberOutcome<'a>>,
 }
 
-/// Resolver settings.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct ResolveOptions {
-    /// Candidates kept per member for the explanation (at least 1 is always searched).
-    pub nearest: usize,
-    /// Matches below this band are not accepted (see the module docs).
-    pub minimum_confidence: Confidence,
-}
+impl Resolution<'_> {
+    /// The explanation of every searched member (DESIGN §5), for the reference `owner.field`;
+    /// the candidate counts are over the nearest candidates kept ([`MatchOptions::nearest`]).
+    ///
+    /// ```
+    /// # use cascade_runtime::index::{Catalog, IndexKind};
+    /// # use cascade_runtime::matching::Matcher;
+    /// # use cascade_runtime::config::SimilarityThresholdConfig;
+    /// # use cascade_runtime::resolve::Resolved;
+    /// # use cascade_runtime::similarity::UnitVector;
+    /// # use cascade_runtime::Operator;
+    /// let mut catalog = Catalog::new(2, IndexKind::Exact);
+    /// catalog.add("ICP", "icp:1", &UnitVector::new(vec![1.0, 0.0])?)?;
+    /// let config = SimilarityThresholdConfig::default();
+    /// let r = Matcher::new(&catalog, &config)
+    ///     .resolve(Operator::ForwardFuzzy, &[Resolved::builtin("ICP")], &UnitVector::new(vec![1.0, 0.3])?)?;
+    /// let e = &r.explain("Startup", "customer", Operator::ForwardFuzzy)[0];
+    /// assert_eq!((e.threshold, e.above), (0.8, 1));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn explain(&self, owner: &str, field: &str, operator: Operator) -> Vec<Explanation> {
+        self.members
+            .iter()
+            .map(|m| {
+                let scores: Vec<f64> = m.nearest.iter().map(|c| f64::from(c.similarity)).collect();
+                Explanation::new(
+                    owner,
+                    field,
+                    operator,
+                    &m.resolved,
+                    m.adjusted.clone(),
+                    &scores,
+                )
+            })
+            .collect()
+    }
 
-impl Default for ResolveOptions {
-    fn default() -> Self {
-        ResolveOptions {
-            nearest: 5,
-            minimum_confidence: Confidence::Medium,
+    /// Feedback on this decision, ready for [`crate::feedback::FeedbackTuner::record`].
+    ///
+    /// `correct: false` with no suggestion marks a false positive; with `suggested_match` a
+    /// false negative, whose similarity is the suggested entity's when it was among the nearest
+    /// candidates.
+    ///
+    /// ```
+    /// # use cascade_runtime::index::{Catalog, IndexKind};
+    /// # use cascade_runtime::matching::Matcher;
+    /// # use cascade_runtime::config::SimilarityThresholdConfig;
+    /// # use cascade_runtime::feedback::{FeedbackSettings, FeedbackTuner};
+    /// # use cascade_runtime::resolve::Resolved;
+    /// # use cascade_runtime::similarity::UnitVector;
+    /// # use cascade_runtime::Operator;
+    /// let mut catalog = Catalog::new(2, IndexKind::Exact);
+    /// catalog.add("ICP", "icp:1", &UnitVector::new(vec![1.0, 0.0])?)?;
+    /// let config = SimilarityThresholdConfig::default();
+    /// let r = Matcher::new(&catalog, &config)
+    ///     .resolve(Operator::ForwardFuzzy, &[Resolved::builtin("ICP")], &UnitVector::new(vec![1.0, 1.0])?)?;
+    /// let missed = r.feedback("m-1", false, Some("icp:1".into()));
+    /// assert!(missed.is_false_negative());
+    /// assert!((missed.similarity.unwrap() - 0.7071).abs() < 1e-4);
+    /// let mut tuner = FeedbackTuner::new(r.threshold, FeedbackSettings::default(), config.bounds());
+    /// tuner.record(missed);
+    /// assert_eq!(tuner.pending(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn feedback(
+        &self,
+        match_id: impl Into<String>,
+        correct: bool,
+        suggested_match: Option<String>,
+    ) -> MatchFeedback {
+        let similarity = match (&suggested_match, correct) {
+            (Some(s), false) => self
+                .members
+                .iter()
+                .flat_map(|m| &m.nearest)
+                .find(|c| &c.id == s)
+                .map(|c| f64::from(c.similarity)),
+            _ => self.similarity.map(f64::from),
+        };
+        MatchFeedback {
+            match_id: match_id.into(),
+            correct,
+            suggested_match,
+            similarity,
         }
     }
 }
 
-type Adjustment<'a> = Box<dyn Fn(&Target, usize) -> f64 + Send + Sync + 'a>;
-
-/// Decides fuzzy references against a [`Catalog`].
-///
-/// ```
-/// use cascade_runtime::index::{Catalog, IndexKind};
-/// use cascade_runtime::matching::{Decision, Resolver, Target};
-/// use cascade_runtime::similarity::UnitVector;
-/// use cascade_runtime::{Operator, Threshold};
-///
-/// let mut catalog = Catalog::new(2, IndexKind::Exact);
-/// catalog.add("Skill", "skill:rust", &UnitVector::new(vec![1.0, 0.0])?)?;
-/// let resolver = Resolver::new(&catalog);
-/// let skill = [Target::new("Skill", Threshold::new(0.9)?)];
-///
-/// let near = UnitVector::new(vec![1.0, 0.1])?; // cosine 0.995
-/// let r = resolver.resolve(Operator::ForwardFuzzy, &skill, &near)?;
-/// assert_eq!((r.decision, r.id.as_deref()), (Decision::Matched, Some("skill:rust")));
-///
-/// let far = UnitVector::new(vec![1.0, 1.0])?; // cosine 0.707
-/// assert_eq!(resolver.resolve(Operator::ForwardFuzzy, &skill, &far)?.decision, Decision::Create);
-/// assert_eq!(resolver.resolve(Operator::BackwardFuzzy, &skill, &far)?.decision, Decision::None);
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub struct Resolver<'a> {
-    catalog: &'a Catalog,
-    options: ResolveOptions,
-    adjust: Option<Adjustment<'a>>,
+/// Matcher settings beyond the config.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MatchOptions {
+    /// Candidates kept per member for the explanation (at least 1 is always searched).
+    pub nearest: usize,
 }
 
-impl fmt::Debug for Resolver<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Resolver")
-            .field("catalog", self.catalog)
-            .field("options", &self.options)
-            .field("adjust", &self.adjust.is_some())
-            .finish()
+impl Default for MatchOptions {
+    fn default() -> Self {
+        MatchOptions { nearest: 5 }
     }
 }
 
-impl<'a> Resolver<'a> {
-    /// A resolver over `catalog` with default options and no adjustment.
-    pub fn new(catalog: &'a Catalog) -> Resolver<'a> {
-        Resolver {
+/// Decides fuzzy references against a [`Catalog`] under a [`SimilarityThresholdConfig`]
+/// (adjustment settings, confidence bands, `minimumConfidence`).
+///
+/// ```
+/// use cascade_runtime::config::SimilarityThresholdConfig;
+/// use cascade_runtime::index::{Catalog, IndexKind};
+/// use cascade_runtime::matching::{Decision, Matcher};
+/// use cascade_runtime::resolve::Resolved;
+/// use cascade_runtime::similarity::UnitVector;
+/// use cascade_runtime::Operator;
+///
+/// let mut catalog = Catalog::new(2, IndexKind::Exact);
+/// catalog.add("Skill", "skill:rust", &UnitVector::new(vec![1.0, 0.0])?)?;
+/// let config = SimilarityThresholdConfig::default();
+/// let matcher = Matcher::new(&catalog, &config);
+/// let skill = [Resolved::builtin("Skill")]; // 0.80
+///
+/// let near = UnitVector::new(vec![1.0, 0.1])?; // cosine 0.995
+/// let r = matcher.resolve(Operator::ForwardFuzzy, &skill, &near)?;
+/// assert_eq!((r.decision, r.id.as_deref()), (Decision::Matched, Some("skill:rust")));
+///
+/// let far = UnitVector::new(vec![1.0, 1.0])?; // cosine 0.707
+/// assert_eq!(matcher.resolve(Operator::ForwardFuzzy, &skill, &far)?.decision, Decision::Create);
+/// assert_eq!(matcher.resolve(Operator::BackwardFuzzy, &skill, &far)?.decision, Decision::None);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug)]
+pub struct Matcher<'c> {
+    catalog: &'c Catalog,
+    config: &'c SimilarityThresholdConfig,
+    bands: ConfidenceBands,
+    options: MatchOptions,
+}
+
+impl<'c> Matcher<'c> {
+    /// A matcher over `catalog` with `config`'s adjustments and confidence bands.
+    pub fn new(catalog: &'c Catalog, config: &'c SimilarityThresholdConfig) -> Matcher<'c> {
+        Matcher {
             catalog,
-            options: ResolveOptions::default(),
-            adjust: None,
+            config,
+            bands: config.confidence_bands(),
+            options: MatchOptions::default(),
         }
     }
 
     /// Replaces the options.
-    pub fn with_options(mut self, options: ResolveOptions) -> Self {
+    pub fn with_options(mut self, options: MatchOptions) -> Self {
         self.options = options;
         self
     }
 
-    /// Adjusts each member's threshold given the number of entities of its type (the adaptive
-    /// strategy of DESIGN §5). The function returns the threshold to apply.
-    pub fn with_adjustment(
-        mut self,
-        adjust: impl Fn(&Target, usize) -> f64 + Send + Sync + 'a,
-    ) -> Self {
-        self.adjust = Some(Box::new(adjust));
-        self
-    }
-
-    /// Decides one reference with operator `op` over the union `targets` (one member for a
-    /// plain reference).
-    pub fn resolve(
+    /// Decides one reference with operator `op` over the union `members` (one member for a
+    /// plain reference), in the order written.
+    pub fn resolve<'a>(
         &self,
         op: Operator,
-        targets: &[Target],
+        members: &[Resolved<'a>],
         query: &UnitVector,
-    ) -> Result<Resolution, MatchError> {
-        self.resolve_excluding(op, targets, query, &HashSet::new())
+    ) -> Result<Resolution<'a>, MatchError> {
+        self.resolve_excluding(op, members, query, &HashSet::new())
     }
 
     /// Decides the elements of an array field in order; an entity matched by one element is
     /// not a candidate for the later ones.
     ///
     /// ```
+    /// # use cascade_runtime::config::SimilarityThresholdConfig;
     /// # use cascade_runtime::index::{Catalog, IndexKind};
-    /// # use cascade_runtime::matching::{Decision, Resolver, Target};
+    /// # use cascade_runtime::matching::Matcher;
+    /// # use cascade_runtime::resolve::Resolved;
     /// # use cascade_runtime::similarity::UnitVector;
-    /// # use cascade_runtime::{Operator, Threshold};
+    /// # use cascade_runtime::Operator;
     /// let mut catalog = Catalog::new(2, IndexKind::Exact);
     /// catalog.add("Tag", "tag:a", &UnitVector::new(vec![1.0, 0.0])?)?;
     /// catalog.add("Tag", "tag:b", &UnitVector::new(vec![1.0, 0.2])?)?;
     /// let q = UnitVector::new(vec![1.0, 0.05])?;
-    /// let tags = [Target::new("Tag", Threshold::new(0.9)?)];
-    /// let rs = Resolver::new(&catalog).resolve_array(Operator::ForwardFuzzy, &tags, &[q.clone(), q])?;
+    /// let config = SimilarityThresholdConfig::default();
+    /// let rs = Matcher::new(&catalog, &config)
+    ///     .resolve_array(Operator::ForwardFuzzy, &[Resolved::builtin("Tag")], &[q.clone(), q])?;
     /// assert_eq!(rs[0].id.as_deref(), Some("tag:a"));
     /// assert_eq!(rs[1].id.as_deref(), Some("tag:b"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn resolve_array(
+    pub fn resolve_array<'a>(
         &self,
         op: Operator,
-        targets: &[Target],
+        members: &[Resolved<'a>],
         queries: &[UnitVector],
-    ) -> Result<Vec<Resolution>, MatchError> {
+    ) -> Result<Vec<Resolution<'a>>, MatchError> {
         let mut used: HashSet<(String, String)> = HashSet::new();
         let mut out = Vec::with_capacity(queries.len());
         for query in queries {
-            let r = self.resolve_excluding(op, targets, query, &used)?;
+            let r = self.resolve_excluding(op, members, query, &used)?;
             if let (Decision::Matched, Some(ty), Some(id)) = (r.decision, &r.entity_type, &r.id) {
                 used.insert((ty.clone(), id.clone()));
             }
@@ -308,19 +349,19 @@ impl<'a> Resolver<'a> {
         Ok(out)
     }
 
-    fn resolve_excluding(
+    fn resolve_excluding<'a>(
         &self,
         op: Operator,
-        targets: &[Target],
+        members: &[Resolved<'a>],
         query: &UnitVector,
         used: &HashSet<(String, String)>,
-    ) -> Result<Resolution, MatchError> {
+    ) -> Result<Resolution<'a>, MatchError> {
         if !op.is_fuzzy() {
             return Err(MatchError::NotFuzzy(op));
         }
-        if targets.is_empty() {
+        let Some(first) = members.first() else {
             return Err(MatchError::NoTargets);
-        }
+        };
         if query.len() != self.catalog.dims() {
             let mismatch = SimilarityError::DimensionMismatch {
                 expected: self.catalog.dims(),
@@ -328,48 +369,43 @@ impl<'a> Resolver<'a> {
             };
             return Err(MatchError::Index(IndexError::Vector(mismatch)));
         }
-        let mut members = Vec::with_capacity(targets.len());
-        for target in targets {
-            let outcome = self.search_member(target, query, used)?;
+        let mut outcomes = Vec::with_capacity(members.len());
+        for resolved in members {
+            let outcome = self.search_member(resolved, query, used)?;
             let stop = op == Operator::BackwardFuzzy && outcome.accepted;
-            members.push(outcome);
+            outcomes.push(outcome);
             if stop {
                 // `<~` is an ordered fallback: later members are not consulted.
                 break;
             }
         }
         // `~>`: the accepted member with the highest similarity, ties to the earlier member
-        // (strict `>` while scanning in order). `<~`: the loop stopped at the first accepted one.
-        let mut winner: Option<usize> = None;
-        for (i, m) in members.iter().enumerate() {
-            if !m.accepted {
-                continue;
-            }
-            let better = match winner {
-                None => true,
-                Some(w) => best_similarity(m) > best_similarity(&members[w]),
-            };
-            if better {
-                winner = Some(i);
+        // (strict `>` while scanning in order). `<~`: the loop stopped at the first accepted.
+        let mut winner: Option<(usize, f32)> = None;
+        for (i, m) in outcomes.iter().enumerate() {
+            if let (true, Some(best)) = (m.accepted, m.best())
+                && winner.is_none_or(|(_, s)| best.similarity > s)
+            {
+                winner = Some((i, best.similarity));
             }
         }
-        let member = winner.unwrap_or(0);
-        let decisive = &members[member];
-        let similarity = decisive.nearest.first().map(|c| c.similarity);
+        let member = winner.map_or(0, |(i, _)| i);
+        let decisive = outcomes
+            .get(member)
+            .expect("at least one member was searched and `member` indexes it");
+        let similarity = decisive.best().map(|c| c.similarity);
         let confidence = similarity.map_or(Confidence::None, |s| {
-            Confidence::of(f64::from(s), decisive.threshold)
+            self.bands.classify(f64::from(s), decisive.threshold())
         });
         let (decision, id) = match winner {
-            Some(_) => (
-                Decision::Matched,
-                decisive.nearest.first().map(|c| c.id.clone()),
-            ),
+            Some(_) => (Decision::Matched, decisive.best().map(|c| c.id.clone())),
             None if op == Operator::ForwardFuzzy => (Decision::Create, None),
             None => (Decision::None, None),
         };
         let entity_type = match decision {
+            Decision::Matched => Some(decisive.resolved.target.to_owned()),
+            Decision::Create => Some(first.target.to_owned()),
             Decision::None => None,
-            _ => Some(decisive.entity_type.clone()),
         };
         Ok(Resolution {
             decision,
@@ -377,36 +413,35 @@ impl<'a> Resolver<'a> {
             entity_type,
             similarity,
             confidence,
-            threshold: decisive.threshold,
+            threshold: decisive.threshold(),
             member,
-            members,
+            members: outcomes,
         })
     }
 
-    fn search_member(
+    fn search_member<'a>(
         &self,
-        target: &Target,
+        resolved: &Resolved<'a>,
         query: &UnitVector,
         used: &HashSet<(String, String)>,
-    ) -> Result<MemberOutcome, MatchError> {
-        let candidate_count = self.catalog.candidate_count(&target.entity_type);
-        let base = target.threshold.get();
-        let threshold = match &self.adjust {
-            Some(adjust) => adjust(target, candidate_count),
-            None => base,
+    ) -> Result<MemberOutcome<'a>, MatchError> {
+        let entity_type = resolved.target;
+        let candidate_count = self.catalog.candidate_count(entity_type);
+        let conditions = Conditions {
+            candidates: Some(candidate_count as u64),
+            dimensions: None,
         };
+        let adjusted = adjust(resolved, &conditions, self.config);
         let mut nearest = Vec::new();
-        if let Some(partition) = self.catalog.partition(&target.entity_type) {
-            let excluded = used
-                .iter()
-                .filter(|(ty, _)| *ty == target.entity_type)
-                .count();
+        if let Some(partition) = self.catalog.partition(entity_type) {
+            let is_used = |id: &str| used.contains(&(entity_type.to_owned(), id.to_owned()));
+            let excluded = used.iter().filter(|(ty, _)| ty == entity_type).count();
             let want = self.options.nearest.max(1);
             let hits = partition.index().search(query, want + excluded)?;
             nearest = hits
                 .into_iter()
                 .filter_map(|h| partition.id(h.row).map(|id| (id, h.similarity)))
-                .filter(|(id, _)| !used.contains(&(target.entity_type.clone(), (*id).to_owned())))
+                .filter(|(id, _)| !is_used(id))
                 .take(want)
                 .map(|(id, similarity)| Candidate {
                     id: id.to_owned(),
@@ -416,12 +451,11 @@ impl<'a> Resolver<'a> {
         }
         let accepted = nearest.first().is_some_and(|best| {
             let s = f64::from(best.similarity);
-            s >= threshold && Confidence::of(s, threshold) >= self.options.minimum_confidence
+            s >= adjusted.value && self.bands.accepts(self.bands.classify(s, adjusted.value))
         });
         Ok(MemberOutcome {
-            entity_type: target.entity_type.clone(),
-            base_threshold: base,
-            threshold,
+            resolved: *resolved,
+            adjusted,
             candidate_count,
             nearest,
             accepted,
@@ -429,31 +463,29 @@ impl<'a> Resolver<'a> {
     }
 }
 
-fn best_similarity(m: &MemberOutcome) -> f32 {
-    m.nearest
-        .first()
-        .map_or(f32::NEG_INFINITY, |c| c.similarity)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::adjust::StepKind;
     use crate::index::IndexKind;
-    use std::sync::Mutex;
+    use crate::{Layer, Strategy, Threshold};
 
     fn uv(v: &[f32]) -> UnitVector {
         UnitVector::new(v.to_vec()).expect("test vectors are non-zero and finite")
     }
 
-    fn t(ty: &str, threshold: f64) -> Target {
-        Target::new(
-            ty,
-            Threshold::new(threshold).expect("test thresholds are valid"),
-        )
+    fn t(ty: &'static str, value: f64) -> Resolved<'static> {
+        Resolved {
+            value,
+            threshold: Threshold::new(value).expect("test thresholds are valid"),
+            layer: Layer::ConfigType,
+            at: ty,
+            target: ty,
+            strategy: Strategy::Static,
+        }
     }
 
-    /// A query at angle θ from `[1, 0]` has cosine cos θ with it; these helpers build vectors
-    /// with a chosen cosine to the x axis.
+    /// A unit vector whose cosine with `[1, 0]` is `c`.
     fn at_cosine(c: f32) -> UnitVector {
         uv(&[c, (1.0 - c * c).sqrt()])
     }
@@ -466,32 +498,29 @@ mod tests {
         c
     }
 
+    const FWD: Operator = Operator::ForwardFuzzy;
+    const BWD: Operator = Operator::BackwardFuzzy;
+
     #[test]
     fn forward_matches_at_or_above_threshold_else_creates() {
         let c = catalog();
-        let r = Resolver::new(&c);
+        let cfg = SimilarityThresholdConfig::default();
+        let m = Matcher::new(&c, &cfg);
         let q = at_cosine(0.85);
-        let s = r
-            .resolve(Operator::ForwardFuzzy, &[t("A", 0.8)], &q)
-            .unwrap();
+        let s = m.resolve(FWD, &[t("A", 0.8)], &q).unwrap();
         assert_eq!(
             (s.decision, s.id.as_deref()),
             (Decision::Matched, Some("a:x"))
         );
         assert_eq!(s.entity_type.as_deref(), Some("A"));
         assert_eq!(s.confidence, Confidence::Medium);
-        // The similarity itself decides the boundary: a threshold equal to it accepts.
+        // The boundary is inclusive: a threshold equal to the similarity accepts.
         let sim = f64::from(s.similarity.unwrap());
         assert_eq!(
-            r.resolve(Operator::ForwardFuzzy, &[t("A", sim)], &q)
-                .unwrap()
-                .decision,
+            m.resolve(FWD, &[t("A", sim)], &q).unwrap().decision,
             Decision::Matched
         );
-        let above = sim + 1e-9;
-        let s = r
-            .resolve(Operator::ForwardFuzzy, &[t("A", above)], &q)
-            .unwrap();
+        let s = m.resolve(FWD, &[t("A", sim + 1e-9)], &q).unwrap();
         assert_eq!(
             (s.decision, s.id, s.entity_type.as_deref()),
             (Decision::Create, None, Some("A"))
@@ -507,17 +536,14 @@ mod tests {
     #[test]
     fn backward_matches_or_links_nothing() {
         let c = catalog();
-        let r = Resolver::new(&c);
-        let s = r
-            .resolve(Operator::BackwardFuzzy, &[t("A", 0.8)], &at_cosine(0.9))
-            .unwrap();
+        let cfg = SimilarityThresholdConfig::default();
+        let m = Matcher::new(&c, &cfg);
+        let s = m.resolve(BWD, &[t("A", 0.8)], &at_cosine(0.9)).unwrap();
         assert_eq!(
             (s.decision, s.id.as_deref()),
             (Decision::Matched, Some("a:x"))
         );
-        let s = r
-            .resolve(Operator::BackwardFuzzy, &[t("A", 0.95)], &at_cosine(0.9))
-            .unwrap();
+        let s = m.resolve(BWD, &[t("A", 0.95)], &at_cosine(0.9)).unwrap();
         assert_eq!(
             (s.decision, s.id, s.entity_type),
             (Decision::None, None, None)
@@ -529,25 +555,20 @@ mod tests {
         let mut c = Catalog::new(2, IndexKind::Exact);
         c.add("A", "a", &at_cosine(0.80)).unwrap();
         c.add("B", "b", &at_cosine(0.95)).unwrap();
-        let r = Resolver::new(&c);
+        let cfg = SimilarityThresholdConfig::default();
+        let m = Matcher::new(&c, &cfg);
         let q = uv(&[1.0, 0.0]);
-        let s = r
-            .resolve(Operator::ForwardFuzzy, &[t("A", 0.7), t("B", 0.7)], &q)
-            .unwrap();
+        let s = m.resolve(FWD, &[t("A", 0.7), t("B", 0.7)], &q).unwrap();
         assert_eq!((s.id.as_deref(), s.member), (Some("b"), 1));
-        // B is more similar but not accepted by its own threshold: A wins.
-        let s = r
-            .resolve(Operator::ForwardFuzzy, &[t("A", 0.7), t("B", 0.99)], &q)
-            .unwrap();
+        // B is more similar but rejected by its own threshold: A wins.
+        let s = m.resolve(FWD, &[t("A", 0.7), t("B", 0.99)], &q).unwrap();
         assert_eq!((s.id.as_deref(), s.member), (Some("a"), 0));
         assert!(
             s.members.iter().all(|m| m.nearest.len() == 1),
             "every member was searched"
         );
         // None accepted: create the first member's type.
-        let s = r
-            .resolve(Operator::ForwardFuzzy, &[t("A", 0.99), t("B", 0.99)], &q)
-            .unwrap();
+        let s = m.resolve(FWD, &[t("A", 0.99), t("B", 0.99)], &q).unwrap();
         assert_eq!(
             (s.decision, s.entity_type.as_deref(), s.member),
             (Decision::Create, Some("A"), 0)
@@ -559,16 +580,23 @@ mod tests {
         let mut c = Catalog::new(2, IndexKind::Exact);
         c.add("A", "a", &at_cosine(0.9)).unwrap();
         c.add("B", "b", &at_cosine(0.9)).unwrap();
-        let r = Resolver::new(&c);
+        let cfg = SimilarityThresholdConfig::default();
+        let m = Matcher::new(&c, &cfg);
         let q = uv(&[1.0, 0.0]);
-        let ab = r
-            .resolve(Operator::ForwardFuzzy, &[t("A", 0.8), t("B", 0.8)], &q)
-            .unwrap();
-        assert_eq!(ab.id.as_deref(), Some("a"));
-        let ba = r
-            .resolve(Operator::ForwardFuzzy, &[t("B", 0.8), t("A", 0.8)], &q)
-            .unwrap();
-        assert_eq!(ba.id.as_deref(), Some("b"));
+        assert_eq!(
+            m.resolve(FWD, &[t("A", 0.8), t("B", 0.8)], &q)
+                .unwrap()
+                .id
+                .as_deref(),
+            Some("a")
+        );
+        assert_eq!(
+            m.resolve(FWD, &[t("B", 0.8), t("A", 0.8)], &q)
+                .unwrap()
+                .id
+                .as_deref(),
+            Some("b")
+        );
     }
 
     #[test]
@@ -576,24 +604,19 @@ mod tests {
         let mut c = Catalog::new(2, IndexKind::Exact);
         c.add("A", "a", &at_cosine(0.80)).unwrap();
         c.add("B", "b", &at_cosine(0.95)).unwrap();
-        let r = Resolver::new(&c);
+        let cfg = SimilarityThresholdConfig::default();
+        let m = Matcher::new(&c, &cfg);
         let q = uv(&[1.0, 0.0]);
         // A accepts, so B (more similar) is never consulted.
-        let s = r
-            .resolve(Operator::BackwardFuzzy, &[t("A", 0.7), t("B", 0.7)], &q)
-            .unwrap();
+        let s = m.resolve(BWD, &[t("A", 0.7), t("B", 0.7)], &q).unwrap();
         assert_eq!((s.id.as_deref(), s.members.len()), (Some("a"), 1));
         // A rejects: fall back to B.
-        let s = r
-            .resolve(Operator::BackwardFuzzy, &[t("A", 0.9), t("B", 0.9)], &q)
-            .unwrap();
+        let s = m.resolve(BWD, &[t("A", 0.9), t("B", 0.9)], &q).unwrap();
         assert_eq!(
             (s.id.as_deref(), s.member, s.members.len()),
             (Some("b"), 1, 2)
         );
-        let s = r
-            .resolve(Operator::BackwardFuzzy, &[t("A", 0.99), t("B", 0.99)], &q)
-            .unwrap();
+        let s = m.resolve(BWD, &[t("A", 0.99), t("B", 0.99)], &q).unwrap();
         assert_eq!((s.decision, s.members.len()), (Decision::None, 2));
     }
 
@@ -602,14 +625,10 @@ mod tests {
         let mut c = Catalog::new(2, IndexKind::Exact);
         c.add("A", "a1", &at_cosine(0.99)).unwrap();
         c.add("A", "a2", &at_cosine(0.90)).unwrap();
-        let r = Resolver::new(&c);
+        let cfg = SimilarityThresholdConfig::default();
         let q = uv(&[1.0, 0.0]);
-        let rs = r
-            .resolve_array(
-                Operator::ForwardFuzzy,
-                &[t("A", 0.85)],
-                &[q.clone(), q.clone(), q],
-            )
+        let rs = Matcher::new(&c, &cfg)
+            .resolve_array(FWD, &[t("A", 0.85)], &[q.clone(), q.clone(), q])
             .unwrap();
         let got: Vec<_> = rs.iter().map(|r| (r.decision, r.id.as_deref())).collect();
         assert_eq!(
@@ -629,14 +648,10 @@ mod tests {
     #[test]
     fn array_exclusion_is_per_type() {
         let c = catalog();
-        let r = Resolver::new(&c);
+        let cfg = SimilarityThresholdConfig::default();
         let q = uv(&[1.0, 0.0]);
-        let rs = r
-            .resolve_array(
-                Operator::ForwardFuzzy,
-                &[t("A", 0.9), t("B", 0.9)],
-                &[q.clone(), q],
-            )
+        let rs = Matcher::new(&c, &cfg)
+            .resolve_array(FWD, &[t("A", 0.9), t("B", 0.9)], &[q.clone(), q])
             .unwrap();
         assert_eq!(rs[0].id.as_deref(), Some("a:x"));
         // a:x is used; b:x (same vector, other type) is still available.
@@ -644,72 +659,77 @@ mod tests {
     }
 
     #[test]
-    fn adaptive_adjustment_sees_the_real_candidate_count() {
+    fn adaptive_threshold_is_fed_the_real_candidate_count() {
         let c = catalog();
-        let seen = Mutex::new(Vec::new());
-        let r = Resolver::new(&c).with_adjustment(|target, n| {
-            seen.lock()
-                .expect("no test thread panics while holding the lock")
-                .push((target.entity_type.clone(), n));
-            // Few candidates: loosen by 0.10, like the spike's band.
-            if n < 10 {
-                target.threshold.get() - 0.10
-            } else {
-                target.threshold.get()
-            }
-        });
-        let s = r
-            .resolve(
-                Operator::ForwardFuzzy,
-                &[t("A", 0.9), t("B", 0.9), t("C", 0.9)],
-                &at_cosine(0.85),
-            )
+        let cfg = SimilarityThresholdConfig::default();
+        let adaptive = |ty, v| Resolved {
+            strategy: Strategy::Adaptive,
+            ..t(ty, v)
+        };
+        let q = at_cosine(0.85);
+        let s = Matcher::new(&c, &cfg)
+            .resolve(FWD, &[adaptive("A", 0.9)], &q)
             .unwrap();
         assert_eq!(
             s.decision,
             Decision::Matched,
-            "0.85 passes the loosened 0.80"
+            "0.85 passes 0.90 loosened to 0.80 (2 candidates < 10)"
         );
-        assert!((s.threshold - 0.8).abs() < 1e-12);
-        assert!((s.members[0].base_threshold - 0.9).abs() < 1e-12);
-        drop(r);
+        let member = &s.members[0];
         assert_eq!(
-            seen.into_inner().unwrap(),
-            [("A".into(), 2), ("B".into(), 1), ("C".into(), 0)]
+            (member.candidate_count, member.adjusted.base, s.threshold),
+            (2, 0.9, 0.8)
         );
+        assert_eq!(member.adjusted.steps[0].step, StepKind::Adaptive);
+        assert!(
+            member.adjusted.steps[0].why.contains("2 candidates"),
+            "{}",
+            member.adjusted.steps[0].why
+        );
+        // The same threshold on a static type is not moved.
+        let s = Matcher::new(&c, &cfg)
+            .resolve(FWD, &[t("A", 0.9)], &q)
+            .unwrap();
+        assert_eq!((s.decision, s.threshold), (Decision::Create, 0.9));
+        // More than 1000 candidates tighten by 0.05.
+        let mut big = Catalog::new(2, IndexKind::Exact);
+        for i in 0..1001 {
+            big.add("A", &format!("a{i}"), &at_cosine(0.5)).unwrap();
+        }
+        let s = Matcher::new(&big, &cfg)
+            .resolve(FWD, &[adaptive("A", 0.8)], &q)
+            .unwrap();
+        assert_eq!((s.members[0].candidate_count, s.threshold), (1001, 0.85));
     }
 
     #[test]
     fn minimum_confidence_only_tightens() {
         let c = catalog();
         let q = at_cosine(0.85);
-        let strict = ResolveOptions {
-            minimum_confidence: Confidence::High,
-            ..ResolveOptions::default()
-        };
-        let s = Resolver::new(&c)
-            .with_options(strict)
-            .resolve(Operator::ForwardFuzzy, &[t("A", 0.8)], &q)
+        let strict = SimilarityThresholdConfig::from_json_str(
+            r#"{"confidence":{"minimumConfidence":"high"}}"#,
+        )
+        .unwrap();
+        let s = Matcher::new(&c, &strict)
+            .resolve(FWD, &[t("A", 0.8)], &q)
             .unwrap();
         assert_eq!(
             (s.decision, s.confidence),
             (Decision::Create, Confidence::Medium)
         );
-        let s = Resolver::new(&c)
-            .with_options(strict)
-            .resolve(Operator::ForwardFuzzy, &[t("A", 0.7)], &q)
+        let s = Matcher::new(&c, &strict)
+            .resolve(FWD, &[t("A", 0.7)], &q)
             .unwrap();
         assert_eq!(
             (s.decision, s.confidence),
             (Decision::Matched, Confidence::High)
         );
-        let loose = ResolveOptions {
-            minimum_confidence: Confidence::Low,
-            ..ResolveOptions::default()
-        };
-        let s = Resolver::new(&c)
-            .with_options(loose)
-            .resolve(Operator::ForwardFuzzy, &[t("A", 0.9)], &q)
+        let loose = SimilarityThresholdConfig::from_json_str(
+            r#"{"confidence":{"minimumConfidence":"low"}}"#,
+        )
+        .unwrap();
+        let s = Matcher::new(&c, &loose)
+            .resolve(FWD, &[t("A", 0.9)], &q)
             .unwrap();
         assert_eq!(
             (s.decision, s.confidence),
@@ -721,8 +741,9 @@ mod tests {
     #[test]
     fn unknown_or_empty_type_creates() {
         let c = catalog();
-        let s = Resolver::new(&c)
-            .resolve(Operator::ForwardFuzzy, &[t("Nope", 0.5)], &uv(&[1.0, 0.0]))
+        let cfg = SimilarityThresholdConfig::default();
+        let s = Matcher::new(&c, &cfg)
+            .resolve(FWD, &[t("Nope", 0.5)], &uv(&[1.0, 0.0]))
             .unwrap();
         assert_eq!(
             (s.decision, s.similarity, s.confidence),
@@ -734,22 +755,16 @@ mod tests {
     #[test]
     fn errors() {
         let c = catalog();
-        let r = Resolver::new(&c);
+        let cfg = SimilarityThresholdConfig::default();
+        let m = Matcher::new(&c, &cfg);
         let q = uv(&[1.0, 0.0]);
         assert_eq!(
-            r.resolve(Operator::ForwardExact, &[t("A", 0.5)], &q),
+            m.resolve(Operator::ForwardExact, &[t("A", 0.5)], &q),
             Err(MatchError::NotFuzzy(Operator::ForwardExact))
         );
-        assert_eq!(
-            r.resolve(Operator::ForwardFuzzy, &[], &q),
-            Err(MatchError::NoTargets)
-        );
-        let err = r
-            .resolve(
-                Operator::ForwardFuzzy,
-                &[t("Nope", 0.5)],
-                &uv(&[1.0, 0.0, 0.0]),
-            )
+        assert_eq!(m.resolve(FWD, &[], &q), Err(MatchError::NoTargets));
+        let err = m
+            .resolve(FWD, &[t("Nope", 0.5)], &uv(&[1.0, 0.0, 0.0]))
             .unwrap_err();
         assert_eq!(
             err.to_string(),
@@ -762,32 +777,30 @@ mod tests {
     }
 
     #[test]
-    fn nearest_candidates_are_kept_for_the_explanation() {
+    fn explanation_and_feedback() {
         let mut c = Catalog::new(2, IndexKind::Exact);
-        for (i, cos) in [0.5f32, 0.9, 0.7, 0.95].iter().enumerate() {
+        for (i, cos) in [0.5f32, 0.9, 0.77, 0.95].iter().enumerate() {
             c.add("A", &format!("a{i}"), &at_cosine(*cos)).unwrap();
         }
-        let opts = ResolveOptions {
-            nearest: 3,
-            ..ResolveOptions::default()
-        };
-        let s = Resolver::new(&c)
-            .with_options(opts)
-            .resolve(Operator::ForwardFuzzy, &[t("A", 0.8)], &uv(&[1.0, 0.0]))
-            .unwrap();
+        let cfg = SimilarityThresholdConfig::default();
+        let m = Matcher::new(&c, &cfg).with_options(MatchOptions { nearest: 3 });
+        let s = m.resolve(FWD, &[t("A", 0.8)], &uv(&[1.0, 0.0])).unwrap();
         let ids: Vec<_> = s.members[0].nearest.iter().map(|c| c.id.as_str()).collect();
         assert_eq!(ids, ["a3", "a1", "a2"]);
-    }
-
-    #[test]
-    fn confidence_bands() {
-        assert_eq!(Confidence::of(0.92, 0.82), Confidence::High);
-        assert_eq!(Confidence::of(0.91, 0.82), Confidence::Medium);
-        assert_eq!(Confidence::of(0.82, 0.82), Confidence::Medium);
-        assert_eq!(Confidence::of(0.67, 0.82), Confidence::Low);
-        assert_eq!(Confidence::of(0.66, 0.82), Confidence::None);
-        // t + 0.10 > 1: high starts halfway to 1.
-        assert_eq!(Confidence::of(0.975, 0.95), Confidence::High);
-        assert_eq!(Confidence::of(0.97, 0.95), Confidence::Medium);
+        let e = &s.explain("Owner", "field", FWD)[0];
+        assert_eq!(
+            (e.threshold, e.above, e.near_below, e.layer),
+            (0.8, 2, 1, Layer::ConfigType)
+        );
+        let ok = s.feedback("m", true, None);
+        assert_eq!(
+            (ok.correct, ok.similarity.map(|x| (x * 100.0).round())),
+            (true, Some(95.0))
+        );
+        assert!(s.feedback("m", false, None).is_false_positive());
+        let fn_ = s.feedback("m", false, Some("a2".into()));
+        assert!(fn_.is_false_negative());
+        assert_eq!(fn_.similarity.map(|x| (x * 100.0).round()), Some(77.0));
+        assert_eq!(s.feedback("m", false, Some("zz".into())).similarity, None);
     }
 }

@@ -335,20 +335,22 @@ impl Schema {
                 .ok()
                 .and_then(|i| types.get(i));
         }
-        // `build_index` makes the length a power of two, so the mask wraps the probe sequence.
+        // `build_index` makes the length a power of two, so the mask wraps the probe sequence;
+        // the probe count is bounded so a hand-made index without an empty slot cannot loop.
         let mask = index.len() - 1;
-        let mut slot = fold(name_hash(name)) & mask;
-        loop {
+        let mut slot = fold(name_hash_runtime(name)) & mask;
+        for _ in 0..index.len() {
             let entry = *index.get(slot)?;
             if entry == 0 {
                 return None;
             }
             let ty = types.get(entry as usize - 1)?;
-            if ty.name == name {
+            if ty.name.len() == name.len() && ty.name.as_bytes() == name.as_bytes() {
                 return Some(ty);
             }
             slot = (slot + 1) & mask;
         }
+        None
     }
 
     /// The type `owner` and its field `field`.
@@ -577,6 +579,27 @@ pub const fn name_hash(name: &str) -> u64 {
     h
 }
 
+/// [`name_hash`] with word loads instead of byte loads, for lookups (same value, checked in tests).
+#[inline]
+fn name_hash_runtime(name: &str) -> u64 {
+    let b = name.as_bytes();
+    let mut h = (b.len() as u64).wrapping_mul(K);
+    let mut chunks = b.chunks_exact(8);
+    for c in &mut chunks {
+        let w = u64::from_le_bytes(c.try_into().expect("chunks_exact yields 8 bytes"));
+        h = (h.rotate_left(26) ^ w).wrapping_mul(K);
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut buf = [0u8; 8];
+        if let Some(head) = buf.get_mut(..rest.len()) {
+            head.copy_from_slice(rest);
+        }
+        h = (h.rotate_left(26) ^ u64::from_le_bytes(buf)).wrapping_mul(K);
+    }
+    h
+}
+
 /// Moves the well-mixed high bits down, where the index mask reads.
 #[inline]
 const fn fold(h: u64) -> usize {
@@ -755,6 +778,24 @@ mod tests {
             })
             .max();
         assert!(longest.is_some_and(|l| l < 24), "{longest:?}");
+    }
+
+    #[test]
+    fn runtime_hash_equals_const_hash() {
+        for len in 0..40 {
+            let name: String = (0..len).map(|i| char::from(b'A' + (i * 7 % 26) as u8)).collect();
+            assert_eq!(name_hash(&name), name_hash_runtime(&name), "{name}");
+        }
+        assert_eq!(name_hash("Überschrift"), name_hash_runtime("Überschrift"));
+    }
+
+    #[test]
+    fn a_full_hand_made_index_does_not_loop() {
+        static TYPES: [TypeTable; 2] =
+            [TypeTable { name: "A", ..BASE }, TypeTable { name: "B", ..BASE }];
+        let s = Schema { default: None, types: &TYPES, index: &[1, 2] };
+        assert!(s.find_type("C").is_none());
+        assert!(s.check().is_err());
     }
 
     #[test]

@@ -332,7 +332,10 @@ mod tests {
         assert!(Threshold::new(1.0).is_ok());
         assert!(Threshold::new(1.000_000_1).is_err());
         assert!(Threshold::new(-0.0).is_ok());
-        assert!(matches!(Threshold::new(f64::INFINITY), Err(ThresholdError::NotFinite(_))));
+        assert!(matches!(
+            Threshold::new(f64::INFINITY),
+            Err(ThresholdError::NotFinite(_))
+        ));
     }
 
     #[test]

@@ -153,3 +153,41 @@ proptest! {
         prop_assert_eq!(got, want);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    #[test]
+    fn large_inputs_sort_like_total_cmp(
+        // Above the radix sort's cut-over, with ties, signed zeros and tiny magnitudes.
+        pairs in prop::collection::vec(
+            (prop_oneof![
+                (-2000i32..=2000).prop_map(|k| f64::from(k) / 2000.0),
+                Just(-0.0),
+                (-5i32..=5).prop_map(|k| f64::from(k) * 1e-300),
+            ], any::<bool>()),
+            2048..6000,
+        ),
+    ) {
+        let scores: Vec<f64> = pairs.iter().map(|p| p.0).collect();
+        let labels: Vec<bool> = pairs.iter().map(|p| p.1).collect();
+        let curve = SortedPairs::new(&scores, &labels).unwrap().curve();
+        // Reference: a comparison sort, then one point per distinct score.
+        let mut sorted = pairs.clone();
+        sorted.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let mut want: Vec<(f64, u64, u64)> = Vec::new();
+        let (mut tp, mut fp) = (0, 0);
+        for (s, same) in sorted {
+            if same { tp += 1 } else { fp += 1 }
+            match want.last_mut() {
+                Some(last) if last.0 == s => *last = (last.0, tp, fp),
+                _ => want.push((s, tp, fp)),
+            }
+        }
+        let got: Vec<(f64, u64, u64)> = curve.points().iter().map(|p| (p.threshold, p.tp, p.fp)).collect();
+        prop_assert_eq!(got.len(), want.len());
+        for (g, w) in got.iter().zip(&want) {
+            prop_assert_eq!((g.0 == w.0, g.1, g.2), (true, w.1, w.2));
+        }
+    }
+}

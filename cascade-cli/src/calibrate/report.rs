@@ -156,21 +156,22 @@ fn pr_chart(group: &Group) -> String {
     };
     let _ = write!(
         svg,
-        r##"<line x1="{:.1}" y1="{y:.1}" x2="{:.1}" y2="{y:.1}" class="baseline"/><text x="{:.1}" y="{:.1}" class="note" text-anchor="end">share of same pairs {base_rate:.2}</text>"##,
+        r##"<line x1="{:.1}" y1="{y:.1}" x2="{:.1}" y2="{y:.1}" class="baseline"/><text x="{:.1}" y="{:.1}" class="note">share of same pairs {base_rate:.2}</text>"##,
         frame.x(0.0),
         frame.x(1.0),
-        frame.x(1.0) - 4.0,
-        frame.y(base_rate) - 4.0,
+        frame.x(0.0) + 6.0,
+        frame.y(base_rate) + 14.0,
         y = frame.y(base_rate),
     );
+    // The label sits in the lower left, which a PR curve above the base rate leaves empty.
     let (cx, cy) = (frame.x(best.recall), frame.y(best.precision));
-    let anchor = if best.recall > 0.6 { "end" } else { "start" };
-    let dx = if best.recall > 0.6 { -10.0 } else { 10.0 };
     let _ = write!(
         svg,
-        r##"<circle cx="{cx:.1}" cy="{cy:.1}" r="5" class="chosen"/><text x="{:.1}" y="{:.1}" class="chosen-label" text-anchor="{anchor}">t = {} (P {:.3}, R {:.3})</text></svg>"##,
-        cx + dx,
-        cy - 8.0,
+        r##"<circle cx="{cx:.1}" cy="{cy:.1}" r="5" class="chosen"/><circle cx="{:.1}" cy="{:.1}" r="4" class="chosen"/><text x="{:.1}" y="{:.1}" class="chosen-label">t = {}: precision {:.3}, recall {:.3}</text></svg>"##,
+        frame.x(0.0) + 12.0,
+        frame.y(0.06) - 4.0,
+        frame.x(0.0) + 22.0,
+        frame.y(0.06),
         best.threshold,
         best.precision,
         best.recall,
@@ -285,7 +286,8 @@ svg .ci { fill: #f59e0b; fill-opacity: 0.18; stroke: none; }
 svg .schema { stroke: #6b7580; stroke-dasharray: 2 3; stroke-width: 1.5; }
 svg .chosen { fill: #dc2626; stroke: #fff; stroke-width: 1.5; }
 svg .chosen-line { stroke: #dc2626; stroke-width: 1.5; stroke-dasharray: 5 3; }
-svg .chosen-label { font-size: 12px; font-weight: 600; fill: #b91c1c; }
+svg .chosen-label { font-size: 12px; font-weight: 600; fill: #b91c1c; paint-order: stroke; stroke: #fff; stroke-width: 3px; }
+svg .note { paint-order: stroke; stroke: #fff; stroke-width: 3px; }
 "#;
 
 /// The whole HTML document.

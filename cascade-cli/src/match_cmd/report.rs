@@ -2,7 +2,8 @@
 
 use std::fmt::Write as _;
 
-use cascade_runtime::matching::{Decision, Resolution};
+use cascade_runtime::confidence::Confidence;
+use cascade_runtime::matching::Decision;
 use cascade_runtime::{Layer, Operator};
 use serde::Serialize;
 
@@ -14,7 +15,11 @@ pub(crate) struct Outcome {
     /// `None` for an unlabelled query.
     pub(crate) correct: Option<bool>,
     pub(crate) layer: Layer,
-    pub(crate) resolution: Resolution,
+    pub(crate) decision: Decision,
+    pub(crate) id: Option<String>,
+    pub(crate) similarity: Option<f32>,
+    pub(crate) confidence: Confidence,
+    pub(crate) threshold: f64,
 }
 
 /// Every decision and the totals.
@@ -49,7 +54,7 @@ struct JsonResult<'a> {
     decision: Decision,
     id: Option<&'a str>,
     similarity: Option<f32>,
-    confidence: cascade_runtime::matching::Confidence,
+    confidence: Confidence,
     threshold: f64,
 }
 
@@ -63,12 +68,7 @@ impl Report {
     }
 
     fn summary(&self) -> Summary {
-        let count = |d: Decision| {
-            self.outcomes
-                .iter()
-                .filter(|o| o.resolution.decision == d)
-                .count()
-        };
+        let count = |d: Decision| self.outcomes.iter().filter(|o| o.decision == d).count();
         let labelled: Vec<bool> = self.outcomes.iter().filter_map(|o| o.correct).collect();
         let right = labelled.iter().filter(|&&c| c).count();
         Summary {
@@ -90,11 +90,11 @@ impl Report {
                 .map(|o| JsonResult {
                     query: &o.query,
                     entity_type: &o.entity_type,
-                    decision: o.resolution.decision,
-                    id: o.resolution.id.as_deref(),
-                    similarity: o.resolution.similarity,
-                    confidence: o.resolution.confidence,
-                    threshold: o.resolution.threshold,
+                    decision: o.decision,
+                    id: o.id.as_deref(),
+                    similarity: o.similarity,
+                    confidence: o.confidence,
+                    threshold: o.threshold,
                 })
                 .collect(),
         };
@@ -119,7 +119,7 @@ impl Report {
             .outcomes
             .iter()
             .map(|o| {
-                let r = &o.resolution;
+                let r = o;
                 [
                     o.query.clone(),
                     o.entity_type.clone(),
@@ -127,10 +127,7 @@ impl Report {
                     r.id.clone().unwrap_or_else(|| "-".into()),
                     r.similarity
                         .map_or_else(|| "-".into(), |s| format!("{s:.4}")),
-                    serde_json::to_value(r.confidence)
-                        .ok()
-                        .and_then(|v| v.as_str().map(str::to_owned))
-                        .unwrap_or_default(),
+                    r.confidence.to_string(),
                     format!("{:.4}", r.threshold),
                     o.layer.to_string(),
                     match o.correct {

@@ -55,10 +55,7 @@ impl SortedPairs {
                 score: scores[index],
             });
         }
-        let mut pairs: Vec<(f64, bool)> =
-            scores.iter().copied().zip(labels.iter().copied()).collect();
-        pairs.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
-        let (scores, labels): (Vec<f64>, Vec<bool>) = pairs.into_iter().unzip();
+        let (scores, labels) = sort_descending(scores, labels);
         let mut groups: Vec<Group> = Vec::new();
         let mut positives = 0;
         for (i, (&score, &label)) in scores.iter().zip(&labels).enumerate() {
@@ -175,6 +172,98 @@ impl SortedPairs {
     }
 }
 
+/// Maps a finite f64 to a u64 whose unsigned order is the float's total order.
+fn key(x: f64) -> u64 {
+    let bits = x.to_bits();
+    if bits >> 63 == 1 {
+        !bits
+    } else {
+        bits | 1 << 63
+    }
+}
+
+fn unkey(k: u64) -> f64 {
+    f64::from_bits(if k >> 63 == 1 { k & !(1 << 63) } else { !k })
+}
+
+/// Below this many keys a comparison sort beats the radix sort's fixed cost.
+const RADIX_MIN: usize = 2048;
+
+/// Sorts `keys` ascending: LSD radix sort, 8 passes of 8 bits, skipping passes in which every
+/// key has the same digit (common in the sign and exponent bytes of similarity scores).
+fn radix_sort(keys: &mut Vec<u64>) {
+    if keys.len() < RADIX_MIN {
+        keys.sort_unstable();
+        return;
+    }
+    let mut counts = [[0usize; 256]; 8];
+    for &k in keys.iter() {
+        for (pass, c) in counts.iter_mut().enumerate() {
+            c[(k >> (pass * 8)) as usize & 0xFF] += 1;
+        }
+    }
+    let mut buf = vec![0u64; keys.len()];
+    for (pass, c) in counts.iter().enumerate() {
+        if c.iter().any(|&n| n == keys.len()) {
+            continue;
+        }
+        let mut offsets = [0usize; 256];
+        let mut sum = 0;
+        for (o, &n) in offsets.iter_mut().zip(c) {
+            *o = sum;
+            sum += n;
+        }
+        for &k in keys.iter() {
+            let d = (k >> (pass * 8)) as usize & 0xFF;
+            buf[offsets[d]] = k;
+            offsets[d] += 1;
+        }
+        std::mem::swap(keys, &mut buf);
+    }
+}
+
+/// Sorts pairs by score, highest first. Same and different pairs are sorted separately as plain
+/// integer keys (half the bytes of `(f64, bool)` and no comparator), then merged. Within equal
+/// scores the different pairs come first; groups are formed over equal scores, so the order
+/// inside a group never matters.
+fn sort_descending(scores: &[f64], labels: &[bool]) -> (Vec<f64>, Vec<bool>) {
+    let positives = labels.iter().filter(|&&l| l).count();
+    let mut pos = Vec::with_capacity(positives);
+    let mut neg = Vec::with_capacity(scores.len() - positives);
+    for (&s, &l) in scores.iter().zip(labels) {
+        if l {
+            pos.push(key(s))
+        } else {
+            neg.push(key(s))
+        }
+    }
+    radix_sort(&mut pos);
+    radix_sort(&mut neg);
+    let mut out_scores = Vec::with_capacity(scores.len());
+    let mut out_labels = Vec::with_capacity(scores.len());
+    let (mut p, mut n) = (pos.len(), neg.len());
+    while p > 0 && n > 0 {
+        if pos[p - 1] > neg[n - 1] {
+            p -= 1;
+            out_scores.push(unkey(pos[p]));
+            out_labels.push(true);
+        } else {
+            n -= 1;
+            out_scores.push(unkey(neg[n]));
+            out_labels.push(false);
+        }
+    }
+    for &k in pos[..p].iter().rev() {
+        out_scores.push(unkey(k));
+        out_labels.push(true);
+    }
+    for &k in neg[..n].iter().rev() {
+        out_scores.push(unkey(k));
+        out_labels.push(false);
+    }
+    (out_scores, out_labels)
+}
+
 /// One point of a [`Curve`]: the cumulative counts of pairs scoring `>= threshold`.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct CurvePoint {
@@ -284,6 +373,22 @@ mod tests {
         assert_eq!((pts[2].0, pts[2].1, pts[2].2), (-0.5, 3, 2));
         assert_eq!(curve.interval(0), (Some(0.0), 0.5));
         assert_eq!(curve.interval(2), (None, -0.5));
+    }
+
+    #[test]
+    fn radix_sort_orders_floats_like_total_cmp() {
+        let mut values: Vec<f64> = (0..5000)
+            .map(|i| {
+                ((i * 7919 % 5000) as f64 / 2500.0 - 1.0) * if i % 7 == 0 { 1e-300 } else { 1.0 }
+            })
+            .chain([0.0, -0.0, 1.0, -1.0, f64::MIN_POSITIVE, -f64::MIN_POSITIVE])
+            .collect();
+        let mut keys: Vec<u64> = values.iter().map(|&v| key(v)).collect();
+        radix_sort(&mut keys);
+        values.sort_by(f64::total_cmp);
+        let back: Vec<u64> = keys.iter().map(|&k| unkey(k).to_bits()).collect();
+        let want: Vec<u64> = values.iter().map(|v| v.to_bits()).collect();
+        assert_eq!(back, want);
     }
 
     #[test]
