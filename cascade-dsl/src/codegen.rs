@@ -48,17 +48,10 @@ impl<'a> TypeImpl<'a> {
 ///
 /// ```
 /// use cascade_dsl::{codegen, model::EntityType, Span};
-/// use cascade_runtime::{Strategy, Threshold};
+/// use cascade_runtime::Threshold;
 ///
-/// let icp = EntityType {
-///     name: "ICP".into(),
-///     span: Span::default(),
-///     threshold: Some(Threshold::new_const(0.82)),
-///     strategy: Strategy::Static,
-///     fuzzy_threshold: None,
-///     instructions: None,
-///     fields: Vec::new(),
-/// };
+/// let mut icp = EntityType::new("ICP", Span::new(0, 3));
+/// icp.threshold = Some(Threshold::new_const(0.82));
 /// let ident = proc_macro2::Ident::new("ICP", proc_macro2::Span::call_site());
 /// let tokens = codegen::impl_type(&icp, &codegen::TypeImpl::named(&ident, None)).to_string();
 /// assert!(tokens.contains(r#"Written :: new (0.82 , "ICP.$threshold")"#));
