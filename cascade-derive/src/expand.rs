@@ -139,3 +139,41 @@ fn literal_subspan(lit: &LitStr, text: &str, span: cascade_dsl::Span) -> Option<
     }
     token.subspan(span.start + 1..span.end + 1)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn expand(input: DeriveInput) -> String {
+        let tokens = derive(&input).unwrap_or_else(syn::Error::into_compile_error);
+        let file: syn::File = syn::parse2(tokens).expect("the derive emits items");
+        prettyplease::unparse(&file)
+    }
+
+    #[test]
+    fn expansion() {
+        insta::assert_snapshot!(expand(syn::parse_quote! {
+            #[cascade(fuzzy_threshold = 0.7, config(threshold = 0.9, strategy = "adaptive"))]
+            struct Startup<'a, T: Clone> {
+                #[cascade("Who buys it? ~>ICP(0.82)")]
+                customer: &'a str,
+                #[cascade("['~>Company(0.85)|Startup']")]
+                competitors: Vec<T>,
+                #[cascade("string")]
+                r#type: String,
+                plain: u8,
+            }
+        }));
+    }
+
+    #[test]
+    fn expansion_after_errors_is_the_errors_plus_a_stub() {
+        insta::assert_snapshot!(expand(syn::parse_quote! {
+            #[cascade(threshold = 1.5)]
+            struct Startup {
+                #[cascade("~>ICP(")]
+                customer: String,
+            }
+        }));
+    }
+}
