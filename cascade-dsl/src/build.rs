@@ -55,6 +55,7 @@ pub fn compile(inputs: &[impl AsRef<Path>]) {
 pub struct Config {
     out_dir: Option<PathBuf>,
     emit_rerun_if_changed: bool,
+    emit_cargo_errors: bool,
 }
 
 impl Default for Config {
@@ -69,6 +70,7 @@ impl Config {
         Config {
             out_dir: None,
             emit_rerun_if_changed: true,
+            emit_cargo_errors: true,
         }
     }
 
@@ -82,6 +84,13 @@ impl Config {
     /// (default: yes).
     pub fn emit_rerun_if_changed(&mut self, emit: bool) -> &mut Config {
         self.emit_rerun_if_changed = emit;
+        self
+    }
+
+    /// Whether [`Config::compile_or_exit`] also prints one `cargo::error=path:line:col: message`
+    /// line per diagnostic, which cargo shows at the top of a failed build (default: yes).
+    pub fn emit_cargo_errors(&mut self, emit: bool) -> &mut Config {
+        self.emit_cargo_errors = emit;
         self
     }
 
@@ -159,6 +168,9 @@ impl Config {
     /// with status 1: the build script's failure, without a panic's backtrace.
     pub fn compile_or_exit(&self, inputs: &[impl AsRef<Path>]) {
         if let Err(error) = self.compile(inputs) {
+            if self.emit_cargo_errors {
+                print!("{}", error.cargo_errors());
+            }
             eprintln!("{error}");
             std::process::exit(1);
         }
@@ -211,6 +223,43 @@ pub enum BuildError {
     /// The `cargo::` lines could not be printed.
     #[error("cannot print the `cargo::` lines: {0}")]
     Stdout(#[source] io::Error),
+}
+
+impl BuildError {
+    /// One `cargo::error=` line per problem: `path:line:col: message` for each diagnostic, or
+    /// the error's message (cargo shows these lines at the top of a failed build).
+    ///
+    /// ```
+    /// # let dir = tempfile::tempdir().unwrap();
+    /// # let schema = dir.path().join("app.cascade");
+    /// std::fs::write(&schema, "{\n  ICP: { $threshold: 1.5 },\n}").unwrap();
+    /// let error = cascade_dsl::build::Config::new().out_dir(dir.path()).compile_with(&[&schema], &mut Vec::new()).unwrap_err();
+    /// let line = error.cargo_errors();
+    /// assert!(line.starts_with("cargo::error=") && line.contains("app.cascade:2:22: "), "{line}");
+    /// ```
+    pub fn cargo_errors(&self) -> String {
+        let mut out = String::new();
+        match self {
+            BuildError::Invalid(invalid) => {
+                for schema in invalid {
+                    for diagnostic in &schema.diagnostics {
+                        let (line, column) =
+                            crate::diag::line_col(&schema.text, diagnostic.span().start);
+                        out.push_str(&format!(
+                            "cargo::error={}:{line}:{column}: {}\n",
+                            schema.path.display(),
+                            diagnostic.message.replace('\n', " "),
+                        ));
+                    }
+                }
+            }
+            other => out.push_str(&format!(
+                "cargo::error={}\n",
+                other.to_string().replace('\n', " ")
+            )),
+        }
+        out
+    }
 }
 
 /// One schema file with errors.
