@@ -88,5 +88,5 @@ fn broken_schema_fails_the_build_with_rendered_diagnostics() {
         .map(|line| line.strip_prefix("  ").unwrap_or(line).trim_end())
         .collect::<Vec<_>>()
         .join("\n");
-    insta::assert_snapshot!(rendered.trim_end());
+    insta::assert_snapshot!("rendered_diagnostics", rendered.trim_end());
 }
