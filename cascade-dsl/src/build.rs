@@ -171,7 +171,7 @@ impl Config {
             if self.emit_cargo_errors {
                 print!("{}", error.cargo_errors());
             }
-            eprintln!("{error}");
+            eprintln!("{}", error.report());
             std::process::exit(1);
         }
     }
@@ -226,6 +226,15 @@ pub enum BuildError {
 }
 
 impl BuildError {
+    /// The error as [`Config::compile_or_exit`] prints it: rendered diagnostics for invalid
+    /// schemas, else `error: <message>`.
+    pub fn report(&self) -> String {
+        match self {
+            BuildError::Invalid(_) => self.to_string(),
+            other => format!("error: {other}"),
+        }
+    }
+
     /// One `cargo::error=` line per problem: `path:line:col: message` for each diagnostic, or
     /// the error's message (cargo shows these lines at the top of a failed build).
     ///
