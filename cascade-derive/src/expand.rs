@@ -18,8 +18,8 @@ pub(crate) fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
     let cx = Ctxt::new();
     let container = Container::from_ast(&cx, input);
 
-    // The model has no file, so its spans are keys this function maps back to tokens
-    // (`model_span`): the type at 0, the field at position `i` at `i + 1`.
+    // The model has no file, so its spans are keys that the `check_type` loop below maps back
+    // to tokens: the type at 0, the field at position `i` at `i + 1`.
     let mut ty = EntityType::new(container.name.clone(), cascade_dsl::Span::new(0, 0));
     ty.threshold = container.attrs.threshold;
     ty.strategy = container.attrs.strategy.unwrap_or(Strategy::Static);
