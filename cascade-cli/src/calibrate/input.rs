@@ -668,14 +668,18 @@ fn read_jsonl<R: Read>(
             checker.error(line, Some(&name), "appears twice in the object".into());
             continue;
         }
-        let score_name = checker.score_name().to_owned();
+        // Only the fields the score source uses are checked (and only errors allocate).
+        let (score, a, b) = match score_field {
+            Some(name) => (json_num(&row.score, name), Ok(""), Ok("")),
+            None => (Ok(0.0), json_str(&row.a, "a"), json_str(&row.b, "b")),
+        };
         checker.accept(
             line,
             json_str(&row.ty, "type"),
             json_bool(&row.same),
-            json_num(&row.score, &score_name),
-            json_str(&row.a, "a"),
-            json_str(&row.b, "b"),
+            score,
+            a,
+            b,
         );
     }
     if line == 0 {
@@ -685,6 +689,11 @@ fn read_jsonl<R: Read>(
             "is empty: expected one JSON object per line".into(),
         );
     }
+}
+
+/// A non-empty CSV cell, or the "missing" message.
+fn present<'r>(cell: Option<&'r str>, what: &str) -> Result<&'r str, String> {
+    cell.filter(|t| !t.is_empty()).ok_or_else(|| missing(what))
 }
 
 fn parse_bool(text: &str) -> Result<bool, String> {
@@ -785,20 +794,16 @@ fn read_csv<R: Read>(reader: Counting<R>, checker: &mut RowChecker<'_>, progress
             a: get(a),
             b: get(b),
         };
-        let text = |v: Option<&str>, what: &str| match v {
-            Some(t) if !t.is_empty() => Ok(t.to_owned()),
-            _ => Err(missing(what)),
+        let (score, a, b) = if texts {
+            (Ok(0.0), present(row.a, "a"), present(row.b, "b"))
+        } else {
+            let score = row
+                .score
+                .map_or_else(|| Err(missing(&score_name)), |t| parse_num(t, &score_name));
+            (score, Ok(""), Ok(""))
         };
-        let (ta, tb, tt) = (text(row.a, "a"), text(row.b, "b"), text(row.ty, "type"));
-        checker.accept(
-            line,
-            tt.as_deref().map_err(Clone::clone),
-            row.same.map_or_else(|| Err(missing("same")), parse_bool),
-            row.score
-                .map_or_else(|| Err(missing(&score_name)), |t| parse_num(t, &score_name)),
-            ta.as_deref().map_err(Clone::clone),
-            tb.as_deref().map_err(Clone::clone),
-        );
+        let same = row.same.map_or_else(|| Err(missing("same")), parse_bool);
+        checker.accept(line, present(row.ty, "type"), same, score, a, b);
     }
     if rows == 0 && checker.errors.is_empty() {
         checker.error(0, None, "has a header but no rows".into());
