@@ -224,7 +224,11 @@ fn table(rows: &[Row]) -> String {
                 _ => "|".to_owned(),
             };
             let (threshold, layer, at) = match (t.threshold, t.layer, &t.source) {
-                (Some(v), Some(l), Some(at)) => (v.to_string(), l.to_string(), at.clone()),
+                (Some(v), Some(l), Some(at)) => {
+                    // For people: 6 decimals at most (`--json` keeps every digit).
+                    let v = (v * 1e6).round() / 1e6;
+                    (v.to_string(), l.to_string(), at.clone())
+                }
                 _ => {
                     let why = if row.operator.is_some() {
                         "exact"

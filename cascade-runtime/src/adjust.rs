@@ -285,8 +285,9 @@ fn dimension_delta(cfg: &DimensionAdjustment, target: &str, d: u32) -> Option<(f
     for &(dims, change) in &points {
         if dims == d {
             let how = format!(
-                "{d} of {base} dimensions: {which} gives {} at {d} for {reference} at {base} ({})",
+                "{d} of {base} dimensions: {which} gives {} at {d} for {} at {base} ({})",
                 round6(reference + change),
+                round6(reference),
                 signed(change)
             );
             return Some((change, how));
