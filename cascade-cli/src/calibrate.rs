@@ -353,18 +353,50 @@ pub(crate) fn calibrate(args: &Args) -> Result<Outcome, Failure> {
             rows.push(row);
         }
     }
-    let mut groups = Vec::with_capacity(pairs.types.len() + 1);
-    for (name, rows) in pairs.types.iter().zip(&rows_of) {
-        groups.push(calibrate_group(
-            &pairs,
-            Some(rows),
-            name,
-            &options,
-            base,
-            &dims,
-        )?);
+    // Groups are independent (each has its own seed), so they run on their own threads; the
+    // results do not depend on scheduling.
+    let mut jobs: Vec<(Option<&[usize]>, &str)> = pairs
+        .types
+        .iter()
+        .zip(&rows_of)
+        .map(|(name, rows)| (Some(rows.as_slice()), name.as_str()))
+        .collect();
+    jobs.push((None, ALL));
+    let progress = input::Progress::new("calibrating", jobs.len() as u64)
+        .counting("groups")
+        .when(pairs.len() >= 100_000 && (args.bootstrap > 0 || args.cv > 0));
+    let done = std::sync::Mutex::new(progress);
+    let results: Vec<anyhow::Result<Group>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = jobs
+            .iter()
+            .map(|&(rows, name)| {
+                let (pairs, options, dims, done) = (&pairs, &options, &dims, &done);
+                scope.spawn(move || {
+                    let group = calibrate_group(pairs, rows, name, options, base, dims);
+                    if let Ok(mut progress) = done.lock() {
+                        progress.step();
+                    }
+                    group
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    Err(anyhow::anyhow!(
+                        "a calibration thread panicked (a bug in cascade)"
+                    ))
+                })
+            })
+            .collect()
+    });
+    if let Ok(mut progress) = done.lock() {
+        progress.finish();
     }
-    groups.push(calibrate_group(&pairs, None, ALL, &options, base, &dims)?);
+    let groups = results
+        .into_iter()
+        .collect::<anyhow::Result<Vec<Group>>>()?;
     if args.cv > 0 {
         let small: Vec<&str> = groups
             .iter()

@@ -486,6 +486,8 @@ pub(crate) struct Progress {
     label: String,
     total: u64,
     shown: u64,
+    done: u64,
+    unit: &'static str,
     enabled: bool,
 }
 
@@ -495,8 +497,29 @@ impl Progress {
             label: label.to_owned(),
             total,
             shown: 0,
+            done: 0,
+            unit: "rows",
             enabled: io::stderr().is_terminal() && total > 4 << 20,
         }
+    }
+
+    /// Shows the display when stderr is a terminal and `worth_it` holds (whatever the total).
+    pub(crate) fn when(mut self, worth_it: bool) -> Progress {
+        self.enabled = io::stderr().is_terminal() && worth_it;
+        self
+    }
+
+    /// What the count after the bar counts (default "rows").
+    pub(crate) fn counting(mut self, unit: &'static str) -> Progress {
+        self.unit = unit;
+        self
+    }
+
+    /// One more unit of `total` done.
+    pub(crate) fn step(&mut self) {
+        self.done += 1;
+        let rows = self.done as usize;
+        self.update(self.done, rows);
     }
 
     fn update(&mut self, done: u64, rows: usize) {
@@ -510,17 +533,18 @@ impl Progress {
             let filled = (pct as usize * width / 100).min(width);
             let _ = write!(
                 io::stderr(),
-                "\r{} [{}{}] {:>3}% {} rows",
+                "\r{} [{}{}] {:>3}% {} {}",
                 self.label,
                 "#".repeat(filled),
                 " ".repeat(width - filled),
                 pct,
-                rows
+                rows,
+                self.unit
             );
         }
     }
 
-    fn finish(&mut self) {
+    pub(crate) fn finish(&mut self) {
         if self.enabled && self.shown > 0 {
             let _ = write!(io::stderr(), "\r{}\r", " ".repeat(self.label.len() + 60));
         }
@@ -624,7 +648,7 @@ fn read_jsonl<R: Read>(
             }
         }
         line += 1;
-        if line.is_multiple_of(65_536) {
+        if line.is_multiple_of(8192) {
             progress.update(reader.get_ref().read, checker.pairs.len());
         }
         let text = match std::str::from_utf8(&buf) {
@@ -782,7 +806,7 @@ fn read_csv<R: Read>(reader: Counting<R>, checker: &mut RowChecker<'_>, progress
             }
         }
         rows += 1;
-        if rows.is_multiple_of(65_536) {
+        if rows.is_multiple_of(8192) {
             progress.update(csv.get_ref().read, checker.pairs.len());
         }
         let line = record.position().map_or(0, |p| p.line() as usize);
