@@ -353,8 +353,8 @@ pub(crate) fn calibrate(args: &Args) -> Result<Outcome, Failure> {
             rows.push(row);
         }
     }
-    // Groups are independent (each has its own seed), so they run on their own threads; the
-    // results do not depend on scheduling.
+    // Groups are independent (each has its own seed), so a few worker threads take them in
+    // turn; the results do not depend on scheduling.
     let mut jobs: Vec<(Option<&[usize]>, &str)> = pairs
         .types
         .iter()
@@ -366,31 +366,41 @@ pub(crate) fn calibrate(args: &Args) -> Result<Outcome, Failure> {
         .counting("groups")
         .when(pairs.len() >= 100_000 && (args.bootstrap > 0 || args.cv > 0));
     let done = std::sync::Mutex::new(progress);
-    let results: Vec<anyhow::Result<Group>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = jobs
-            .iter()
-            .map(|&(rows, name)| {
-                let (pairs, options, dims, done) = (&pairs, &options, &dims, &done);
-                scope.spawn(move || {
-                    let group = calibrate_group(pairs, rows, name, options, base, dims);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let slots: Vec<std::sync::Mutex<Option<anyhow::Result<Group>>>> =
+        jobs.iter().map(|_| std::sync::Mutex::new(None)).collect();
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(jobs.len());
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let (Some(&(rows, name)), Some(slot)) = (jobs.get(i), slots.get(i)) else {
+                        break;
+                    };
+                    let group = calibrate_group(&pairs, rows, name, &options, base, &dims);
+                    if let Ok(mut slot) = slot.lock() {
+                        *slot = Some(group);
+                    }
                     if let Ok(mut progress) = done.lock() {
                         progress.step();
                     }
-                    group
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join().unwrap_or_else(|_| {
-                    Err(anyhow::anyhow!(
-                        "a calibration thread panicked (a bug in cascade)"
-                    ))
-                })
-            })
-            .collect()
+                }
+            });
+        }
     });
+    let results: Vec<anyhow::Result<Group>> = slots
+        .into_iter()
+        .map(|slot| {
+            slot.into_inner().ok().flatten().unwrap_or_else(|| {
+                Err(anyhow::anyhow!(
+                    "a calibration worker stopped early (a bug in cascade)"
+                ))
+            })
+        })
+        .collect();
     if let Ok(mut progress) = done.lock() {
         progress.finish();
     }
