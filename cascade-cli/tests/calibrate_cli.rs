@@ -305,6 +305,17 @@ fn csv_input_gives_the_same_document_as_jsonl() {
     ]);
     let from_jsonl = json(&[PAIRS, "--cv", "0", "--bootstrap", "20"]);
     assert_eq!(from_csv, from_jsonl);
+    // Any extension, with --format.
+    let txt = dir.path().join("pairs.txt");
+    std::fs::copy(&csv, &txt).expect("copy");
+    let txt = txt.to_str().expect("UTF-8 path");
+    let named = json(&[txt, "--format", "csv", "--cv", "0", "--bootstrap", "20"]);
+    assert_eq!(named, from_jsonl);
+    assert_eq!(
+        calibrate(&[txt]).status.code(),
+        Some(1),
+        "read as JSONL by default"
+    );
 }
 
 #[test]
