@@ -75,7 +75,8 @@ pub(crate) struct Args {
         value_name = "D,..."
     )]
     pub(crate) dims: Vec<usize>,
-    /// Bootstrap resamples for the 90% confidence interval (0 = none)
+    /// Bootstrap resamples for the 90% confidence interval (0 = none; 1000 take seconds per
+    /// million pairs)
     #[arg(long, default_value_t = 1000, value_name = "N")]
     pub(crate) bootstrap: u32,
     /// Folds of the cross-validated F1 (0 = none, else at least 2)
@@ -84,7 +85,7 @@ pub(crate) struct Args {
     /// Seed of the bootstrap and of the fold assignment
     #[arg(long, default_value_t = 0, value_name = "S")]
     pub(crate) seed: u64,
-    /// Print the JSON document (DESIGN §10) instead of the table
+    /// Print one JSON document for programs instead of the table (a stable shape)
     #[arg(long)]
     pub(crate) json: bool,
     /// Write the thresholds as a runtime config (`.json` or `.toml`)
