@@ -185,13 +185,20 @@ mod tests {
             .map(|c| c.as_str())
             .filter(|name| !docs.contains(&format!("| `{name}` |")))
             .collect();
-        assert!(missing.is_empty(), "codes missing from the module docs table: {missing:?}");
+        assert!(
+            missing.is_empty(),
+            "codes missing from the module docs table: {missing:?}"
+        );
     }
 
     #[test]
     fn codes_are_unique_kebab_case() {
         let mut names: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
-        assert!(names.iter().all(|n| n.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')));
+        assert!(
+            names
+                .iter()
+                .all(|n| n.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'))
+        );
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), Code::ALL.len());

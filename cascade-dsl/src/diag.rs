@@ -240,3 +240,73 @@ pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
     let column = before.get(line_start..).unwrap_or("").chars().count() + 1;
     (line, column)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_count_characters_not_bytes() {
+        // `日本語` is 9 bytes and 3 characters (and 6 terminal cells: the caret accounts for that).
+        assert_eq!(line_col("日本語 ~>T(2)", 14), (1, 9));
+        let source = "Qui achète ? ~>T(2)";
+        let offset = source.find('2').expect("the digit is in the source");
+        assert_eq!(offset, 18);
+        assert_eq!(line_col(source, offset), (1, 18));
+        let d = Diagnostic::error(
+            Code::ThresholdOutOfRange,
+            "threshold `2` must be within 0.0..=1.0",
+            Span::new(offset, offset + 1),
+        );
+        let text = render(&[d], source, "x", Style::Plain);
+        assert!(text.contains(" --> x:1:18"), "{text}");
+        let caret_line = text
+            .lines()
+            .find(|l| l.contains('^'))
+            .expect("a caret line");
+        let source_line = text
+            .lines()
+            .find(|l| l.contains("achète"))
+            .expect("the source line");
+        // The caret sits under the `2`, counted in characters after the gutter.
+        let caret = caret_line.chars().position(|c| c == '^');
+        let digit = source_line.chars().position(|c| c == '2');
+        assert_eq!(caret, digit, "\n{text}");
+    }
+
+    #[test]
+    fn line_col_on_later_lines_and_out_of_range_offsets() {
+        assert_eq!(line_col("a\nbc\nd", 5), (3, 1));
+        assert_eq!(line_col("abc", 99), (1, 4));
+        assert_eq!(
+            line_col("é", 1),
+            (1, 1),
+            "inside a character: that character"
+        );
+        assert_eq!(line_col("", 0), (1, 1));
+    }
+
+    #[test]
+    fn impossible_spans_are_clamped_not_panics() {
+        let d = Diagnostic::error(Code::UnexpectedInput, "unexpected `x`", Span::new(1, 40))
+            .with_secondary(Span::new(50, 60), "far away");
+        let text = render(&[d], "éx", "x", Style::Plain);
+        assert!(
+            text.starts_with("error[unexpected-input]: unexpected `x`"),
+            "{text}"
+        );
+        assert_eq!(render(&[], "abc", "x", Style::Plain), "");
+    }
+
+    #[test]
+    fn styled_output_has_ansi_colors() {
+        let d = Diagnostic::error(
+            Code::EmptyThreshold,
+            "empty threshold `()`",
+            Span::new(3, 5),
+        )
+        .with_help("remove `()`");
+        let text = render(&[d], "~>T()", "x", Style::Styled);
+        assert!(text.contains("\u{1b}["), "{text:?}");
+    }
+}

@@ -77,6 +77,7 @@
 //!   (but not with `[]`);
 //!   otherwise it is ordinary text (a prompt such as `[draft] What is it?`).
 
+mod fast;
 mod parser;
 
 use std::fmt;
@@ -207,7 +208,12 @@ impl fmt::Display for Primitive {
 /// assert_eq!(codes, ["invalid-type-name", "invalid-threshold", "duplicate-union-member"]);
 /// ```
 pub fn parse(def: &str) -> Result<FieldDef, Vec<Diagnostic>> {
-    parser::parse(def)
+    // The canonical common forms take a byte-level fast path; everything else, and every error,
+    // goes through the nom parser (`fast.rs` documents and tests that both agree).
+    match fast::parse(def) {
+        Some(field) => Ok(field),
+        None => parser::parse(def),
+    }
 }
 
 impl FieldDef {
@@ -270,7 +276,10 @@ impl FieldDef {
 /// The canonical form: `[prompt ]op member(threshold)|member.backref[]?`, members in written order.
 ///
 /// A prompt-only array field has no suffix syntax (a `[]` would join the prompt), so it prints in
-/// the array-literal form `['What is it?']`.
+/// the array-literal form `['What is it?']` (`["..."]` when the prompt holds a `'`). The bracketed
+/// form takes no escape sequences, so a prompt-only array whose prompt holds a backslash or both
+/// quote characters has no field-string form: it prints, but does not parse back. Every other
+/// definition satisfies `parse(&def.to_string())` ≡ `def` (checked by proptest and the fuzzer).
 impl fmt::Display for FieldDef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.is_prompt_only() {

@@ -70,6 +70,12 @@ impl fmt::Display for StepKind {
 }
 
 /// One recorded adjustment: `{"step":"adaptive","from":0.82,"to":0.72,"why":"..."}`.
+///
+/// ```
+/// # use cascade_runtime::adjust::{Step, StepKind};
+/// let s = Step { step: StepKind::Clamp, from: 0.6, to: 0.65, why: "below minThreshold".into() };
+/// assert!(serde_json::to_string(&s).unwrap().starts_with(r#"{"step":"clamp","from":0.6"#));
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Step {
     /// Which adjustment.
@@ -99,6 +105,13 @@ pub struct Conditions {
 }
 
 /// A resolved threshold after its adjustments.
+///
+/// ```
+/// # use cascade_runtime::adjust::{adjust, Conditions};
+/// # use cascade_runtime::{config::SimilarityThresholdConfig, resolve::Resolved};
+/// let a = adjust(&Resolved::builtin("T"), &Conditions::default(), &SimilarityThresholdConfig::default());
+/// assert_eq!((a.base, a.value, a.steps.len()), (0.8, 0.8, 0));
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Adjusted {
     /// The resolved threshold before any step.

@@ -125,6 +125,11 @@ impl Default for AdaptiveConfig {
 }
 
 /// The spike's bands: fewer than 10 candidates loosen by 0.10, more than 1000 tighten by 0.05.
+///
+/// ```
+/// # use cascade_runtime::config::DEFAULT_BANDS;
+/// assert!(DEFAULT_BANDS[0].contains(9) && DEFAULT_BANDS[1].contains(1001));
+/// ```
 pub const DEFAULT_BANDS: [CandidateBand; 2] = [
     CandidateBand {
         min_candidates: 0,
@@ -315,6 +320,12 @@ impl fmt::Display for ConfigProblem {
 }
 
 /// Why a configuration could not be loaded or does not fit a schema.
+///
+/// ```
+/// # use cascade_runtime::config::{ConfigError, SimilarityThresholdConfig};
+/// let err = SimilarityThresholdConfig::from_json_str(r#"{"types": {"ICP": 2}}"#).unwrap_err();
+/// assert!(matches!(err, ConfigError::Json { .. }));
+/// ```
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     /// The file could not be read.

@@ -115,6 +115,12 @@ impl fmt::Display for Resolved<'_> {
 }
 
 /// A layer and the place it was written, displayed for people (see [`Resolved::source`]).
+///
+/// ```
+/// # use cascade_runtime::{resolve::Source, Layer};
+/// let s = Source { layer: Layer::ConfigType, at: "ICP" };
+/// assert_eq!(s.to_string(), "config types.ICP");
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Source<'a> {
     /// The layer.
@@ -217,6 +223,12 @@ pub fn resolve_all<T: Cascade>(field: &str) -> impl Iterator<Item = Resolved<'st
 }
 
 /// Why a by-name resolution failed.
+///
+/// ```
+/// # use cascade_runtime::resolve::ResolveError;
+/// let e = ResolveError::UnknownType { name: "IPC".into(), suggestion: Some("ICP".into()) };
+/// assert_eq!(e.to_string(), "unknown type `IPC`; did you mean `ICP`?");
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ResolveError {
     /// `Owner.field` is not of that shape.
@@ -242,7 +254,7 @@ pub enum ResolveError {
     },
     /// The field is not a fuzzy reference.
     #[error("`{owner}.{field}` is {}, so no threshold applies (thresholds apply to `~>` and `<~`)",
-        describe(*operator))]
+        describe(*operator, *relation))]
     NotFuzzy {
         /// The type.
         owner: String,
@@ -250,6 +262,8 @@ pub enum ResolveError {
         field: String,
         /// Its operator (`None`: a primitive, prompt or operator-less relation).
         operator: Option<Operator>,
+        /// Whether it has target types (an exact reference or an operator-less relation).
+        relation: bool,
     },
     /// The field has no union member of that type.
     #[error("`{owner}.{field}` has no target `{member}`; its targets: {}", members.join(", "))]
@@ -272,10 +286,11 @@ fn hint(suggestion: &Option<String>) -> String {
         .unwrap_or_default()
 }
 
-fn describe(op: Option<Operator>) -> String {
-    match op {
-        Some(op) => format!("an exact reference (`{op}`)"),
-        None => "not a reference".to_owned(),
+fn describe(op: Option<Operator>, relation: bool) -> String {
+    match (op, relation) {
+        (Some(op), _) => format!("an exact reference (`{op}`)"),
+        (None, true) => "a relation without an operator (`Type.backref`)".to_owned(),
+        (None, false) => "not a reference".to_owned(),
     }
 }
 
@@ -374,7 +389,8 @@ impl<'a> Resolver<'a> {
             None => Err(ResolveError::NotFuzzy {
                 owner: owner.to_owned(),
                 field: field.to_owned(),
-                operator: None,
+                operator: f.operator,
+                relation: false,
             }),
         }
     }
@@ -525,6 +541,7 @@ fn find_fuzzy_field<'a>(
             owner: owner.to_owned(),
             field: field.to_owned(),
             operator: f.operator,
+            relation: !f.targets.is_empty(),
         });
     }
     Ok((ty, f))

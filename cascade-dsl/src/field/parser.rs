@@ -150,9 +150,47 @@ struct Member {
     threshold_parens: Span,
 }
 
+/// The members of a target expression. The first is stored inline, so the common single-member
+/// definition costs no allocation here (the parser's hot path, see `benches/field_parse.rs`).
+#[derive(Default)]
+struct Members {
+    first: Option<Member>,
+    rest: Vec<Member>,
+}
+
+impl Members {
+    fn push(&mut self, member: Member) {
+        if self.first.is_none() {
+            self.first = Some(member);
+        } else {
+            self.rest.push(member);
+        }
+    }
+
+    fn len(&self) -> usize {
+        usize::from(self.first.is_some()) + self.rest.len()
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &Member> {
+        self.first.iter().chain(&self.rest)
+    }
+
+    fn first(&self) -> Option<&Member> {
+        self.first.as_ref()
+    }
+
+    fn first_mut(&mut self) -> Option<&mut Member> {
+        self.first.as_mut()
+    }
+
+    fn last(&self) -> Option<&Member> {
+        self.rest.last().or(self.first.as_ref())
+    }
+}
+
 /// A lexed target expression.
 struct TargetExpr {
-    members: Vec<Member>,
+    members: Members,
     backref: Option<Spanned<String>>,
     array: bool,
     optional: bool,
@@ -354,21 +392,15 @@ impl<'s> Parser<'s> {
         let mut first_op: Option<(Span, Operator)> = None;
         let mut extra_ops: Vec<Span> = Vec::new();
         let mut glued = false;
-        let mut run_start: Option<usize> = None;
-        let mut has_ws = false;
-        let bytes_end = body.len();
-        for (pos, c) in body.char_indices().chain(std::iter::once((bytes_end, ' '))) {
-            if c.is_whitespace() && pos < bytes_end {
-                has_ws = true;
-            }
-            if is_op_char(c) && pos < bytes_end {
-                run_start.get_or_insert(pos);
-                continue;
-            }
-            let Some(rs) = run_start.take() else { continue };
-            let run = Span::new(span.start + rs, span.start + pos);
+        // The operator characters are ASCII, so every run starts and ends on a char boundary.
+        let mut rest = body;
+        let mut base = span.start;
+        while let Some(run_at) = rest.find(is_op_char) {
+            let from_run = rest.get(run_at..).unwrap_or("");
+            let run_len = from_run.find(|c| !is_op_char(c)).unwrap_or(from_run.len());
+            let run = Span::new(base + run_at, base + run_at + run_len);
             let text = self.text(run);
-            if let Ok(op) = text.parse::<Operator>() {
+            if let Some(op) = operator(text) {
                 if first_op.is_none() {
                     first_op = Some((run, op));
                 } else {
@@ -378,6 +410,8 @@ impl<'s> Parser<'s> {
                 glued = true;
                 self.glued_operator(run, text, &inside);
             }
+            rest = from_run.get(run_len..).unwrap_or("");
+            base = run.end;
         }
         if glued {
             return None;
@@ -400,7 +434,7 @@ impl<'s> Parser<'s> {
 
         match first_op {
             Some((op_span, op)) => self.reference(span, op_span, op),
-            None if has_ws => {
+            None if body.contains(char::is_whitespace) => {
                 // A prompt-only field: a generated string whose prompt is the whole text.
                 let text = self.text(span).to_owned();
                 Some(FieldDef {
@@ -477,7 +511,7 @@ impl<'s> Parser<'s> {
         }
         let expr = self.target_expr(target_span, Some((op, op_span)))?;
         if !op.is_fuzzy() {
-            for member in &expr.members {
+            for member in expr.members.iter() {
                 if let Some(threshold) = &member.threshold {
                     let name = self.text(member.name);
                     let fuzzy = fuzzy_counterpart(op);
@@ -526,8 +560,9 @@ impl<'s> Parser<'s> {
             ok &= self.check_type_name(name, member.name, after_operator);
             if let Some(previous) = expr
                 .members
-                .get(..index)
-                .and_then(|m| m.iter().find(|m| self.text(m.name) == name))
+                .iter()
+                .take(index)
+                .find(|m| self.text(m.name) == name)
             {
                 ok = false;
                 self.error(
@@ -613,7 +648,7 @@ impl<'s> Parser<'s> {
     fn plain(&mut self, span: Span) -> Option<FieldDef> {
         let expr = self.target_expr(span, None)?;
         let mut failed = expr.broken;
-        for member in &expr.members {
+        for member in expr.members.iter() {
             if member.threshold_parens != Span::default() {
                 failed = true;
                 let name = self.text(member.name);
@@ -729,7 +764,7 @@ impl<'s> Parser<'s> {
         let mut i = self.located(span);
         let full = Span::new(op.map_or(span.start, |(_, s)| s.start), span.end);
         let mut expr = TargetExpr {
-            members: Vec::with_capacity(1),
+            members: Members::default(),
             backref: None,
             array: false,
             optional: false,
@@ -1291,6 +1326,11 @@ fn array_fix(body: &str) -> String {
     }
     fixed.push(']');
     fixed
+}
+
+/// The operator spelled exactly `text` (no allocation on failure, unlike `str::parse`).
+fn operator(text: &str) -> Option<Operator> {
+    Operator::ALL.into_iter().find(|op| op.as_str() == text)
 }
 
 /// The operators inside a run of operator characters that is not itself an operator.

@@ -285,6 +285,20 @@ mod unions {
                     optional: false,
                     targets: &[],
                 },
+                FieldTable {
+                    name: "cites",
+                    operator: None,
+                    array: true,
+                    optional: false,
+                    targets: &TARGETS,
+                },
+                FieldTable {
+                    name: "title",
+                    operator: None,
+                    array: false,
+                    optional: false,
+                    targets: &[],
+                },
             ],
             ..T
         },
@@ -350,6 +364,14 @@ mod unions {
                 .unwrap_err()
                 .to_string(),
             "`Doc.about` has no target `D`; its targets: A, B, C"
+        );
+        assert_eq!(
+            msg("Doc", "cites"),
+            "`Doc.cites` is a relation without an operator (`Type.backref`), so no threshold applies (thresholds apply to `~>` and `<~`)"
+        );
+        assert_eq!(
+            msg("Doc", "title"),
+            "`Doc.title` is not a reference, so no threshold applies (thresholds apply to `~>` and `<~`)"
         );
         assert!(split_path("Doc.about.x").is_err());
     }

@@ -1,0 +1,345 @@
+//! A fast path for the definitions schemas are mostly made of.
+//!
+//! The nom parser (`parser.rs`) is the grammar: it is lenient so it can report every error at once,
+//! and that costs a few hundred nanoseconds per definition. Most definitions are short and canonical
+//! (`string?`, `~>ICP(0.82)`, `Who buys it? ~>ICP(0.82)`, `['~>Skill']`), so this byte-level scanner
+//! accepts exactly that canonical subset and returns `None` for anything else (compatibility forms,
+//! whitespace in targets, non-ASCII outside prompts, any error), which then goes to the nom parser.
+//!
+//! Invariant: when `parse` returns `Some(def)`, the nom parser returns `Ok(def)` for the same input,
+//! spans included. A property test at the bottom of this file checks it.
+
+use cascade_runtime::{Operator, Threshold};
+
+use super::parser::MAX_NAME_LEN;
+use super::{FieldDef, Primitive, Target};
+use crate::span::{Span, Spanned};
+
+/// The canonical-subset parse of `def`, or `None` to defer to the full parser.
+pub(super) fn parse(def: &str) -> Option<FieldDef> {
+    let start = def.len() - def.trim_start().len();
+    let body = def.trim();
+    if body.is_empty() {
+        return None;
+    }
+    // `['...']`: the inner text with no quote or backslash inside; spans stay offsets into `def`.
+    if let Some(inner) = body.strip_prefix("['").and_then(|b| b.strip_suffix("']")) {
+        if inner.is_empty() || inner.contains(['\'', '\\']) || inner.trim().len() != inner.len() {
+            return None;
+        }
+        let mut field = definition(inner, start + 2)?;
+        field.span = Span::new(start, start + body.len());
+        field.array = true;
+        return Some(field);
+    }
+    if body.starts_with('[') {
+        return None;
+    }
+    definition(body, start)
+}
+
+/// `body` is trimmed and starts at byte `base` of the input.
+fn definition(body: &str, base: usize) -> Option<FieldDef> {
+    let bytes = body.as_bytes();
+    let span = Span::new(base, base + body.len());
+    let first_op = bytes
+        .iter()
+        .position(|b| matches!(b, b'<' | b'-' | b'~' | b'>'));
+    let Some(at) = first_op else {
+        if bytes
+            .iter()
+            .any(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+        {
+            // Text with whitespace and no operator character at all: a prompt-only field.
+            return Some(FieldDef {
+                span,
+                prompt: Some(Spanned::new(body.to_owned(), span)),
+                operator: None,
+                targets: Vec::new(),
+                primitive: Some(Spanned::new(Primitive::String, span)),
+                backref: None,
+                array: false,
+                optional: false,
+            });
+        }
+        if !body.is_ascii() {
+            return None;
+        }
+        return plain(body, base, span);
+    };
+    let op_text = body.get(at..at + 2)?;
+    let op = Operator::ALL
+        .into_iter()
+        .find(|op| op.as_str() == op_text)?;
+    let target = body.get(at + 2..)?;
+    // Exactly one operator run, and it is the operator itself.
+    if target
+        .bytes()
+        .any(|b| matches!(b, b'<' | b'-' | b'~' | b'>'))
+    {
+        return None;
+    }
+    let prompt = if at == 0 {
+        None
+    } else {
+        let raw = body.get(..at)?;
+        let trimmed = raw.trim_end_matches([' ', '\t', '\n', '\r']);
+        if trimmed.len() == raw.len() || trimmed.trim_end().len() != trimmed.len() {
+            return None;
+        }
+        Some(Spanned::new(
+            trimmed.to_owned(),
+            Span::new(base, base + trimmed.len()),
+        ))
+    };
+    let expr = target_expr(target.as_bytes(), base + at + 2, op.is_fuzzy(), false)?;
+    let mut targets = Vec::with_capacity(expr.count);
+    for member in expr.members.iter().take(expr.count) {
+        let name = body.get(member.name.start - base..member.name.end - base)?;
+        targets.push(Target {
+            name: Spanned::new(name.to_owned(), member.name),
+            threshold: member.threshold.clone(),
+        });
+    }
+    Some(FieldDef {
+        span,
+        prompt,
+        operator: Some(Spanned::new(op, Span::new(base + at, base + at + 2))),
+        targets,
+        primitive: None,
+        backref: expr.backref.and_then(|s| {
+            Some(Spanned::new(
+                body.get(s.start - base..s.end - base)?.to_owned(),
+                s,
+            ))
+        }),
+        array: expr.array,
+        optional: expr.optional,
+    })
+}
+
+/// `primitive` or `Type[.backref]`, with `[]` and `?`; ASCII, no whitespace, no operator.
+fn plain(body: &str, base: usize, span: Span) -> Option<FieldDef> {
+    let expr = target_expr(body.as_bytes(), base, false, true)?;
+    if expr.count != 1 {
+        return None;
+    }
+    let name_span = expr.members.first()?.name;
+    let name = body.get(name_span.start - base..name_span.end - base)?;
+    let backref = expr.backref.and_then(|s| {
+        Some(Spanned::new(
+            body.get(s.start - base..s.end - base)?.to_owned(),
+            s,
+        ))
+    });
+    let (targets, primitive) = if name.starts_with(|c: char| c.is_ascii_uppercase()) {
+        (
+            vec![Target {
+                name: Spanned::new(name.to_owned(), name_span),
+                threshold: None,
+            }],
+            None,
+        )
+    } else {
+        let primitive = Primitive::from_name(name)?;
+        if backref.is_some() {
+            return None;
+        }
+        (Vec::new(), Some(Spanned::new(primitive, name_span)))
+    };
+    Some(FieldDef {
+        span,
+        prompt: None,
+        operator: None,
+        targets,
+        primitive,
+        backref,
+        array: expr.array,
+        optional: expr.optional,
+    })
+}
+
+#[derive(Clone, Default)]
+struct Member {
+    name: Span,
+    threshold: Option<Spanned<Threshold>>,
+}
+
+/// At most four members on the fast path; longer unions take the full parser.
+struct Expr {
+    members: [Member; 4],
+    count: usize,
+    backref: Option<Span>,
+    array: bool,
+    optional: bool,
+}
+
+/// `member ("|" member)* ["." backref] ["[]"] ["?"]` over ASCII bytes; `base` is the offset of
+/// `bytes[0]` in the input. Thresholds only when `fuzzy`. Every member is a `Type`, except that the
+/// single word of a `plain` definition may also be a lowercase primitive name (checked by `plain`).
+fn target_expr(bytes: &[u8], base: usize, fuzzy: bool, plain: bool) -> Option<Expr> {
+    let mut expr = Expr {
+        members: Default::default(),
+        count: 0,
+        backref: None,
+        array: false,
+        optional: false,
+    };
+    let mut i = 0;
+    loop {
+        let name_start = i;
+        i = ident_end(bytes, i);
+        let name = Span::new(base + name_start, base + i);
+        let first = *bytes.get(name_start)?;
+        if !(first.is_ascii_uppercase() || (plain && expr.count == 0 && first.is_ascii_lowercase()))
+        {
+            return None;
+        }
+        if name.len() > MAX_NAME_LEN {
+            return None;
+        }
+        let mut threshold = None;
+        if bytes.get(i) == Some(&b'(') {
+            if !fuzzy {
+                return None;
+            }
+            let digits_start = i + 1;
+            let mut j = digits_start;
+            while bytes.get(j).is_some_and(u8::is_ascii_digit) {
+                j += 1;
+            }
+            if j == digits_start {
+                return None;
+            }
+            if bytes.get(j) == Some(&b'.') {
+                let frac = j + 1;
+                j = frac;
+                while bytes.get(j).is_some_and(u8::is_ascii_digit) {
+                    j += 1;
+                }
+                if j == frac {
+                    return None;
+                }
+            }
+            if bytes.get(j) != Some(&b')') {
+                return None;
+            }
+            let text = std::str::from_utf8(bytes.get(digits_start..j)?).ok()?;
+            let value = Threshold::new(text.parse::<f64>().ok()?).ok()?;
+            threshold = Some(Spanned::new(
+                value,
+                Span::new(base + digits_start, base + j),
+            ));
+            i = j + 1;
+        }
+        let slot = expr.members.get_mut(expr.count)?;
+        *slot = Member { name, threshold };
+        expr.count += 1;
+        // Union members are distinct.
+        let this = bytes.get(name_start..name_start + name.len())?;
+        for other in expr.members.iter().take(expr.count - 1) {
+            if bytes.get(other.name.start - base..other.name.end - base)? == this {
+                return None;
+            }
+        }
+        if bytes.get(i) == Some(&b'|') {
+            i += 1;
+            continue;
+        }
+        break;
+    }
+    if bytes.get(i) == Some(&b'.') {
+        let start = i + 1;
+        let first = *bytes.get(start)?;
+        if !(first.is_ascii_alphabetic() || first == b'_') {
+            return None;
+        }
+        i = ident_end(bytes, start);
+        if i - start > MAX_NAME_LEN {
+            return None;
+        }
+        expr.backref = Some(Span::new(base + start, base + i));
+    }
+    if bytes.get(i..i + 2) == Some(b"[]") {
+        expr.array = true;
+        i += 2;
+    }
+    if bytes.get(i) == Some(&b'?') {
+        expr.optional = true;
+        i += 1;
+    }
+    (i == bytes.len()).then_some(expr)
+}
+
+/// The end of `[A-Za-z0-9_]*` starting at `i`.
+fn ident_end(bytes: &[u8], mut i: usize) -> usize {
+    while bytes
+        .get(i)
+        .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
+    {
+        i += 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// The invariant of this module: where the fast path answers, the nom parser agrees exactly.
+    fn agrees(input: &str) -> Result<(), TestCaseError> {
+        if let Some(fast) = parse(input) {
+            let full = super::super::parser::parse(input);
+            prop_assert_eq!(Ok(fast), full, "input {:?}", input);
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn agrees_on_examples() {
+        for input in [
+            "string",
+            "number[]?",
+            "~>ICP(0.82)",
+            "  Who buys it? ~>ICP(0.82)  ",
+            "['~>Company(0.85)']",
+            "['What is it?']",
+            "<~A(0.9)|B(0.7)|C.items[]?",
+            "Author.posts",
+            "What is the startup idea?",
+            "->Author.posts[]",
+            "Line one\nLine two ->Entity",
+        ] {
+            assert!(parse(input).is_some(), "{input} takes the fast path");
+            agrees(input).unwrap_or_else(|e| panic!("{e}"));
+        }
+        for input in [
+            "~>T[](0.8)",
+            "~>T (0.8)",
+            "->T(0.8)",
+            "varchar",
+            "~>A|A",
+            "~>T(1.5)",
+            "<->T",
+            "x ~> y <~ Z",
+        ] {
+            assert!(parse(input).is_none(), "{input} defers to the full parser");
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+
+        #[test]
+        fn agrees_on_grammar_like_strings(input in "( ?[A-Za-zé ?]{0,6} )?(->|~>|<-|<~)?[A-Za-z][a-z0-9_]{0,3}(\\((0|1|0\\.[0-9]{1,3}|[0-9]\\.[0-9])\\))?(\\|[A-Za-z]{1,3}(\\(0\\.[0-9]\\))?){0,2}(\\.[a-z_]{0,3})?(\\[\\])?\\??") {
+            agrees(&input)?;
+        }
+
+        #[test]
+        fn agrees_on_arbitrary_strings(input in "[-<>~|()\\[\\]?.,'\" a-zA-Z0-9_é\t\n]{0,24}") {
+            agrees(&input)?;
+        }
+    }
+}
