@@ -300,6 +300,14 @@ pub(crate) fn calibrate(args: &Args) -> Result<Outcome, Failure> {
     if let Some(path) = &args.write {
         config::format_of(path)?;
     }
+    if args.embeddings.is_none() && ["type", "same", "a", "b"].contains(&args.score_field.as_str())
+    {
+        return Err(anyhow::anyhow!(
+            "--score-field {}: that column holds the pair itself, not its similarity; name a numeric column such as `similarity`",
+            args.score_field
+        )
+        .into());
+    }
     let schema = args.schema.as_ref().map(|p| read_schema(p)).transpose()?;
     let format = args.format.unwrap_or_else(|| Format::of(&args.pairs));
     let embeddings;

@@ -350,6 +350,13 @@ fn usage_errors_exit_2_and_bad_values_exit_1() {
         "{}",
         stderr(&out)
     );
+    let out = calibrate(&[PAIRS, "--score-field", "same"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("--score-field same: that column holds the pair itself"),
+        "{}",
+        stderr(&out)
+    );
     let out = calibrate(&["no/such/file.jsonl"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
