@@ -28,7 +28,8 @@ use cascade_dsl::CheckError;
 use cascade_dsl::diag::{Style, render};
 use cascade_runtime::Threshold;
 use cascade_runtime::calibrate::{
-    ALL, Best, Calibration, Curve, Metrics, Objective, Options, SortedPairs, seed_for,
+    ALL, Calibration, Curve, DimCalibration, Objective, Options, SortedPairs, calibrate_dims,
+    seed_for,
 };
 use cascade_runtime::config::suggest::did_you_mean;
 use serde::Serialize;
@@ -115,15 +116,7 @@ pub(crate) struct Group {
     /// The curve at the base dimension, for the report.
     pub(crate) curve: Curve,
     /// Per requested dimension (only with `--dims`).
-    pub(crate) dims: Vec<DimResult>,
-}
-
-/// The optimum at one truncated dimension.
-#[derive(Clone, Debug, Serialize)]
-pub(crate) struct DimResult {
-    pub(crate) dims: usize,
-    pub(crate) best: Best,
-    pub(crate) grid: Vec<Metrics>,
+    pub(crate) dims: Vec<DimCalibration>,
 }
 
 /// Everything a run computed.
@@ -194,7 +187,7 @@ struct TypeDocument<'a> {
     #[serde(flatten)]
     calibration: &'a Calibration,
     #[serde(skip_serializing_if = "Option::is_none")]
-    dims: Option<&'a [DimResult]>,
+    dims: Option<&'a [DimCalibration]>,
 }
 
 /// The DESIGN §10 document of `outcome` (serialised directly, so keys keep the documented order).
@@ -468,25 +461,29 @@ fn calibrate_group(
     let calibration =
         Calibration::of_sorted(&sorted, &options).with_context(|| format!("calibrating {name}"))?;
     let curve = sorted.curve();
-    let mut per_dim = Vec::new();
+    // The base size is already calibrated (with its interval and CV); the others get their
+    // optimum and grid.
+    let columns: Vec<(usize, Vec<f64>)> = dims
+        .iter()
+        .enumerate()
+        .filter(|&(k, _)| k != base)
+        .map(|(k, &d)| (d, column(k)))
+        .collect();
+    let borrowed: Vec<(usize, &[f64])> = columns.iter().map(|(d, c)| (*d, c.as_slice())).collect();
+    let mut others = calibrate_dims(&borrowed, &labels, &options)
+        .with_context(|| format!("calibrating {name} per dimension"))?
+        .into_iter();
+    let mut per_dim = Vec::with_capacity(dims.len());
     for (k, &d) in dims.iter().enumerate() {
-        let (best, grid) = if k == base {
-            (calibration.best, calibration.grid.clone())
-        } else {
-            let only = Options {
-                bootstrap: 0,
-                folds: 0,
-                ..options.clone()
-            };
-            let c = cascade_runtime::calibrate::calibrate(&column(k), &labels, &only)
-                .with_context(|| format!("calibrating {name} at {d} dims"))?;
-            (c.best, c.grid)
-        };
-        per_dim.push(DimResult {
-            dims: d,
-            best,
-            grid,
-        });
+        if k == base {
+            per_dim.push(DimCalibration {
+                dims: d,
+                best: calibration.best,
+                grid: calibration.grid.clone(),
+            });
+        } else if let Some(other) = others.next() {
+            per_dim.push(other);
+        }
     }
     Ok(Group {
         name: name.to_owned(),

@@ -14,7 +14,7 @@ use std::path::Path;
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use cascade_runtime::calibrate::ALL;
+use cascade_runtime::calibrate::{ALL, prefix_cosines};
 
 /// How many bad rows are kept in full; the rest are only counted.
 const KEEP_ERRORS: usize = 1000;
@@ -127,23 +127,6 @@ impl Embeddings {
 
     pub(crate) fn len(&self) -> usize {
         self.index.len()
-    }
-}
-
-/// Cosines of `a` and `b` over their first `d` components for each `d` in `dims` (ascending order
-/// is not required), in f64, clamped to [-1, 1] against rounding. `None` in a slot when either
-/// prefix is all zeros.
-fn cosines(a: &[f64], b: &[f64], dims: &[usize], out: &mut Vec<Option<f64>>) {
-    out.clear();
-    for &d in dims {
-        let (mut dot, mut na, mut nb) = (0.0, 0.0, 0.0);
-        for (x, y) in a[..d].iter().zip(&b[..d]) {
-            dot += x * y;
-            na += x * x;
-            nb += y * y;
-        }
-        let den = na.sqrt() * nb.sqrt();
-        out.push((den > 0.0).then(|| (dot / den).clamp(-1.0, 1.0)));
     }
 }
 
@@ -411,8 +394,9 @@ impl<'a> RowChecker<'a> {
                     }
                 }
                 if let [Some(va), Some(vb)] = vectors {
-                    cosines(va, vb, dims, &mut scores);
-                    if let Some(k) = scores.iter().position(Option::is_none) {
+                    if let Err(e) = prefix_cosines(va, vb, dims, &mut scores) {
+                        self.error(line, None, e.to_string());
+                    } else if let Some(k) = scores.iter().position(Option::is_none) {
                         self.error(
                             line,
                             None,
