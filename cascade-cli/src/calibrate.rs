@@ -515,9 +515,6 @@ fn read_schema(path: &std::path::Path) -> Result<SchemaInfo, Failure> {
             "--schema: cannot read `{}`: {source}",
             path.display()
         ))),
-        Err(e @ CheckError::NotUtf8 { .. }) => {
-            Err(Failure::Other(anyhow::anyhow!("--schema: {e}")))
-        }
         Err(CheckError::Invalid {
             path,
             text,

@@ -44,7 +44,7 @@ pub(crate) fn run(args: Args) -> u8 {
                     plural(fields, "field", "fields"),
                 );
             }
-            Err(error @ (CheckError::Read { .. } | CheckError::NotUtf8 { .. })) => {
+            Err(error @ CheckError::Read { .. }) => {
                 failed += 1;
                 eprintln!("error: {error}");
             }

@@ -77,10 +77,6 @@ pub(crate) fn load(file: &Path, config: Option<&Path>) -> Option<Loaded> {
             eprintln!("error: cannot read schema `{}`: {source}", path.display());
             return None;
         }
-        Err(e @ CheckError::NotUtf8 { .. }) => {
-            eprintln!("error: {e}");
-            return None;
-        }
         Err(CheckError::Invalid {
             path,
             text,

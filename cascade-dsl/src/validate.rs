@@ -138,7 +138,8 @@ pub fn check(src: &str) -> Result<Schema, Vec<Diagnostic>> {
 /// Why [`check_file`] failed.
 #[derive(Debug, thiserror::Error)]
 pub enum CheckError {
-    /// The file could not be read (missing, a directory, not UTF-8, no permission).
+    /// The file could not be read (missing, a directory, no permission) or is not UTF-8 text
+    /// (`source` is then an `InvalidData` error giving the line and column of the first bad byte).
     #[error("cannot read `{}`: {source}", path.display())]
     Read {
         /// The file.
@@ -146,16 +147,6 @@ pub enum CheckError {
         /// The I/O error.
         #[source]
         source: std::io::Error,
-    },
-    /// The file is not UTF-8 text.
-    #[error("`{}` is not UTF-8 text: invalid byte at line {line}, column {column}; save it as UTF-8", path.display())]
-    NotUtf8 {
-        /// The file.
-        path: PathBuf,
-        /// 1-based line of the first invalid byte.
-        line: usize,
-        /// 1-based column (in characters) of the first invalid byte.
-        column: usize,
     },
     /// The file was read but has errors.
     #[error("`{}` has {} error(s)", path.display(), diagnostics.len())]
@@ -188,10 +179,14 @@ pub fn check_file(path: impl AsRef<Path>) -> Result<(String, Schema), CheckError
         let valid = &error.as_bytes()[..error.utf8_error().valid_up_to()];
         let valid = std::str::from_utf8(valid).expect("bytes up to `valid_up_to` are UTF-8");
         let line_start = valid.rfind('\n').map_or(0, |i| i + 1);
-        CheckError::NotUtf8 {
+        let line = valid.matches('\n').count() + 1;
+        let column = valid[line_start..].chars().count() + 1;
+        let message = format!(
+            "not UTF-8 text: invalid byte at line {line}, column {column}; save the file as UTF-8"
+        );
+        CheckError::Read {
             path: path.to_owned(),
-            line: valid.matches('\n').count() + 1,
-            column: valid[line_start..].chars().count() + 1,
+            source: std::io::Error::new(std::io::ErrorKind::InvalidData, message),
         }
     })?;
     match check(&text) {
