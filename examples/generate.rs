@@ -30,7 +30,7 @@ fn main() -> ExitCode {
         .out_dir(out.path())
         .compile_with(&[&input], &mut cargo_lines);
     if let Err(error) = result {
-        eprintln!("{error}");
+        eprintln!("{}", error.report());
         return ExitCode::FAILURE;
     }
     let Some(stem) = input.file_stem() else {

@@ -25,7 +25,8 @@
 //!
 //! Thresholds are plain decimals (`0.85`, not `.85` or `85e-2`) within `0.0..=1.0`. A target type
 //! in a definition is resolved by name where the struct is declared, and its own threshold is read
-//! from its `Cascade` impl at compile time, so every table is a constant. A derived type has no
+//! at compile time from the constants its own `#[derive(Cascade)]` generated, so every table is a
+//! constant. A derived type has no
 //! surrounding schema, hence no schema default (`$config.default`); backrefs (`Author.posts`)
 //! do not add the inverse field to the other type as a `.cascade` file does.
 //!

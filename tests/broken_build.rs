@@ -68,6 +68,17 @@ fn broken_schema_fails_the_build_with_rendered_diagnostics() {
         "{stderr}"
     );
 
+    // One `cargo::error=` line per diagnostic: cargo lists them first, with file:line:col.
+    let summary: Vec<&str> = stderr
+        .lines()
+        .filter(|line| line.starts_with("error: broken-build@"))
+        .collect();
+    insta::assert_snapshot!(summary.join("\n"), @r"
+    error: broken-build@0.0.0: schemas/broken.cascade:5:35: threshold `1.5` must be within 0.0..=1.0
+    error: broken-build@0.0.0: schemas/broken.cascade:6:22: unknown type `Compnay` in `Startup.competitors`
+    error: broken-build@0.0.0: schemas/broken.cascade:8:14: unknown metadata key `$treshold` in a type
+    ");
+
     // Cargo shows the build script's stderr after `--- stderr`, indented by two spaces.
     let (_, script_stderr) = stderr
         .split_once("--- stderr\n")
@@ -77,5 +88,5 @@ fn broken_schema_fails_the_build_with_rendered_diagnostics() {
         .map(|line| line.strip_prefix("  ").unwrap_or(line).trim_end())
         .collect::<Vec<_>>()
         .join("\n");
-    insta::assert_snapshot!(rendered.trim_end());
+    insta::assert_snapshot!("rendered_diagnostics", rendered.trim_end());
 }

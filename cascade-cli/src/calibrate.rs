@@ -20,13 +20,18 @@ mod report;
 mod table;
 
 use std::collections::HashSet;
-use std::io::Write as _;
+use std::io::{IsTerminal as _, Write as _};
 use std::path::PathBuf;
 
 use anyhow::Context as _;
+use cascade_dsl::CheckError;
+use cascade_dsl::diag::{Style, render};
+use cascade_runtime::Threshold;
 use cascade_runtime::calibrate::{
-    ALL, Best, Calibration, Curve, Metrics, Objective, Options, SortedPairs, seed_for,
+    ALL, Calibration, Curve, DimCalibration, Objective, Options, SortedPairs, calibrate_dims,
+    seed_for,
 };
+use cascade_runtime::config::suggest::did_you_mean;
 use serde::Serialize;
 
 use input::{Errors, Format, Pairs, ScoreSource};
@@ -71,16 +76,17 @@ pub(crate) struct Args {
         value_name = "D,..."
     )]
     pub(crate) dims: Vec<usize>,
-    /// Bootstrap resamples for the 90% confidence interval (0 = none)
+    /// Bootstrap resamples for the 90% confidence interval (0 = none; 1000 take seconds per
+    /// million pairs)
     #[arg(long, default_value_t = 1000, value_name = "N")]
     pub(crate) bootstrap: u32,
     /// Folds of the cross-validated F1 (0 = none, else at least 2)
-    #[arg(long, default_value_t = 5, value_name = "K")]
+    #[arg(long, default_value_t = 5, value_name = "K", value_parser = parse_folds)]
     pub(crate) cv: u32,
     /// Seed of the bootstrap and of the fold assignment
     #[arg(long, default_value_t = 0, value_name = "S")]
     pub(crate) seed: u64,
-    /// Print the JSON document (DESIGN §10) instead of the table
+    /// Print one JSON document for programs instead of the table (a stable shape)
     #[arg(long)]
     pub(crate) json: bool,
     /// Write the thresholds as a runtime config (`.json` or `.toml`)
@@ -94,6 +100,15 @@ pub(crate) struct Args {
     pub(crate) format: Option<Format>,
 }
 
+/// `--cv`: 0 (off) or at least 2 folds.
+fn parse_folds(text: &str) -> Result<u32, String> {
+    match text.parse::<u32>() {
+        Ok(1) => Err("1 fold cannot cross-validate: use at least 2, or 0 for none".to_owned()),
+        Ok(k) => Ok(k),
+        Err(e) => Err(format!("`{text}` is not a number of folds: {e}")),
+    }
+}
+
 /// One type's (or the pool's) results.
 pub(crate) struct Group {
     pub(crate) name: String,
@@ -101,15 +116,7 @@ pub(crate) struct Group {
     /// The curve at the base dimension, for the report.
     pub(crate) curve: Curve,
     /// Per requested dimension (only with `--dims`).
-    pub(crate) dims: Vec<DimResult>,
-}
-
-/// The optimum at one truncated dimension.
-#[derive(Clone, Debug, Serialize)]
-pub(crate) struct DimResult {
-    pub(crate) dims: usize,
-    pub(crate) best: Best,
-    pub(crate) grid: Vec<Metrics>,
+    pub(crate) dims: Vec<DimCalibration>,
 }
 
 /// Everything a run computed.
@@ -129,11 +136,23 @@ pub(crate) struct SchemaInfo {
     pub(crate) path: String,
     /// `(type, threshold that applies to references to it)`, in declaration order.
     pub(crate) types: Vec<(String, f64)>,
+    /// The schema default (`$config.default`, else the built-in 0.80).
+    pub(crate) default: f64,
 }
 
 impl SchemaInfo {
+    /// The threshold of a declared type.
     pub(crate) fn threshold(&self, ty: &str) -> Option<f64> {
         self.types.iter().find(|(n, _)| n == ty).map(|(_, t)| *t)
+    }
+
+    /// What to compare a result row with: the type's threshold, or the default for `ALL`.
+    pub(crate) fn compare_with(&self, group: &str) -> Option<f64> {
+        if group == ALL {
+            Some(self.default)
+        } else {
+            self.threshold(group)
+        }
     }
 }
 
@@ -168,7 +187,7 @@ struct TypeDocument<'a> {
     #[serde(flatten)]
     calibration: &'a Calibration,
     #[serde(skip_serializing_if = "Option::is_none")]
-    dims: Option<&'a [DimResult]>,
+    dims: Option<&'a [DimCalibration]>,
 }
 
 /// The DESIGN §10 document of `outcome` (serialised directly, so keys keep the documented order).
@@ -202,6 +221,13 @@ pub(crate) fn run(args: Args) -> u8 {
             print_errors(&errors);
             1
         }
+        Err(Failure::Messages { messages, summary }) => {
+            for m in &messages {
+                eprintln!("error: {m}");
+            }
+            eprintln!("error: {summary}");
+            1
+        }
         Err(Failure::Other(e)) => {
             eprintln!("error: {e:#}");
             1
@@ -213,6 +239,11 @@ pub(crate) fn run(args: Args) -> u8 {
 pub(crate) enum Failure {
     /// Bad rows in an input file.
     Input(Errors),
+    /// Several problems, each printed as an `error:` line, then a summary.
+    Messages {
+        messages: Vec<String>,
+        summary: String,
+    },
     /// Anything else, with context.
     Other(anyhow::Error),
 }
@@ -259,9 +290,14 @@ fn check_dims(dims: &[usize], width: usize, path: &str) -> anyhow::Result<()> {
 
 /// Reads the inputs and calibrates every group.
 pub(crate) fn calibrate(args: &Args) -> Result<Outcome, Failure> {
-    if args.cv == 1 {
+    if let Some(path) = &args.write {
+        config::format_of(path)?;
+    }
+    if args.embeddings.is_none() && ["type", "same", "a", "b"].contains(&args.score_field.as_str())
+    {
         return Err(anyhow::anyhow!(
-            "--cv 1 cannot cross-validate: use at least 2 folds, or 0 for none"
+            "--score-field {}: that column holds the pair itself, not its similarity; name a numeric column such as `similarity`",
+            args.score_field
         )
         .into());
     }
@@ -312,19 +348,67 @@ pub(crate) fn calibrate(args: &Args) -> Result<Outcome, Failure> {
         seed: args.seed,
         ..Options::default()
     };
-    let mut groups = Vec::with_capacity(pairs.types.len() + 1);
-    let all: Vec<u32> = (0..pairs.types.len() as u32).collect();
-    for (id, name) in pairs.types.iter().enumerate() {
-        groups.push(calibrate_group(
-            &pairs,
-            &[id as u32],
-            name,
-            &options,
-            base,
-            &dims,
-        )?);
+    // Row indices per type, in one pass.
+    let mut rows_of: Vec<Vec<usize>> = vec![Vec::new(); pairs.types.len()];
+    for (row, &ty) in pairs.type_of.iter().enumerate() {
+        if let Some(rows) = rows_of.get_mut(ty as usize) {
+            rows.push(row);
+        }
     }
-    groups.push(calibrate_group(&pairs, &all, ALL, &options, base, &dims)?);
+    // Groups are independent (each has its own seed), so a few worker threads take them in
+    // turn; the results do not depend on scheduling.
+    let mut jobs: Vec<(Option<&[usize]>, &str)> = pairs
+        .types
+        .iter()
+        .zip(&rows_of)
+        .map(|(name, rows)| (Some(rows.as_slice()), name.as_str()))
+        .collect();
+    jobs.push((None, ALL));
+    let progress = input::Progress::new("calibrating", jobs.len() as u64)
+        .counting("groups")
+        .when(pairs.len() >= 100_000 && (args.bootstrap > 0 || args.cv > 0));
+    let done = std::sync::Mutex::new(progress);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let slots: Vec<std::sync::Mutex<Option<anyhow::Result<Group>>>> =
+        jobs.iter().map(|_| std::sync::Mutex::new(None)).collect();
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(jobs.len());
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let (Some(&(rows, name)), Some(slot)) = (jobs.get(i), slots.get(i)) else {
+                        break;
+                    };
+                    let group = calibrate_group(&pairs, rows, name, &options, base, &dims);
+                    if let Ok(mut slot) = slot.lock() {
+                        *slot = Some(group);
+                    }
+                    if let Ok(mut progress) = done.lock() {
+                        progress.step();
+                    }
+                }
+            });
+        }
+    });
+    let results: Vec<anyhow::Result<Group>> = slots
+        .into_iter()
+        .map(|slot| {
+            slot.into_inner().ok().flatten().unwrap_or_else(|| {
+                Err(anyhow::anyhow!(
+                    "a calibration worker stopped early (a bug in cascade)"
+                ))
+            })
+        })
+        .collect();
+    if let Ok(mut progress) = done.lock() {
+        progress.finish();
+    }
+    let groups = results
+        .into_iter()
+        .collect::<anyhow::Result<Vec<Group>>>()?;
     if args.cv > 0 {
         let small: Vec<&str> = groups
             .iter()
@@ -349,24 +433,25 @@ pub(crate) fn calibrate(args: &Args) -> Result<Outcome, Failure> {
     })
 }
 
+/// Calibrates the pairs at `rows` (all pairs when `None`).
 fn calibrate_group(
     pairs: &Pairs,
-    ids: &[u32],
+    rows: Option<&[usize]>,
     name: &str,
     options: &Options,
     base: usize,
     dims: &[usize],
 ) -> anyhow::Result<Group> {
-    let pooled = ids.len() != 1;
-    let rows: Vec<usize> = if pooled {
-        (0..pairs.len()).collect()
-    } else {
-        (0..pairs.len())
-            .filter(|&r| ids.contains(&pairs.type_of[r]))
-            .collect()
+    let labels: Vec<bool> = match rows {
+        Some(rows) => rows.iter().map(|&r| pairs.same[r]).collect(),
+        None => pairs.same.clone(),
     };
-    let labels: Vec<bool> = rows.iter().map(|&r| pairs.same[r]).collect();
-    let column = |k: usize| -> Vec<f64> { rows.iter().map(|&r| pairs.scores[k][r]).collect() };
+    let column = |k: usize| -> Vec<f64> {
+        match rows {
+            Some(rows) => rows.iter().map(|&r| pairs.scores[k][r]).collect(),
+            None => pairs.scores[k].clone(),
+        }
+    };
     let options = Options {
         seed: seed_for(options.seed, name),
         ..options.clone()
@@ -376,25 +461,29 @@ fn calibrate_group(
     let calibration =
         Calibration::of_sorted(&sorted, &options).with_context(|| format!("calibrating {name}"))?;
     let curve = sorted.curve();
-    let mut per_dim = Vec::new();
+    // The base size is already calibrated (with its interval and CV); the others get their
+    // optimum and grid.
+    let columns: Vec<(usize, Vec<f64>)> = dims
+        .iter()
+        .enumerate()
+        .filter(|&(k, _)| k != base)
+        .map(|(k, &d)| (d, column(k)))
+        .collect();
+    let borrowed: Vec<(usize, &[f64])> = columns.iter().map(|(d, c)| (*d, c.as_slice())).collect();
+    let mut others = calibrate_dims(&borrowed, &labels, &options)
+        .with_context(|| format!("calibrating {name} per dimension"))?
+        .into_iter();
+    let mut per_dim = Vec::with_capacity(dims.len());
     for (k, &d) in dims.iter().enumerate() {
-        let (best, grid) = if k == base {
-            (calibration.best, calibration.grid.clone())
-        } else {
-            let only = Options {
-                bootstrap: 0,
-                folds: 0,
-                ..options.clone()
-            };
-            let c = cascade_runtime::calibrate::calibrate(&column(k), &labels, &only)
-                .with_context(|| format!("calibrating {name} at {d} dims"))?;
-            (c.best, c.grid)
-        };
-        per_dim.push(DimResult {
-            dims: d,
-            best,
-            grid,
-        });
+        if k == base {
+            per_dim.push(DimCalibration {
+                dims: d,
+                best: calibration.best,
+                grid: calibration.grid.clone(),
+            });
+        } else if let Some(other) = others.next() {
+            per_dim.push(other);
+        }
     }
     Ok(Group {
         name: name.to_owned(),
@@ -404,65 +493,81 @@ fn calibrate_group(
     })
 }
 
+/// Reads and checks the schema; its diagnostics are printed here, like `cascade check` does.
 fn read_schema(path: &std::path::Path) -> Result<SchemaInfo, Failure> {
-    Err(anyhow::anyhow!(
-        "--schema {}: schema support is not available in this build yet",
-        path.display()
-    )
-    .into())
+    match cascade_dsl::check_file(path) {
+        Ok((_, schema)) => {
+            // What references to each type use (DESIGN §4): the type's own threshold, else the
+            // schema default, else the built-in 0.80. Field-level thresholds can still differ.
+            let fallback = schema.default.unwrap_or(Threshold::BUILTIN);
+            let types = schema
+                .types
+                .iter()
+                .map(|t| (t.name.clone(), t.threshold.unwrap_or(fallback).get()))
+                .collect();
+            Ok(SchemaInfo {
+                path: path.display().to_string(),
+                types,
+                default: fallback.get(),
+            })
+        }
+        Err(CheckError::Read { path, source }) => Err(Failure::Other(anyhow::anyhow!(
+            "--schema: cannot read `{}`: {source}",
+            path.display()
+        ))),
+        Err(CheckError::Invalid {
+            path,
+            text,
+            diagnostics,
+        }) => {
+            let styled = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            let style = if styled { Style::Styled } else { Style::Plain };
+            let origin = path.display().to_string();
+            eprintln!(
+                "{}\n",
+                render(&diagnostics, &text, &origin, style).trim_end()
+            );
+            Err(Failure::Other(anyhow::anyhow!(
+                "--schema: `{origin}` has {} {}; fix the schema first (`cascade check {origin}`)",
+                diagnostics.len(),
+                if diagnostics.len() == 1 {
+                    "error"
+                } else {
+                    "errors"
+                }
+            )))
+        }
+    }
 }
 
+/// Every type of the pairs must be declared in the schema: a calibrated threshold for a type the
+/// schema does not know could never apply.
 fn check_types_against_schema(
     pairs: &Pairs,
     schema: &SchemaInfo,
     path: &str,
-) -> anyhow::Result<()> {
-    let known: Vec<&str> = schema.types.iter().map(|(n, _)| n.as_str()).collect();
-    let mut problems = Vec::new();
-    for ty in &pairs.types {
-        if !known.contains(&ty.as_str()) {
-            let hint = did_you_mean(ty, &known)
+) -> Result<(), Failure> {
+    let problems: Vec<String> = pairs
+        .types
+        .iter()
+        .filter(|ty| schema.threshold(ty).is_none())
+        .map(|ty| {
+            let hint = did_you_mean(ty, schema.types.iter().map(|(n, _)| n.as_str()))
                 .map(|s| format!("; did you mean `{s}`?"))
                 .unwrap_or_default();
-            problems.push(format!(
+            format!(
                 "type `{ty}` in {path} is not declared in {}{hint}",
                 schema.path
-            ));
-        }
-    }
+            )
+        })
+        .collect();
     if problems.is_empty() {
         return Ok(());
     }
-    anyhow::bail!(
-        "{}\n(calibrated thresholds must belong to types of the schema: fix the type names in the pairs, or add the types to the schema)",
-        problems.join("\nerror: ")
-    )
-}
-
-/// The closest name by edit distance, if it is close enough to be a likely typo.
-fn did_you_mean<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    let lower = name.to_lowercase();
-    candidates
-        .iter()
-        .map(|c| (edit_distance(&lower, &c.to_lowercase()), *c))
-        .filter(|(d, c)| *d <= (c.len().max(name.len()) / 3).max(1))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
+    Err(Failure::Messages {
+        messages: problems,
+        summary: "every type in the pairs must be a type of the schema: fix the type names in the pairs, or declare the types in the schema".to_owned(),
+    })
 }
 
 fn emit(args: &Args, outcome: &Outcome) -> anyhow::Result<()> {
@@ -492,14 +597,6 @@ fn emit(args: &Args, outcome: &Outcome) -> anyhow::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn did_you_mean_finds_typos_only() {
-        let known = ["Occupation", "Skill", "Industry"];
-        assert_eq!(did_you_mean("Ocupation", &known), Some("Occupation"));
-        assert_eq!(did_you_mean("skill", &known), Some("Skill"));
-        assert_eq!(did_you_mean("Company", &known), None);
-    }
 
     #[test]
     fn dims_are_checked_against_the_vectors() {

@@ -44,9 +44,9 @@ pub(crate) fn run(args: Args) -> u8 {
                     plural(fields, "field", "fields"),
                 );
             }
-            Err(CheckError::Read { path, source }) => {
+            Err(error @ CheckError::Read { .. }) => {
                 failed += 1;
-                eprintln!("error: cannot read `{}`: {source}", path.display());
+                eprintln!("error: {error}");
             }
             Err(CheckError::Invalid {
                 path,

@@ -1,10 +1,138 @@
-//! TODO(skeleton): `explain` is filled in by its issue.
+//! `cascade explain FILE Owner.field [--config CFG] [--scores 0.91,0.84] [--candidates N]
+//! [--dims D] [--json]`: why a field's threshold is what it is (DESIGN §5, §10), for each union
+//! member: the layer it came from, each adjustment, what it means and what the given candidate
+//! scores would do under it and its neighbours.
+//!
+//! `--dims` applies the dimension step with the config's `dimensionAdjustment` (or, without one,
+//! the formula with 768 base dimensions); `--candidates` drives the adaptive step of targets whose
+//! strategy is `adaptive`.
+
+use std::path::PathBuf;
+
+use cascade_runtime::adjust::Conditions;
+use cascade_runtime::config::DimensionAdjustment;
+use cascade_runtime::explain::explain;
+use cascade_runtime::resolve::{Resolver, split_path};
+
+use crate::thresholds::load;
 
 /// Arguments.
 #[derive(Debug, clap::Args)]
-pub(crate) struct Args {}
+pub(crate) struct Args {
+    /// The schema (`.cascade` or JSON)
+    #[arg(value_name = "FILE")]
+    file: PathBuf,
+    /// The field to explain, as `Owner.field`
+    #[arg(value_name = "Owner.field")]
+    field: String,
+    /// A runtime config (`.json` or `.toml`) layered over the schema
+    #[arg(long, value_name = "CFG")]
+    config: Option<PathBuf>,
+    /// Candidate similarity scores to count against the threshold, comma-separated
+    #[arg(long, value_name = "S,S,...", value_delimiter = ',', value_parser = parse_score)]
+    scores: Vec<f64>,
+    /// How many candidates the search holds (drives the adaptive step)
+    #[arg(long, value_name = "N")]
+    candidates: Option<u64>,
+    /// How many dimensions the compared embeddings have (drives the dimension step)
+    #[arg(long, value_name = "D", value_parser = clap::value_parser!(u32).range(1..))]
+    dims: Option<u32>,
+    /// Print JSON (DESIGN §10) instead of text
+    #[arg(long)]
+    json: bool,
+}
 
-pub(crate) fn run(_args: Args) -> u8 {
-    eprintln!("error: not implemented yet");
-    1
+/// A similarity score: a finite number within `-1.0..=1.0` (cosine similarity).
+fn parse_score(text: &str) -> Result<f64, String> {
+    let value: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{text}` is not a number; write scores like `0.91,0.84`"))?;
+    if !value.is_finite() || !(-1.0..=1.0).contains(&value) {
+        return Err(format!(
+            "score `{text}` must be a similarity within -1.0..=1.0"
+        ));
+    }
+    Ok(value)
+}
+
+pub(crate) fn run(args: Args) -> u8 {
+    let (owner, field) = match split_path(&args.field) {
+        Ok(parts) => parts,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 1;
+        }
+    };
+    let Some(loaded) = load(&args.file, args.config.as_deref()) else {
+        return 1;
+    };
+    let base = loaded
+        .config
+        .dimension_adjustment
+        .as_ref()
+        .map_or(DimensionAdjustment::default().base_dimensions, |d| {
+            d.base_dimensions
+        });
+    if let Some(d) = args.dims
+        && d > base
+    {
+        let whose = if loaded.config.dimension_adjustment.is_some() {
+            "the config's"
+        } else {
+            "the default"
+        };
+        eprintln!("error: `--dims {d}` is more than {whose} baseDimensions {base}");
+        eprintln!("  = help: pass the truncated size, at most the full embedding size");
+        return 1;
+    }
+    let resolver = Resolver::new(loaded.tables, &loaded.config);
+    let conditions = Conditions {
+        candidates: args.candidates,
+        dimensions: args.dims,
+    };
+    let explanations = match explain(&resolver, owner, field, &conditions, &args.scores) {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("error: {e}");
+            eprintln!(
+                "  = help: `cascade thresholds {}` lists every reference field",
+                args.file.display()
+            );
+            return 1;
+        }
+    };
+    if args.json {
+        match serde_json::to_string(&explanations) {
+            Ok(json) => println!("{json}"),
+            Err(e) => {
+                eprintln!("error: cannot write JSON: {e}");
+                return 1;
+            }
+        }
+    } else {
+        let text: Vec<String> = explanations.iter().map(ToString::to_string).collect();
+        print!("{}", text.join("\n"));
+        if args.scores.is_empty() {
+            println!("\n(no candidate scores given: pass `--scores 0.91,0.84` to count them)");
+        }
+    }
+    0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scores_are_checked() {
+        assert_eq!(parse_score(" 0.5"), Ok(0.5));
+        assert!(parse_score("x").unwrap_err().contains("not a number"));
+        assert!(
+            parse_score("1.5")
+                .unwrap_err()
+                .contains("within -1.0..=1.0")
+        );
+        assert!(parse_score("NaN").is_err());
+    }
 }

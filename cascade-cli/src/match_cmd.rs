@@ -38,7 +38,7 @@ pub(crate) struct Args {
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
     /// `~>` reuses a match or creates; `<~` links a match or nothing
-    #[arg(long, default_value = "~>", value_parser = parse_operator)]
+    #[arg(long, default_value = "~>", value_parser = parse_operator, allow_hyphen_values = true)]
     operator: Operator,
     /// The index searched per type
     #[arg(long, value_enum, default_value_t = IndexChoice::Exact)]
@@ -83,8 +83,13 @@ pub(crate) fn run(args: Args) -> u8 {
             0
         }
         Err(errors) => {
+            // Rendered schema diagnostics carry their own `error[code]:` header.
             for e in &errors {
-                eprintln!("error: {e}");
+                if e.starts_with("error") {
+                    eprintln!("{e}");
+                } else {
+                    eprintln!("error: {e}");
+                }
             }
             eprintln!(
                 "error: {} problem(s) found; nothing was matched",
@@ -123,12 +128,16 @@ fn execute(args: &Args) -> Result<Report, Vec<String>> {
             oversampling: args.oversample,
         },
     };
-    // Check the index settings before any row, so a bad `--hot-dims` is one clear error.
-    if embeddings.dims > 0
-        && let Err(e) = kind.build(embeddings.dims)
-    {
-        return Err(vec![format!("--hot-dims/--oversample: {e}")]);
-    }
+    // Check the index settings once, up front: a bad `--hot-dims` is one error, not one per row
+    // (the rows are then still checked, against an exact index).
+    let mut setting_error = None;
+    let kind = match kind.build(embeddings.dims.max(1)) {
+        Err(e) if embeddings.dims > 0 => {
+            setting_error = Some(format!("--hot-dims/--oversample: {e}"));
+            IndexKind::Exact
+        }
+        _ => kind,
+    };
     let mut catalog = Catalog::new(embeddings.dims, kind);
     for entity in &catalog_rows {
         let needed_by = (args.catalog.as_path(), entity.line, "name");
@@ -153,7 +162,10 @@ fn execute(args: &Args) -> Result<Report, Vec<String>> {
             &mut errors,
         ));
     }
-    let mut messages: Vec<String> = errors.into_iter().map(|e| e.to_string()).collect();
+    // Report in file order, line by line, whichever step found the problem.
+    errors.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+    let mut messages: Vec<String> = setting_error.into_iter().collect();
+    messages.extend(errors.into_iter().map(|e| e.to_string()));
     let levels = match levels {
         Ok(levels) => levels,
         Err(more) => {

@@ -305,6 +305,17 @@ fn csv_input_gives_the_same_document_as_jsonl() {
     ]);
     let from_jsonl = json(&[PAIRS, "--cv", "0", "--bootstrap", "20"]);
     assert_eq!(from_csv, from_jsonl);
+    // Any extension, with --format.
+    let txt = dir.path().join("pairs.txt");
+    std::fs::copy(&csv, &txt).expect("copy");
+    let txt = txt.to_str().expect("UTF-8 path");
+    let named = json(&[txt, "--format", "csv", "--cv", "0", "--bootstrap", "20"]);
+    assert_eq!(named, from_jsonl);
+    assert_eq!(
+        calibrate(&[txt]).status.code(),
+        Some(1),
+        "read as JSONL by default"
+    );
 }
 
 #[test]
@@ -336,6 +347,13 @@ fn usage_errors_exit_2_and_bad_values_exit_1() {
     assert_eq!(out.status.code(), Some(1));
     assert!(
         stderr(&out).contains("--dims: 512 is larger than the vectors in examples/data/embeddings.jsonl, which have 384 numbers"),
+        "{}",
+        stderr(&out)
+    );
+    let out = calibrate(&[PAIRS, "--score-field", "same"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("--score-field same: that column holds the pair itself"),
         "{}",
         stderr(&out)
     );
@@ -491,4 +509,143 @@ fn written_config_has_the_runtime_shape() {
     let from_toml: toml::Value = toml::from_str(&toml_text).expect("valid TOML");
     let as_json: Value = serde_json::to_value(&from_toml).expect("TOML converts");
     assert_eq!(as_json, config, "the TOML holds the same config");
+}
+
+#[test]
+fn table_with_the_schema_is_the_readme_command() {
+    insta::assert_snapshot!(ok(&[
+        PAIRS,
+        "--schema",
+        "examples/schemas/entities.cascade"
+    ]));
+}
+
+#[test]
+fn schema_types_must_exist_and_types_without_pairs_are_reported() {
+    let small = "cascade-cli/tests/fixtures/calibrate/small.jsonl";
+    let out = calibrate(&[
+        small,
+        "--schema",
+        "cascade-cli/tests/fixtures/calibrate/typo.cascade",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    insta::assert_snapshot!("schema_typo", stderr(&out));
+
+    let table = ok(&[
+        small,
+        "--schema",
+        "cascade-cli/tests/fixtures/calibrate/extra.cascade",
+        "--bootstrap",
+        "0",
+        "--cv",
+        "0",
+    ]);
+    insta::assert_snapshot!("schema_extra", table);
+
+    let out = calibrate(&[
+        small,
+        "--schema",
+        "cascade-cli/tests/fixtures/calibrate/broken.cascade",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains(
+            "--schema: `cascade-cli/tests/fixtures/calibrate/broken.cascade` has 1 error"
+        ),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn written_configs_load_as_runtime_configs() {
+    use cascade_runtime::config::SimilarityThresholdConfig;
+    let dir = tempfile::tempdir().expect("a temp dir");
+    for name in ["t.json", "t.toml"] {
+        let path = dir.path().join(name);
+        ok(&[
+            PAIRS,
+            "--embeddings",
+            "examples/data/embeddings.jsonl",
+            "--dims",
+            "384,256,128,64",
+            "--bootstrap",
+            "0",
+            "--cv",
+            "0",
+            "--write",
+            path.to_str().expect("UTF-8 path"),
+        ]);
+        let config = SimilarityThresholdConfig::from_path(&path).expect("the written config loads");
+        assert_eq!(config.types.len(), 7, "{name}");
+        let adj = config
+            .dimension_adjustment
+            .expect("a dimension table with --dims");
+        assert!(adj.enabled);
+        assert_eq!(adj.base_dimensions, 384);
+        assert_eq!(adj.table.len(), 4);
+        assert_eq!(adj.types.len(), 7);
+        // The base entry is the calibrated threshold itself, so the adjustment at 384 is zero.
+        assert_eq!(
+            adj.table[&384],
+            config.default.expect("default = the pooled threshold")
+        );
+        assert_eq!(adj.types["Tag"][&384], config.types["Tag"]);
+    }
+    let out = calibrate(&[PAIRS, "--write", "t.yaml"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("must end in `.json` or `.toml`"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn degenerate_groups_give_defined_numbers() {
+    let text = ok(&[
+        "cascade-cli/tests/fixtures/calibrate/degenerate.jsonl",
+        "--json",
+        "--cv",
+        "2",
+        "--bootstrap",
+        "100",
+    ]);
+    assert!(!text.contains("NaN") && !text.contains("inf"), "{text}");
+    let doc: Value = serde_json::from_str(&text).expect("valid JSON");
+    let ty = |i: usize| &doc["types"][i];
+    // All one score: the only threshold, no lower end, midpoint = threshold.
+    assert_eq!(ty(0)["best"]["threshold"], 0.5);
+    assert_eq!(ty(0)["best"]["interval"], serde_json::json!([null, 0.5]));
+    assert_eq!(ty(0)["best"]["midpoint"], 0.5);
+    // No same pairs: zero_division = 0, the highest score.
+    assert_eq!(ty(1)["best"]["threshold"], 0.9);
+    for k in ["precision", "recall", "f1"] {
+        assert_eq!(ty(1)["best"][k], 0.0, "{k}");
+    }
+    // One pair: too few for 2 folds, so no `cv`, and a warning says so.
+    assert_eq!(ty(2)["n"], 1);
+    assert!(ty(2).get("cv").is_none());
+    let out = calibrate(&[
+        "cascade-cli/tests/fixtures/calibrate/degenerate.jsonl",
+        "--cv",
+        "2",
+    ]);
+    assert!(
+        stderr(&out).contains("warning: fewer pairs than --cv 2 folds for Single"),
+        "{}",
+        stderr(&out)
+    );
+
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let empty = dir.path().join("empty.jsonl");
+    std::fs::write(&empty, "").expect("write");
+    let out = calibrate(&[empty.to_str().expect("UTF-8 path")]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("is empty: expected one JSON object per line"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(calibrate(&[PAIRS, "--cv", "1"]).status.code(), Some(2));
 }

@@ -82,3 +82,10 @@ fn no_file_is_a_usage_error() {
     assert_eq!(run.0, 2);
     assert!(run.2.contains("<FILE>..."), "{}", run.2);
 }
+
+#[test]
+fn a_file_that_is_not_utf8_is_a_clear_error() {
+    let run = check(&["cascade-cli/tests/fixtures/check/latin1.cascade"]);
+    assert_eq!(run.0, 1);
+    insta::assert_snapshot!(transcript(run));
+}

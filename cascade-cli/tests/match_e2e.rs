@@ -278,3 +278,36 @@ fn two_phase_with_wide_oversampling_equals_exact() {
     ]));
     assert_eq!(exact, two);
 }
+
+#[test]
+fn the_example_schema_gives_the_preset_decisions() {
+    // examples/schemas/entities.cascade writes the spike's thresholds as `$threshold`s.
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let preset_path = dir.path().join("spike.json");
+    std::fs::write(
+        &preset_path,
+        serde_json::to_string(&Preset::Default.config()).expect("serializes"),
+    )
+    .expect("writable");
+    let base = [
+        "match",
+        "--catalog",
+        "examples/data/catalog.jsonl",
+        "--queries",
+        "examples/data/queries.jsonl",
+        "--embeddings",
+        "examples/data/embeddings.jsonl",
+        "--json",
+    ];
+    let with_schema = ok(&[
+        &base[..],
+        &["--schema", "examples/schemas/entities.cascade"],
+    ]
+    .concat());
+    let with_config = ok(&[
+        &base[..],
+        &["--config", preset_path.to_str().expect("UTF-8")],
+    ]
+    .concat());
+    assert_eq!(with_schema, with_config);
+}

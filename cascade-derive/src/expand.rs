@@ -18,8 +18,8 @@ pub(crate) fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
     let cx = Ctxt::new();
     let container = Container::from_ast(&cx, input);
 
-    // The model has no file, so its spans are keys this function maps back to tokens
-    // (`model_span`): the type at 0, the field at position `i` at `i + 1`.
+    // The model has no file, so its spans are keys that the `check_type` loop below maps back
+    // to tokens: the type at 0, the field at position `i` at `i + 1`.
     let mut ty = EntityType::new(container.name.clone(), cascade_dsl::Span::new(0, 0));
     ty.threshold = container.attrs.threshold;
     ty.strategy = container.attrs.strategy.unwrap_or(Strategy::Static);
@@ -30,6 +30,16 @@ pub(crate) fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
         match parse_definition(&text) {
             Ok(def) => {
                 check::rust_type(&cx, field, &def);
+                if def.targets.iter().any(|t| t.name.value == "Self") {
+                    // Schema types are looked up by name, and `Self` names no schema type.
+                    cx.error_spanned_by(
+                        &field.definition,
+                        format!(
+                            "`Self` in a definition: write the type's name\n= help: `~>{}` refers to this type",
+                            container.name
+                        ),
+                    );
+                }
                 ty.fields.push(Field::new(
                     field.name.clone(),
                     cascade_dsl::Span::new(i + 1, i + 1),
@@ -128,4 +138,42 @@ fn literal_subspan(lit: &LitStr, text: &str, span: cascade_dsl::Span) -> Option<
         return None;
     }
     token.subspan(span.start + 1..span.end + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn expand(input: DeriveInput) -> String {
+        let tokens = derive(&input).unwrap_or_else(syn::Error::into_compile_error);
+        let file: syn::File = syn::parse2(tokens).expect("the derive emits items");
+        prettyplease::unparse(&file)
+    }
+
+    #[test]
+    fn expansion() {
+        insta::assert_snapshot!(expand(syn::parse_quote! {
+            #[cascade(fuzzy_threshold = 0.7, config(threshold = 0.9, strategy = "adaptive"))]
+            struct Startup<'a, T: Clone> {
+                #[cascade("Who buys it? ~>ICP(0.82)")]
+                customer: &'a str,
+                #[cascade("['~>Company(0.85)|Startup']")]
+                competitors: Vec<T>,
+                #[cascade("string")]
+                r#type: String,
+                plain: u8,
+            }
+        }));
+    }
+
+    #[test]
+    fn expansion_after_errors_is_the_errors_plus_a_stub() {
+        insta::assert_snapshot!(expand(syn::parse_quote! {
+            #[cascade(threshold = 1.5)]
+            struct Startup {
+                #[cascade("~>ICP(")]
+                customer: String,
+            }
+        }));
+    }
 }

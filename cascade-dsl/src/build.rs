@@ -55,6 +55,7 @@ pub fn compile(inputs: &[impl AsRef<Path>]) {
 pub struct Config {
     out_dir: Option<PathBuf>,
     emit_rerun_if_changed: bool,
+    emit_cargo_errors: bool,
 }
 
 impl Default for Config {
@@ -69,6 +70,7 @@ impl Config {
         Config {
             out_dir: None,
             emit_rerun_if_changed: true,
+            emit_cargo_errors: true,
         }
     }
 
@@ -82,6 +84,13 @@ impl Config {
     /// (default: yes).
     pub fn emit_rerun_if_changed(&mut self, emit: bool) -> &mut Config {
         self.emit_rerun_if_changed = emit;
+        self
+    }
+
+    /// Whether [`Config::compile_or_exit`] also prints one `cargo::error=path:line:col: message`
+    /// line per diagnostic, which cargo shows at the top of a failed build (default: yes).
+    pub fn emit_cargo_errors(&mut self, emit: bool) -> &mut Config {
+        self.emit_cargo_errors = emit;
         self
     }
 
@@ -159,7 +168,10 @@ impl Config {
     /// with status 1: the build script's failure, without a panic's backtrace.
     pub fn compile_or_exit(&self, inputs: &[impl AsRef<Path>]) {
         if let Err(error) = self.compile(inputs) {
-            eprintln!("{error}");
+            if self.emit_cargo_errors {
+                print!("{}", error.cargo_errors());
+            }
+            eprintln!("{}", error.report());
             std::process::exit(1);
         }
     }
@@ -211,6 +223,52 @@ pub enum BuildError {
     /// The `cargo::` lines could not be printed.
     #[error("cannot print the `cargo::` lines: {0}")]
     Stdout(#[source] io::Error),
+}
+
+impl BuildError {
+    /// The error as [`Config::compile_or_exit`] prints it: rendered diagnostics for invalid
+    /// schemas, else `error: <message>`.
+    pub fn report(&self) -> String {
+        match self {
+            BuildError::Invalid(_) => self.to_string(),
+            other => format!("error: {other}"),
+        }
+    }
+
+    /// One `cargo::error=` line per problem: `path:line:col: message` for each diagnostic, or
+    /// the error's message (cargo shows these lines at the top of a failed build).
+    ///
+    /// ```
+    /// # let dir = tempfile::tempdir().unwrap();
+    /// # let schema = dir.path().join("app.cascade");
+    /// std::fs::write(&schema, "{\n  ICP: { $threshold: 1.5 },\n}").unwrap();
+    /// let error = cascade_dsl::build::Config::new().out_dir(dir.path()).compile_with(&[&schema], &mut Vec::new()).unwrap_err();
+    /// let line = error.cargo_errors();
+    /// assert!(line.starts_with("cargo::error=") && line.contains("app.cascade:2:22: "), "{line}");
+    /// ```
+    pub fn cargo_errors(&self) -> String {
+        let mut out = String::new();
+        match self {
+            BuildError::Invalid(invalid) => {
+                for schema in invalid {
+                    for diagnostic in &schema.diagnostics {
+                        let (line, column) =
+                            crate::diag::line_col(&schema.text, diagnostic.span().start);
+                        out.push_str(&format!(
+                            "cargo::error={}:{line}:{column}: {}\n",
+                            schema.path.display(),
+                            diagnostic.message.replace('\n', " "),
+                        ));
+                    }
+                }
+            }
+            other => out.push_str(&format!(
+                "cargo::error={}\n",
+                other.to_string().replace('\n', " ")
+            )),
+        }
+        out
+    }
 }
 
 /// One schema file with errors.
@@ -335,4 +393,72 @@ fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<(), BuildError> {
         path: path.to_owned(),
         source,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stems() {
+        assert_eq!(
+            stem(Path::new("schemas/app.cascade")).ok(),
+            Some("app".into())
+        );
+        assert_eq!(stem(Path::new("my-app.json")).ok(), Some("my-app".into()));
+        assert!(matches!(
+            stem(Path::new(".cascade")),
+            Err(BuildError::BadFileName(_))
+        ));
+        assert!(matches!(
+            stem(Path::new("/")),
+            Err(BuildError::BadFileName(_))
+        ));
+    }
+
+    #[test]
+    fn directories_expand_to_their_sorted_cascade_files() {
+        let dir = tempfile::tempdir().expect("a temporary directory can be created");
+        for name in ["b.cascade", "a.cascade", "notes.txt"] {
+            std::fs::write(dir.path().join(name), "{}").expect("writable");
+        }
+        std::fs::create_dir(dir.path().join("nested.cascade")).expect("writable");
+        let (files, watched) = expand_inputs(&[dir.path()]).expect("the directory is readable");
+        let names: Vec<_> = files.iter().filter_map(|f| f.file_name()).collect();
+        assert_eq!(names, ["a.cascade", "b.cascade"]);
+        assert_eq!(watched.first().map(PathBuf::as_path), Some(dir.path()));
+        assert_eq!(watched.len(), 3);
+    }
+
+    #[test]
+    fn writes_only_changed_bytes() {
+        let dir = tempfile::tempdir().expect("a temporary directory can be created");
+        let path = dir.path().join("out.rs");
+        write_if_changed(&path, b"a").expect("writable");
+        let before = std::fs::metadata(&path)
+            .and_then(|m| m.modified())
+            .expect("mtime");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        write_if_changed(&path, b"a").expect("writable");
+        let after = std::fs::metadata(&path)
+            .and_then(|m| m.modified())
+            .expect("mtime");
+        assert_eq!(before, after);
+        write_if_changed(&path, b"b").expect("writable");
+        assert_eq!(std::fs::read(&path).expect("readable"), b"b");
+    }
+
+    #[test]
+    fn an_unwritable_output_is_an_error_not_a_panic() {
+        let dir = tempfile::tempdir().expect("a temporary directory can be created");
+        let input = dir.path().join("app.cascade");
+        std::fs::write(&input, "{ A: {} }").expect("writable");
+        let result = Config::new()
+            .out_dir(dir.path().join("missing/dir"))
+            .compile_with(&[&input], &mut Vec::new());
+        assert!(
+            matches!(result, Err(BuildError::Write { .. })),
+            "{result:?}"
+        );
+    }
 }

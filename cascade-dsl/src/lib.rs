@@ -24,6 +24,26 @@
 //! print!("{}", render(&errors, source, "<arg 1>", Style::Plain));
 //! # Ok::<(), Vec<cascade_dsl::diag::Diagnostic>>(())
 //! ```
+//!
+//! # `.cascade` files
+//!
+//! A schema file is the object literal of the TypeScript `DB({...})` call (JSON is valid too):
+//! [`schema::parse`] reads its syntax, [`validate::validate`] builds the [`model::Schema`] and
+//! gathers every error; [`check`] does both and [`check_file`] reads the file first. The model
+//! checks shared with `#[derive(Cascade)]` are [`validate::check_model`] and its parts.
+//!
+//! ```
+//! use cascade_dsl::diag::{render, Style};
+//!
+//! let schema = cascade_dsl::check("{ ICP: { $threshold: 0.82 }, Startup: { customer: '~>ICP' } }")?;
+//! assert_eq!(schema.get("Startup").and_then(|t| t.field("customer")).map(|f| f.is_reference()), Some(true));
+//!
+//! let source = "{ Startup: { customer: '~>IPC' }, ICP: {} }";
+//! let errors = cascade_dsl::check(source).unwrap_err();
+//! assert_eq!(errors[0].help.as_deref(), Some("a type with a similar name exists: `ICP`"));
+//! print!("{}", render(&errors, source, "startup.cascade", Style::Plain));
+//! # Ok::<(), Vec<cascade_dsl::diag::Diagnostic>>(())
+//! ```
 #![warn(missing_docs, rust_2018_idioms, unreachable_pub)]
 
 pub mod build;

@@ -42,7 +42,10 @@ impl Span {
     /// assert_eq!(Span::new(1, 3).shift(10), Span::new(11, 13));
     /// ```
     pub const fn shift(self, offset: usize) -> Span {
-        Span { start: self.start + offset, end: self.end + offset }
+        Span {
+            start: self.start + offset,
+            end: self.end + offset,
+        }
     }
 }
 

@@ -138,7 +138,8 @@ pub fn check(src: &str) -> Result<Schema, Vec<Diagnostic>> {
 /// Why [`check_file`] failed.
 #[derive(Debug, thiserror::Error)]
 pub enum CheckError {
-    /// The file could not be read (missing, a directory, not UTF-8, no permission).
+    /// The file could not be read (missing, a directory, no permission) or is not UTF-8 text
+    /// (`source` is then an `InvalidData` error giving the line and column of the first bad byte).
     #[error("cannot read `{}`: {source}", path.display())]
     Read {
         /// The file.
@@ -170,9 +171,23 @@ pub enum CheckError {
 /// ```
 pub fn check_file(path: impl AsRef<Path>) -> Result<(String, Schema), CheckError> {
     let path = path.as_ref();
-    let text = std::fs::read_to_string(path).map_err(|source| CheckError::Read {
+    let bytes = std::fs::read(path).map_err(|source| CheckError::Read {
         path: path.to_owned(),
         source,
+    })?;
+    let text = String::from_utf8(bytes).map_err(|error| {
+        let valid = &error.as_bytes()[..error.utf8_error().valid_up_to()];
+        let valid = std::str::from_utf8(valid).expect("bytes up to `valid_up_to` are UTF-8");
+        let line_start = valid.rfind('\n').map_or(0, |i| i + 1);
+        let line = valid.matches('\n').count() + 1;
+        let column = valid[line_start..].chars().count() + 1;
+        let message = format!(
+            "not UTF-8 text: invalid byte at line {line}, column {column}; save the file as UTF-8"
+        );
+        CheckError::Read {
+            path: path.to_owned(),
+            source: std::io::Error::new(std::io::ErrorKind::InvalidData, message),
+        }
     })?;
     match check(&text) {
         Ok(schema) => Ok((text, schema)),
@@ -229,12 +244,17 @@ pub fn check_schema(schema: &Schema) -> Vec<Diagnostic> {
         }
         diagnostics.extend(check_type(ty));
     }
+    // A did-you-mean scans every type name; past this many unknown targets (a schema pasted
+    // without its types) the suggestions stop, so checking stays linear.
+    let mut suggestions_left = 64;
     for ty in &schema.types {
         for field in ty.fields.iter().filter(|f| !f.inverse) {
             for target in &field.def.targets {
                 let name = target.name.value.as_str();
                 if !index.contains_key(name) {
-                    diagnostics.push(unknown_target(schema, &index, ty, field, target));
+                    let suggest = suggestions_left > 0;
+                    suggestions_left -= usize::from(suggest);
+                    diagnostics.push(unknown_target(schema, &index, ty, field, target, suggest));
                 }
             }
         }
@@ -248,6 +268,7 @@ fn unknown_target(
     owner: &EntityType,
     field: &Field,
     target: &Target,
+    suggest: bool,
 ) -> Diagnostic {
     let name = &target.name.value;
     let span = field.place(target.name.span);
@@ -258,7 +279,7 @@ fn unknown_target(
     )
     .with_label("no type of this name in the schema");
     let names = schema.types.iter().map(|t| t.name.as_str());
-    match did_you_mean(name, names) {
+    match did_you_mean(name, names.filter(|_| suggest)) {
         Some(similar) => {
             let declared = schema.types[index[similar]].span;
             diagnostic
@@ -365,6 +386,9 @@ fn check_name(
     start: &str,
 ) -> Option<Diagnostic> {
     let valid_rest = name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    if valid_start && valid_rest && name.len() <= MAX_NAME_LEN {
+        return None;
+    }
     let rule = format!(
         "{what} names are ASCII letters, digits and `_`, start with {start}, and have at most {MAX_NAME_LEN} characters"
     );
@@ -649,7 +673,7 @@ impl<'s> Builder<'s> {
             }
             match &*entry.key.value {
                 "default" => {
-                    if let Some((threshold, span)) = self.threshold(&entry.key, &entry.value, "`$config.default`") {
+                    if let Some((threshold, span)) = self.threshold(&entry.value, "`$config.default`") {
                         schema.default = Some(threshold);
                         schema.default_span = Some(span);
                     }
@@ -695,13 +719,7 @@ impl<'s> Builder<'s> {
     }
 
     /// A threshold-valued metadata entry: a number within 0.0..=1.0.
-    fn threshold(
-        &mut self,
-        key: &Text<'_>,
-        value: &Value<'_>,
-        what: &str,
-    ) -> Option<(Threshold, Span)> {
-        let _ = key;
+    fn threshold(&mut self, value: &Value<'_>, what: &str) -> Option<(Threshold, Span)> {
         let help = "write a number from 0.0 to 1.0, e.g. `0.85`";
         let number = match value {
             Value::Number(number) => number,
@@ -798,7 +816,7 @@ impl<'s> Builder<'s> {
             }
             match name {
                 "$threshold" => {
-                    let set = self.threshold(&entry.key, &entry.value, "`$threshold`");
+                    let set = self.threshold(&entry.value, "`$threshold`");
                     self.set_type_threshold(
                         &mut ty,
                         &mut threshold_key,
@@ -808,9 +826,7 @@ impl<'s> Builder<'s> {
                     );
                 }
                 "$fuzzyThreshold" => {
-                    if let Some((t, span)) =
-                        self.threshold(&entry.key, &entry.value, "`$fuzzyThreshold`")
-                    {
+                    if let Some((t, span)) = self.threshold(&entry.value, "`$fuzzyThreshold`") {
                         ty.fuzzy_threshold = Some(t);
                         ty.fuzzy_threshold_span = Some(span);
                     }
@@ -885,7 +901,7 @@ impl<'s> Builder<'s> {
             }
             match &*entry.key.value {
                 "threshold" => {
-                    let set = self.threshold(&entry.key, &entry.value, "`$config.threshold`");
+                    let set = self.threshold(&entry.value, "`$config.threshold`");
                     self.set_type_threshold(
                         ty,
                         threshold_key,
@@ -1044,3 +1060,116 @@ fn place_diagnostic(mut diagnostic: Diagnostic, text: &Text<'_>) -> Diagnostic {
 }
 
 use crate::field::parse as parse_definition;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes(src: &str) -> Vec<&'static str> {
+        match check(src) {
+            Ok(_) => Vec::new(),
+            Err(errors) => errors.iter().map(|e| e.code.as_str()).collect(),
+        }
+    }
+
+    #[test]
+    fn did_you_mean_prefers_close_names() {
+        assert_eq!(did_you_mean("icp", ["ICP", "Icon"]), Some("ICP"));
+        assert_eq!(
+            did_you_mean("Compnay", ["Company", "Comp"]),
+            Some("Company")
+        );
+        assert_eq!(did_you_mean("X", ["Company"]), None);
+        assert_eq!(did_you_mean("$treshold", TYPE_METADATA), Some("$threshold"));
+    }
+
+    #[test]
+    fn sanitize_suggests_valid_names() {
+        assert_eq!(sanitize("first name", false).as_deref(), Some("first_name"));
+        assert_eq!(sanitize("2fa", false).as_deref(), Some("_2fa"));
+        assert_eq!(sanitize("9Lives", true).as_deref(), Some("T9Lives"));
+        assert_eq!(sanitize("--", true), None);
+    }
+
+    #[test]
+    fn suggestions_stop_after_64_unknown_targets() {
+        let fields: String = (0..100).map(|i| format!("f{i}: '~>Compan', ")).collect();
+        let src = format!("{{ Company: {{}}, A: {{ {fields} }} }}");
+        let errors = check(&src).unwrap_err();
+        assert_eq!(errors.len(), 100);
+        let suggested = errors
+            .iter()
+            .filter(|e| e.help.as_deref().is_some_and(|h| h.contains("similar")))
+            .count();
+        assert_eq!(suggested, 64);
+    }
+
+    #[test]
+    fn every_error_of_a_file_is_reported() {
+        let src = "{ A: { $threshold: 2, b: '~>B', c: 1 }, A: {}, $x: 1 }";
+        assert_eq!(
+            codes(src),
+            [
+                "invalid-metadata-value",
+                "unknown-target-type",
+                "invalid-field-value",
+                "duplicate-type",
+                "unknown-metadata-key"
+            ]
+        );
+    }
+
+    #[test]
+    fn metadata_is_read_into_the_model() {
+        let src = "{ $config: { default: 0.7 }, A: { $config: { threshold: 0.9, thresholdStrategy: 'adaptive' }, \
+                   $fuzzyThreshold: 0.6, $instructions: 'be \\'nice\\'' } }";
+        let schema = check(src).unwrap();
+        let a = &schema.types[0];
+        assert_eq!(schema.default.map(Threshold::get), Some(0.7));
+        assert_eq!(a.threshold.map(Threshold::get), Some(0.9));
+        assert_eq!(a.strategy, Strategy::Adaptive);
+        assert_eq!(a.fuzzy_threshold.map(Threshold::get), Some(0.6));
+        assert_eq!(a.instructions.as_deref(), Some("be 'nice'"));
+        let span = a.threshold_span.unwrap();
+        assert_eq!(&src[span.start..span.end], "0.9");
+    }
+
+    #[test]
+    fn an_existing_field_is_not_replaced_by_an_inverse() {
+        let schema = check("{ A: { bs: '<-B' }, B: { a: 'A.bs' } }").unwrap();
+        assert_eq!(schema.types[0].fields.len(), 1);
+        assert!(!schema.types[0].fields[0].inverse);
+    }
+
+    #[test]
+    fn one_backref_to_a_union_creates_an_inverse_on_each_member() {
+        let schema = check("{ A: {}, B: {}, C: { x: '~>A|B.cs' } }").unwrap();
+        assert!(schema.get("A").unwrap().field("cs").unwrap().inverse);
+        assert!(schema.get("B").unwrap().field("cs").unwrap().inverse);
+    }
+
+    #[test]
+    fn the_model_checks_serve_a_front_end_without_files() {
+        // What the derive front end does: build the model from its own input, then check it.
+        let def = crate::field::parse("~>Missing(0.8)").unwrap();
+        let mut ty = EntityType::new("Startup", Span::new(0, 7));
+        ty.fields
+            .push(Field::new("customer", Span::new(10, 18), def.clone(), 100));
+        ty.fields
+            .push(Field::new("customer", Span::new(20, 28), def, 200));
+        let schema = Schema {
+            types: vec![ty],
+            ..Schema::default()
+        };
+        let errors = check_model(schema).unwrap_err();
+        let got: Vec<_> = errors.iter().map(|e| (e.code.as_str(), e.span())).collect();
+        assert_eq!(
+            got,
+            [
+                ("duplicate-field", Span::new(20, 28)),
+                ("unknown-target-type", Span::new(102, 109)),
+                ("unknown-target-type", Span::new(202, 209)),
+            ]
+        );
+    }
+}

@@ -158,3 +158,30 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Any string written as a JSON string decodes back to itself, and every decoded character maps
+    /// back to the text that wrote it (itself, or an escape sequence).
+    #[test]
+    fn json_strings_decode_and_map_back(text in "\\PC{0,40}", controls in "[\\n\\t\"\\\\\u{1}\u{7f}é😀]{0,6}") {
+        let value = format!("{text}{controls}");
+        let src = format!("{{ \"A\": {{ \"x\": {} }} }}", serde_json::to_string(&value).unwrap());
+        let file = cascade_dsl::schema::parse(&src).map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+        let cascade_dsl::schema::Value::Object(a) = &file.root.entries[0].value else {
+            return Err(TestCaseError::fail("not an object"));
+        };
+        let cascade_dsl::schema::Value::String(x) = &a.entries[0].value else {
+            return Err(TestCaseError::fail("not a string"));
+        };
+        prop_assert_eq!(&*x.value, value.as_str());
+        let content = x.content_span();
+        prop_assert_eq!(content.end + 1, x.span.end);
+        for (at, c) in value.char_indices() {
+            let span = x.source_span(cascade_dsl::Span::new(at, at + c.len_utf8()));
+            let written = &src[span.start..span.end];
+            prop_assert!(written == c.to_string() || written.starts_with('\\'), "{:?} written as {:?}", c, written);
+        }
+    }
+}

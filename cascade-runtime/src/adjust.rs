@@ -8,10 +8,10 @@
 //!    128 of 768 dimensions (0.758 vs 0.72); the formula is the default.
 //!    A dimension between two table entries is interpolated linearly between them (`base` counts
 //!    as an entry with no change); one below the smallest entry continues from it with the
-//!    formula's slope. A table is read through its monotone envelope: an entry that would
-//!    *raise* the threshold at fewer dimensions than a larger entry (noise in a calibrated
-//!    table) is held at the larger entry's change, and the step says so. So fewer dimensions
-//!    never tighten. The result is floored at `minThreshold` (but never raised by the floor).
+//!    formula's slope. Table entries are used as measured: the formula never raises a threshold
+//!    at fewer dimensions, but a calibrated table may (truncated embeddings can make unrelated
+//!    texts look more alike; the shipped example data does this for `Company`), and then the
+//!    step says `+`. The result is floored at `minThreshold` (but never raised by the floor).
 //! 2. **adaptive**: for targets whose strategy is `adaptive` (see [`crate::config`]), the
 //!    candidate-count band's adjustment (`< 10`: −0.10, `> 1000`: +0.05 by default).
 //! 3. **clamp**: a value one of the steps above moved is clamped to
@@ -70,6 +70,12 @@ impl fmt::Display for StepKind {
 }
 
 /// One recorded adjustment: `{"step":"adaptive","from":0.82,"to":0.72,"why":"..."}`.
+///
+/// ```
+/// # use cascade_runtime::adjust::{Step, StepKind};
+/// let s = Step { step: StepKind::Clamp, from: 0.6, to: 0.65, why: "below minThreshold".into() };
+/// assert!(serde_json::to_string(&s).unwrap().starts_with(r#"{"step":"clamp","from":0.6"#));
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Step {
     /// Which adjustment.
@@ -99,6 +105,13 @@ pub struct Conditions {
 }
 
 /// A resolved threshold after its adjustments.
+///
+/// ```
+/// # use cascade_runtime::adjust::{adjust, Conditions};
+/// # use cascade_runtime::{config::SimilarityThresholdConfig, resolve::Resolved};
+/// let a = adjust(&Resolved::builtin("T"), &Conditions::default(), &SimilarityThresholdConfig::default());
+/// assert_eq!((a.base, a.value, a.steps.len()), (0.8, 0.8, 0));
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Adjusted {
     /// The resolved threshold before any step.
@@ -261,28 +274,22 @@ fn dimension_delta(cfg: &DimensionAdjustment, target: &str, d: u32) -> Option<(f
         }
     };
     let reference = table.get(&base).map_or(0.80, |t| t.get());
-    // Envelope from the base downwards: changes never rise as dimensions fall.
-    let mut points: Vec<(u32, f64, bool)> = Vec::new(); // (dims, change, held)
-    let mut lowest = 0.0f64;
-    for (&dims, t) in table.range(..base).rev() {
-        let raw = t.get() - reference;
-        let held = raw > lowest;
-        lowest = lowest.min(raw);
-        points.push((dims, lowest, held));
-    }
+    // Entries are used as measured: a calibrated table may rise at fewer dimensions (truncation
+    // can make unrelated texts look more alike), and overriding it would discard the data.
+    let points: Vec<(u32, f64)> = table
+        .range(..base)
+        .rev()
+        .map(|(&dims, t)| (dims, t.get() - reference))
+        .collect();
     let mut above = (base, 0.0f64);
-    for &(dims, change, held) in &points {
+    for &(dims, change) in &points {
         if dims == d {
-            let mut how = format!(
-                "{d} of {base} dimensions: {which} gives {} at {d} for {reference} at {base} ({})",
+            let how = format!(
+                "{d} of {base} dimensions: {which} gives {} at {d} for {} at {base} ({})",
                 round6(reference + change),
+                round6(reference),
                 signed(change)
             );
-            if held {
-                how.push_str(&format!(
-                    "; its entry at {d} would rise above a larger dimension's, so it is held"
-                ));
-            }
             return Some((change, how));
         }
         if dims < d {

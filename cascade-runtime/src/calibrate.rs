@@ -12,6 +12,8 @@
 //! * **Defined everywhere.** Ratios with a zero denominator are `0.0` (scikit-learn's
 //!   `zero_division=0`): with no same pairs, precision, recall and F1 are 0 and the threshold is
 //!   the highest score. No NaN reaches the output. An empty input is an error.
+//! * **Per embedding size.** [`prefix_cosines`] and [`calibrate_dims`] give a threshold for
+//!   each truncated dimension.
 //! * **How sure.** A seeded bootstrap gives a percentile interval of the threshold and of its
 //!   P/R/F1 ([`bootstrap`]); stratified k-fold cross-validation measures the F1 of the whole
 //!   procedure on pairs it did not see ([`cross_validate`]).
@@ -29,6 +31,7 @@
 
 mod counts;
 mod curve;
+mod dims;
 mod objective;
 mod resample;
 
@@ -36,6 +39,7 @@ use serde::Serialize;
 
 pub use counts::{Counts, Metrics};
 pub use curve::{Curve, CurvePoint, SortedPairs};
+pub use dims::{DimCalibration, calibrate_dims, prefix_cosines};
 pub use objective::{Choice, Objective, ObjectiveParseError};
 pub use resample::{
     ConfidenceInterval, CrossValidation, SplitMix64, bootstrap, cross_validate, seed_for,
@@ -69,6 +73,24 @@ pub enum CalibrateError {
     /// There are no pairs.
     #[error("no labelled pairs: calibration needs at least one")]
     Empty,
+    /// Two vectors of different lengths.
+    #[error("vectors of {a} and {b} numbers: a cosine needs vectors of one length")]
+    VectorLengths {
+        /// Length of the first vector.
+        a: usize,
+        /// Length of the second vector.
+        b: usize,
+    },
+    /// A prefix length of 0 or longer than the vectors.
+    #[error(
+        "cannot take the first {dims} of {len} numbers: dimensions run from 1 to the vector length"
+    )]
+    Dims {
+        /// The requested prefix length.
+        dims: usize,
+        /// The vector length.
+        len: usize,
+    },
 }
 
 /// Settings of [`calibrate`].

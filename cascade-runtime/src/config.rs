@@ -125,6 +125,11 @@ impl Default for AdaptiveConfig {
 }
 
 /// The spike's bands: fewer than 10 candidates loosen by 0.10, more than 1000 tighten by 0.05.
+///
+/// ```
+/// # use cascade_runtime::config::DEFAULT_BANDS;
+/// assert!(DEFAULT_BANDS[0].contains(9) && DEFAULT_BANDS[1].contains(1001));
+/// ```
 pub const DEFAULT_BANDS: [CandidateBand; 2] = [
     CandidateBand {
         min_candidates: 0,
@@ -210,10 +215,12 @@ impl fmt::Display for CandidateBand {
 /// A table maps dimensions to the threshold measured there for one *reference* threshold: the
 /// table's own entry at `baseDimensions` if present, else 0.80 (the spike's table was written for
 /// a 0.80 base). A resolved threshold `t` at `d` dimensions becomes `t + (table[d] − reference)`,
-/// looking in `types[T]` first, then `table`; dimensions in neither use the formula
-/// `t − (1 − d/base) × 0.05` (the default), floored at `minThreshold`. The spike's formula and
-/// its table disagree at 128 of 768 dimensions (0.758 vs 0.72); the formula is the default.
-/// See [`crate::adjust`] for how a table that rises at fewer dimensions is read.
+/// using `types[T]` if `T` has a table, else `table`. A dimension the chosen table lacks is
+/// interpolated between its neighbours (below the smallest entry: the formula's slope); with no
+/// table at all, the formula `t − (1 − d/base) × 0.05` applies (the default). Results are floored
+/// at `minThreshold`. The spike's formula and its table disagree at 128 of 768 dimensions (0.758
+/// vs 0.72); the formula is the default. See [`crate::adjust`] for the details, including how a
+/// table that rises at fewer dimensions is read.
 ///
 /// ```
 /// # use cascade_runtime::config::DimensionAdjustment;
@@ -315,6 +322,12 @@ impl fmt::Display for ConfigProblem {
 }
 
 /// Why a configuration could not be loaded or does not fit a schema.
+///
+/// ```
+/// # use cascade_runtime::config::{ConfigError, SimilarityThresholdConfig};
+/// let err = SimilarityThresholdConfig::from_json_str(r#"{"types": {"ICP": 2}}"#).unwrap_err();
+/// assert!(matches!(err, ConfigError::Json { .. }));
+/// ```
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     /// The file could not be read.

@@ -20,6 +20,10 @@ use crate::resolve::{ResolveError, Resolved, Resolver, Source};
 use crate::{Layer, Operator, Strategy};
 
 /// How far below the threshold `near_below` looks, and how far the alternatives lie.
+///
+/// ```
+/// assert_eq!(cascade_runtime::explain::NEAR, 0.05);
+/// ```
 pub const NEAR: f64 = 0.05;
 
 /// A threshold decision explained.
@@ -71,6 +75,13 @@ pub struct Explanation {
 }
 
 /// A neighbouring threshold and how many candidates it would accept.
+///
+/// ```
+/// # use cascade_runtime::{adjust::Adjusted, explain::Explanation, resolve::Resolved, Operator};
+/// let e = Explanation::new("O", "f", Operator::ForwardFuzzy, &Resolved::builtin("T"),
+///     Adjusted { base: 0.8, value: 0.8, steps: vec![] }, &[0.86]);
+/// assert_eq!((e.alternatives[1].threshold, e.alternatives[1].would_match), (0.85, 1));
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Alternative {
     /// The alternative threshold.

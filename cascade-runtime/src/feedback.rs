@@ -146,6 +146,11 @@ impl FeedbackSettings {
 }
 
 /// Counts of one evaluated batch of feedback.
+///
+/// ```
+/// # use cascade_runtime::feedback::FeedbackCounts;
+/// assert_eq!(FeedbackCounts::default().total, 0);
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FeedbackCounts {
     /// All items.
@@ -195,6 +200,13 @@ impl FeedbackCounts {
 }
 
 /// One change of a threshold, kept for audit.
+///
+/// ```
+/// # use cascade_runtime::feedback::{decide, FeedbackSettings, MatchFeedback};
+/// let fp = MatchFeedback { match_id: "m".into(), correct: false, suggested_match: None, similarity: None };
+/// let record = decide(0.8, &vec![fp; 20], &FeedbackSettings::default(), (0.65, 0.95)).unwrap();
+/// assert_eq!((record.old, record.new, record.counts.false_positives), (0.8, 0.82, 20));
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AuditRecord {
     /// The threshold before.

@@ -43,9 +43,25 @@ pub enum IndexError {
         /// The full dimensions.
         dims: usize,
     },
+    /// The vector's hot-tier prefix is all zeros, so it has no direction there.
+    #[error(
+        "the first {hot_dims} components are all zero, so the vector has no direction in the hot tier; use more hot dimensions"
+    )]
+    ZeroHotPrefix {
+        /// The hot-tier dimensions.
+        hot_dims: usize,
+    },
     /// Oversampling must be at least 1.
     #[error("oversampling factor 0: expected at least 1 (1 retrieves exactly k candidates)")]
     ZeroOversampling,
+    /// A custom index holds a different number of rows than ids were given for it.
+    #[error("{ids} ids for an index of {rows} rows: give exactly one id per row")]
+    RowCount {
+        /// The ids given.
+        ids: usize,
+        /// The rows in the index.
+        rows: usize,
+    },
     /// The same entity id was added twice to one type.
     #[error("duplicate entity id `{id}` in type `{entity_type}`")]
     DuplicateId {
@@ -222,6 +238,15 @@ impl TwoPhaseIndex {
     pub fn oversampling(&self) -> usize {
         self.oversampling
     }
+
+    fn hot_prefix(&self, v: &UnitVector) -> Result<UnitVector, IndexError> {
+        truncate(v.as_slice(), self.hot.dims).map_err(|e| match e {
+            SimilarityError::ZeroVector => IndexError::ZeroHotPrefix {
+                hot_dims: self.hot.dims,
+            },
+            other => other.into(),
+        })
+    }
 }
 
 impl VectorIndex for TwoPhaseIndex {
@@ -237,14 +262,14 @@ impl VectorIndex for TwoPhaseIndex {
         self.full.check(vector)?;
         // Truncate first: a vector whose prefix is all zeros is rejected before either tier
         // changes, so the two tiers always hold the same rows.
-        let hot = truncate(vector.as_slice(), self.hot.dims)?;
+        let hot = self.hot_prefix(vector)?;
         self.hot.add(&hot)?;
         self.full.add(vector)
     }
 
     fn search(&self, query: &UnitVector, k: usize) -> Result<Vec<Hit>, IndexError> {
         self.full.check(query)?;
-        let hot_query = truncate(query.as_slice(), self.hot.dims)?;
+        let hot_query = self.hot_prefix(query)?;
         let candidates = scan(
             &self.hot.data,
             self.hot.dims,
@@ -402,16 +427,50 @@ impl Catalog {
     }
 
     /// Replaces the index of `entity_type` by a custom one (e.g. a vector database client)
-    /// holding `ids` by row.
+    /// holding `ids` by row: `ids[r]` is the entity at row `r`.
+    ///
+    /// ```
+    /// use cascade_runtime::index::{Catalog, ExactIndex, IndexKind, VectorIndex};
+    /// use cascade_runtime::similarity::UnitVector;
+    /// let mut index = ExactIndex::new(2);
+    /// index.add(&UnitVector::new(vec![1.0, 0.0])?)?;
+    /// let mut catalog = Catalog::new(2, IndexKind::Exact);
+    /// catalog.insert_index("Tag", vec!["tag:rust".into()], Box::new(index))?;
+    /// assert_eq!(catalog.candidate_count("Tag"), 1);
+    /// assert!(catalog.insert_index("Tag", vec![], Box::new(ExactIndex::new(3))).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn insert_index(
         &mut self,
         entity_type: &str,
         ids: Vec<String>,
         index: Box<dyn VectorIndex>,
-    ) {
-        let seen = ids.iter().cloned().collect();
+    ) -> Result<(), IndexError> {
+        if index.dims() != self.dims {
+            let mismatch = SimilarityError::DimensionMismatch {
+                expected: self.dims,
+                found: index.dims(),
+            };
+            return Err(mismatch.into());
+        }
+        if ids.len() != index.len() {
+            return Err(IndexError::RowCount {
+                ids: ids.len(),
+                rows: index.len(),
+            });
+        }
+        let mut seen = HashSet::with_capacity(ids.len());
+        for id in &ids {
+            if !seen.insert(id.clone()) {
+                return Err(IndexError::DuplicateId {
+                    entity_type: entity_type.to_owned(),
+                    id: id.clone(),
+                });
+            }
+        }
         self.types
             .insert(entity_type.to_owned(), Partition { ids, seen, index });
+        Ok(())
     }
 
     /// The entities of one type, if it has any.
@@ -598,9 +657,13 @@ mod tests {
         let mut index = TwoPhaseIndex::new(3, 1, 2).unwrap();
         assert_eq!(
             index.add(&uv(&[0.0, 1.0, 0.0])),
-            Err(IndexError::Vector(SimilarityError::ZeroVector))
+            Err(IndexError::ZeroHotPrefix { hot_dims: 1 })
         );
         assert_eq!(index.len(), 0);
+        assert_eq!(
+            index.search(&uv(&[0.0, 0.0, 1.0]), 1),
+            Err(IndexError::ZeroHotPrefix { hot_dims: 1 })
+        );
         assert_eq!(index.add(&uv(&[1.0, 1.0, 0.0])), Ok(0));
         assert_eq!(index.len(), 1);
     }

@@ -803,4 +803,96 @@ mod tests {
         assert_eq!(fn_.similarity.map(|x| (x * 100.0).round()), Some(77.0));
         assert_eq!(s.feedback("m", false, Some("zz".into())).similarity, None);
     }
+
+    #[test]
+    fn resolution_serializes_for_programs() {
+        let mut c = Catalog::new(2, IndexKind::Exact);
+        c.add("A", "a", &at_cosine(0.75)).unwrap();
+        c.add("B", "b", &at_cosine(0.9)).unwrap();
+        let cfg = SimilarityThresholdConfig::default();
+        let adaptive = Resolved {
+            strategy: Strategy::Adaptive,
+            ..t("B", 0.9)
+        };
+        let r = Matcher::new(&c, &cfg)
+            .resolve(FWD, &[t("A", 0.8), adaptive], &uv(&[1.0, 0.0]))
+            .unwrap();
+        insta::assert_json_snapshot!(r);
+    }
+
+    fn unit_vectors(
+        n: std::ops::Range<usize>,
+    ) -> impl proptest::strategy::Strategy<Value = Vec<UnitVector>> {
+        use proptest::prelude::*;
+        // Coarse components: exact ties between entities are likely.
+        proptest::collection::vec(proptest::collection::vec(-2i8..=2, 3), n).prop_map(|rows| {
+            rows.into_iter()
+                .filter_map(|r| UnitVector::new(r.into_iter().map(f32::from).collect()).ok())
+                .collect()
+        })
+    }
+
+    proptest::proptest! {
+        /// `~>` on one member equals brute force: the most similar entity (the first on a tie)
+        /// if it reaches the threshold, else create.
+        #[test]
+        fn forward_equals_brute_force(
+            entities in unit_vectors(0..12),
+            queries in unit_vectors(1..6),
+            threshold in 0.0f64..=1.0,
+        ) {
+            let mut c = Catalog::new(3, IndexKind::Exact);
+            for (i, e) in entities.iter().enumerate() {
+                c.add("A", &format!("e{i}"), e).unwrap();
+            }
+            let cfg = SimilarityThresholdConfig::default();
+            let m = Matcher::new(&c, &cfg);
+            for q in &queries {
+                let r = m.resolve(FWD, &[t("A", threshold)], q).unwrap();
+                let mut best: Option<(usize, f32)> = None;
+                for (i, e) in entities.iter().enumerate() {
+                    let s = e.cosine(q).unwrap();
+                    if best.is_none_or(|(_, b)| s > b) {
+                        best = Some((i, s));
+                    }
+                }
+                let expected = best.filter(|(_, s)| f64::from(*s) >= threshold).map(|(i, _)| format!("e{i}"));
+                proptest::prop_assert_eq!(&r.id, &expected);
+                let decision = if expected.is_some() { Decision::Matched } else { Decision::Create };
+                proptest::prop_assert_eq!(r.decision, decision);
+            }
+        }
+
+        /// An array field never matches one entity twice, and every match reaches its threshold.
+        #[test]
+        fn array_matches_are_distinct(
+            a in unit_vectors(0..8),
+            b in unit_vectors(0..8),
+            queries in unit_vectors(1..10),
+            ta in 0.0f64..=1.0,
+            tb in 0.0f64..=1.0,
+            forward in proptest::bool::ANY,
+        ) {
+            let mut c = Catalog::new(3, IndexKind::Exact);
+            for (i, v) in a.iter().enumerate() {
+                c.add("A", &format!("x{i}"), v).unwrap();
+            }
+            for (i, v) in b.iter().enumerate() {
+                c.add("B", &format!("x{i}"), v).unwrap();
+            }
+            let cfg = SimilarityThresholdConfig::default();
+            let op = if forward { FWD } else { BWD };
+            let rs = Matcher::new(&c, &cfg).resolve_array(op, &[t("A", ta), t("B", tb)], &queries).unwrap();
+            let mut seen = HashSet::new();
+            for r in &rs {
+                if r.decision == Decision::Matched {
+                    let key = (r.entity_type.clone(), r.id.clone());
+                    proptest::prop_assert!(seen.insert(key), "matched twice: {:?}", r.id);
+                    proptest::prop_assert!(f64::from(r.similarity.unwrap()) >= r.threshold);
+                } else {
+                    proptest::prop_assert_eq!(r.decision, if forward { Decision::Create } else { Decision::None });
+                }
+            }
+        }
+    }
 }

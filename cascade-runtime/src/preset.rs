@@ -48,6 +48,12 @@ pub enum Preset {
 }
 
 /// One row of Appendix B: a type name and its default, strict and loose thresholds.
+///
+/// ```
+/// # use cascade_runtime::preset::DOMAINS;
+/// let icp = DOMAINS.iter().find(|d| d.type_name == Some("ICP")).unwrap();
+/// assert_eq!(icp.thresholds.map(|t| t.get()), [0.82, 0.87, 0.77]);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Domain {
     /// The entity type name the threshold is for (`None`: the general default).
@@ -160,6 +166,11 @@ impl fmt::Display for Preset {
 }
 
 /// The name is not one of `default`, `strict`, `loose`.
+///
+/// ```
+/// # use cascade_runtime::preset::Preset;
+/// assert!("medium".parse::<Preset>().is_err());
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("unknown preset `{0}`: expected `default`, `strict` or `loose`")]
 pub struct UnknownPreset(pub String);

@@ -199,20 +199,23 @@ impl FieldTable {
 /// };
 /// assert!(ICP.field("name").is_none());
 /// ```
+// `repr(C)` keeps what a by-name lookup reads first (name, fields, then the owner layers)
+// together at the start, so a lookup touches as few cache lines as possible.
 #[derive(Clone, Copy, Debug, PartialEq)]
+#[repr(C)]
 pub struct TypeTable {
     /// The type's name.
     pub name: &'static str,
-    /// `$threshold` or `$config.threshold`: references *to* this type use it (`schema-type`).
-    pub threshold: Option<Written>,
-    /// `$config.thresholdStrategy`, `None` when not written.
-    pub strategy: Option<Strategy>,
+    /// The fields, sorted by name.
+    pub fields: &'static [FieldTable],
     /// `$fuzzyThreshold`: the default for fuzzy fields declared *on* this type (`schema-owner`).
     pub fuzzy_threshold: Option<Written>,
     /// The schema-wide default (`$config.default`), copied here so a type resolves on its own.
     pub schema_default: Option<Written>,
-    /// The fields, sorted by name.
-    pub fields: &'static [FieldTable],
+    /// `$threshold` or `$config.threshold`: references *to* this type use it (`schema-type`).
+    pub threshold: Option<Written>,
+    /// `$config.thresholdStrategy`, `None` when not written.
+    pub strategy: Option<Strategy>,
 }
 
 impl TypeTable {
@@ -225,12 +228,12 @@ impl TypeTable {
     ///     fields: &[FieldTable { name: "a", operator: None, array: false, optional: false, targets: &[] }] };
     /// assert_eq!(T.field("a").map(|f| f.name), Some("a"));
     /// ```
-    #[inline]
+    #[inline(always)]
     pub fn field(&self, name: &str) -> Option<&'static FieldTable> {
         let fields = self.fields;
         // Few fields: a linear scan that rejects on length first beats a binary search.
         if fields.len() <= 8 {
-            return fields.iter().find(|f| f.name == name);
+            return fields.iter().find(|f| same(f.name, name));
         }
         fields
             .binary_search_by(|f| f.name.cmp(name))
@@ -239,7 +242,7 @@ impl TypeTable {
     }
 
     /// Resolves the schema layers (2, 4, 5, 7, 8) for `field`'s first target; `None` when the
-    /// field does not exist or is not fuzzy. See [`crate::resolve`] for the runtime layers.
+    /// field does not exist or is not fuzzy. See [`mod@crate::resolve`] for the runtime layers.
     ///
     /// ```
     /// # use cascade_runtime::table::TypeTable;
@@ -247,7 +250,7 @@ impl TypeTable {
     ///     fuzzy_threshold: None, schema_default: None, fields: &[] };
     /// assert!(T.resolve("missing").is_none());
     /// ```
-    #[inline]
+    #[inline(always)]
     pub fn resolve(&'static self, field: &str) -> Option<Resolved<'static>> {
         let f = self.field(field)?;
         if !f.is_fuzzy() {
@@ -268,7 +271,7 @@ impl TypeTable {
     /// let r = OWNER.resolve_target(&T);
     /// assert_eq!((r.value, r.layer), (0.7, Layer::SchemaOwner));
     /// ```
-    #[inline]
+    #[inline(always)]
     pub fn resolve_target(&'static self, target: &'static TargetTable) -> Resolved<'static> {
         let (written, layer) = if let Some(w) = target.threshold {
             (w, Layer::SchemaField)
@@ -292,7 +295,12 @@ impl TypeTable {
     }
 }
 
-/// Where the built-in default is "written".
+/// Where the built-in default is "written" (layer `builtin`).
+///
+/// ```
+/// # use cascade_runtime::table::BUILTIN;
+/// assert_eq!((BUILTIN.value.get(), BUILTIN.at), (0.8, "built-in"));
+/// ```
 pub const BUILTIN: Written = Written {
     value: Threshold::BUILTIN,
     at: "built-in",
@@ -325,11 +333,11 @@ impl Schema {
     /// static S: Schema = Schema { default: None, types: &TYPES, index: &[] };
     /// assert_eq!(S.find_type("ICP").map(|t| t.name), Some("ICP"));
     /// ```
-    #[inline]
+    #[inline(always)]
     pub fn find_type(&self, name: &str) -> Option<&'static TypeTable> {
         let types = self.types;
         let index = self.index;
-        if index.is_empty() {
+        if index.len() < 2 || !index.len().is_power_of_two() {
             return types
                 .binary_search_by(|t| t.name.cmp(name))
                 .ok()
@@ -338,14 +346,14 @@ impl Schema {
         // `build_index` makes the length a power of two, so the mask wraps the probe sequence;
         // the probe count is bounded so a hand-made index without an empty slot cannot loop.
         let mask = index.len() - 1;
-        let mut slot = fold(name_hash_runtime(name)) & mask;
+        let mut slot = home_slot(name_hash_runtime(name), index.len());
         for _ in 0..index.len() {
             let entry = *index.get(slot)?;
             if entry == 0 {
                 return None;
             }
             let ty = types.get(entry as usize - 1)?;
-            if ty.name.len() == name.len() && ty.name.as_bytes() == name.as_bytes() {
+            if same(ty.name, name) {
                 return Some(ty);
             }
             slot = (slot + 1) & mask;
@@ -360,7 +368,7 @@ impl Schema {
     /// static S: Schema = Schema { default: None, types: &[], index: &[] };
     /// assert!(S.find_field("Startup", "customer").is_none());
     /// ```
-    #[inline]
+    #[inline(always)]
     pub fn find_field(
         &self,
         owner: &str,
@@ -378,7 +386,7 @@ impl Schema {
     /// static S: Schema = Schema { default: None, types: &[], index: &[] };
     /// assert!(S.resolve("Startup", "customer").is_none());
     /// ```
-    #[inline]
+    #[inline(always)]
     pub fn resolve(&self, owner: &str, field: &str) -> Option<Resolved<'static>> {
         self.find_type(owner)?.resolve(field)
     }
@@ -447,7 +455,7 @@ impl Schema {
                 for target in field.targets {
                     // A target outside this schema (a derive referring to another crate's type)
                     // has nothing to compare with.
-                    if let Some(tt) = self.find_type_linear(target.type_name)
+                    if let Some(tt) = self.find_type_sorted(target.type_name)
                         && (tt.threshold != target.type_threshold || tt.strategy != target.strategy)
                     {
                         return Err(TableError::StaleCopy {
@@ -478,12 +486,23 @@ impl Schema {
         Ok(())
     }
 
-    fn find_type_linear(&self, name: &str) -> Option<&'static TypeTable> {
-        self.types.iter().find(|t| t.name == name)
+    /// By binary search, which [`Schema::check`] may use once it has seen the order is right.
+    fn find_type_sorted(&self, name: &str) -> Option<&'static TypeTable> {
+        let types = self.types;
+        types
+            .binary_search_by(|t| t.name.cmp(name))
+            .ok()
+            .and_then(|i| types.get(i))
     }
 }
 
 /// A table that breaks what [`Schema::check`] verifies (a code generator bug, never user input).
+///
+/// ```
+/// # use cascade_runtime::table::TableError;
+/// let e = TableError::BadIndex { name: "ICP" };
+/// assert_eq!(e.to_string(), "the type index does not find `ICP`");
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum TableError {
     /// Types must be sorted by name, without duplicates.
@@ -539,7 +558,9 @@ pub trait Cascade {
 const K: u64 = 0xf135_7aea_2e62_a9c5;
 
 /// The hash [`build_index`] and [`Schema::find_type`] use: word-at-a-time multiply-rotate over
-/// the bytes (FxHash style). Not for untrusted keys at scale: it only indexes a fixed table.
+/// the bytes (FxHash style); a name of 8 bytes or more ends with its last 8 bytes (overlapping
+/// the previous word), a shorter one is one zero-padded word. Not for untrusted keys at scale:
+/// it only indexes a fixed table.
 ///
 /// ```
 /// # use cascade_runtime::table::name_hash;
@@ -549,61 +570,105 @@ const K: u64 = 0xf135_7aea_2e62_a9c5;
 /// ```
 #[inline]
 pub const fn name_hash(name: &str) -> u64 {
-    let b = name.as_bytes();
-    let mut h = (b.len() as u64).wrapping_mul(K);
-    let mut i = 0;
-    while i + 8 <= b.len() {
-        let w = u64::from_le_bytes([
-            b[i],
-            b[i + 1],
-            b[i + 2],
-            b[i + 3],
-            b[i + 4],
-            b[i + 5],
-            b[i + 6],
-            b[i + 7],
-        ]);
-        h = (h.rotate_left(26) ^ w).wrapping_mul(K);
-        i += 8;
+    const fn word(b: &[u8], at: usize) -> u64 {
+        u64::from_le_bytes([
+            b[at],
+            b[at + 1],
+            b[at + 2],
+            b[at + 3],
+            b[at + 4],
+            b[at + 5],
+            b[at + 6],
+            b[at + 7],
+        ])
     }
-    if i < b.len() {
+    let b = name.as_bytes();
+    let len = b.len();
+    let mut h = (len as u64).wrapping_mul(K);
+    if len < 8 {
         let mut w = 0u64;
-        let mut shift = 0;
-        while i < b.len() {
-            w |= (b[i] as u64) << shift;
-            shift += 8;
+        let mut i = 0;
+        while i < len {
+            w |= (b[i] as u64) << (8 * i);
             i += 1;
         }
-        h = (h.rotate_left(26) ^ w).wrapping_mul(K);
+        return finish(mix(h, w));
     }
-    h
+    let mut i = 0;
+    while i + 8 < len {
+        h = mix(h, word(b, i));
+        i += 8;
+    }
+    finish(mix(h, word(b, len - 8)))
+}
+
+/// One more xor-shift-multiply so the top bits (the slot) depend well on every input byte.
+#[inline(always)]
+const fn finish(h: u64) -> u64 {
+    (h ^ (h >> 29)).wrapping_mul(0xbf58_476d_1ce4_e5b9)
+}
+
+#[inline(always)]
+const fn mix(h: u64, w: u64) -> u64 {
+    (h.rotate_left(26) ^ w).wrapping_mul(K)
 }
 
 /// [`name_hash`] with word loads instead of byte loads, for lookups (same value, checked in tests).
-#[inline]
-fn name_hash_runtime(name: &str) -> u64 {
+#[inline(always)]
+pub(crate) fn name_hash_runtime(name: &str) -> u64 {
     let b = name.as_bytes();
-    let mut h = (b.len() as u64).wrapping_mul(K);
-    let mut chunks = b.chunks_exact(8);
-    for c in &mut chunks {
-        let w = u64::from_le_bytes(c.try_into().expect("chunks_exact yields 8 bytes"));
-        h = (h.rotate_left(26) ^ w).wrapping_mul(K);
-    }
-    let rest = chunks.remainder();
-    if !rest.is_empty() {
+    let len = b.len();
+    let h = (len as u64).wrapping_mul(K);
+    let word = |at: usize| -> u64 {
+        let bytes: [u8; 8] = b
+            .get(at..at + 8)
+            .and_then(|s| s.try_into().ok())
+            .expect("the caller reads whole words inside the name");
+        u64::from_le_bytes(bytes)
+    };
+    if len < 8 {
         let mut buf = [0u8; 8];
-        if let Some(head) = buf.get_mut(..rest.len()) {
-            head.copy_from_slice(rest);
+        for (dst, src) in buf.iter_mut().zip(b) {
+            *dst = *src;
         }
-        h = (h.rotate_left(26) ^ u64::from_le_bytes(buf)).wrapping_mul(K);
+        return finish(mix(h, u64::from_le_bytes(buf)));
     }
-    h
+    let mut h = h;
+    let mut i = 0;
+    while i + 8 < len {
+        h = mix(h, word(i));
+        i += 8;
+    }
+    finish(mix(h, word(len - 8)))
 }
 
-/// Moves the well-mixed high bits down, where the index mask reads.
-#[inline]
-const fn fold(h: u64) -> usize {
-    (h ^ (h >> 32)) as usize
+/// String equality without a `memcmp` call for the short names schemas use: two overlapping word
+/// loads compare 8..=16 bytes, two half-word loads 4..8.
+#[inline(always)]
+fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    fn word<const W: usize>(s: &[u8], at: usize) -> [u8; W] {
+        s.get(at..at + W)
+            .and_then(|w| w.try_into().ok())
+            .expect("the caller reads whole words inside the name")
+    }
+    match n {
+        8..=16 => word::<8>(a, 0) == word::<8>(b, 0) && word::<8>(a, n - 8) == word::<8>(b, n - 8),
+        4..8 => word::<4>(a, 0) == word::<4>(b, 0) && word::<4>(a, n - 4) == word::<4>(b, n - 4),
+        _ => a == b,
+    }
+}
+
+/// The first slot to probe for hash `h` in an index of `len` slots.
+#[inline(always)]
+pub(crate) const fn home_slot(h: u64, len: usize) -> usize {
+    // Fibonacci hashing: the top bits of a multiplicative hash depend on every input bit.
+    // `len` is a power of two ≥ 2, so the shift is within 1..=63.
+    (h >> (64 - len.trailing_zeros())) as usize
 }
 
 /// The length of the index for `types` types: the next power of two ≥ 2 × `types` (0 for 0).
@@ -622,7 +687,7 @@ pub const fn index_len(types: usize) -> usize {
     }
 }
 
-/// Builds the hash index over `types` at compile time: slot `fold(name_hash(name)) & (N − 1)`,
+/// Builds the hash index over `types` at compile time: slot `the top `log2(N)` bits of `name_hash(name)``,
 /// linear probing, each slot holding the type's position + 1 (0 = empty). `N` must be
 /// [`index_len`]`(types.len())`; anything else, or a duplicate name, fails compilation.
 ///
@@ -647,7 +712,7 @@ pub const fn build_index<const N: usize>(types: &[TypeTable]) -> [u32; N] {
     let mut i = 0;
     while i < types.len() {
         let name = types[i].name;
-        let mut slot = fold(name_hash(name)) & (N - 1);
+        let mut slot = home_slot(name_hash(name), N);
         while index[slot] != 0 {
             assert!(
                 !str_eq(types[index[slot] as usize - 1].name, name),
@@ -673,7 +738,7 @@ pub fn build_index_vec(types: &[TypeTable]) -> Vec<u32> {
     let len = index_len(types.len());
     let mut index = vec![0u32; len];
     for (i, ty) in types.iter().enumerate() {
-        let mut slot = fold(name_hash(ty.name)) & (len - 1);
+        let mut slot = home_slot(name_hash(ty.name), len);
         while index.get(slot).is_some_and(|&e| e != 0) {
             slot = (slot + 1) & (len - 1);
         }
@@ -757,43 +822,102 @@ mod tests {
 
     #[test]
     fn runtime_index_matches_const_shape_and_probes_little() {
-        let types = leak_types(10_000);
-        let index: &'static [u32] = Box::leak(build_index_vec(types).into_boxed_slice());
-        let s = Schema {
-            default: None,
-            types,
-            index,
-        };
-        assert_eq!(s.check(), Ok(()));
-        // Probe lengths stay short at load factor ≤ 0.5 when the hash spreads similar names.
-        let mask = index.len() - 1;
-        let longest = types
-            .iter()
-            .enumerate()
-            .map(|(i, t)| {
-                let home = fold(name_hash(t.name)) & mask;
-                let want = u32::try_from(i + 1).unwrap();
-                let at = index.iter().position(|&e| e == want);
-                at.map_or(usize::MAX, |at| (at + index.len() - home) & mask)
-            })
-            .max();
-        assert!(longest.is_some_and(|l| l < 24), "{longest:?}");
+        // Names that differ only in a few bytes (a counter at the end, in the middle, a prefix)
+        // are where a weak hash clusters.
+        let families: [fn(usize) -> String; 4] = [
+            |i| format!("Type{i:05}"),
+            |i| format!("T{i}"),
+            |i| format!("Entity{i:04}Record"),
+            |i| format!("{}Account", i * 7919),
+        ];
+        for family in families {
+            let mut names: Vec<String> = (0..10_000).map(family).collect();
+            names.sort();
+            let types: Vec<TypeTable> = names
+                .into_iter()
+                .map(|n| TypeTable {
+                    name: Box::leak(n.into_boxed_str()),
+                    ..BASE
+                })
+                .collect();
+            let types: &'static [TypeTable] = Box::leak(types.into_boxed_slice());
+            let index: &'static [u32] = Box::leak(build_index_vec(types).into_boxed_slice());
+            let s = Schema {
+                default: None,
+                types,
+                index,
+            };
+            assert_eq!(s.check(), Ok(()));
+            let mask = index.len() - 1;
+            let mut position = vec![0usize; types.len()];
+            for (slot, &e) in index.iter().enumerate() {
+                if e != 0 {
+                    position[e as usize - 1] = slot;
+                }
+            }
+            let probes: Vec<usize> = types
+                .iter()
+                .zip(&position)
+                .map(|(t, &at)| {
+                    ((at + index.len() - home_slot(name_hash(t.name), index.len())) & mask) + 1
+                })
+                .collect();
+            let mean = probes.iter().sum::<usize>() as f64 / probes.len() as f64;
+            let longest = probes.iter().max().copied().unwrap_or(0);
+            // Linear probing at load 10 000 / 32 768 ≈ 0.31 expects ~1.2 probes per hit.
+            assert!(
+                mean < 1.5 && longest < 20,
+                "{}: mean {mean}, longest {longest}",
+                types[0].name
+            );
+        }
     }
 
     #[test]
     fn runtime_hash_equals_const_hash() {
         for len in 0..40 {
-            let name: String = (0..len).map(|i| char::from(b'A' + (i * 7 % 26) as u8)).collect();
+            let name: String = (0..len)
+                .map(|i| char::from(b'A' + (i * 7 % 26) as u8))
+                .collect();
             assert_eq!(name_hash(&name), name_hash_runtime(&name), "{name}");
         }
         assert_eq!(name_hash("Überschrift"), name_hash_runtime("Überschrift"));
     }
 
     #[test]
+    fn short_string_equality() {
+        let words: Vec<String> = (0..20)
+            .flat_map(|n| {
+                let base: String = (0..n).map(|i| char::from(b'a' + (i % 26) as u8)).collect();
+                let mut last = base.clone();
+                if let Some(c) = last.pop() {
+                    last.push(if c == 'z' { 'y' } else { 'z' });
+                }
+                let mut first = base.clone();
+                if !first.is_empty() {
+                    first.replace_range(0..1, "Q");
+                }
+                [base, last, first]
+            })
+            .collect();
+        for a in &words {
+            for b in &words {
+                assert_eq!(same(a, b), a == b, "{a:?} {b:?}");
+            }
+        }
+    }
+
+    #[test]
     fn a_full_hand_made_index_does_not_loop() {
-        static TYPES: [TypeTable; 2] =
-            [TypeTable { name: "A", ..BASE }, TypeTable { name: "B", ..BASE }];
-        let s = Schema { default: None, types: &TYPES, index: &[1, 2] };
+        static TYPES: [TypeTable; 2] = [
+            TypeTable { name: "A", ..BASE },
+            TypeTable { name: "B", ..BASE },
+        ];
+        let s = Schema {
+            default: None,
+            types: &TYPES,
+            index: &[1, 2],
+        };
         assert!(s.find_type("C").is_none());
         assert!(s.check().is_err());
     }

@@ -191,38 +191,42 @@ fn table(name: &str, w: &Workload) -> Vec<(usize, usize, f64)> {
 }
 
 #[test]
-fn two_phase_recall_on_real_vectors() {
-    let emb = embeddings();
-    for (name, w) in [
-        ("catalog", catalog_workload(&emb)),
-        ("pairs", pairs_workload(&emb)),
-    ] {
-        let rows = table(name, &w);
-        // More oversampling at the same hot dims never loses a match (a superset is reranked).
-        for a in &rows {
-            for b in &rows {
-                if a.0 == b.0 && a.1 < b.1 {
-                    assert!(
-                        a.2 <= b.2,
-                        "{name}: oversampling {} → {} lowered recall at {} dims",
-                        a.1,
-                        b.1,
-                        a.0
-                    );
-                }
+fn two_phase_recall_on_the_catalog() {
+    check_table("catalog", &catalog_workload(&embeddings()));
+}
+
+// About 2,000 entities x 2,100 queries x 12 settings: seconds optimised, minutes without.
+#[test]
+#[cfg_attr(
+    debug_assertions,
+    ignore = "slow without optimisations: run with --release"
+)]
+fn two_phase_recall_on_the_pairs_pool() {
+    check_table("pairs", &pairs_workload(&embeddings()));
+}
+
+fn check_table(name: &str, w: &Workload) {
+    let rows = table(name, w);
+    // More oversampling at the same hot dims never loses a match (a superset is reranked).
+    for a in &rows {
+        for b in &rows {
+            if a.0 == b.0 && a.1 < b.1 {
+                assert!(
+                    a.2 <= b.2,
+                    "{name}: oversampling {} -> {} lowered recall at {} dims",
+                    a.1,
+                    b.1,
+                    a.0
+                );
             }
         }
-        // Full-width hot tier: the two-phase index is the exact index.
-        assert_eq!(
-            w.recall(IndexKind::TwoPhase {
-                hot_dims: 384,
-                oversampling: 1
-            })
-            .0,
-            1.0,
-            "{name}"
-        );
     }
+    // Full-width hot tier: the two-phase index is the exact index.
+    let full = IndexKind::TwoPhase {
+        hot_dims: 384,
+        oversampling: 1,
+    };
+    assert_eq!(w.recall(full).0, 1.0, "{name}");
 }
 
 #[test]

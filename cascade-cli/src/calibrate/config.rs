@@ -14,6 +14,7 @@ use serde::Serialize;
 use serde::ser::SerializeMap;
 
 use cascade_runtime::calibrate::ALL;
+use cascade_runtime::config::SimilarityThresholdConfig;
 
 use super::Outcome;
 
@@ -48,7 +49,33 @@ struct DimensionAdjustment {
     types: Ordered<Ordered<f64>>,
 }
 
-/// The config text for `path` (`.toml` → TOML, anything else JSON) and any warnings.
+/// The two formats `SimilarityThresholdConfig` loads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ConfigFormat {
+    Json,
+    Toml,
+}
+
+/// The format of `path` by its extension; other extensions are an error (the runtime could not
+/// load them).
+pub(crate) fn format_of(path: &Path) -> anyhow::Result<ConfigFormat> {
+    match path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("json") => Ok(ConfigFormat::Json),
+        Some("toml") => Ok(ConfigFormat::Toml),
+        _ => anyhow::bail!(
+            "--write {}: the runtime config must end in `.json` or `.toml`",
+            path.display()
+        ),
+    }
+}
+
+/// The config text for `path` and any warnings. The text is loaded back with the runtime's
+/// `SimilarityThresholdConfig` before it is returned, so a written config always loads.
 pub(crate) fn render(outcome: &Outcome, path: &Path) -> anyhow::Result<(String, Vec<String>)> {
     let mut warnings = Vec::new();
     let mut value = |what: &str, t: f64| -> f64 {
@@ -107,17 +134,20 @@ pub(crate) fn render(outcome: &Outcome, path: &Path) -> anyhow::Result<(String, 
         types: Ordered(types),
         dimension_adjustment,
     };
-    let toml = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("toml"));
-    let text = if toml {
-        toml::to_string(&config).context("serialising the config as TOML")?
-    } else {
-        let mut s =
-            serde_json::to_string_pretty(&config).context("serialising the config as JSON")?;
-        s.push('\n');
-        s
+    let (text, loaded) = match format_of(path)? {
+        ConfigFormat::Toml => {
+            let text = toml::to_string(&config).context("serialising the config as TOML")?;
+            let loaded = SimilarityThresholdConfig::from_toml_str(&text);
+            (text, loaded)
+        }
+        ConfigFormat::Json => {
+            let mut text =
+                serde_json::to_string_pretty(&config).context("serialising the config as JSON")?;
+            text.push('\n');
+            let loaded = SimilarityThresholdConfig::from_json_str(&text);
+            (text, loaded)
+        }
     };
+    loaded.context("the calibrated config does not load as a runtime config (a bug in cascade)")?;
     Ok((text, warnings))
 }

@@ -14,7 +14,7 @@ use std::path::Path;
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use cascade_runtime::calibrate::ALL;
+use cascade_runtime::calibrate::{ALL, prefix_cosines};
 
 /// How many bad rows are kept in full; the rest are only counted.
 const KEEP_ERRORS: usize = 1000;
@@ -127,23 +127,6 @@ impl Embeddings {
 
     pub(crate) fn len(&self) -> usize {
         self.index.len()
-    }
-}
-
-/// Cosines of `a` and `b` over their first `d` components for each `d` in `dims` (ascending order
-/// is not required), in f64, clamped to [-1, 1] against rounding. `None` in a slot when either
-/// prefix is all zeros.
-fn cosines(a: &[f64], b: &[f64], dims: &[usize], out: &mut Vec<Option<f64>>) {
-    out.clear();
-    for &d in dims {
-        let (mut dot, mut na, mut nb) = (0.0, 0.0, 0.0);
-        for (x, y) in a[..d].iter().zip(&b[..d]) {
-            dot += x * y;
-            na += x * x;
-            nb += y * y;
-        }
-        let den = na.sqrt() * nb.sqrt();
-        out.push((den > 0.0).then(|| (dot / den).clamp(-1.0, 1.0)));
     }
 }
 
@@ -411,8 +394,9 @@ impl<'a> RowChecker<'a> {
                     }
                 }
                 if let [Some(va), Some(vb)] = vectors {
-                    cosines(va, vb, dims, &mut scores);
-                    if let Some(k) = scores.iter().position(Option::is_none) {
+                    if let Err(e) = prefix_cosines(va, vb, dims, &mut scores) {
+                        self.error(line, None, e.to_string());
+                    } else if let Some(k) = scores.iter().position(Option::is_none) {
                         self.error(
                             line,
                             None,
@@ -486,6 +470,8 @@ pub(crate) struct Progress {
     label: String,
     total: u64,
     shown: u64,
+    done: u64,
+    unit: &'static str,
     enabled: bool,
 }
 
@@ -495,8 +481,29 @@ impl Progress {
             label: label.to_owned(),
             total,
             shown: 0,
+            done: 0,
+            unit: "rows",
             enabled: io::stderr().is_terminal() && total > 4 << 20,
         }
+    }
+
+    /// Shows the display when stderr is a terminal and `worth_it` holds (whatever the total).
+    pub(crate) fn when(mut self, worth_it: bool) -> Progress {
+        self.enabled = io::stderr().is_terminal() && worth_it;
+        self
+    }
+
+    /// What the count after the bar counts (default "rows").
+    pub(crate) fn counting(mut self, unit: &'static str) -> Progress {
+        self.unit = unit;
+        self
+    }
+
+    /// One more unit of `total` done.
+    pub(crate) fn step(&mut self) {
+        self.done += 1;
+        let rows = self.done as usize;
+        self.update(self.done, rows);
     }
 
     fn update(&mut self, done: u64, rows: usize) {
@@ -510,17 +517,18 @@ impl Progress {
             let filled = (pct as usize * width / 100).min(width);
             let _ = write!(
                 io::stderr(),
-                "\r{} [{}{}] {:>3}% {} rows",
+                "\r{} [{}{}] {:>3}% {} {}",
                 self.label,
                 "#".repeat(filled),
                 " ".repeat(width - filled),
                 pct,
-                rows
+                rows,
+                self.unit
             );
         }
     }
 
-    fn finish(&mut self) {
+    pub(crate) fn finish(&mut self) {
         if self.enabled && self.shown > 0 {
             let _ = write!(io::stderr(), "\r{}\r", " ".repeat(self.label.len() + 60));
         }
@@ -624,7 +632,7 @@ fn read_jsonl<R: Read>(
             }
         }
         line += 1;
-        if line.is_multiple_of(65_536) {
+        if line.is_multiple_of(8192) {
             progress.update(reader.get_ref().read, checker.pairs.len());
         }
         let text = match std::str::from_utf8(&buf) {
@@ -668,14 +676,18 @@ fn read_jsonl<R: Read>(
             checker.error(line, Some(&name), "appears twice in the object".into());
             continue;
         }
-        let score_name = checker.score_name().to_owned();
+        // Only the fields the score source uses are checked (and only errors allocate).
+        let (score, a, b) = match score_field {
+            Some(name) => (json_num(&row.score, name), Ok(""), Ok("")),
+            None => (Ok(0.0), json_str(&row.a, "a"), json_str(&row.b, "b")),
+        };
         checker.accept(
             line,
             json_str(&row.ty, "type"),
             json_bool(&row.same),
-            json_num(&row.score, &score_name),
-            json_str(&row.a, "a"),
-            json_str(&row.b, "b"),
+            score,
+            a,
+            b,
         );
     }
     if line == 0 {
@@ -685,6 +697,11 @@ fn read_jsonl<R: Read>(
             "is empty: expected one JSON object per line".into(),
         );
     }
+}
+
+/// A non-empty CSV cell, or the "missing" message.
+fn present<'r>(cell: Option<&'r str>, what: &str) -> Result<&'r str, String> {
+    cell.filter(|t| !t.is_empty()).ok_or_else(|| missing(what))
 }
 
 fn parse_bool(text: &str) -> Result<bool, String> {
@@ -773,7 +790,7 @@ fn read_csv<R: Read>(reader: Counting<R>, checker: &mut RowChecker<'_>, progress
             }
         }
         rows += 1;
-        if rows.is_multiple_of(65_536) {
+        if rows.is_multiple_of(8192) {
             progress.update(csv.get_ref().read, checker.pairs.len());
         }
         let line = record.position().map_or(0, |p| p.line() as usize);
@@ -785,20 +802,16 @@ fn read_csv<R: Read>(reader: Counting<R>, checker: &mut RowChecker<'_>, progress
             a: get(a),
             b: get(b),
         };
-        let text = |v: Option<&str>, what: &str| match v {
-            Some(t) if !t.is_empty() => Ok(t.to_owned()),
-            _ => Err(missing(what)),
+        let (score, a, b) = if texts {
+            (Ok(0.0), present(row.a, "a"), present(row.b, "b"))
+        } else {
+            let score = row
+                .score
+                .map_or_else(|| Err(missing(&score_name)), |t| parse_num(t, &score_name));
+            (score, Ok(""), Ok(""))
         };
-        let (ta, tb, tt) = (text(row.a, "a"), text(row.b, "b"), text(row.ty, "type"));
-        checker.accept(
-            line,
-            tt.as_deref().map_err(Clone::clone),
-            row.same.map_or_else(|| Err(missing("same")), parse_bool),
-            row.score
-                .map_or_else(|| Err(missing(&score_name)), |t| parse_num(t, &score_name)),
-            ta.as_deref().map_err(Clone::clone),
-            tb.as_deref().map_err(Clone::clone),
-        );
+        let same = row.same.map_or_else(|| Err(missing("same")), parse_bool);
+        checker.accept(line, present(row.ty, "type"), same, score, a, b);
     }
     if rows == 0 && checker.errors.is_empty() {
         checker.error(0, None, "has a header but no rows".into());

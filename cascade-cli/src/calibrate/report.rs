@@ -210,37 +210,34 @@ fn f1_chart(group: &Group, schema_threshold: Option<f64>) -> String {
             ci.threshold[1],
         );
     }
-    // F1 is a step function of the threshold: constant on each (next lower score, score].
+    // F1 is a step function of the threshold, constant on each (next lower score, score]. Above
+    // the highest score nothing is accepted (F1 0); below the lowest, everything is.
     let keep = chosen_index(curve, best.threshold);
-    let mut points = String::new();
-    let idx = thin(curve.points().len(), keep);
-    let mut right = 1.0;
-    let mut last_f1 = 0.0;
-    for &i in &idx {
-        let t = curve.points()[i].threshold;
+    let mut points = format!("{:.1},{:.1} ", frame.x(1.0), frame.y(0.0));
+    let mut previous = 0.0;
+    for i in thin(curve.points().len(), keep) {
+        let x = frame.x(curve.points()[i].threshold);
         let f1 = curve.counts(i).f1();
         let _ = write!(
             points,
-            "{:.1},{:.1} {:.1},{:.1} ",
-            frame.x(right),
-            frame.y(f1),
-            frame.x(t),
+            "{x:.1},{:.1} {x:.1},{:.1} ",
+            frame.y(previous),
             frame.y(f1)
         );
-        right = t;
-        last_f1 = f1;
+        previous = f1;
     }
-    let _ = write!(points, "{:.1},{:.1}", frame.x(x0), frame.y(last_f1));
+    let _ = write!(points, "{:.1},{:.1}", frame.x(x0), frame.y(previous));
     let _ = write!(svg, r##"<polyline points="{points}" class="curve"/>"##);
     if let Some(t) = schema_threshold {
         let x = frame.x(t);
         let _ = write!(
             svg,
-            r##"<line x1="{x:.1}" y1="{:.1}" x2="{x:.1}" y2="{:.1}" class="schema"/><text x="{:.1}" y="{:.1}" class="note">schema {t}</text>"##,
+            r##"<line x1="{x:.1}" y1="{:.1}" x2="{x:.1}" y2="{:.1}" class="schema"/><text x="{:.1}" y="{:.1}" class="note" text-anchor="{anchor}">schema {t}</text>"##,
             frame.y(0.0),
             frame.y(1.0),
-            x + 4.0,
-            frame.y(0.04),
+            x + if t > 0.7 { -4.0 } else { 4.0 },
+            frame.y(0.95),
+            anchor = if t > 0.7 { "end" } else { "start" },
         );
     }
     let x = frame.x(best.threshold);
@@ -370,7 +367,7 @@ pub(crate) fn render(outcome: &Outcome) -> String {
                 html,
                 "<td>{}</td>",
                 schema
-                    .threshold(&g.name)
+                    .compare_with(&g.name)
                     .map_or("-".to_owned(), |t| t.to_string())
             );
         }
@@ -411,7 +408,7 @@ pub(crate) fn render(outcome: &Outcome) -> String {
             html,
             "<div class=\"charts\">\n{}\n{}\n</div>\n</section>",
             pr_chart(g).replace("><", ">\n<"),
-            f1_chart(g, schema.and_then(|s| s.threshold(&g.name))).replace("><", ">\n<")
+            f1_chart(g, schema.and_then(|s| s.compare_with(&g.name))).replace("><", ">\n<")
         );
     }
     html.push_str("</body>\n</html>\n");

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use cascade_runtime::calibrate::Objective;
+use cascade_runtime::calibrate::{ALL, Objective};
 
 use super::Outcome;
 
@@ -135,7 +135,7 @@ pub(crate) fn render(outcome: &Outcome) -> String {
         if let Some(schema) = schema {
             row.push(
                 schema
-                    .threshold(&g.name)
+                    .compare_with(&g.name)
                     .map_or_else(|| "-".to_owned(), |t| format!("{t}")),
             );
         }
@@ -183,7 +183,7 @@ pub(crate) fn render(outcome: &Outcome) -> String {
         ];
         row.extend(c.grid.iter().map(|m| ratio(m.f1)));
         if let Some(schema) = schema {
-            row.push(schema.threshold(&g.name).map_or_else(
+            row.push(schema.compare_with(&g.name).map_or_else(
                 || "-".to_owned(),
                 |t| {
                     let at = g.curve.counts_at(t);
@@ -216,15 +216,70 @@ pub(crate) fn render(outcome: &Outcome) -> String {
     }
 
     if let Some(schema) = schema {
+        let _ = writeln!(out, "\nCompared with {}:", schema.path);
+        out.push_str(&schema_summary(outcome, schema));
         let missing = outcome.types_without_data();
         if !missing.is_empty() {
             let _ = writeln!(
                 out,
-                "\nSchema types without pairs (not calibrated, keep their thresholds): {}",
+                "- schema types without pairs (not calibrated; they keep their thresholds): {}",
                 missing.join(", ")
             );
         }
-        let _ = writeln!(out, "\nschema: {}", schema.path);
+    }
+    out
+}
+
+/// What the calibration says about the schema's thresholds, in a few sentences.
+fn schema_summary(outcome: &Outcome, schema: &super::SchemaInfo) -> String {
+    let mut below = Vec::new();
+    let mut above = Vec::new();
+    let mut recall_at_schema = Vec::new();
+    for g in outcome.groups.iter().filter(|g| g.name != ALL) {
+        let Some(t) = schema.threshold(&g.name) else {
+            continue;
+        };
+        let delta = g.calibration.best.threshold - t;
+        if delta < 0.0 {
+            below.push(-delta);
+        } else if delta > 0.0 {
+            above.push(delta);
+        }
+        recall_at_schema.push(g.curve.counts_at(t).recall());
+    }
+    let range = |v: &[f64]| {
+        let lo = v.iter().copied().fold(f64::INFINITY, f64::min);
+        let hi = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        if (hi - lo).abs() < 5e-4 {
+            format!("{lo:.2}")
+        } else {
+            format!("{lo:.2} to {hi:.2}")
+        }
+    };
+    let n = recall_at_schema.len();
+    let mut out = String::new();
+    if !below.is_empty() {
+        let _ = writeln!(
+            out,
+            "- {} of {n} types calibrate below the schema's threshold (by {})",
+            below.len(),
+            range(&below)
+        );
+    }
+    if !above.is_empty() {
+        let _ = writeln!(
+            out,
+            "- {} of {n} types calibrate above the schema's threshold (by {})",
+            above.len(),
+            range(&above)
+        );
+    }
+    if n > 0 {
+        let _ = writeln!(
+            out,
+            "- at the schema's thresholds, recall is {} (the share of same pairs that would match)",
+            range(&recall_at_schema)
+        );
     }
     out
 }

@@ -8,7 +8,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use cascade_runtime::similarity::UnitVector;
-use serde::Deserialize;
+use serde_json::Value;
 
 /// One problem in one input row.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -58,35 +58,8 @@ pub(crate) struct Query {
     pub(crate) gold: Gold,
 }
 
-#[derive(Deserialize)]
-struct EntityRow {
-    id: String,
-    #[serde(rename = "type")]
-    entity_type: String,
-    name: String,
-}
-
-#[derive(Deserialize)]
-struct QueryRow {
-    query: String,
-    #[serde(rename = "type")]
-    entity_type: String,
-    // `Some(None)` is an explicit null; `None` a missing key.
-    #[serde(default, deserialize_with = "explicit_null")]
-    gold_id: Option<Option<String>>,
-}
-
-fn explicit_null<'de, D: serde::Deserializer<'de>>(
-    d: D,
-) -> Result<Option<Option<String>>, D::Error> {
-    Option::<String>::deserialize(d).map(Some)
-}
-
-#[derive(Deserialize)]
-struct EmbeddingRow {
-    text: String,
-    vector: Vec<f32>,
-}
+/// A JSON object row, or the reason it is not one.
+type Row = serde_json::Map<String, Value>;
 
 /// Reads `path` and yields `(line number, line)` for every non-blank line.
 fn read_lines(path: &Path, errors: &mut Vec<RowError>) -> Vec<(usize, String)> {
@@ -108,33 +81,162 @@ fn read_lines(path: &Path, errors: &mut Vec<RowError>) -> Vec<(usize, String)> {
     }
 }
 
-fn parse_row<T: for<'de> Deserialize<'de>>(
+/// Parses one line as a JSON object; fields are then read one by one so that each problem
+/// names its field.
+fn parse_row(
     path: &Path,
     line: usize,
     text: &str,
     what: &str,
     errors: &mut Vec<RowError>,
-) -> Option<T> {
-    match serde_json::from_str::<T>(text) {
-        Ok(row) => Some(row),
-        Err(e) => {
-            // serde_json names the missing or mistyped field; its own "line 1 column N" refers to
-            // the row, so it is replaced by the column alone.
-            let message = e.to_string();
-            let message = match message.rsplit_once(" at line ") {
-                Some((head, _)) => format!("{head} (column {})", e.column()),
-                None => message,
-            };
-            errors.push(RowError {
-                file: path.to_owned(),
-                line,
-                message: format!(
-                    "invalid {what} row: {message}; expected {}",
-                    expected_shape(what)
-                ),
-            });
-            None
+) -> Option<Row> {
+    let message = match serde_json::from_str::<Value>(text) {
+        Ok(Value::Object(row)) => return Some(row),
+        Ok(other) => format!("expected a JSON object, found {}", kind(&other)),
+        Err(e) => format!(
+            "not valid JSON at column {}: {}",
+            e.column(),
+            strip_position(&e.to_string())
+        ),
+    };
+    errors.push(RowError {
+        file: path.to_owned(),
+        line,
+        message: format!(
+            "{message}; a {what} row looks like {}",
+            expected_shape(what)
+        ),
+    });
+    None
+}
+
+fn strip_position(message: &str) -> &str {
+    message
+        .rsplit_once(" at line ")
+        .map_or(message, |(head, _)| head)
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Reads the fields of one row, recording a problem per bad field.
+struct Fields<'r> {
+    row: &'r Row,
+    path: &'r Path,
+    line: usize,
+    ok: bool,
+}
+
+impl<'r> Fields<'r> {
+    fn new(row: &'r Row, path: &'r Path, line: usize) -> Fields<'r> {
+        Fields {
+            row,
+            path,
+            line,
+            ok: true,
         }
+    }
+
+    fn fail(&mut self, errors: &mut Vec<RowError>, message: String) {
+        self.ok = false;
+        errors.push(RowError {
+            file: self.path.to_owned(),
+            line: self.line,
+            message,
+        });
+    }
+
+    /// A required, non-empty string.
+    fn text(&mut self, name: &str, errors: &mut Vec<RowError>) -> String {
+        match self.row.get(name) {
+            Some(Value::String(s)) if !s.trim().is_empty() => return s.clone(),
+            Some(Value::String(_)) => self.fail(errors, format!("field `{name}` is empty")),
+            Some(other) => self.fail(
+                errors,
+                format!("field `{name}`: expected a string, found {}", kind(other)),
+            ),
+            None => self.fail(errors, format!("missing field `{name}`")),
+        }
+        String::new()
+    }
+
+    /// An optional string that may be null: `None` when absent, `Some(None)` when null.
+    fn nullable_text(&mut self, name: &str, errors: &mut Vec<RowError>) -> Option<Option<String>> {
+        match self.row.get(name) {
+            None => None,
+            Some(Value::Null) => Some(None),
+            Some(Value::String(s)) if !s.trim().is_empty() => Some(Some(s.clone())),
+            Some(Value::String(_)) => {
+                self.fail(
+                    errors,
+                    format!("field `{name}` is empty; write null when nothing should match"),
+                );
+                None
+            }
+            Some(other) => {
+                self.fail(
+                    errors,
+                    format!(
+                        "field `{name}`: expected a string or null, found {}",
+                        kind(other)
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    /// A required array of numbers that fit an `f32`.
+    fn vector(&mut self, name: &str, errors: &mut Vec<RowError>) -> Vec<f32> {
+        let items = match self.row.get(name) {
+            Some(Value::Array(items)) => items,
+            Some(other) => {
+                self.fail(
+                    errors,
+                    format!(
+                        "field `{name}`: expected an array of numbers, found {}",
+                        kind(other)
+                    ),
+                );
+                return Vec::new();
+            }
+            None => {
+                self.fail(errors, format!("missing field `{name}`"));
+                return Vec::new();
+            }
+        };
+        let mut out = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            match item.as_f64() {
+                Some(x) if x.is_finite() && (x as f32).is_finite() => out.push(x as f32),
+                Some(x) => {
+                    self.fail(
+                        errors,
+                        format!("field `{name}`: component {i} is `{x:e}`, outside the f32 range"),
+                    );
+                    return Vec::new();
+                }
+                None => {
+                    self.fail(
+                        errors,
+                        format!(
+                            "field `{name}`: component {i} is {}, expected a number",
+                            kind(item)
+                        ),
+                    );
+                    return Vec::new();
+                }
+            }
+        }
+        out
     }
 }
 
@@ -146,61 +248,37 @@ fn expected_shape(what: &str) -> &'static str {
     }
 }
 
-fn non_empty(
-    path: &Path,
-    line: usize,
-    field: &str,
-    value: &str,
-    errors: &mut Vec<RowError>,
-) -> bool {
-    if value.trim().is_empty() {
-        errors.push(RowError {
-            file: path.to_owned(),
-            line,
-            message: format!("field `{field}` is empty"),
-        });
-        false
-    } else {
-        true
-    }
-}
-
 /// Loads the catalog; ids are unique per type.
 pub(crate) fn load_catalog(path: &Path, errors: &mut Vec<RowError>) -> Vec<Entity> {
     let mut out = Vec::new();
     let mut seen: HashMap<(String, String), usize> = HashMap::new();
     for (line, text) in read_lines(path, errors) {
-        let Some(row) = parse_row::<EntityRow>(path, line, &text, "catalog", errors) else {
+        let Some(row) = parse_row(path, line, &text, "catalog", errors) else {
             continue;
         };
-        let ok = [
-            ("id", &row.id),
-            ("type", &row.entity_type),
-            ("name", &row.name),
-        ]
-        .into_iter()
-        .fold(true, |ok, (field, value)| {
-            non_empty(path, line, field, value, errors) && ok
-        });
-        if !ok {
+        let mut fields = Fields::new(&row, path, line);
+        let id = fields.text("id", errors);
+        let entity_type = fields.text("type", errors);
+        let name = fields.text("name", errors);
+        if !fields.ok {
             continue;
         }
-        if let Some(first) = seen.insert((row.entity_type.clone(), row.id.clone()), line) {
+        if let Some(first) = seen.insert((entity_type.clone(), id.clone()), line) {
+            let message = format!(
+                "field `id`: duplicate id `{id}` of type `{entity_type}` (first on line {first}); ids must be unique per type"
+            );
             errors.push(RowError {
                 file: path.to_owned(),
                 line,
-                message: format!(
-                    "field `id`: duplicate id `{}` of type `{}` (first on line {first}); ids must be unique per type",
-                    row.id, row.entity_type
-                ),
+                message,
             });
             continue;
         }
         out.push(Entity {
             line,
-            id: row.id,
-            entity_type: row.entity_type,
-            name: row.name,
+            id,
+            entity_type,
+            name,
         });
     }
     out
@@ -221,50 +299,48 @@ pub(crate) fn load_queries(
     }
     let mut out = Vec::new();
     for (line, text) in read_lines(path, errors) {
-        let Some(row) = parse_row::<QueryRow>(path, line, &text, "query", errors) else {
+        let Some(row) = parse_row(path, line, &text, "query", errors) else {
             continue;
         };
-        let ok = non_empty(path, line, "query", &row.query, errors);
-        if !non_empty(path, line, "type", &row.entity_type, errors) || !ok {
+        let mut fields = Fields::new(&row, path, line);
+        let query = fields.text("query", errors);
+        let entity_type = fields.text("type", errors);
+        let gold_id = fields.nullable_text("gold_id", errors);
+        if !fields.ok {
             continue;
         }
-        let Some(type_ids) = ids.get(row.entity_type.as_str()) else {
+        let err = |message: String| RowError {
+            file: path.to_owned(),
+            line,
+            message,
+        };
+        let Some(type_ids) = ids.get(entity_type.as_str()) else {
             let known: Vec<&str> = ids.keys().copied().collect();
-            errors.push(RowError {
-                file: path.to_owned(),
-                line,
-                message: format!(
-                    "field `type`: no catalog entity has type `{}`; catalog types: {}",
-                    row.entity_type,
-                    if known.is_empty() {
-                        "(none)".to_owned()
-                    } else {
-                        known.join(", ")
-                    }
-                ),
-            });
+            let known = if known.is_empty() {
+                "(none)".to_owned()
+            } else {
+                known.join(", ")
+            };
+            errors.push(err(format!(
+                "field `type`: no catalog entity has type `{entity_type}`; catalog types: {known}"
+            )));
             continue;
         };
-        let gold = match row.gold_id {
+        let gold = match gold_id {
             None => Gold::Unlabelled,
             Some(None) => Gold::NoMatch,
             Some(Some(id)) if type_ids.contains(id.as_str()) => Gold::Id(id),
             Some(Some(id)) => {
-                errors.push(RowError {
-                    file: path.to_owned(),
-                    line,
-                    message: format!(
-                        "field `gold_id`: `{id}` is not a catalog id of type `{}`; use null when the query should match nothing",
-                        row.entity_type
-                    ),
-                });
+                errors.push(err(format!(
+                    "field `gold_id`: `{id}` is not a catalog id of type `{entity_type}`; use null when the query should match nothing"
+                )));
                 continue;
             }
         };
         out.push(Query {
             line,
-            text: row.query,
-            entity_type: row.entity_type,
+            text: query,
+            entity_type,
             gold,
         });
     }
@@ -308,37 +384,42 @@ impl Embeddings {
 pub(crate) fn load_embeddings(path: &Path, errors: &mut Vec<RowError>) -> Embeddings {
     let mut out = Embeddings::default();
     let mut first_line: HashMap<String, usize> = HashMap::new();
-    for (line, text) in read_lines(path, errors) {
-        let Some(row) = parse_row::<EmbeddingRow>(path, line, &text, "embedding", errors) else {
+    for (line, row_text) in read_lines(path, errors) {
+        let Some(row) = parse_row(path, line, &row_text, "embedding", errors) else {
             continue;
         };
+        let mut fields = Fields::new(&row, path, line);
+        let text = fields.text("text", errors);
+        let vector = fields.vector("vector", errors);
+        if !fields.ok {
+            continue;
+        }
         let err = |message: String| RowError {
             file: path.to_owned(),
             line,
             message,
         };
         if out.dims == 0 {
-            out.dims = row.vector.len();
+            out.dims = vector.len();
         }
-        if row.vector.len() != out.dims {
+        if vector.len() != out.dims {
             errors.push(err(format!(
                 "field `vector`: {} components, but the first row has {}; all embeddings need one dimension",
-                row.vector.len(),
+                vector.len(),
                 out.dims
             )));
             continue;
         }
-        if let Some(first) = first_line.get(&row.text) {
+        if let Some(first) = first_line.get(&text) {
             errors.push(err(format!(
-                "field `text`: duplicate text `{}` (first on line {first})",
-                row.text
+                "field `text`: duplicate text `{text}` (first on line {first})"
             )));
             continue;
         }
-        match UnitVector::new(row.vector) {
+        match UnitVector::new(vector) {
             Ok(v) => {
-                first_line.insert(row.text.clone(), line);
-                out.vectors.insert(row.text, v);
+                first_line.insert(text.clone(), line);
+                out.vectors.insert(text, v);
             }
             Err(e) => errors.push(err(format!("field `vector`: {e}"))),
         }
@@ -369,7 +450,7 @@ mod tests {
         let p = write(
             &dir,
             "c.jsonl",
-            "{\"id\":\"a\",\"type\":\"T\",\"name\":\"A\"}\n\n{\"id\":\"a\",\"type\":\"T\",\"name\":\"B\"}\n{\"id\":\"b\",\"type\":\"\",\"name\":\"\"}\n{\"id\":1}\nnot json\n",
+            "{\"id\":\"a\",\"type\":\"T\",\"name\":\"A\"}\n\n{\"id\":\"a\",\"type\":\"T\",\"name\":\"B\"}\n{\"id\":\"b\",\"type\":\"\",\"name\":\"\"}\n{\"id\":1}\nnot json\n[1, 2]\n",
         );
         let mut errors = Vec::new();
         let c = load_catalog(&p, &mut errors);
@@ -388,7 +469,7 @@ mod tests {
         let q = write(
             &dir,
             "q.jsonl",
-            "{\"query\":\"x\",\"type\":\"T\",\"gold_id\":\"a\"}\n{\"query\":\"x\",\"type\":\"T\",\"gold_id\":null}\n{\"query\":\"x\",\"type\":\"T\"}\n{\"query\":\"x\",\"type\":\"U\"}\n{\"query\":\"x\",\"type\":\"T\",\"gold_id\":\"zz\"}\n{\"query\":\"\",\"type\":\"T\"}\n",
+            "{\"query\":\"x\",\"type\":\"T\",\"gold_id\":\"a\"}\n{\"query\":\"x\",\"type\":\"T\",\"gold_id\":null}\n{\"query\":\"x\",\"type\":\"T\"}\n{\"query\":\"x\",\"type\":\"U\"}\n{\"query\":\"x\",\"type\":\"T\",\"gold_id\":\"zz\"}\n{\"query\":\"\",\"type\":\"T\"}\n{\"query\":\"x\",\"type\":\"T\",\"gold_id\":\"\"}\n{\"query\":\"x\",\"type\":\"T\",\"gold_id\":7}\n",
         );
         let mut errors = Vec::new();
         let catalog = load_catalog(&c, &mut errors);
@@ -407,7 +488,7 @@ mod tests {
         let p = write(
             &dir,
             "e.jsonl",
-            "{\"text\":\"a\",\"vector\":[1,0]}\n{\"text\":\"b\",\"vector\":[1,0,0]}\n{\"text\":\"a\",\"vector\":[0,1]}\n{\"text\":\"c\",\"vector\":[0,0]}\n{\"text\":\"d\",\"vector\":[1e39,0]}\n{\"text\":\"e\"}\n",
+            "{\"text\":\"a\",\"vector\":[1,0]}\n{\"text\":\"b\",\"vector\":[1,0,0]}\n{\"text\":\"a\",\"vector\":[0,1]}\n{\"text\":\"c\",\"vector\":[0,0]}\n{\"text\":\"d\",\"vector\":[1e39,0]}\n{\"text\":\"e\"}\n{\"text\":\"f\",\"vector\":[1,\"x\"]}\n{\"text\":\"g\",\"vector\":[]}\n{\"text\":\"h\",\"vector\":{}}\n",
         );
         let mut errors = Vec::new();
         let e = load_embeddings(&p, &mut errors);

@@ -121,7 +121,7 @@ impl Report {
             .map(|o| {
                 let r = o;
                 [
-                    o.query.clone(),
+                    shorten(&o.query, QUERY_WIDTH),
                     o.entity_type.clone(),
                     r.decision.to_string(),
                     r.id.clone().unwrap_or_else(|| "-".into()),
@@ -187,5 +187,30 @@ impl Report {
             }
         }
         out
+    }
+}
+
+/// Longer queries are cut in the table (the JSON keeps them whole).
+const QUERY_WIDTH: usize = 48;
+
+/// `text`, cut to `width` characters with a trailing `…` when longer.
+fn shorten(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_owned();
+    }
+    let mut out: String = text.chars().take(width.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shorten;
+
+    #[test]
+    fn long_queries_are_cut_on_char_boundaries() {
+        assert_eq!(shorten("short", 8), "short");
+        assert_eq!(shorten("exactly8", 8), "exactly8");
+        assert_eq!(shorten("Zürich–Genève", 8), "Zürich–…");
     }
 }

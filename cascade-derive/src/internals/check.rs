@@ -26,11 +26,17 @@ pub(crate) fn rust_type(cx: &Ctxt, field: &Field<'_>, def: &FieldDef) {
             ),
         );
     } else if optional && !def.optional {
+        // In a prompt-only definition a trailing `?` belongs to the question (DESIGN §2).
+        let help = if def.operator.is_none() && def.prompt.is_some() && written.ends_with('?') {
+            "a `?` ending a question is part of the question; write `string?` for an optional \
+             text field, or make the type non-optional"
+        } else {
+            "add `?` to the definition, or make the type non-optional"
+        };
         cx.error_spanned_by(
             field.ty,
             format!(
-                "field `{name}` has an `Option<_>` type but its definition `{written}` is not optional\n\
-                 = help: add `?` to the definition, or make the type non-optional"
+                "field `{name}` has an `Option<_>` type but its definition `{written}` is not optional\n= help: {help}"
             ),
         );
     }

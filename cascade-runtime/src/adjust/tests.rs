@@ -98,14 +98,19 @@ fn dimensions_between_entries_are_interpolated_and_below_continue_with_the_slope
 }
 
 #[test]
-fn a_rising_table_entry_is_held() {
+fn a_calibrated_table_that_rises_is_used_as_measured() {
+    // From `cascade calibrate --dims` on the shipped data: Company's threshold rises as
+    // dimensions fall.
     let c = cfg(
-        r#"{"dimensionAdjustment": {"enabled": true, "baseDimensions": 768,
-        "table": {"256": 0.74, "128": 0.78}}}"#,
+        r#"{"dimensionAdjustment": {"enabled": true, "baseDimensions": 384,
+        "types": {"T": {"384": 0.58, "256": 0.64, "128": 0.68}}}}"#,
     );
-    let a = adjust(&resolved(0.80, Strategy::Static), &dims(128), &c);
-    assert_eq!(a.value, 0.74);
-    assert!(a.steps[0].why.contains("held"), "{}", a.steps[0].why);
+    let a = adjust(&resolved(0.58, Strategy::Static), &dims(128), &c);
+    assert!((a.value - 0.68).abs() < 1e-9, "{}", a.value);
+    assert!(a.steps[0].why.contains("(+0.1)"), "{}", a.steps[0].why);
+    // Interpolated between 256 and 128.
+    let b = adjust(&resolved(0.58, Strategy::Static), &dims(192), &c);
+    assert!((b.value - 0.66).abs() < 1e-9, "{}", b.value);
 }
 
 #[test]
@@ -223,9 +228,19 @@ fn arb_config() -> impl proptest::strategy::Strategy<Value = SimilarityThreshold
         0.0f64..=0.3,
     )
         .prop_map(|(min, max, table, per_type, with_bands, loosen, tighten)| {
+            // "Fewer dimensions never tighten" holds for the formula and for tables that do not
+            // rise as dimensions fall (tables are used as measured): sort the values so they
+            // rise with the dimensions, below the 0.80 reference unless the base has an entry.
             let th = |m: BTreeMap<u32, f64>| -> BTreeMap<u32, Threshold> {
-                m.into_iter()
-                    .map(|(d, v)| (d, Threshold::new(v).unwrap()))
+                let mut values: Vec<f64> = m.values().copied().collect();
+                values.sort_by(f64::total_cmp);
+                let has_base = m.contains_key(&1024);
+                m.keys()
+                    .zip(values)
+                    .map(|(&d, v)| {
+                        let v = if has_base { v } else { v.min(0.80) };
+                        (d, Threshold::new(v).unwrap())
+                    })
                     .collect()
             };
             let mut d = DimensionAdjustment {

@@ -23,18 +23,14 @@ pub struct SortedPairs {
     scores: Vec<f64>,
     /// `labels[i]` belongs to `scores[i]`.
     labels: Vec<bool>,
-    /// One entry per distinct score, highest first.
-    groups: Vec<Group>,
+    /// The number of distinct scores.
+    distinct: usize,
     positives: u64,
 }
 
-#[derive(Clone, Copy, Debug)]
-struct Group {
-    score: f64,
-    /// One past the group's last index in `scores`.
-    end: usize,
-    positives: u64,
-    negatives: u64,
+/// Whether sorted position `i` is the last of its group of equal scores.
+fn ends_group(scores: &[f64], i: usize) -> bool {
+    scores.get(i + 1).is_none_or(|next| *next != scores[i])
 }
 
 impl SortedPairs {
@@ -56,28 +52,14 @@ impl SortedPairs {
             });
         }
         let (scores, labels) = sort_descending(scores, labels);
-        let mut groups: Vec<Group> = Vec::new();
-        let mut positives = 0;
-        for (i, (&score, &label)) in scores.iter().zip(&labels).enumerate() {
-            positives += u64::from(label);
-            match groups.last_mut() {
-                Some(g) if g.score == score => {
-                    g.end = i + 1;
-                    g.positives += u64::from(label);
-                    g.negatives += u64::from(!label);
-                }
-                _ => groups.push(Group {
-                    score,
-                    end: i + 1,
-                    positives: u64::from(label),
-                    negatives: u64::from(!label),
-                }),
-            }
-        }
+        let positives = labels.iter().map(|&l| u64::from(l)).sum();
+        let distinct = (0..scores.len())
+            .filter(|&i| ends_group(&scores, i))
+            .count();
         Ok(SortedPairs {
             scores,
             labels,
-            groups,
+            distinct,
             positives,
         })
     }
@@ -94,7 +76,7 @@ impl SortedPairs {
 
     /// The number of distinct scores (candidate thresholds).
     pub fn distinct(&self) -> usize {
-        self.groups.len()
+        self.distinct
     }
 
     /// The number of pairs labelled same.
@@ -109,16 +91,18 @@ impl SortedPairs {
 
     /// The precision–recall curve of all pairs: one point per distinct score, highest first.
     pub fn curve(&self) -> Curve {
-        let mut points = Vec::with_capacity(self.groups.len());
+        let mut points = Vec::with_capacity(self.distinct);
         let (mut tp, mut fp) = (0, 0);
-        for g in &self.groups {
-            tp += g.positives;
-            fp += g.negatives;
-            points.push(CurvePoint {
-                threshold: g.score,
-                tp,
-                fp,
-            });
+        for (i, &label) in self.labels.iter().enumerate() {
+            tp += u64::from(label);
+            fp += u64::from(!label);
+            if ends_group(&self.scores, i) {
+                points.push(CurvePoint {
+                    threshold: self.scores[i],
+                    tp,
+                    fp,
+                });
+            }
         }
         Curve {
             points,
@@ -142,25 +126,24 @@ impl SortedPairs {
         }
         let mut points = Vec::new();
         let (mut tp, mut fp) = (0u64, 0u64);
-        let mut start = 0;
-        for g in &self.groups {
-            let (mut gp, mut gn) = (0u64, 0u64);
-            for (&w, &label) in weights[start..g.end].iter().zip(&self.labels[start..g.end]) {
-                if label {
-                    gp += u64::from(w);
-                } else {
-                    gn += u64::from(w);
-                }
+        let mut weight_in_group = 0u64;
+        for (i, (&w, &label)) in weights.iter().zip(&self.labels).enumerate() {
+            let w = u64::from(w);
+            if label {
+                tp += w;
+            } else {
+                fp += w;
             }
-            start = g.end;
-            if gp + gn > 0 {
-                tp += gp;
-                fp += gn;
-                points.push(CurvePoint {
-                    threshold: g.score,
-                    tp,
-                    fp,
-                });
+            weight_in_group += w;
+            if ends_group(&self.scores, i) {
+                if weight_in_group > 0 {
+                    points.push(CurvePoint {
+                        threshold: self.scores[i],
+                        tp,
+                        fp,
+                    });
+                }
+                weight_in_group = 0;
             }
         }
         let negatives = fp;
@@ -189,34 +172,41 @@ fn unkey(k: u64) -> f64 {
 /// Below this many keys a comparison sort beats the radix sort's fixed cost.
 const RADIX_MIN: usize = 2048;
 
-/// Sorts `keys` ascending: LSD radix sort, 8 passes of 8 bits, skipping passes in which every
-/// key has the same digit (common in the sign and exponent bytes of similarity scores).
+/// Bits per radix digit: 6 passes cover 64 bits, and 2^11 counters stay in the L1 cache.
+const DIGIT: u32 = 11;
+const BUCKETS: usize = 1 << DIGIT;
+const PASSES: usize = 64_usize.div_ceil(DIGIT as usize);
+
+/// Sorts `keys` ascending: LSD radix sort in 11-bit digits, skipping passes in which every key
+/// has the same digit (the sign and exponent bits of similarity scores rarely differ).
 fn radix_sort(keys: &mut Vec<u64>) {
     if keys.len() < RADIX_MIN {
         keys.sort_unstable();
         return;
     }
-    let mut counts = [[0usize; 256]; 8];
+    let digit = |k: u64, pass: usize| (k >> (pass as u32 * DIGIT)) as usize & (BUCKETS - 1);
+    let mut counts = vec![[0usize; BUCKETS]; PASSES];
     for &k in keys.iter() {
         for (pass, c) in counts.iter_mut().enumerate() {
-            c[(k >> (pass * 8)) as usize & 0xFF] += 1;
+            c[digit(k, pass)] += 1;
         }
     }
     let mut buf = vec![0u64; keys.len()];
-    for (pass, c) in counts.iter().enumerate() {
-        if c.iter().any(|&n| n == keys.len()) {
+    for (pass, c) in counts.iter_mut().enumerate() {
+        if c.contains(&keys.len()) {
             continue;
         }
-        let mut offsets = [0usize; 256];
+        // Counts become start offsets in place.
         let mut sum = 0;
-        for (o, &n) in offsets.iter_mut().zip(c) {
-            *o = sum;
+        for slot in c.iter_mut() {
+            let n = *slot;
+            *slot = sum;
             sum += n;
         }
         for &k in keys.iter() {
-            let d = (k >> (pass * 8)) as usize & 0xFF;
-            buf[offsets[d]] = k;
-            offsets[d] += 1;
+            let d = digit(k, pass);
+            buf[c[d]] = k;
+            c[d] += 1;
         }
         std::mem::swap(keys, &mut buf);
     }
@@ -344,6 +334,8 @@ impl Curve {
     /// The optimal interval of point `i`: `(next lower distinct score, threshold]`. Every
     /// threshold in it gives the same counts. The lower end is `None` for the lowest score (every
     /// threshold below it accepts everything too).
+    ///
+    /// Panics when `i >= self.points().len()` (an index into [`Curve::points`]).
     pub fn interval(&self, i: usize) -> (Option<f64>, f64) {
         let upper = self.points[i].threshold;
         (self.points.get(i + 1).map(|p| p.threshold), upper)
