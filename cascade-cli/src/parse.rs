@@ -18,7 +18,7 @@ use serde::Serialize;
                         cascade parse --json -- '->User' 'Who buys it? ~>ICP(0.82)'"
 )]
 pub(crate) struct Args {
-    /// Print one JSON object per definition (DESIGN §10) instead of the canonical form
+    /// Print one JSON object per line and definition instead of the canonical form
     #[arg(long)]
     json: bool,
     /// Field definitions, e.g. `~>ICP(0.82)`, `string[]?`, `['~>Company(0.85)']`
