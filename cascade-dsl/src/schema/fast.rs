@@ -1,0 +1,434 @@
+//! A byte-level fast path for the object literal.
+//!
+//! The nom parser (`parser.rs`) is the grammar and the source of every syntax diagnostic; it
+//! costs about 70 instructions per byte of input (`LocatedSpan` recounts lines at every split, and
+//! the syntax tree is moved through nested `IResult`s). Schemas are almost always plain: ASCII
+//! whitespace, comments, bare or quoted keys, strings without escape sequences, numbers. This
+//! scanner reads exactly that subset in one pass over the bytes and returns `None` for anything
+//! else (an escape sequence, non-ASCII whitespace, a bare key with non-ASCII letters, and every
+//! syntax error), which then goes to the nom parser, so diagnostics are unchanged.
+//!
+//! Invariant: when [`file`] returns `Some(tree)`, the nom parser returns `Ok(tree)` for the same
+//! input, spans included. The property tests at the bottom of this file check it on generated
+//! schemas and on mutations of them.
+
+use std::borrow::Cow;
+
+use super::{Array, Entry, File, MAX_DEPTH, Number, Object, Text, Value};
+use crate::span::Span;
+
+/// The syntax tree of `src`, or `None` to defer to the nom parser.
+pub(super) fn file(src: &str) -> Option<File<'_>> {
+    let mut scanner = Scanner {
+        src,
+        bytes: src.as_bytes(),
+        at: 0,
+        entries: Vec::new(),
+        items: Vec::new(),
+    };
+    if scanner.bytes.starts_with("\u{feff}".as_bytes()) {
+        scanner.at = 3;
+    }
+    scanner.trivia()?;
+    let root = scanner.object(1)?;
+    scanner.trivia()?;
+    (scanner.at == scanner.bytes.len()).then_some(File { root })
+}
+
+/// The input and the position; the entries and items of the objects and arrays being read,
+/// innermost last (each object's entries move into one exactly sized `Vec` at its `}`).
+struct Scanner<'a> {
+    src: &'a str,
+    bytes: &'a [u8],
+    at: usize,
+    entries: Vec<Entry<'a>>,
+    items: Vec<Value<'a>>,
+}
+
+/// The ASCII bytes the nom parser reads as identifier characters (`char::is_alphanumeric`,
+/// `_`, `$`). A non-ASCII byte is not one of them here: the scanner defers instead.
+fn is_ident_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b'$'
+}
+
+impl<'a> Scanner<'a> {
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.at).copied()
+    }
+
+    /// Skips ASCII whitespace (all of which `char::is_whitespace` accepts) and comments. `None`
+    /// for an unterminated block comment or any non-ASCII byte where trivia may be.
+    fn trivia(&mut self) -> Option<()> {
+        loop {
+            match self.peek() {
+                Some(b' ' | b'\t' | b'\n' | b'\r' | b'\x0c') => self.at += 1,
+                Some(b'/') => match self.bytes.get(self.at + 1) {
+                    Some(b'/') => {
+                        let rest = self.bytes.get(self.at..)?;
+                        self.at += rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
+                    }
+                    Some(b'*') => {
+                        let body = self.src.get(self.at + 2..)?;
+                        self.at += 2 + body.find("*/")? + 2;
+                    }
+                    _ => return Some(()),
+                },
+                Some(b) if b >= 0x80 || b == b'\x0b' => return None,
+                _ => return Some(()),
+            }
+        }
+    }
+
+    fn value(&mut self, depth: usize) -> Option<Value<'a>> {
+        match self.peek()? {
+            b'{' => self.object(depth + 1).map(Value::Object),
+            b'[' => self.array(depth + 1).map(Value::Array),
+            q @ (b'"' | b'\'') => self.string(q).map(Value::String),
+            b'-' | b'0'..=b'9' => self.number().map(Value::Number),
+            _ => {
+                let start = self.at;
+                let word = self.ident()?;
+                let span = Span::new(start, self.at);
+                match word {
+                    "true" => Some(Value::Bool(true, span)),
+                    "false" => Some(Value::Bool(false, span)),
+                    "null" => Some(Value::Null(span)),
+                    _ => None,
+                }
+            }
+        }
+    }
+
+    /// A run of identifier bytes, at least one, not followed by a non-ASCII byte (which the nom
+    /// parser might read as part of the identifier).
+    fn ident(&mut self) -> Option<&'a str> {
+        let start = self.at;
+        let rest = self.bytes.get(start..)?;
+        let len = rest
+            .iter()
+            .position(|&b| !is_ident_byte(b))
+            .unwrap_or(rest.len());
+        if len == 0 || self.bytes.get(start + len).is_some_and(|&b| b >= 0x80) {
+            return None;
+        }
+        self.at += len;
+        self.src.get(start..self.at)
+    }
+
+    fn object(&mut self, depth: usize) -> Option<Object<'a>> {
+        if depth > MAX_DEPTH || self.peek() != Some(b'{') {
+            return None;
+        }
+        let start = self.at;
+        self.at += 1;
+        let base = self.entries.len();
+        loop {
+            self.trivia()?;
+            let key = match self.peek()? {
+                b'}' => break,
+                q @ (b'"' | b'\'') => self.string(q)?,
+                _ => {
+                    let start = self.at;
+                    let word = self.ident()?;
+                    Text {
+                        value: Cow::Borrowed(word),
+                        span: Span::new(start, self.at),
+                        content_start: start,
+                        escapes: Vec::new(),
+                        quoted: false,
+                    }
+                }
+            };
+            self.trivia()?;
+            if self.peek()? != b':' {
+                return None;
+            }
+            self.at += 1;
+            self.trivia()?;
+            let value = self.value(depth)?;
+            self.trivia()?;
+            self.entries.push(Entry { key, value });
+            match self.peek()? {
+                b',' => self.at += 1,
+                b'}' => break,
+                _ => return None,
+            }
+        }
+        self.at += 1;
+        Some(Object {
+            span: Span::new(start, self.at),
+            entries: self.entries.drain(base..).collect(),
+        })
+    }
+
+    fn array(&mut self, depth: usize) -> Option<Array<'a>> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let start = self.at;
+        self.at += 1;
+        let base = self.items.len();
+        loop {
+            self.trivia()?;
+            if self.peek()? == b']' {
+                break;
+            }
+            let item = self.value(depth)?;
+            self.items.push(item);
+            self.trivia()?;
+            match self.peek()? {
+                b',' => self.at += 1,
+                b']' => break,
+                _ => return None,
+            }
+        }
+        self.at += 1;
+        Some(Array {
+            span: Span::new(start, self.at),
+            items: self.items.drain(base..).collect(),
+        })
+    }
+
+    /// A string without escape sequences, on one line.
+    fn string(&mut self, quote: u8) -> Option<Text<'a>> {
+        let start = self.at;
+        let content_start = start + 1;
+        let len = self
+            .bytes
+            .get(content_start..)?
+            .iter()
+            .position(|&b| b == quote || b == b'\\' || b == b'\n' || b == b'\r')?;
+        let end = content_start + len;
+        if self.bytes.get(end) != Some(&quote) {
+            return None;
+        }
+        self.at = end + 1;
+        Some(Text {
+            value: Cow::Borrowed(self.src.get(content_start..end)?),
+            span: Span::new(start, self.at),
+            content_start,
+            escapes: Vec::new(),
+            quoted: true,
+        })
+    }
+
+    /// A JSON number: `-?digits(.digits)?([eE][+-]?digits)?`, not followed by `.` or an
+    /// identifier character.
+    fn number(&mut self) -> Option<Number> {
+        let start = self.at;
+        let digits = |bytes: &[u8], from: usize| {
+            bytes.get(from..).map_or(0, |rest| {
+                rest.iter().take_while(|b| b.is_ascii_digit()).count()
+            })
+        };
+        let mut end = start + usize::from(self.peek() == Some(b'-'));
+        let whole = digits(self.bytes, end);
+        if whole == 0 {
+            return None;
+        }
+        end += whole;
+        if self.bytes.get(end) == Some(&b'.') {
+            let fraction = digits(self.bytes, end + 1);
+            if fraction > 0 {
+                end += 1 + fraction;
+            }
+        }
+        if matches!(self.bytes.get(end), Some(b'e' | b'E')) {
+            let sign = usize::from(matches!(self.bytes.get(end + 1), Some(b'+' | b'-')));
+            let exponent = digits(self.bytes, end + 1 + sign);
+            if exponent > 0 {
+                end += 1 + sign + exponent;
+            }
+        }
+        if self
+            .bytes
+            .get(end)
+            .is_some_and(|&b| b == b'.' || b >= 0x80 || is_ident_byte(b))
+        {
+            return None;
+        }
+        let text = self.src.get(start..end)?;
+        self.at = end;
+        Some(Number {
+            value: text.parse::<f64>().unwrap_or(f64::NAN),
+            span: Span::new(start, end),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// The fast path agrees with the nom parser: same tree, or it defers.
+    fn agrees(src: &str) -> Result<(), TestCaseError> {
+        if let Some(tree) = file(src) {
+            let slow = super::super::parser::file(src);
+            prop_assert_eq!(Ok(&tree), slow.as_ref(), "on {:?}", src);
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn reads_the_common_subset() {
+        let src = "\u{feff}// head\n{ /* c */ A: { b: 'x', \"c\": [\"~>A\"], $threshold: 0.8, n: null, t: true, f: false, e: -1.5e-3, }, }\n";
+        assert!(file(src).is_some());
+        agrees(src).unwrap();
+    }
+
+    #[test]
+    fn defers_on_escapes_errors_and_unicode() {
+        for src in [
+            r"{ a: 'it\'s' }",
+            "{ a: 'x }",
+            "{ a 'x' }",
+            "{ a: 0.8.1 }",
+            "{ a: 1e }",
+            "{ a: .5 }",
+            "{ a: NaN }",
+            "{ é: 'x' }",
+            "{ aé: 'x' }",
+            "{\u{a0}a: 'x' }",
+            "{ a: 'x' } }",
+            "{ /* x",
+            "{ a: [1 2] }",
+            "",
+        ] {
+            assert!(file(src).is_none(), "{src:?}");
+        }
+        let deep = format!("{{ a: {}{} }}", "[".repeat(100), "]".repeat(100));
+        assert!(file(&deep).is_none());
+    }
+
+    #[test]
+    fn quoted_non_ascii_text_is_read() {
+        let src = "{ 'é': 'Qui achète ? ~>ICP(0.8)' }";
+        assert!(file(src).is_some());
+        agrees(src).unwrap();
+    }
+
+    /// Pieces schemas are made of, including ones the fast path defers on.
+    fn piece() -> impl Strategy<Value = &'static str> {
+        prop::sample::select(vec![
+            "{",
+            "}",
+            "[",
+            "]",
+            ":",
+            ",",
+            " ",
+            "\n",
+            "\t",
+            "\r\n",
+            "\u{a0}",
+            "\u{b}",
+            "// c\n",
+            "/* c */",
+            "/*",
+            "'",
+            "\"",
+            "\\",
+            "'~>T(0.8)'",
+            "\"a b\"",
+            "'é'",
+            "'\\u0041'",
+            "a",
+            "T1",
+            "$threshold",
+            "é",
+            "0",
+            "-1",
+            "0.85",
+            "1e400",
+            "1.",
+            ".5",
+            "-",
+            "2e-3",
+            "true",
+            "false",
+            "null",
+            "NaN",
+            "x",
+            "'s'",
+        ])
+    }
+
+    fn schema() -> impl Strategy<Value = String> {
+        let value = prop::sample::select(vec![
+            "'string'",
+            "\"Who? ~>A(0.9)\"",
+            "['->B']",
+            "0.8",
+            "-12.5e3",
+            "true",
+            "null",
+            "{ threshold: 0.7 }",
+            "[]",
+            "{}",
+        ]);
+        let entry = (
+            prop::sample::select(vec!["a", "'b c'", "\"d\"", "$threshold", "_x1"]),
+            value,
+        )
+            .prop_map(|(k, v)| format!("{k}: {v}"));
+        let ty = (
+            prop::sample::select(vec!["A", "B", "'C'"]),
+            prop::collection::vec(entry, 0..5),
+            prop::bool::ANY,
+        )
+            .prop_map(|(name, entries, trailing)| {
+                let comma = if trailing && !entries.is_empty() {
+                    ","
+                } else {
+                    ""
+                };
+                format!("{name}: {{ {}{comma} }}", entries.join(",\n "))
+            });
+        prop::collection::vec(ty, 0..4)
+            .prop_map(|types| format!("// schema\n{{\n{}\n}}\n", types.join(", /* t */\n")))
+    }
+
+    proptest! {
+        #[test]
+        fn agrees_on_generated_schemas(src in schema()) {
+            prop_assert!(file(&src).is_some(), "a plain schema takes the fast path: {:?}", src);
+            agrees(&src)?;
+        }
+
+        #[test]
+        fn agrees_on_mutated_schemas(
+            src in schema(),
+            edits in prop::collection::vec((any::<prop::sample::Index>(), 0..3usize, piece()), 1..4),
+        ) {
+            let mut src = src;
+            for (at, kind, piece) in edits {
+                let boundaries: Vec<usize> = (0..=src.len()).filter(|&i| src.is_char_boundary(i)).collect();
+                let i = *at.get(&boundaries);
+                match kind {
+                    0 => src.insert_str(i, piece),
+                    1 => {
+                        let end = boundaries.iter().copied().find(|&j| j > i).unwrap_or(i);
+                        src.replace_range(i..end, "");
+                    }
+                    _ => {
+                        let end = boundaries.iter().copied().find(|&j| j > i).unwrap_or(i);
+                        src.replace_range(i..end, piece);
+                    }
+                }
+            }
+            agrees(&src)?;
+        }
+
+        #[test]
+        fn agrees_on_arbitrary_pieces(pieces in prop::collection::vec(piece(), 0..40)) {
+            agrees(&pieces.concat())?;
+        }
+
+        #[test]
+        fn never_panics_on_arbitrary_text(src in "\\PC{0,64}") {
+            let _ = file(&src);
+        }
+    }
+}
