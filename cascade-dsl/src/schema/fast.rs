@@ -3,10 +3,11 @@
 //! The nom parser (`parser.rs`) is the grammar and the source of every syntax diagnostic; it
 //! costs about 70 instructions per byte of input (`LocatedSpan` recounts lines at every split, and
 //! the syntax tree is moved through nested `IResult`s). Schemas are almost always plain: ASCII
-//! whitespace, comments, bare or quoted keys, strings without escape sequences, numbers. This
-//! scanner reads exactly that subset in one pass over the bytes and returns `None` for anything
-//! else (an escape sequence, non-ASCII whitespace, a bare key with non-ASCII letters, and every
-//! syntax error), which then goes to the nom parser, so diagnostics are unchanged.
+//! whitespace, comments, bare or quoted keys, strings with at most one-character escapes (`\'`,
+//! `\n`), numbers. This scanner reads exactly that subset in one pass over the bytes and returns
+//! `None` for anything else (`\u` and `\x` escapes, non-ASCII whitespace, a bare key with
+//! non-ASCII letters, and every syntax error), which then goes to the nom parser, so diagnostics
+//! are unchanged.
 //!
 //! Invariant: when [`file`] returns `Some(tree)`, the nom parser returns `Ok(tree)` for the same
 //! input, spans included. The property tests at the bottom of this file check it on generated
@@ -15,6 +16,7 @@
 use std::borrow::Cow;
 
 use super::{Array, Entry, File, MAX_DEPTH, Number, Object, Text, Value};
+use crate::model::Escape;
 use crate::span::Span;
 
 /// The syntax tree of `src`, or `None` to defer to the nom parser.
@@ -189,25 +191,68 @@ impl<'a> Scanner<'a> {
         })
     }
 
-    /// A string without escape sequences, on one line.
+    /// A string on one line. Of the escape sequences, only the one-character ones (`\n`, `\'`,
+    /// ...) are decoded here; `\x`, `\u` and line continuations defer to the nom parser.
     fn string(&mut self, quote: u8) -> Option<Text<'a>> {
         let start = self.at;
         let content_start = start + 1;
-        let len = self
-            .bytes
-            .get(content_start..)?
-            .iter()
-            .position(|&b| b == quote || b == b'\\' || b == b'\n' || b == b'\r')?;
-        let end = content_start + len;
-        if self.bytes.get(end) != Some(&quote) {
-            return None;
+        let stop = |b: u8| b == quote || b == b'\\' || b == b'\n' || b == b'\r';
+        let mut end = content_start
+            + self
+                .bytes
+                .get(content_start..)?
+                .iter()
+                .position(|&b| stop(b))?;
+        if self.bytes.get(end) == Some(&quote) {
+            self.at = end + 1;
+            return Some(Text {
+                value: Cow::Borrowed(self.src.get(content_start..end)?),
+                span: Span::new(start, self.at),
+                content_start,
+                escapes: Vec::new(),
+                quoted: true,
+            });
+        }
+        let mut value = String::from(self.src.get(content_start..end)?);
+        let mut escapes = Vec::new();
+        loop {
+            match self.bytes.get(end)? {
+                &b if b == quote => break,
+                b'\\' => {
+                    let decoded = match self.bytes.get(end + 1)? {
+                        b'n' => '\n',
+                        b't' => '\t',
+                        b'r' => '\r',
+                        b'b' => '\u{8}',
+                        b'f' => '\u{c}',
+                        b'v' => '\u{b}',
+                        b'0' => '\0',
+                        &c @ (b'\'' | b'"' | b'\\' | b'/') => char::from(c),
+                        _ => return None,
+                    };
+                    escapes.push(Escape {
+                        at: value.len(),
+                        decoded_len: 1,
+                        written_len: 2,
+                    });
+                    value.push(decoded);
+                    end += 2;
+                }
+                b'\n' | b'\r' => return None,
+                _ => {
+                    let chunk = self.bytes.get(end..)?;
+                    let len = chunk.iter().position(|&b| stop(b))?;
+                    value.push_str(self.src.get(end..end + len)?);
+                    end += len;
+                }
+            }
         }
         self.at = end + 1;
         Some(Text {
-            value: Cow::Borrowed(self.src.get(content_start..end)?),
+            value: Cow::Owned(value),
             span: Span::new(start, self.at),
             content_start,
-            escapes: Vec::new(),
+            escapes,
             quoted: true,
         })
     }
@@ -281,7 +326,10 @@ mod tests {
     #[test]
     fn defers_on_escapes_errors_and_unicode() {
         for src in [
-            r"{ a: 'it\'s' }",
+            r"{ a: '\u0041' }",
+            r"{ a: '\x41' }",
+            r"{ a: '\q' }",
+            "{ a: 'x\\\ny' }",
             "{ a: 'x }",
             "{ a 'x' }",
             "{ a: 0.8.1 }",
@@ -300,6 +348,15 @@ mod tests {
         }
         let deep = format!("{{ a: {}{} }}", "[".repeat(100), "]".repeat(100));
         assert!(file(&deep).is_none());
+    }
+
+    #[test]
+    fn one_character_escapes_are_read() {
+        let src = r#"{ 'it\'s': "say \"hi\"\n\t\\ \/ \0 \b \f \v", b: 'Who\'s it? ~>ICP(0.8)' }"#;
+        let tree = file(src).unwrap();
+        assert_eq!(tree.root.entries[0].key.value, "it's");
+        assert_eq!(tree.root.entries[0].key.escapes.len(), 1);
+        agrees(src).unwrap();
     }
 
     #[test]
@@ -330,6 +387,14 @@ mod tests {
             "'",
             "\"",
             "\\",
+            "\\'",
+            "\\n",
+            "\\\\",
+            "\\\"",
+            "\\x4",
+            "\\u{41}",
+            "'a\\'b'",
+            "\"\\\"\"",
             "'~>T(0.8)'",
             "\"a b\"",
             "'é'",
@@ -359,6 +424,7 @@ mod tests {
         let value = prop::sample::select(vec![
             "'string'",
             "\"Who? ~>A(0.9)\"",
+            "'Who\\'s it? \\\"q\\\" \\\\ ~>A'",
             "['->B']",
             "0.8",
             "-12.5e3",
