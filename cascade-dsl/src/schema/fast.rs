@@ -60,7 +60,16 @@ impl<'a> Scanner<'a> {
 
     /// Skips ASCII whitespace (all of which `char::is_whitespace` accepts) and comments. `None`
     /// for an unterminated block comment or any non-ASCII byte where trivia may be.
+    #[inline(always)]
     fn trivia(&mut self) -> Option<()> {
+        // Most calls sit right before a token: answer those without a call.
+        match self.peek() {
+            Some(b) if b.is_ascii_graphic() && b != b'/' => Some(()),
+            _ => self.trivia_loop(),
+        }
+    }
+
+    fn trivia_loop(&mut self) -> Option<()> {
         loop {
             match self.peek() {
                 Some(b' ' | b'\t' | b'\n' | b'\r' | b'\x0c') => self.at += 1,
@@ -295,11 +304,44 @@ impl<'a> Scanner<'a> {
         let text = self.src.get(start..end)?;
         self.at = end;
         Some(Number {
-            value: text.parse::<f64>().unwrap_or(f64::NAN),
+            value: decimal(text).unwrap_or_else(|| text.parse::<f64>().unwrap_or(f64::NAN)),
             span: Span::new(start, end),
         })
     }
 }
+
+/// Powers of ten that `f64` holds exactly.
+const EXACT_POWERS_OF_TEN: [f64; 16] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+];
+
+/// The value of a short decimal such as `0.85` or `-12.5`, computed without the general
+/// float parser: with at most 15 digits and no exponent, both the digits (as an integer) and
+/// the power of ten are exact in `f64`, so one correctly rounded division gives exactly what
+/// `str::parse` gives (Clinger's fast path). `None` for anything else.
+fn decimal(text: &str) -> Option<f64> {
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    if whole.len() + fraction.len() > 15 {
+        return None;
+    }
+    let mut mantissa: u64 = 0;
+    for b in whole.bytes().chain(fraction.bytes()) {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        mantissa = mantissa * 10 + u64::from(b - b'0');
+    }
+    // At most 15 digits: below 2^53, so the conversion is exact.
+    #[allow(clippy::cast_precision_loss)]
+    let value = mantissa as f64 / EXACT_POWERS_OF_TEN.get(fraction.len())?;
+    Some(if negative { -value } else { value })
+}
+
+impl Scanner<'_> {}
 
 #[cfg(test)]
 mod tests {
@@ -357,6 +399,30 @@ mod tests {
         assert_eq!(tree.root.entries[0].key.value, "it's");
         assert_eq!(tree.root.entries[0].key.escapes.len(), 1);
         agrees(src).unwrap();
+    }
+
+    #[test]
+    fn short_decimals_are_exactly_what_str_parse_gives() {
+        for text in [
+            "0",
+            "-0",
+            "0.85",
+            "0.1",
+            "0.3",
+            "-12.5",
+            "123456789012345",
+            "0.00000000000001",
+            "9.99999999999999",
+        ] {
+            let fast = decimal(text).unwrap();
+            assert_eq!(
+                fast.to_bits(),
+                text.parse::<f64>().unwrap().to_bits(),
+                "{text}"
+            );
+        }
+        assert_eq!(decimal("1e5"), None);
+        assert_eq!(decimal("1234567890123456"), None);
     }
 
     #[test]
@@ -490,6 +556,14 @@ mod tests {
         #[test]
         fn agrees_on_arbitrary_pieces(pieces in prop::collection::vec(piece(), 0..40)) {
             agrees(&pieces.concat())?;
+        }
+
+        #[test]
+        fn decimals_match_str_parse(text in "-?[0-9]{1,9}(\\.[0-9]{1,9})?") {
+            let parsed = text.parse::<f64>().unwrap();
+            let digits = text.bytes().filter(u8::is_ascii_digit).count();
+            let expected = (digits <= 15).then_some(parsed.to_bits());
+            prop_assert_eq!(decimal(&text).map(f64::to_bits), expected);
         }
 
         #[test]
