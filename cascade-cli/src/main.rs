@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 
 mod calibrate;
 mod check;
+mod diagnostics;
 mod explain;
 mod match_cmd;
 mod parse;

@@ -8,11 +8,8 @@
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use cascade_dsl::CheckError;
-use cascade_dsl::diag::{Style, render};
 use cascade_dsl::model::{EntityType, Schema as Model};
 use cascade_runtime::config::{ConfigError, ConfigProblem, SimilarityThresholdConfig};
 use cascade_runtime::resolve::Resolver;
@@ -21,6 +18,8 @@ use cascade_runtime::table::{
 };
 use cascade_runtime::{Layer, Operator, Strategy, Threshold};
 use serde::Serialize;
+
+use crate::diagnostics::load_schema;
 
 /// Arguments.
 #[derive(Debug, clap::Args)]
@@ -69,25 +68,10 @@ pub(crate) struct Loaded {
 /// Reads and checks the schema and the config; on failure prints every error to stderr and
 /// returns `None` (exit code 1).
 pub(crate) fn load(file: &Path, config: Option<&Path>) -> Option<Loaded> {
-    let styled = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let style = if styled { Style::Styled } else { Style::Plain };
-    let (text, model) = match cascade_dsl::check_file(file) {
-        Ok((text, model)) => (text, model),
-        Err(CheckError::Read { path, source }) => {
-            eprintln!("error: cannot read schema `{}`: {source}", path.display());
-            return None;
-        }
-        Err(CheckError::Invalid {
-            path,
-            text,
-            diagnostics,
-        }) => {
-            let origin = path.display().to_string();
-            eprintln!(
-                "{}\n",
-                render(&diagnostics, &text, &origin, style).trim_end()
-            );
-            eprintln!("error: `{origin}` has errors; fix them first (`cascade check {origin}`)");
+    let (text, model) = match load_schema(file) {
+        Ok(loaded) => loaded,
+        Err(e) => {
+            e.eprint("");
             return None;
         }
     };

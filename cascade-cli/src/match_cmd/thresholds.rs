@@ -8,13 +8,14 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use cascade_dsl::diag::{Style, render};
 use cascade_dsl::model::Schema as Model;
 use cascade_runtime::Strategy;
 use cascade_runtime::config::SimilarityThresholdConfig;
 use cascade_runtime::config::suggest::did_you_mean;
 use cascade_runtime::resolve::{Resolved, Resolver};
 use cascade_runtime::table::{FieldTable, Schema, TargetTable, TypeTable, Written};
+
+use crate::diagnostics::{SchemaError, load_schema};
 
 /// The schema's top-level default (read through the synthetic owner below).
 const QUERY_OWNER: &str = "<query>";
@@ -56,23 +57,12 @@ pub(crate) fn load<'t>(
         None => SimilarityThresholdConfig::default(),
     };
     let model = match schema_path {
-        Some(path) => match cascade_dsl::check_file(path) {
+        Some(path) => match load_schema(path) {
             Ok((_, model)) => Some(model),
-            Err(cascade_dsl::validate::CheckError::Invalid {
-                path,
-                text,
-                diagnostics,
-            }) => {
-                errors.push(
-                    render(
-                        &diagnostics,
-                        &text,
-                        &path.display().to_string(),
-                        Style::Plain,
-                    )
-                    .trim_end()
-                    .to_owned(),
-                );
+            // Rendered diagnostics carry their own `error[code]:` headers; `run` prints them as
+            // they are.
+            Err(SchemaError::Invalid { rendered, .. }) => {
+                errors.push(rendered);
                 None
             }
             Err(e) => {
