@@ -24,15 +24,16 @@ use std::io::Write as _;
 use std::path::PathBuf;
 
 use anyhow::Context as _;
-use cascade_runtime::Threshold;
 use cascade_runtime::calibrate::{
     ALL, Calibration, Curve, DimCalibration, Objective, Options, SortedPairs, calibrate_dims,
     seed_for,
 };
 use cascade_runtime::config::suggest::did_you_mean;
+use cascade_runtime::table::BUILTIN;
 use serde::Serialize;
 
 use crate::diagnostics::{SchemaError, load_schema};
+use crate::tables::{Isolated, leak_schema};
 
 use input::{Errors, Format, Pairs, ScoreSource};
 
@@ -496,19 +497,29 @@ fn calibrate_group(
 /// Reads and checks the schema; its diagnostics are printed here, like `cascade check` does.
 fn read_schema(path: &std::path::Path) -> Result<SchemaInfo, Failure> {
     match load_schema(path) {
-        Ok((_, schema)) => {
-            // What references to each type use (DESIGN §4): the type's own threshold, else the
-            // schema default, else the built-in 0.80. Field-level thresholds can still differ.
-            let fallback = schema.default.unwrap_or(Threshold::BUILTIN);
-            let types = schema
+        Ok((text, model)) => {
+            // What references to each type use (DESIGN §4), as the runtime resolves a reference
+            // with no field of its own: the type's own threshold, else the schema default, else
+            // the built-in 0.80. Field-level thresholds can still differ.
+            let isolated = Isolated::new(Some(leak_schema(&model, Some(&text))));
+            let types = model
                 .types
                 .iter()
-                .map(|t| (t.name.clone(), t.threshold.unwrap_or(fallback).get()))
+                .map(|t| {
+                    let (_, target) = isolated
+                        .reference(&t.name)
+                        .expect("tables built from a model hold every type of it");
+                    (
+                        t.name.clone(),
+                        isolated.owner().resolve_target(target).value,
+                    )
+                })
                 .collect();
+            let default = isolated.owner().schema_default.unwrap_or(BUILTIN);
             Ok(SchemaInfo {
                 path: path.display().to_string(),
                 types,
-                default: fallback.get(),
+                default: default.value.get(),
             })
         }
         Err(e) => {

@@ -12,6 +12,7 @@ mod diagnostics;
 mod explain;
 mod match_cmd;
 mod parse;
+mod tables;
 mod thresholds;
 
 /// Declare, check, calibrate and apply similarity thresholds of fuzzy references.
