@@ -145,12 +145,11 @@ fn execute(args: &Args) -> Result<Report, Vec<String>> {
             continue;
         };
         if let Err(e) = catalog.add(&entity.entity_type, &entity.id, v) {
-            let message = format!("field `name`: {e}");
-            errors.push(RowError {
-                file: args.catalog.clone(),
-                line: entity.line,
-                message,
-            });
+            errors.push(RowError::new(
+                &args.catalog,
+                entity.line,
+                format!("field `name`: {e}"),
+            ));
         }
     }
     let mut vectors = Vec::with_capacity(queries.len());
