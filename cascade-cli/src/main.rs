@@ -10,6 +10,7 @@ mod calibrate;
 mod check;
 mod diagnostics;
 mod explain;
+mod jsonl;
 mod match_cmd;
 mod parse;
 mod tables;

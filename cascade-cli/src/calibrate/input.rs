@@ -8,13 +8,15 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, IsTerminal, Read, Write};
+use std::io::{self, IsTerminal, Read, Write};
 use std::path::Path;
 
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use cascade_runtime::calibrate::{ALL, prefix_cosines};
+
+use crate::jsonl::Lines;
 
 /// How many bad rows are kept in full; the rest are only counted.
 const KEEP_ERRORS: usize = 1000;
@@ -594,11 +596,7 @@ pub(crate) fn read_pairs(
         read: 0,
     };
     match format {
-        Format::Jsonl => read_jsonl(
-            BufReader::with_capacity(1 << 16, reader),
-            &mut checker,
-            &mut progress,
-        ),
+        Format::Jsonl => read_jsonl(Lines::new(reader), &mut checker, &mut progress),
         Format::Csv => read_csv(reader, &mut checker, &mut progress),
     }
     progress.finish();
@@ -610,7 +608,7 @@ pub(crate) fn read_pairs(
 }
 
 fn read_jsonl<R: Read>(
-    mut reader: BufReader<Counting<R>>,
+    mut lines: Lines<Counting<R>>,
     checker: &mut RowChecker<'_>,
     progress: &mut Progress,
 ) {
@@ -619,36 +617,20 @@ fn read_jsonl<R: Read>(
         ScoreSource::Field(name) => Some(*name),
         ScoreSource::Embeddings { .. } => None,
     };
-    let mut buf = Vec::new();
-    let mut line = 0;
     loop {
-        buf.clear();
-        match reader.read_until(b'\n', &mut buf) {
-            Ok(0) => break,
-            Ok(_) => {}
-            Err(e) => {
-                checker.error(line + 1, None, format!("cannot read: {e}"));
-                break;
-            }
+        if lines.lines_read().is_multiple_of(8192) {
+            progress.update(lines.get_ref().read, checker.pairs.len());
         }
-        line += 1;
-        if line.is_multiple_of(8192) {
-            progress.update(reader.get_ref().read, checker.pairs.len());
-        }
-        let text = match std::str::from_utf8(&buf) {
-            Ok(t) => t,
+        let Some((line, text)) = lines.next_line() else {
+            break;
+        };
+        let text = match text {
+            Ok(text) => text,
             Err(e) => {
-                checker.error(
-                    line,
-                    None,
-                    format!("is not valid UTF-8 (byte {})", e.valid_up_to() + 1),
-                );
+                checker.error(line, None, e.to_string());
                 continue;
             }
         };
-        if text.trim().is_empty() {
-            continue;
-        }
         let mut de = serde_json::Deserializer::from_str(text);
         let parsed = RowSeed {
             score: score_field,
@@ -690,7 +672,8 @@ fn read_jsonl<R: Read>(
             b,
         );
     }
-    if line == 0 {
+    // A file that could not be read at all is not also "empty".
+    if lines.lines_read() == 0 && checker.errors.is_empty() {
         checker.error(
             0,
             None,
@@ -853,36 +836,28 @@ pub(crate) fn read_embeddings(path: &Path) -> Result<Embeddings, Errors> {
         errors
     })?;
     let mut progress = Progress::new(&format!("reading {display}"), len);
-    let mut reader = BufReader::with_capacity(
-        1 << 16,
-        Counting {
-            inner: file,
-            read: 0,
-        },
-    );
+    let mut lines = Lines::new(Counting {
+        inner: file,
+        read: 0,
+    });
     let mut table = Embeddings::default();
     let mut first_line_of: HashMap<String, usize> = HashMap::new();
     let mut width_line = 0;
-    let mut buf = String::new();
-    let mut line = 0;
     loop {
-        buf.clear();
-        match reader.read_line(&mut buf) {
-            Ok(0) => break,
-            Ok(_) => {}
+        if lines.lines_read().is_multiple_of(4096) {
+            progress.update(lines.get_ref().read, table.len());
+        }
+        let Some((line, text)) = lines.next_line() else {
+            break;
+        };
+        let text = match text {
+            Ok(text) => text,
             Err(e) => {
-                err(&mut errors, line + 1, None, format!("cannot read: {e}"));
-                break;
+                err(&mut errors, line, None, e.to_string());
+                continue;
             }
-        }
-        line += 1;
-        if line.is_multiple_of(4096) {
-            progress.update(reader.get_ref().read, table.len());
-        }
-        if buf.trim().is_empty() {
-            continue;
-        }
-        let row: EmbeddingRow = match serde_json::from_str(&buf) {
+        };
+        let row: EmbeddingRow = match serde_json::from_str(text) {
             Ok(r) => r,
             Err(e) => {
                 err(

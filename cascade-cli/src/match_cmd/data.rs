@@ -10,6 +10,8 @@ use std::path::{Path, PathBuf};
 use cascade_runtime::similarity::UnitVector;
 use serde_json::Value;
 
+use crate::jsonl::Lines;
+
 /// One problem in one input row.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct RowError {
@@ -76,18 +78,21 @@ type Row = serde_json::Map<String, Value>;
 /// row kind in the hint); [`Fields`] then reads the fields one by one so that each problem names
 /// its field.
 fn each_row(path: &Path, what: &str, errors: &mut Vec<RowError>, mut each: impl FnMut(Fields<'_>)) {
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
+    let mut lines = match std::fs::File::open(path) {
+        Ok(file) => Lines::new(file),
         Err(e) => {
             errors.push(RowError::new(path, 0, format!("cannot read the file: {e}")));
             return;
         }
     };
-    for (i, line_text) in text.lines().enumerate() {
-        if line_text.trim().is_empty() {
-            continue;
-        }
-        let line = i + 1;
+    while let Some((line, text)) = lines.next_line() {
+        let line_text = match text {
+            Ok(text) => text,
+            Err(e) => {
+                errors.push(RowError::new(path, line, e.to_string()));
+                continue;
+            }
+        };
         let message = match serde_json::from_str::<Value>(line_text) {
             Ok(Value::Object(row)) => {
                 each(Fields::new(&row, path, line, errors));
