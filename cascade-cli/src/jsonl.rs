@@ -1,7 +1,7 @@
 //! The lines of a JSONL input (`calibrate`'s pairs and embeddings, `match`'s catalog, queries and
 //! embeddings), streamed, so every command numbers lines, skips blank ones and reports bytes that
 //! are not UTF-8 the same way. What a row must hold, and the wording of its errors, stay with
-//! each command.
+//! each command; [`value_kind`] words what a row held instead.
 
 use std::fmt;
 use std::io::{self, BufRead, BufReader, Read};
@@ -24,6 +24,18 @@ impl fmt::Display for LineError {
             LineError::Read(e) => write!(f, "cannot read: {e}"),
             LineError::NotUtf8 { byte } => write!(f, "is not valid UTF-8 (byte {byte})"),
         }
+    }
+}
+
+/// How a message names the kind of a JSON value that was not the one expected: `a string`.
+pub(crate) fn value_kind(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
     }
 }
 

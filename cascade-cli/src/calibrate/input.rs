@@ -16,7 +16,7 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor
 
 use cascade_runtime::calibrate::{ALL, prefix_cosines};
 
-use crate::jsonl::Lines;
+use crate::jsonl::{Lines, value_kind};
 
 /// How many bad rows are kept in full; the rest are only counted.
 const KEEP_ERRORS: usize = 1000;
@@ -805,17 +805,6 @@ fn read_csv<R: Read>(reader: Counting<R>, checker: &mut RowChecker<'_>, progress
 struct EmbeddingRow {
     text: Option<serde_json::Value>,
     vector: Option<serde_json::Value>,
-}
-
-fn value_kind(v: &serde_json::Value) -> &'static str {
-    match v {
-        serde_json::Value::Null => "null",
-        serde_json::Value::Bool(_) => "a boolean",
-        serde_json::Value::Number(_) => "a number",
-        serde_json::Value::String(_) => "a string",
-        serde_json::Value::Array(_) => "an array",
-        serde_json::Value::Object(_) => "an object",
-    }
 }
 
 /// Reads `{text, vector}` JSONL. All vectors must have the same length; texts must be unique.

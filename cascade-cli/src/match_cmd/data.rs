@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use cascade_runtime::similarity::UnitVector;
 use serde_json::Value;
 
-use crate::jsonl::Lines;
+use crate::jsonl::{Lines, value_kind};
 
 /// One problem in one input row.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -98,7 +98,7 @@ fn each_row(path: &Path, what: &str, errors: &mut Vec<RowError>, mut each: impl 
                 each(Fields::new(&row, path, line, errors));
                 continue;
             }
-            Ok(other) => format!("expected a JSON object, found {}", kind(&other)),
+            Ok(other) => format!("expected a JSON object, found {}", value_kind(&other)),
             Err(e) => format!(
                 "not valid JSON at column {}: {}",
                 e.column(),
@@ -120,17 +120,6 @@ fn strip_position(message: &str) -> &str {
     message
         .rsplit_once(" at line ")
         .map_or(message, |(head, _)| head)
-}
-
-fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
 }
 
 /// Reads the fields of one row, recording a problem per bad field.
@@ -167,7 +156,7 @@ impl<'r> Fields<'r> {
             Some(Value::String(_)) => self.fail(format!("field `{name}` is empty")),
             Some(other) => self.fail(format!(
                 "field `{name}`: expected a string, found {}",
-                kind(other)
+                value_kind(other)
             )),
             None => self.fail(format!("missing field `{name}`")),
         }
@@ -189,7 +178,7 @@ impl<'r> Fields<'r> {
             Some(other) => {
                 self.fail(format!(
                     "field `{name}`: expected a string or null, found {}",
-                    kind(other)
+                    value_kind(other)
                 ));
                 None
             }
@@ -203,7 +192,7 @@ impl<'r> Fields<'r> {
             Some(other) => {
                 self.fail(format!(
                     "field `{name}`: expected an array of numbers, found {}",
-                    kind(other)
+                    value_kind(other)
                 ));
                 return Vec::new();
             }
@@ -225,7 +214,7 @@ impl<'r> Fields<'r> {
                 None => {
                     self.fail(format!(
                         "field `{name}`: component {i} is {}, expected a number",
-                        kind(item)
+                        value_kind(item)
                     ));
                     return Vec::new();
                 }
