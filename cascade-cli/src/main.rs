@@ -10,9 +10,9 @@ mod calibrate;
 mod check;
 mod diagnostics;
 mod explain;
-mod jsonl;
 mod match_cmd;
 mod parse;
+mod rows;
 mod tables;
 mod thresholds;
 

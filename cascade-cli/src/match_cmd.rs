@@ -16,8 +16,10 @@ use cascade_runtime::Operator;
 use cascade_runtime::index::{Catalog, IndexKind};
 use cascade_runtime::matching::Matcher;
 
-use data::{Gold, RowError};
+use data::Gold;
 use report::{Outcome, Report};
+
+use crate::rows::RowError;
 
 /// Arguments.
 #[derive(Debug, clap::Args)]
@@ -162,7 +164,7 @@ fn execute(args: &Args) -> Result<Report, Vec<String>> {
         ));
     }
     // Report in file order, line by line, whichever step found the problem.
-    errors.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+    errors.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
     let mut messages: Vec<String> = setting_error.into_iter().collect();
     messages.extend(errors.into_iter().map(|e| e.to_string()));
     let levels = match levels {

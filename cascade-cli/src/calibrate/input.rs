@@ -1,6 +1,6 @@
 //! Reading labelled pairs (JSONL or CSV) and embeddings, streamed line by line.
 //!
-//! Every row is checked; every bad row becomes an [`InputError`] naming `file:line` and the field,
+//! Every row is checked; every bad row becomes an [`RowError`] naming `file:line` and the field,
 //! and reading goes on so that all bad rows are reported at once. Nothing is skipped silently:
 //! the only lines without a pair are blank JSONL lines (whitespace only), which hold no data.
 
@@ -16,44 +16,20 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor
 
 use cascade_runtime::calibrate::{ALL, prefix_cosines};
 
-use crate::jsonl::{Lines, value_kind};
+use crate::rows::{Lines, RowError, value_kind};
 
 /// How many bad rows are kept in full; the rest are only counted.
 const KEEP_ERRORS: usize = 1000;
 
-/// One problem in an input file.
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) struct InputError {
-    pub(crate) path: String,
-    /// 1-based; 0 = the file as a whole.
-    pub(crate) line: usize,
-    pub(crate) field: Option<String>,
-    pub(crate) message: String,
-}
-
-impl fmt::Display for InputError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.line == 0 {
-            write!(f, "{}: ", self.path)?;
-        } else {
-            write!(f, "{}:{}: ", self.path, self.line)?;
-        }
-        if let Some(field) = &self.field {
-            write!(f, "field `{field}`: ")?;
-        }
-        f.write_str(&self.message)
-    }
-}
-
 /// The bad rows of a run: the first [`KEEP_ERRORS`] in full, and how many there were.
 #[derive(Debug, Default)]
 pub(crate) struct Errors {
-    pub(crate) kept: Vec<InputError>,
+    pub(crate) kept: Vec<RowError>,
     pub(crate) total: usize,
 }
 
 impl Errors {
-    fn push(&mut self, error: InputError) {
+    fn push(&mut self, error: RowError) {
         self.total += 1;
         if self.kept.len() < KEEP_ERRORS {
             self.kept.push(error);
@@ -302,7 +278,7 @@ struct CsvRow<'r> {
 
 /// Shared row checks of both formats.
 struct RowChecker<'a> {
-    path: &'a str,
+    path: &'a Path,
     source: &'a ScoreSource<'a>,
     pairs: Pairs,
     errors: Errors,
@@ -318,12 +294,8 @@ impl<'a> RowChecker<'a> {
     }
 
     fn error(&mut self, line: usize, field: Option<&str>, message: String) {
-        self.errors.push(InputError {
-            path: self.path.to_owned(),
-            line,
-            field: field.map(str::to_owned),
-            message,
-        });
+        self.errors
+            .push(RowError::in_field(self.path, line, field, message));
     }
 
     /// Checks the typed values of one row and stores it; reports every bad field.
@@ -556,13 +528,8 @@ impl Format {
     }
 }
 
-fn open(path: &Path) -> Result<(File, u64), InputError> {
-    let file = File::open(path).map_err(|e| InputError {
-        path: path.display().to_string(),
-        line: 0,
-        field: None,
-        message: format!("cannot open: {e}"),
-    })?;
+fn open(path: &Path) -> Result<(File, u64), RowError> {
+    let file = File::open(path).map_err(|e| RowError::new(path, 0, format!("cannot open: {e}")))?;
     let len = file.metadata().map(|m| m.len()).unwrap_or(0);
     Ok((file, len))
 }
@@ -579,7 +546,7 @@ pub(crate) fn read_pairs(
         ScoreSource::Embeddings { dims, .. } => dims.len(),
     };
     let mut checker = RowChecker {
-        path: &display,
+        path,
         source,
         pairs: Pairs::new(columns),
         errors: Errors::default(),
@@ -812,12 +779,7 @@ pub(crate) fn read_embeddings(path: &Path) -> Result<Embeddings, Errors> {
     let display = path.display().to_string();
     let mut errors = Errors::default();
     let err = |errors: &mut Errors, line: usize, field: Option<&str>, message: String| {
-        errors.push(InputError {
-            path: display.clone(),
-            line,
-            field: field.map(str::to_owned),
-            message,
-        })
+        errors.push(RowError::in_field(path, line, field, message))
     };
     let (file, len) = open(path).map_err(|e| {
         let mut errors = Errors::default();

@@ -4,42 +4,12 @@
 //! that all errors of a file are reported at once. Blank lines are allowed (they hold no row).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use cascade_runtime::similarity::UnitVector;
 use serde_json::Value;
 
-use crate::jsonl::{Lines, value_kind};
-
-/// One problem in one input row.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct RowError {
-    pub(crate) file: PathBuf,
-    /// 1-based; 0 for errors about a whole file.
-    pub(crate) line: usize,
-    pub(crate) message: String,
-}
-
-impl RowError {
-    pub(crate) fn new(file: &Path, line: usize, message: String) -> RowError {
-        RowError {
-            file: file.to_owned(),
-            line,
-            message,
-        }
-    }
-}
-
-impl fmt::Display for RowError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.line == 0 {
-            write!(f, "{}: {}", self.file.display(), self.message)
-        } else {
-            write!(f, "{}:{}: {}", self.file.display(), self.line, self.message)
-        }
-    }
-}
+use crate::rows::{Lines, RowError, value_kind};
 
 /// A catalog row: an existing entity.
 #[derive(Clone, Debug, PartialEq)]
@@ -386,6 +356,8 @@ pub(crate) fn load_embeddings(path: &Path, errors: &mut Vec<RowError>) -> Embedd
 
 #[cfg(test)]
 mod tests {
+    use std::path::PathBuf;
+
     use super::*;
 
     fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> PathBuf {

@@ -1,10 +1,62 @@
-//! The lines of a JSONL input (`calibrate`'s pairs and embeddings, `match`'s catalog, queries and
-//! embeddings), streamed, so every command numbers lines, skips blank ones and reports bytes that
-//! are not UTF-8 the same way. What a row must hold, and the wording of its errors, stay with
-//! each command; [`value_kind`] words what a row held instead.
+//! Rows of the input files (`calibrate`'s pairs and embeddings, `match`'s catalog, queries and
+//! embeddings): one error type naming `file:line` and the field, and one streamed JSONL line
+//! reader, so every command numbers lines, skips blank ones and reports bytes that are not UTF-8
+//! the same way. What a row must hold, and the wording of its errors, stay with each command;
+//! [`value_kind`] words what a row held instead.
 
 use std::fmt;
 use std::io::{self, BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+/// One problem in one row of an input file: `file:line: field `x`: message`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct RowError {
+    pub(crate) path: PathBuf,
+    /// 1-based; 0 for errors about the file as a whole.
+    pub(crate) line: usize,
+    /// The field at fault, when the message does not name it itself.
+    pub(crate) field: Option<String>,
+    pub(crate) message: String,
+}
+
+impl RowError {
+    /// A problem of `path` at `line` whose message names the field, if any, itself.
+    pub(crate) fn new(path: &Path, line: usize, message: String) -> RowError {
+        RowError {
+            path: path.to_owned(),
+            line,
+            field: None,
+            message,
+        }
+    }
+
+    /// A problem with `field` of the row at `line` of `path` (`None`: the row or file).
+    pub(crate) fn in_field(
+        path: &Path,
+        line: usize,
+        field: Option<&str>,
+        message: String,
+    ) -> RowError {
+        RowError {
+            field: field.map(str::to_owned),
+            ..RowError::new(path, line, message)
+        }
+    }
+}
+
+impl fmt::Display for RowError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line == 0 {
+            write!(f, "{}: ", self.path.display())?;
+        } else {
+            write!(f, "{}:{}: ", self.path.display(), self.line)?;
+        }
+        if let Some(field) = &self.field {
+            write!(f, "field `{field}`: ")?;
+        }
+        f.write_str(&self.message)
+    }
+}
 
 /// Why a line could not be read.
 #[derive(Debug)]
