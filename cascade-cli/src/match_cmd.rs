@@ -85,13 +85,8 @@ pub(crate) fn run(args: Args) -> u8 {
             0
         }
         Err(errors) => {
-            // Rendered schema diagnostics carry their own `error[code]:` header.
             for e in &errors {
-                if e.starts_with("error") {
-                    eprintln!("{e}");
-                } else {
-                    eprintln!("error: {e}");
-                }
+                eprintln!("{e}");
             }
             eprintln!(
                 "error: {} problem(s) found; nothing was matched",
@@ -102,8 +97,32 @@ pub(crate) fn run(args: Args) -> u8 {
     }
 }
 
+/// One reason nothing was matched, as printed.
+#[derive(Debug)]
+enum Problem {
+    /// A message, printed after `error: `.
+    Message(String),
+    /// A schema's diagnostics, rendered with their own `error[code]:` headers.
+    Rendered(String),
+}
+
+impl From<String> for Problem {
+    fn from(message: String) -> Problem {
+        Problem::Message(message)
+    }
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Problem::Message(m) => write!(f, "error: {m}"),
+            Problem::Rendered(r) => f.write_str(r),
+        }
+    }
+}
+
 /// Loads everything, reporting all input errors at once, then matches.
-fn execute(args: &Args) -> Result<Report, Vec<String>> {
+fn execute(args: &Args) -> Result<Report, Vec<Problem>> {
     let mut errors: Vec<RowError> = Vec::new();
     let catalog_rows = data::load_catalog(&args.catalog, &mut errors);
     let queries = data::load_queries(&args.queries, &catalog_rows, &mut errors);
@@ -165,8 +184,8 @@ fn execute(args: &Args) -> Result<Report, Vec<String>> {
     }
     // Report in file order, line by line, whichever step found the problem.
     errors.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
-    let mut messages: Vec<String> = setting_error.into_iter().collect();
-    messages.extend(errors.into_iter().map(|e| e.to_string()));
+    let mut messages: Vec<Problem> = setting_error.into_iter().map(Problem::from).collect();
+    messages.extend(errors.into_iter().map(|e| Problem::from(e.to_string())));
     let levels = match levels {
         Ok(levels) => levels,
         Err(more) => {
@@ -198,7 +217,7 @@ fn execute(args: &Args) -> Result<Report, Vec<String>> {
                 confidence: resolution.confidence,
                 threshold: resolution.threshold,
             }),
-            Err(e) => messages.push(format!("{}:{}: {e}", args.queries.display(), q.line)),
+            Err(e) => messages.push(format!("{}:{}: {e}", args.queries.display(), q.line).into()),
         }
     }
     if !messages.is_empty() {

@@ -13,6 +13,7 @@ use cascade_runtime::config::suggest::did_you_mean;
 use cascade_runtime::resolve::{Resolved, Resolver};
 use cascade_runtime::table::Schema;
 
+use super::Problem;
 use crate::diagnostics::{SchemaError, load_schema};
 use crate::tables::{Isolated, leak, leak_schema};
 
@@ -44,11 +45,11 @@ pub(crate) fn load<'t>(
     config_path: Option<&Path>,
     types: impl IntoIterator<Item = &'t str>,
     warnings: &mut Vec<String>,
-) -> Result<Levels, Vec<String>> {
+) -> Result<Levels, Vec<Problem>> {
     let mut errors = Vec::new();
     let config = match config_path {
         Some(path) => SimilarityThresholdConfig::from_path(path).unwrap_or_else(|e| {
-            errors.push(e.to_string());
+            errors.push(e.to_string().into());
             SimilarityThresholdConfig::default()
         }),
         None => SimilarityThresholdConfig::default(),
@@ -56,14 +57,12 @@ pub(crate) fn load<'t>(
     let model = match schema_path {
         Some(path) => match load_schema(path) {
             Ok((text, model)) => Some((text, model)),
-            // Rendered diagnostics carry their own `error[code]:` headers; `run` prints them as
-            // they are.
             Err(SchemaError::Invalid { rendered, .. }) => {
-                errors.push(rendered);
+                errors.push(Problem::Rendered(rendered));
                 None
             }
             Err(e) => {
-                errors.push(e.to_string());
+                errors.push(e.to_string().into());
                 None
             }
         },
@@ -97,12 +96,12 @@ pub(crate) fn load<'t>(
             let hint = did_you_mean(name, known)
                 .map(|s| format!("; did you mean `{s}`?"))
                 .unwrap_or_default();
-            errors.push(format!(
+            errors.push(Problem::from(format!(
                 "type `{name}` of the catalog/queries is not declared in `{}`{hint}",
                 schema_path
                     .map(|p| p.display().to_string())
                     .unwrap_or_default()
-            ));
+            )));
             continue;
         };
         resolved.insert(
