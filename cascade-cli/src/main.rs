@@ -8,9 +8,12 @@ use clap::{Parser, Subcommand};
 
 mod calibrate;
 mod check;
+mod diagnostics;
 mod explain;
 mod match_cmd;
 mod parse;
+mod rows;
+mod tables;
 mod thresholds;
 
 /// Declare, check, calibrate and apply similarity thresholds of fuzzy references.
