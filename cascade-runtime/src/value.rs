@@ -39,18 +39,23 @@ impl Threshold {
     /// The built-in default, `0.80` (layer [`Layer::Builtin`]).
     pub const BUILTIN: Threshold = Threshold(0.80);
 
-    /// Validates `value`: it must be finite and within `0.0..=1.0`.
+    /// Validates `value`: it must be finite and within `0.0..=1.0`. `-0.0` is accepted as `0.0`
+    /// (normalized, so it never prints as `-0`).
     ///
     /// ```
     /// # use cascade_runtime::{Threshold, ThresholdError};
     /// assert_eq!(Threshold::new(0.5).map(Threshold::get), Ok(0.5));
     /// assert_eq!(Threshold::new(-0.1), Err(ThresholdError::OutOfRange(-0.1)));
+    /// assert_eq!(Threshold::new(-0.0).unwrap().to_string(), "0");
     /// ```
     pub const fn new(value: f64) -> Result<Threshold, ThresholdError> {
         if !value.is_finite() {
             Err(ThresholdError::NotFinite(value))
         } else if value < 0.0 || value > 1.0 {
             Err(ThresholdError::OutOfRange(value))
+        } else if value == 0.0 {
+            // Both zeros compare equal; keep the positive one.
+            Ok(Threshold(0.0))
         } else {
             Ok(Threshold(value))
         }
@@ -357,5 +362,22 @@ mod tests {
         let mut sorted = Layer::ALL;
         sorted.sort();
         assert_eq!(sorted, Layer::ALL);
+    }
+
+    #[test]
+    fn negative_zero_is_normalized() {
+        const Z: Threshold = Threshold::new_const(-0.0);
+        assert!(Z.get().is_sign_positive());
+        let t = Threshold::new(-0.0).unwrap();
+        assert!(t.get().is_sign_positive());
+        assert_eq!(t.to_string(), "0");
+        assert_eq!(serde_json::to_string(&t).unwrap(), "0.0");
+        let back: Threshold = serde_json::from_str("-0.0").unwrap();
+        assert!(back.get().is_sign_positive());
+        assert_eq!(serde_json::to_string(&back).unwrap(), "0.0");
+        assert_eq!(
+            Threshold::try_from(-0.0).map(|t| t.to_string()),
+            Ok("0".to_owned())
+        );
     }
 }
