@@ -2,6 +2,8 @@
 //! `Args` and a `run` that returns the process exit code: 0 success, 1 user errors (diagnostics
 //! on stderr), 2 usage errors (clap).
 
+#![warn(missing_docs, rust_2018_idioms, unreachable_pub)]
+
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
