@@ -132,7 +132,7 @@ pub struct Best {
     pub precision: f64,
     /// Recall at the threshold.
     pub recall: f64,
-    /// F1 at the threshold.
+    /// F1 at the threshold, `2PR / (P + R)` as on scikit-learn's precision–recall curve.
     pub f1: f64,
     /// Counts at the threshold.
     #[serde(flatten)]
@@ -149,6 +149,19 @@ pub struct Best {
     pub objective_met: bool,
 }
 
+/// F1 of a point on the precision–recall curve as scikit-learn computes it there: `2PR / (P + R)`
+/// on the floating-point P and R (`0.0` when both are zero). It can differ from the correctly
+/// rounded `2tp / (2tp + fp + fn)` of [`Counts::f1`] by a few ulp; reporting this form makes the
+/// best F1 equal a scikit-learn `precision_recall_curve` + argmax result bit for bit. The *choice*
+/// of the best threshold never uses it: it compares exact integer ratios.
+fn curve_f1(precision: f64, recall: f64) -> f64 {
+    if precision + recall == 0.0 {
+        0.0
+    } else {
+        2.0 * precision * recall / (precision + recall)
+    }
+}
+
 fn is_true(b: &bool) -> bool {
     *b
 }
@@ -160,11 +173,12 @@ impl Best {
         let counts = curve.counts(choice.index);
         let interval = curve.interval(choice.index);
         let threshold = interval.1;
+        let (precision, recall) = (counts.precision(), counts.recall());
         Some(Best {
             threshold,
-            precision: counts.precision(),
-            recall: counts.recall(),
-            f1: counts.f1(),
+            precision,
+            recall,
+            f1: curve_f1(precision, recall),
             counts,
             interval,
             midpoint: interval
