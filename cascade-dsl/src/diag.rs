@@ -182,7 +182,15 @@ fn render_one(renderer: &Renderer, d: &Diagnostic, source: &str, origin: &str) -
         }
         return out;
     }
-    let mut snippet = Snippet::source(source)
+    // annotate-snippets draws a tab as four spaces but places carets by character, so carets
+    // drift right of the text on tab-indented lines. A tab becomes one space (one byte for one
+    // byte: spans and columns stay valid), and carets land under the offending text.
+    let shown: std::borrow::Cow<'_, str> = if source.contains('\t') {
+        std::borrow::Cow::Owned(source.replace('\t', " "))
+    } else {
+        std::borrow::Cow::Borrowed(source)
+    };
+    let mut snippet = Snippet::source(&shown)
         .line_start(1)
         .origin(origin)
         .fold(true);
@@ -244,6 +252,30 @@ pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn carets_line_up_on_tab_indented_lines() {
+        let source = "{\n\t\"A\": {\n\t\t\"x\": \"~>B(1.5)\"\n\t}\n}\n";
+        let start = source.find("1.5").expect("the threshold is in the source");
+        let d = Diagnostic::error(
+            Code::ThresholdOutOfRange,
+            "threshold `1.5` must be within 0.0..=1.0",
+            Span::new(start, start + 3),
+        )
+        .with_label("out of range");
+        let out = render(&[d], source, "tab.cascade", Style::Plain);
+        let lines: Vec<&str> = out.lines().collect();
+        let text = lines
+            .iter()
+            .find(|l| l.contains("~>B(1.5)"))
+            .expect("source line");
+        let carets = lines
+            .iter()
+            .find(|l| l.contains("^^^"))
+            .expect("caret line");
+        assert_eq!(text.find("1.5"), carets.find("^^^"), "{out}");
+        assert!(out.contains("tab.cascade:3:13"), "{out}");
+    }
 
     #[test]
     fn columns_count_characters_not_bytes() {
