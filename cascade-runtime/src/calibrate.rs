@@ -141,7 +141,9 @@ pub struct Best {
     /// The lower end is `null` when the threshold is the lowest score.
     pub interval: (Option<f64>, f64),
     /// The middle of `interval` (the threshold itself when the interval has no lower end): the
-    /// choice with the widest margin on both sides.
+    /// choice with the widest margin on both sides. Rounded to 12 significant digits so it prints
+    /// cleanly (`[0.632904, 0.633211]` → `0.6330575`, not `0.6330575000000001`), unless that
+    /// would leave the interval.
     pub midpoint: f64,
     /// `false` only when a precision floor cannot be met (then the most precise threshold is
     /// given). Serialized only when `false`.
@@ -159,6 +161,36 @@ fn curve_f1(precision: f64, recall: f64) -> f64 {
         0.0
     } else {
         2.0 * precision * recall / (precision + recall)
+    }
+}
+
+/// `x` rounded to 12 significant decimal digits: the `f64` nearest that decimal, which `{}`
+/// prints as the short decimal (`0.5313680000000001` → `0.531368`). Used for derived numbers
+/// (midpoints, interpolated percentiles) whose last bits are float noise; never for thresholds,
+/// counts or the best P/R/F1.
+///
+/// ```
+/// # use cascade_runtime::calibrate::round_significant;
+/// assert_eq!(round_significant(0.5313680000000001), 0.531368);
+/// assert_eq!(round_significant(0.9499999999999997), 0.95);
+/// assert_eq!(round_significant(-0.25), -0.25);
+/// ```
+pub fn round_significant(x: f64) -> f64 {
+    if !x.is_finite() || x == 0.0 {
+        return x;
+    }
+    format!("{x:.11e}").parse().unwrap_or(x)
+}
+
+/// The middle of `(lo, hi]`, rounded by [`round_significant`] when the rounded value stays
+/// strictly above `lo` and at most `hi` (so it gives the same counts as `hi`).
+fn midpoint(lo: f64, hi: f64) -> f64 {
+    let raw = lo + (hi - lo) / 2.0;
+    let rounded = round_significant(raw);
+    if lo < rounded && rounded <= hi {
+        rounded
+    } else {
+        raw
     }
 }
 
@@ -181,9 +213,7 @@ impl Best {
             f1: curve_f1(precision, recall),
             counts,
             interval,
-            midpoint: interval
-                .0
-                .map_or(threshold, |lo| lo + (threshold - lo) / 2.0),
+            midpoint: interval.0.map_or(threshold, |lo| midpoint(lo, threshold)),
             objective_met: choice.met,
         })
     }
@@ -296,6 +326,22 @@ mod tests {
             );
             assert!(!json.to_lowercase().contains("nan"), "{json}");
         }
+    }
+
+    #[test]
+    fn midpoint_prints_cleanly_when_the_ends_are_short_decimals() {
+        // DESIGN §10's example.
+        assert_eq!(midpoint(0.632904, 0.633211), 0.6330575);
+        assert_eq!(midpoint(0.632904, 0.633211).to_string(), "0.6330575");
+        // The reviewer's noise: 0.531368 came out as 0.5313680000000001.
+        let (lo, hi) = (0.531295, 0.531441);
+        assert_ne!(lo + (hi - lo) / 2.0, 0.531368, "the raw midpoint is noisy");
+        assert_eq!(midpoint(lo, hi), 0.531368);
+        // Ends closer than 12 significant digits resolve: the raw midpoint, still inside.
+        let lo = 0.5f64;
+        let hi = f64::from_bits(lo.to_bits() + 4);
+        let m = midpoint(lo, hi);
+        assert!(lo < m && m <= hi, "{m}");
     }
 
     #[test]
