@@ -134,6 +134,13 @@ pub struct Best {
     pub recall: f64,
     /// F1 at the threshold, `2PR / (P + R)` as on scikit-learn's precision–recall curve.
     pub f1: f64,
+    /// The value of the objective that was optimised, at the threshold ([`Objective::value`]):
+    /// F-beta for `fbeta=β`, recall for `precision>=p` (the quantity maximised among the
+    /// thresholds that reach the floor), the total weighted cost for `cost=fp:a,fn:b` (lower is
+    /// better). `None` for the default F1 objective, whose value is `f1`; serialized as `"score"`
+    /// only when set, so the default DESIGN §10 document is unchanged.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
     /// Counts at the threshold.
     #[serde(flatten)]
     pub counts: Counts,
@@ -211,6 +218,10 @@ impl Best {
             precision,
             recall,
             f1: curve_f1(precision, recall),
+            score: match objective {
+                Objective::F1 => None,
+                other => Some(other.value(&counts)),
+            },
             counts,
             interval,
             midpoint: interval.0.map_or(threshold, |lo| midpoint(lo, threshold)),
@@ -326,6 +337,56 @@ mod tests {
             );
             assert!(!json.to_lowercase().contains("nan"), "{json}");
         }
+    }
+
+    #[test]
+    fn best_reports_the_optimised_value_except_for_f1() {
+        let scores = [0.9, 0.8, 0.7, 0.6, 0.5];
+        let same = [true, false, true, true, false];
+        let run = |objective: &str| {
+            let objective = objective.parse().unwrap();
+            calibrate(
+                &scores,
+                &same,
+                &Options {
+                    objective,
+                    ..Options::default()
+                },
+            )
+            .unwrap()
+            .best
+        };
+        let f1 = run("f1");
+        assert_eq!(f1.score, None);
+        let json = serde_json::to_string(&f1).unwrap();
+        assert!(!json.contains("score"), "{json}");
+
+        // Thresholds 0.9, 0.8, 0.7, 0.6, 0.5 accept (tp, fp) = (1,0), (1,1), (2,1), (3,1), (3,2);
+        // 3 same pairs in all.
+        let cost = run("cost=fp:1,fn:5");
+        assert_eq!(cost.threshold, 0.6);
+        assert_eq!(cost.score, Some(1.0)); // 1 false positive, no false negative
+        let json = serde_json::to_string(&cost).unwrap();
+        assert!(
+            json.contains(r#""f1":0.8571428571428571,"score":1.0,"tp":3"#),
+            "{json}"
+        );
+
+        let floor = run("precision>=1");
+        assert_eq!(floor.threshold, 0.9);
+        assert_eq!(floor.score, Some(1.0 / 3.0)); // recall, the quantity maximised
+
+        // F0.5 at 0.6: (1.25 × P × R) / (0.25 × P + R) with P = 3/4, R = 1.
+        let fbeta = run("fbeta=0.5");
+        let want = Counts {
+            tp: 3,
+            fp: 1,
+            fn_: 0,
+            tn: 1,
+        }
+        .f_beta(0.5);
+        assert_eq!((fbeta.threshold, fbeta.score), (0.6, Some(want)));
+        assert!((want - 0.789473).abs() < 1e-6, "{want}");
     }
 
     #[test]
