@@ -1,7 +1,9 @@
 //! `check` (parse + validate) of generated `.cascade` schemas: 1,000, 10,000 and 100,000 types of
 //! 8 fields each, using every operator, prompts, field thresholds, unions, arrays, optionals,
 //! backrefs, `$threshold` and `$fuzzyThreshold`. Target: 10,000 types ≤ 15 ms, and linear growth
-//! (100,000 types ≤ 12× the 10,000 time).
+//! (100,000 types ≤ 12× the 10,000 time). `parse_only` is the syntax alone; `check_hub` is a
+//! schema whose every type backrefs one `Hub` (which then receives one inverse field per type), to
+//! show that linking inverse fields stays linear.
 //!
 //! ```sh
 //! cargo bench --bench schema_check
@@ -51,6 +53,27 @@ fn check(bencher: Bencher<'_, '_>, types: usize) {
     };
     assert_eq!(schema.types.len(), types);
     assert_eq!(schema.field_count(), types * 9);
+    bencher
+        .counter(BytesCount::of_str(&src))
+        .bench(|| cascade_dsl::check(black_box(&src)).map(|schema| schema.types.len()));
+}
+
+/// `types` types `S0..` with one backref each to `Hub`, which receives `types` inverse fields.
+fn generate_hub(types: usize) -> String {
+    let mut src = String::with_capacity(types * 40);
+    src.push_str("{\n  Hub: { name: 'string' },\n");
+    for i in 0..types {
+        writeln!(src, "  S{i}: {{ hub: 'Hub.s{i}' }},").expect("writing to a String cannot fail");
+    }
+    src.push_str("}\n");
+    src
+}
+
+#[divan::bench(args = [10_000, 100_000], sample_count = 10)]
+fn check_hub(bencher: Bencher<'_, '_>, types: usize) {
+    let src = generate_hub(types);
+    let schema = cascade_dsl::check(&src).map_err(|errors| errors.len());
+    assert_eq!(schema.map(|s| s.types[0].fields.len()), Ok(types + 1));
     bencher
         .counter(BytesCount::of_str(&src))
         .bench(|| cascade_dsl::check(black_box(&src)).map(|schema| schema.types.len()));

@@ -20,19 +20,20 @@ mod report;
 mod table;
 
 use std::collections::HashSet;
-use std::io::{IsTerminal as _, Write as _};
+use std::io::Write as _;
 use std::path::PathBuf;
 
 use anyhow::Context as _;
-use cascade_dsl::CheckError;
-use cascade_dsl::diag::{Style, render};
-use cascade_runtime::Threshold;
 use cascade_runtime::calibrate::{
     ALL, Calibration, Curve, DimCalibration, Objective, Options, SortedPairs, calibrate_dims,
     seed_for,
 };
 use cascade_runtime::config::suggest::did_you_mean;
+use cascade_runtime::table::BUILTIN;
 use serde::Serialize;
+
+use crate::diagnostics::{SchemaError, load_schema};
+use crate::tables::{Isolated, leak_schema};
 
 use input::{Errors, Format, Pairs, ScoreSource};
 
@@ -495,47 +496,37 @@ fn calibrate_group(
 
 /// Reads and checks the schema; its diagnostics are printed here, like `cascade check` does.
 fn read_schema(path: &std::path::Path) -> Result<SchemaInfo, Failure> {
-    match cascade_dsl::check_file(path) {
-        Ok((_, schema)) => {
-            // What references to each type use (DESIGN §4): the type's own threshold, else the
-            // schema default, else the built-in 0.80. Field-level thresholds can still differ.
-            let fallback = schema.default.unwrap_or(Threshold::BUILTIN);
-            let types = schema
+    match load_schema(path) {
+        Ok((text, model)) => {
+            // What references to each type use (DESIGN §4), as the runtime resolves a reference
+            // with no field of its own: the type's own threshold, else the schema default, else
+            // the built-in 0.80. Field-level thresholds can still differ.
+            let isolated = Isolated::new(Some(leak_schema(&model, Some(&text))));
+            let types = model
                 .types
                 .iter()
-                .map(|t| (t.name.clone(), t.threshold.unwrap_or(fallback).get()))
+                .map(|t| {
+                    let (_, target) = isolated
+                        .reference(&t.name)
+                        .expect("tables built from a model hold every type of it");
+                    (
+                        t.name.clone(),
+                        isolated.owner().resolve_target(target).value,
+                    )
+                })
                 .collect();
+            let default = isolated.owner().schema_default.unwrap_or(BUILTIN);
             Ok(SchemaInfo {
                 path: path.display().to_string(),
                 types,
-                default: fallback.get(),
+                default: default.value.get(),
             })
         }
-        Err(CheckError::Read { path, source }) => Err(Failure::Other(anyhow::anyhow!(
-            "--schema: cannot read `{}`: {source}",
-            path.display()
-        ))),
-        Err(CheckError::Invalid {
-            path,
-            text,
-            diagnostics,
-        }) => {
-            let styled = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            let style = if styled { Style::Styled } else { Style::Plain };
-            let origin = path.display().to_string();
-            eprintln!(
-                "{}\n",
-                render(&diagnostics, &text, &origin, style).trim_end()
-            );
-            Err(Failure::Other(anyhow::anyhow!(
-                "--schema: `{origin}` has {} {}; fix the schema first (`cascade check {origin}`)",
-                diagnostics.len(),
-                if diagnostics.len() == 1 {
-                    "error"
-                } else {
-                    "errors"
-                }
-            )))
+        Err(e) => {
+            if let SchemaError::Invalid { rendered, .. } = &e {
+                eprintln!("{rendered}\n");
+            }
+            Err(Failure::Other(anyhow::anyhow!("--schema: {e}")))
         }
     }
 }

@@ -24,6 +24,7 @@ use crate::diag::Diagnostic;
 use crate::model::Escape;
 use crate::span::Span;
 
+mod fast;
 mod parser;
 
 /// How deeply objects and arrays may nest. A schema needs 4 levels; the limit keeps hostile input
@@ -171,5 +172,10 @@ impl Value<'_> {
 ///
 /// [`Code::SyntaxError`]: crate::codes::Code::SyntaxError
 pub fn parse(src: &str) -> Result<File<'_>, Vec<Diagnostic>> {
-    parser::file(src)
+    // The byte-level scanner reads plain files; anything else (escapes, errors) goes to the nom
+    // parser, which gives the same tree or the diagnostic.
+    match fast::file(src) {
+        Some(file) => Ok(file),
+        None => parser::file(src),
+    }
 }

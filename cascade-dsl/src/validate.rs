@@ -209,10 +209,15 @@ pub fn check_file(path: impl AsRef<Path>) -> Result<(String, Schema), CheckError
 /// assert_eq!(errors[0].code.as_str(), "invalid-entity-name");
 /// ```
 pub fn check_model(mut schema: Schema) -> Result<Schema, Vec<Diagnostic>> {
-    let mut diagnostics = check_schema(&schema);
-    if diagnostics.is_empty() {
-        diagnostics = link_backrefs(&mut schema);
+    // One name index serves both passes: it is built while looking for duplicate types, then
+    // used to find targets and the types that receive inverse fields.
+    let (index, diagnostics) = check_schema_indexed(&schema);
+    if !diagnostics.is_empty() {
+        return Err(diagnostics);
     }
+    let inverses = collect_inverses(&schema, &index);
+    drop(index);
+    let diagnostics = add_inverses(&mut schema, inverses);
     if diagnostics.is_empty() {
         Ok(schema)
     } else {
@@ -223,6 +228,12 @@ pub fn check_model(mut schema: Schema) -> Result<Schema, Vec<Diagnostic>> {
 /// Checks the whole model: duplicate type names, every type ([`check_type`]) and unknown target
 /// types (with a did-you-mean).
 pub fn check_schema(schema: &Schema) -> Vec<Diagnostic> {
+    check_schema_indexed(schema).1
+}
+
+/// [`check_schema`], also returning every type's position by name (the first one, if a name is
+/// declared twice).
+fn check_schema_indexed(schema: &Schema) -> (NameMap<&str, usize>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let mut index: NameMap<&str, usize> = NameMap::default();
     index.reserve(schema.types.len());
@@ -259,7 +270,7 @@ pub fn check_schema(schema: &Schema) -> Vec<Diagnostic> {
             }
         }
     }
-    diagnostics
+    (index, diagnostics)
 }
 
 fn unknown_target(
@@ -453,12 +464,19 @@ fn sanitize(name: &str, entity: bool) -> Option<String> {
 /// assert_eq!((children.inverse, children.def.array), (true, true));
 /// ```
 pub fn link_backrefs(schema: &mut Schema) -> Vec<Diagnostic> {
-    let mut diagnostics = Vec::new();
     let mut index: NameMap<&str, usize> = NameMap::default();
     index.reserve(schema.types.len());
     for (i, ty) in schema.types.iter().enumerate() {
         index.entry(&ty.name).or_insert(i);
     }
+    let inverses = collect_inverses(schema, &index);
+    drop(index);
+    add_inverses(schema, inverses)
+}
+
+/// The inverse field of every backref, with the position of the type that receives it, in the
+/// order the backrefs were written.
+fn collect_inverses(schema: &Schema, index: &NameMap<&str, usize>) -> Vec<(usize, Field)> {
     let mut inverses: Vec<(usize, Field)> = Vec::new();
     for ty in &schema.types {
         for field in ty.fields.iter().filter(|f| !f.inverse) {
@@ -477,9 +495,35 @@ pub fn link_backrefs(schema: &mut Schema) -> Vec<Diagnostic> {
             }
         }
     }
+    inverses
+}
+
+/// Adds each inverse field to its type unless the type has a field of that name; two different
+/// inverse fields of one name are a `conflicting-backref`. Linear: a type that receives many
+/// inverse fields (every type backrefs one hub) finds names through a map, not a scan.
+fn add_inverses(schema: &mut Schema, inverses: Vec<(usize, Field)>) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    // Per type with many fields: each field's position by name (the first one of a name).
+    let mut positions: NameMap<usize, NameMap<String, usize>> = NameMap::default();
     for (target_index, inverse) in inverses {
         let target = &mut schema.types[target_index];
-        match target.fields.iter().find(|f| f.name == inverse.name) {
+        let existing = if target.fields.len() <= 16 {
+            target.fields.iter().position(|f| f.name == inverse.name)
+        } else {
+            let map = positions.entry(target_index).or_insert_with(|| {
+                let mut map = NameMap::default();
+                for (i, field) in target.fields.iter().enumerate() {
+                    map.entry(field.name.clone()).or_insert(i);
+                }
+                map
+            });
+            let found = map.get(inverse.name.as_str()).copied();
+            if found.is_none() {
+                map.insert(inverse.name.clone(), target.fields.len());
+            }
+            found
+        };
+        match existing.map(|i| &target.fields[i]) {
             None => target.fields.push(inverse),
             Some(existing) if existing.inverse && existing.def != inverse.def => {
                 let [first] = &existing.def.targets[..] else {
@@ -574,10 +618,40 @@ pub fn did_you_mean<'a>(
         .map(|(_, c)| c)
 }
 
-/// Which `$` keys an object already had (for duplicate errors).
+/// Which `$` keys an object already had (for duplicate errors). A scan while there are few; a
+/// map once there are many, so an object of thousands of (unknown) `$` keys stays linear.
 #[derive(Default)]
 struct MetadataKeys<'a> {
     seen: Vec<(&'a str, Span)>,
+    /// Each key's position in `seen`, once it holds more than [`MetadataKeys::SCAN`] keys.
+    index: NameMap<&'a str, usize>,
+}
+
+impl<'a> MetadataKeys<'a> {
+    const SCAN: usize = 8;
+
+    /// Where `name` was first set.
+    fn get(&self, name: &str) -> Option<Span> {
+        if self.seen.len() <= Self::SCAN {
+            self.seen.iter().find(|(k, _)| *k == name).map(|&(_, s)| s)
+        } else {
+            self.index.get(name).map(|&i| self.seen[i].1)
+        }
+    }
+
+    fn insert(&mut self, name: &'a str, span: Span) {
+        self.seen.push((name, span));
+        if self.seen.len() == Self::SCAN + 1 {
+            self.index = self
+                .seen
+                .iter()
+                .enumerate()
+                .map(|(i, &(k, _))| (k, i))
+                .collect();
+        } else if self.seen.len() > Self::SCAN {
+            self.index.insert(name, self.seen.len() - 1);
+        }
+    }
 }
 
 struct Builder<'s> {
@@ -593,7 +667,7 @@ impl<'s> Builder<'s> {
     /// Records `key`; false (with an error) when the object already had it.
     fn first_metadata<'a>(&mut self, seen: &mut MetadataKeys<'a>, key: &'a Text<'_>) -> bool {
         let name: &'a str = &key.value;
-        if let Some(&(_, first)) = seen.seen.iter().find(|(k, _)| *k == name) {
+        if let Some(first) = seen.get(name) {
             self.error(
                 Diagnostic::error(
                     Code::DuplicateMetadataKey,
@@ -606,7 +680,7 @@ impl<'s> Builder<'s> {
             );
             return false;
         }
-        seen.seen.push((name, key.span));
+        seen.insert(name, key.span);
         true
     }
 
@@ -1132,6 +1206,50 @@ mod tests {
         assert_eq!(a.instructions.as_deref(), Some("be 'nice'"));
         let span = a.threshold_span.unwrap();
         assert_eq!(&src[span.start..span.end], "0.9");
+    }
+
+    #[test]
+    fn many_duplicate_metadata_keys_are_each_reported() {
+        let keys: String = (0..20).map(|i| format!("$k{}: 1, ", i % 10)).collect();
+        let errors = check(&format!("{{ A: {{ {keys} }} }}")).unwrap_err();
+        let count = |code: &str| errors.iter().filter(|e| e.code.as_str() == code).count();
+        assert_eq!(count("unknown-metadata-key"), 10);
+        assert_eq!(count("duplicate-metadata-key"), 10);
+        // The second `$k0` points back at the first.
+        let first = errors
+            .iter()
+            .find(|e| e.code.as_str() == "duplicate-metadata-key")
+            .unwrap();
+        assert_eq!(first.secondary[0].0, Span::new(7, 10));
+    }
+
+    #[test]
+    fn a_type_receiving_many_inverse_fields_keeps_the_rules() {
+        // `Hub` has 20 declared fields (past the scan limit), one of them `taken`.
+        let declared: String = (0..19).map(|i| format!("d{i}: 'string', ")).collect();
+        let mut src = format!("{{ Hub: {{ {declared}taken: 'string' }}, ");
+        for i in 0..30 {
+            src.push_str(&format!("S{i}: {{ hub: 'Hub.s{i}' }}, "));
+        }
+        // Kept as declared, not replaced.
+        src.push_str("K: { hub: 'Hub.taken' }, ");
+        // Two different backrefs of one name.
+        src.push_str("X: { hub: 'Hub.same' }, Y: { hub: 'Hub.same' } }");
+        let errors = check(&src).unwrap_err();
+        let got: Vec<_> = errors.iter().map(|e| e.code.as_str()).collect();
+        assert_eq!(got, ["conflicting-backref"]);
+        assert_eq!(
+            errors[0].message,
+            "backref `Hub.same` is claimed by both `X.hub` and `Y.hub`"
+        );
+
+        let ok = src.replace("Y: { hub: 'Hub.same' }", "Y: {}");
+        let schema = check(&ok).unwrap();
+        let hub = schema.get("Hub").unwrap();
+        assert_eq!(hub.fields.len(), 20 + 30 + 1);
+        assert!(!hub.field("taken").unwrap().inverse);
+        assert!(hub.field("s29").unwrap().inverse);
+        assert!(hub.field("same").unwrap().inverse);
     }
 
     #[test]

@@ -1,0 +1,574 @@
+//! A byte-level fast path for the object literal.
+//!
+//! The nom parser (`parser.rs`) is the grammar and the source of every syntax diagnostic; it
+//! costs about 70 instructions per byte of input (`LocatedSpan` recounts lines at every split, and
+//! the syntax tree is moved through nested `IResult`s). Schemas are almost always plain: ASCII
+//! whitespace, comments, bare or quoted keys, strings with at most one-character escapes (`\'`,
+//! `\n`), numbers. This scanner reads exactly that subset in one pass over the bytes and returns
+//! `None` for anything else (`\u` and `\x` escapes, non-ASCII whitespace, a bare key with
+//! non-ASCII letters, and every syntax error), which then goes to the nom parser, so diagnostics
+//! are unchanged.
+//!
+//! Invariant: when [`file`] returns `Some(tree)`, the nom parser returns `Ok(tree)` for the same
+//! input, spans included. The property tests at the bottom of this file check it on generated
+//! schemas and on mutations of them.
+
+use std::borrow::Cow;
+
+use super::{Array, Entry, File, MAX_DEPTH, Number, Object, Text, Value};
+use crate::model::Escape;
+use crate::span::Span;
+
+/// The syntax tree of `src`, or `None` to defer to the nom parser.
+pub(super) fn file(src: &str) -> Option<File<'_>> {
+    let mut scanner = Scanner {
+        src,
+        bytes: src.as_bytes(),
+        at: 0,
+        entries: Vec::new(),
+        items: Vec::new(),
+    };
+    if scanner.bytes.starts_with("\u{feff}".as_bytes()) {
+        scanner.at = 3;
+    }
+    scanner.trivia()?;
+    let root = scanner.object(1)?;
+    scanner.trivia()?;
+    (scanner.at == scanner.bytes.len()).then_some(File { root })
+}
+
+/// The input and the position; the entries and items of the objects and arrays being read,
+/// innermost last (each object's entries move into one exactly sized `Vec` at its `}`).
+struct Scanner<'a> {
+    src: &'a str,
+    bytes: &'a [u8],
+    at: usize,
+    entries: Vec<Entry<'a>>,
+    items: Vec<Value<'a>>,
+}
+
+/// The ASCII bytes the nom parser reads as identifier characters (`char::is_alphanumeric`,
+/// `_`, `$`). A non-ASCII byte is not one of them here: the scanner defers instead.
+fn is_ident_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b'$'
+}
+
+impl<'a> Scanner<'a> {
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.at).copied()
+    }
+
+    /// Skips ASCII whitespace (all of which `char::is_whitespace` accepts) and comments. `None`
+    /// for an unterminated block comment or any non-ASCII byte where trivia may be.
+    #[inline(always)]
+    fn trivia(&mut self) -> Option<()> {
+        // Most calls sit right before a token: answer those without a call.
+        match self.peek() {
+            Some(b) if b.is_ascii_graphic() && b != b'/' => Some(()),
+            _ => self.trivia_loop(),
+        }
+    }
+
+    fn trivia_loop(&mut self) -> Option<()> {
+        loop {
+            match self.peek() {
+                Some(b' ' | b'\t' | b'\n' | b'\r' | b'\x0c') => self.at += 1,
+                Some(b'/') => match self.bytes.get(self.at + 1) {
+                    Some(b'/') => {
+                        let rest = self.bytes.get(self.at..)?;
+                        self.at += rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
+                    }
+                    Some(b'*') => {
+                        let body = self.src.get(self.at + 2..)?;
+                        self.at += 2 + body.find("*/")? + 2;
+                    }
+                    _ => return Some(()),
+                },
+                Some(b) if b >= 0x80 || b == b'\x0b' => return None,
+                _ => return Some(()),
+            }
+        }
+    }
+
+    fn value(&mut self, depth: usize) -> Option<Value<'a>> {
+        match self.peek()? {
+            b'{' => self.object(depth + 1).map(Value::Object),
+            b'[' => self.array(depth + 1).map(Value::Array),
+            q @ (b'"' | b'\'') => self.string(q).map(Value::String),
+            b'-' | b'0'..=b'9' => self.number().map(Value::Number),
+            _ => {
+                let start = self.at;
+                let word = self.ident()?;
+                let span = Span::new(start, self.at);
+                match word {
+                    "true" => Some(Value::Bool(true, span)),
+                    "false" => Some(Value::Bool(false, span)),
+                    "null" => Some(Value::Null(span)),
+                    _ => None,
+                }
+            }
+        }
+    }
+
+    /// A run of identifier bytes, at least one, not followed by a non-ASCII byte (which the nom
+    /// parser might read as part of the identifier).
+    fn ident(&mut self) -> Option<&'a str> {
+        let start = self.at;
+        let rest = self.bytes.get(start..)?;
+        let len = rest
+            .iter()
+            .position(|&b| !is_ident_byte(b))
+            .unwrap_or(rest.len());
+        if len == 0 || self.bytes.get(start + len).is_some_and(|&b| b >= 0x80) {
+            return None;
+        }
+        self.at += len;
+        self.src.get(start..self.at)
+    }
+
+    fn object(&mut self, depth: usize) -> Option<Object<'a>> {
+        if depth > MAX_DEPTH || self.peek() != Some(b'{') {
+            return None;
+        }
+        let start = self.at;
+        self.at += 1;
+        let base = self.entries.len();
+        loop {
+            self.trivia()?;
+            let key = match self.peek()? {
+                b'}' => break,
+                q @ (b'"' | b'\'') => self.string(q)?,
+                _ => {
+                    let start = self.at;
+                    let word = self.ident()?;
+                    Text {
+                        value: Cow::Borrowed(word),
+                        span: Span::new(start, self.at),
+                        content_start: start,
+                        escapes: Vec::new(),
+                        quoted: false,
+                    }
+                }
+            };
+            self.trivia()?;
+            if self.peek()? != b':' {
+                return None;
+            }
+            self.at += 1;
+            self.trivia()?;
+            let value = self.value(depth)?;
+            self.trivia()?;
+            self.entries.push(Entry { key, value });
+            match self.peek()? {
+                b',' => self.at += 1,
+                b'}' => break,
+                _ => return None,
+            }
+        }
+        self.at += 1;
+        Some(Object {
+            span: Span::new(start, self.at),
+            entries: self.entries.drain(base..).collect(),
+        })
+    }
+
+    fn array(&mut self, depth: usize) -> Option<Array<'a>> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let start = self.at;
+        self.at += 1;
+        let base = self.items.len();
+        loop {
+            self.trivia()?;
+            if self.peek()? == b']' {
+                break;
+            }
+            let item = self.value(depth)?;
+            self.items.push(item);
+            self.trivia()?;
+            match self.peek()? {
+                b',' => self.at += 1,
+                b']' => break,
+                _ => return None,
+            }
+        }
+        self.at += 1;
+        Some(Array {
+            span: Span::new(start, self.at),
+            items: self.items.drain(base..).collect(),
+        })
+    }
+
+    /// A string on one line. Of the escape sequences, only the one-character ones (`\n`, `\'`,
+    /// ...) are decoded here; `\x`, `\u` and line continuations defer to the nom parser.
+    fn string(&mut self, quote: u8) -> Option<Text<'a>> {
+        let start = self.at;
+        let content_start = start + 1;
+        let stop = |b: u8| b == quote || b == b'\\' || b == b'\n' || b == b'\r';
+        let mut end = content_start
+            + self
+                .bytes
+                .get(content_start..)?
+                .iter()
+                .position(|&b| stop(b))?;
+        if self.bytes.get(end) == Some(&quote) {
+            self.at = end + 1;
+            return Some(Text {
+                value: Cow::Borrowed(self.src.get(content_start..end)?),
+                span: Span::new(start, self.at),
+                content_start,
+                escapes: Vec::new(),
+                quoted: true,
+            });
+        }
+        let mut value = String::from(self.src.get(content_start..end)?);
+        let mut escapes = Vec::new();
+        loop {
+            match self.bytes.get(end)? {
+                &b if b == quote => break,
+                b'\\' => {
+                    let decoded = match self.bytes.get(end + 1)? {
+                        b'n' => '\n',
+                        b't' => '\t',
+                        b'r' => '\r',
+                        b'b' => '\u{8}',
+                        b'f' => '\u{c}',
+                        b'v' => '\u{b}',
+                        b'0' => '\0',
+                        &c @ (b'\'' | b'"' | b'\\' | b'/') => char::from(c),
+                        _ => return None,
+                    };
+                    escapes.push(Escape {
+                        at: value.len(),
+                        decoded_len: 1,
+                        written_len: 2,
+                    });
+                    value.push(decoded);
+                    end += 2;
+                }
+                b'\n' | b'\r' => return None,
+                _ => {
+                    let chunk = self.bytes.get(end..)?;
+                    let len = chunk.iter().position(|&b| stop(b))?;
+                    value.push_str(self.src.get(end..end + len)?);
+                    end += len;
+                }
+            }
+        }
+        self.at = end + 1;
+        Some(Text {
+            value: Cow::Owned(value),
+            span: Span::new(start, self.at),
+            content_start,
+            escapes,
+            quoted: true,
+        })
+    }
+
+    /// A JSON number: `-?digits(.digits)?([eE][+-]?digits)?`, not followed by `.` or an
+    /// identifier character.
+    fn number(&mut self) -> Option<Number> {
+        let start = self.at;
+        let digits = |bytes: &[u8], from: usize| {
+            bytes.get(from..).map_or(0, |rest| {
+                rest.iter().take_while(|b| b.is_ascii_digit()).count()
+            })
+        };
+        let mut end = start + usize::from(self.peek() == Some(b'-'));
+        let whole = digits(self.bytes, end);
+        if whole == 0 {
+            return None;
+        }
+        end += whole;
+        if self.bytes.get(end) == Some(&b'.') {
+            let fraction = digits(self.bytes, end + 1);
+            if fraction > 0 {
+                end += 1 + fraction;
+            }
+        }
+        if matches!(self.bytes.get(end), Some(b'e' | b'E')) {
+            let sign = usize::from(matches!(self.bytes.get(end + 1), Some(b'+' | b'-')));
+            let exponent = digits(self.bytes, end + 1 + sign);
+            if exponent > 0 {
+                end += 1 + sign + exponent;
+            }
+        }
+        if self
+            .bytes
+            .get(end)
+            .is_some_and(|&b| b == b'.' || b >= 0x80 || is_ident_byte(b))
+        {
+            return None;
+        }
+        let text = self.src.get(start..end)?;
+        self.at = end;
+        Some(Number {
+            value: decimal(text).unwrap_or_else(|| text.parse::<f64>().unwrap_or(f64::NAN)),
+            span: Span::new(start, end),
+        })
+    }
+}
+
+/// Powers of ten that `f64` holds exactly.
+const EXACT_POWERS_OF_TEN: [f64; 16] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+];
+
+/// The value of a short decimal such as `0.85` or `-12.5`, computed without the general
+/// float parser: with at most 15 digits and no exponent, both the digits (as an integer) and
+/// the power of ten are exact in `f64`, so one correctly rounded division gives exactly what
+/// `str::parse` gives (Clinger's fast path). `None` for anything else.
+fn decimal(text: &str) -> Option<f64> {
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    if whole.len() + fraction.len() > 15 {
+        return None;
+    }
+    let mut mantissa: u64 = 0;
+    for b in whole.bytes().chain(fraction.bytes()) {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        mantissa = mantissa * 10 + u64::from(b - b'0');
+    }
+    // At most 15 digits: below 2^53, so the conversion is exact.
+    #[allow(clippy::cast_precision_loss)]
+    let value = mantissa as f64 / EXACT_POWERS_OF_TEN.get(fraction.len())?;
+    Some(if negative { -value } else { value })
+}
+
+impl Scanner<'_> {}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// The fast path agrees with the nom parser: same tree, or it defers.
+    fn agrees(src: &str) -> Result<(), TestCaseError> {
+        if let Some(tree) = file(src) {
+            let slow = super::super::parser::file(src);
+            prop_assert_eq!(Ok(&tree), slow.as_ref(), "on {:?}", src);
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn reads_the_common_subset() {
+        let src = "\u{feff}// head\n{ /* c */ A: { b: 'x', \"c\": [\"~>A\"], $threshold: 0.8, n: null, t: true, f: false, e: -1.5e-3, }, }\n";
+        assert!(file(src).is_some());
+        agrees(src).unwrap();
+    }
+
+    #[test]
+    fn defers_on_escapes_errors_and_unicode() {
+        for src in [
+            r"{ a: '\u0041' }",
+            r"{ a: '\x41' }",
+            r"{ a: '\q' }",
+            "{ a: 'x\\\ny' }",
+            "{ a: 'x }",
+            "{ a 'x' }",
+            "{ a: 0.8.1 }",
+            "{ a: 1e }",
+            "{ a: .5 }",
+            "{ a: NaN }",
+            "{ é: 'x' }",
+            "{ aé: 'x' }",
+            "{\u{a0}a: 'x' }",
+            "{ a: 'x' } }",
+            "{ /* x",
+            "{ a: [1 2] }",
+            "",
+        ] {
+            assert!(file(src).is_none(), "{src:?}");
+        }
+        let deep = format!("{{ a: {}{} }}", "[".repeat(100), "]".repeat(100));
+        assert!(file(&deep).is_none());
+    }
+
+    #[test]
+    fn one_character_escapes_are_read() {
+        let src = r#"{ 'it\'s': "say \"hi\"\n\t\\ \/ \0 \b \f \v", b: 'Who\'s it? ~>ICP(0.8)' }"#;
+        let tree = file(src).unwrap();
+        assert_eq!(tree.root.entries[0].key.value, "it's");
+        assert_eq!(tree.root.entries[0].key.escapes.len(), 1);
+        agrees(src).unwrap();
+    }
+
+    #[test]
+    fn short_decimals_are_exactly_what_str_parse_gives() {
+        for text in [
+            "0",
+            "-0",
+            "0.85",
+            "0.1",
+            "0.3",
+            "-12.5",
+            "123456789012345",
+            "0.00000000000001",
+            "9.99999999999999",
+        ] {
+            let fast = decimal(text).unwrap();
+            assert_eq!(
+                fast.to_bits(),
+                text.parse::<f64>().unwrap().to_bits(),
+                "{text}"
+            );
+        }
+        assert_eq!(decimal("1e5"), None);
+        assert_eq!(decimal("1234567890123456"), None);
+    }
+
+    #[test]
+    fn quoted_non_ascii_text_is_read() {
+        let src = "{ 'é': 'Qui achète ? ~>ICP(0.8)' }";
+        assert!(file(src).is_some());
+        agrees(src).unwrap();
+    }
+
+    /// Pieces schemas are made of, including ones the fast path defers on.
+    fn piece() -> impl Strategy<Value = &'static str> {
+        prop::sample::select(vec![
+            "{",
+            "}",
+            "[",
+            "]",
+            ":",
+            ",",
+            " ",
+            "\n",
+            "\t",
+            "\r\n",
+            "\u{a0}",
+            "\u{b}",
+            "// c\n",
+            "/* c */",
+            "/*",
+            "'",
+            "\"",
+            "\\",
+            "\\'",
+            "\\n",
+            "\\\\",
+            "\\\"",
+            "\\x4",
+            "\\u{41}",
+            "'a\\'b'",
+            "\"\\\"\"",
+            "'~>T(0.8)'",
+            "\"a b\"",
+            "'é'",
+            "'\\u0041'",
+            "a",
+            "T1",
+            "$threshold",
+            "é",
+            "0",
+            "-1",
+            "0.85",
+            "1e400",
+            "1.",
+            ".5",
+            "-",
+            "2e-3",
+            "true",
+            "false",
+            "null",
+            "NaN",
+            "x",
+            "'s'",
+        ])
+    }
+
+    fn schema() -> impl Strategy<Value = String> {
+        let value = prop::sample::select(vec![
+            "'string'",
+            "\"Who? ~>A(0.9)\"",
+            "'Who\\'s it? \\\"q\\\" \\\\ ~>A'",
+            "['->B']",
+            "0.8",
+            "-12.5e3",
+            "true",
+            "null",
+            "{ threshold: 0.7 }",
+            "[]",
+            "{}",
+        ]);
+        let entry = (
+            prop::sample::select(vec!["a", "'b c'", "\"d\"", "$threshold", "_x1"]),
+            value,
+        )
+            .prop_map(|(k, v)| format!("{k}: {v}"));
+        let ty = (
+            prop::sample::select(vec!["A", "B", "'C'"]),
+            prop::collection::vec(entry, 0..5),
+            prop::bool::ANY,
+        )
+            .prop_map(|(name, entries, trailing)| {
+                let comma = if trailing && !entries.is_empty() {
+                    ","
+                } else {
+                    ""
+                };
+                format!("{name}: {{ {}{comma} }}", entries.join(",\n "))
+            });
+        prop::collection::vec(ty, 0..4)
+            .prop_map(|types| format!("// schema\n{{\n{}\n}}\n", types.join(", /* t */\n")))
+    }
+
+    proptest! {
+        #[test]
+        fn agrees_on_generated_schemas(src in schema()) {
+            prop_assert!(file(&src).is_some(), "a plain schema takes the fast path: {:?}", src);
+            agrees(&src)?;
+        }
+
+        #[test]
+        fn agrees_on_mutated_schemas(
+            src in schema(),
+            edits in prop::collection::vec((any::<prop::sample::Index>(), 0..3usize, piece()), 1..4),
+        ) {
+            let mut src = src;
+            for (at, kind, piece) in edits {
+                let boundaries: Vec<usize> = (0..=src.len()).filter(|&i| src.is_char_boundary(i)).collect();
+                let i = *at.get(&boundaries);
+                match kind {
+                    0 => src.insert_str(i, piece),
+                    1 => {
+                        let end = boundaries.iter().copied().find(|&j| j > i).unwrap_or(i);
+                        src.replace_range(i..end, "");
+                    }
+                    _ => {
+                        let end = boundaries.iter().copied().find(|&j| j > i).unwrap_or(i);
+                        src.replace_range(i..end, piece);
+                    }
+                }
+            }
+            agrees(&src)?;
+        }
+
+        #[test]
+        fn agrees_on_arbitrary_pieces(pieces in prop::collection::vec(piece(), 0..40)) {
+            agrees(&pieces.concat())?;
+        }
+
+        #[test]
+        fn decimals_match_str_parse(text in "-?[0-9]{1,9}(\\.[0-9]{1,9})?") {
+            let parsed = text.parse::<f64>().unwrap();
+            let digits = text.bytes().filter(u8::is_ascii_digit).count();
+            let expected = (digits <= 15).then_some(parsed.to_bits());
+            prop_assert_eq!(decimal(&text).map(f64::to_bits), expected);
+        }
+
+        #[test]
+        fn never_panics_on_arbitrary_text(src in "\\PC{0,64}") {
+            let _ = file(&src);
+        }
+    }
+}
