@@ -62,7 +62,8 @@ pub struct Explanation {
     pub at: String,
     /// The target's effective strategy (`adaptive` uses the candidate count).
     pub strategy: Strategy,
-    /// Each adjustment that moved the threshold.
+    /// Each adjustment that ran, in order: those that moved the threshold, and a dimension step
+    /// held by the `minThreshold` floor (its `why` says so).
     pub steps: Vec<Step>,
     /// One line: "accepting matches with 82%+ similarity; ...".
     pub meaning: String,

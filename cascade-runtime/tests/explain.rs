@@ -292,3 +292,16 @@ fn near_threshold_candidates() {
 fn backward_union_members_are_an_ordered_fallback() {
     insta::assert_snapshot!(render("{}", "Company.segment", NONE, &[0.85, 0.79]));
 }
+
+#[test]
+fn dimension_formula_held_at_the_floor_is_still_listed() {
+    insta::assert_snapshot!(render(
+        r#"{"types": {"Topic": 0.6}}"#,
+        "Company.topics",
+        Conditions {
+            candidates: None,
+            dimensions: Some(256),
+        },
+        &[0.61, 0.58],
+    ));
+}
