@@ -182,8 +182,9 @@ pub fn adjust(
                         min
                     } else {
                         how.push_str(&format!(
-                            " would give {}, but {value} is already at or below minThreshold {min}: \
-                             the formula stops at the floor and the floor never raises, so it is held",
+                            ", which would give {}; held at {value}: it is already at or below \
+                             minThreshold {min}, where the formula stops (the floor never raises \
+                             a threshold)",
                             round6(moved)
                         ));
                         value

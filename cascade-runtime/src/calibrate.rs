@@ -134,6 +134,13 @@ pub struct Best {
     pub recall: f64,
     /// F1 at the threshold, `2PR / (P + R)` as on scikit-learn's precision–recall curve.
     pub f1: f64,
+    /// The value of the objective that was optimised, at the threshold ([`Objective::value`]):
+    /// F-beta for `fbeta=β`, recall for `precision>=p` (the quantity maximised among the
+    /// thresholds that reach the floor), the total weighted cost for `cost=fp:a,fn:b` (lower is
+    /// better). `None` for the default F1 objective, whose value is `f1`; serialized as `"score"`
+    /// only when set, so the default DESIGN §10 document is unchanged.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
     /// Counts at the threshold.
     #[serde(flatten)]
     pub counts: Counts,
@@ -141,7 +148,9 @@ pub struct Best {
     /// The lower end is `null` when the threshold is the lowest score.
     pub interval: (Option<f64>, f64),
     /// The middle of `interval` (the threshold itself when the interval has no lower end): the
-    /// choice with the widest margin on both sides.
+    /// choice with the widest margin on both sides. Rounded to 12 significant digits so it prints
+    /// cleanly (`[0.632904, 0.633211]` → `0.6330575`, not `0.6330575000000001`), unless that
+    /// would leave the interval.
     pub midpoint: f64,
     /// `false` only when a precision floor cannot be met (then the most precise threshold is
     /// given). Serialized only when `false`.
@@ -162,6 +171,36 @@ fn curve_f1(precision: f64, recall: f64) -> f64 {
     }
 }
 
+/// `x` rounded to 12 significant decimal digits: the `f64` nearest that decimal, which `{}`
+/// prints as the short decimal (`0.5313680000000001` → `0.531368`). Used for derived numbers
+/// (midpoints, interpolated percentiles) whose last bits are float noise; never for thresholds,
+/// counts or the best P/R/F1.
+///
+/// ```
+/// # use cascade_runtime::calibrate::round_significant;
+/// assert_eq!(round_significant(0.5313680000000001), 0.531368);
+/// assert_eq!(round_significant(0.9499999999999997), 0.95);
+/// assert_eq!(round_significant(-0.25), -0.25);
+/// ```
+pub fn round_significant(x: f64) -> f64 {
+    if !x.is_finite() || x == 0.0 {
+        return x;
+    }
+    format!("{x:.11e}").parse().unwrap_or(x)
+}
+
+/// The middle of `(lo, hi]`, rounded by [`round_significant`] when the rounded value stays
+/// strictly above `lo` and at most `hi` (so it gives the same counts as `hi`).
+fn midpoint(lo: f64, hi: f64) -> f64 {
+    let raw = lo + (hi - lo) / 2.0;
+    let rounded = round_significant(raw);
+    if lo < rounded && rounded <= hi {
+        rounded
+    } else {
+        raw
+    }
+}
+
 fn is_true(b: &bool) -> bool {
     *b
 }
@@ -179,11 +218,13 @@ impl Best {
             precision,
             recall,
             f1: curve_f1(precision, recall),
+            score: match objective {
+                Objective::F1 => None,
+                other => Some(other.value(&counts)),
+            },
             counts,
             interval,
-            midpoint: interval
-                .0
-                .map_or(threshold, |lo| lo + (threshold - lo) / 2.0),
+            midpoint: interval.0.map_or(threshold, |lo| midpoint(lo, threshold)),
             objective_met: choice.met,
         })
     }
@@ -296,6 +337,72 @@ mod tests {
             );
             assert!(!json.to_lowercase().contains("nan"), "{json}");
         }
+    }
+
+    #[test]
+    fn best_reports_the_optimised_value_except_for_f1() {
+        let scores = [0.9, 0.8, 0.7, 0.6, 0.5];
+        let same = [true, false, true, true, false];
+        let run = |objective: &str| {
+            let objective = objective.parse().unwrap();
+            calibrate(
+                &scores,
+                &same,
+                &Options {
+                    objective,
+                    ..Options::default()
+                },
+            )
+            .unwrap()
+            .best
+        };
+        let f1 = run("f1");
+        assert_eq!(f1.score, None);
+        let json = serde_json::to_string(&f1).unwrap();
+        assert!(!json.contains("score"), "{json}");
+
+        // Thresholds 0.9, 0.8, 0.7, 0.6, 0.5 accept (tp, fp) = (1,0), (1,1), (2,1), (3,1), (3,2);
+        // 3 same pairs in all.
+        let cost = run("cost=fp:1,fn:5");
+        assert_eq!(cost.threshold, 0.6);
+        assert_eq!(cost.score, Some(1.0)); // 1 false positive, no false negative
+        let json = serde_json::to_string(&cost).unwrap();
+        assert!(
+            json.contains(r#""f1":0.8571428571428571,"score":1.0,"tp":3"#),
+            "{json}"
+        );
+
+        let floor = run("precision>=1");
+        assert_eq!(floor.threshold, 0.9);
+        assert_eq!(floor.score, Some(1.0 / 3.0)); // recall, the quantity maximised
+
+        // F0.5 at 0.6: (1.25 × P × R) / (0.25 × P + R) with P = 3/4, R = 1.
+        let fbeta = run("fbeta=0.5");
+        let want = Counts {
+            tp: 3,
+            fp: 1,
+            fn_: 0,
+            tn: 1,
+        }
+        .f_beta(0.5);
+        assert_eq!((fbeta.threshold, fbeta.score), (0.6, Some(want)));
+        assert!((want - 0.789473).abs() < 1e-6, "{want}");
+    }
+
+    #[test]
+    fn midpoint_prints_cleanly_when_the_ends_are_short_decimals() {
+        // DESIGN §10's example.
+        assert_eq!(midpoint(0.632904, 0.633211), 0.6330575);
+        assert_eq!(midpoint(0.632904, 0.633211).to_string(), "0.6330575");
+        // The reviewer's noise: 0.531368 came out as 0.5313680000000001.
+        let (lo, hi) = (0.531295, 0.531441);
+        assert_ne!(lo + (hi - lo) / 2.0, 0.531368, "the raw midpoint is noisy");
+        assert_eq!(midpoint(lo, hi), 0.531368);
+        // Ends closer than 12 significant digits resolve: the raw midpoint, still inside.
+        let lo = 0.5f64;
+        let hi = f64::from_bits(lo.to_bits() + 4);
+        let m = midpoint(lo, hi);
+        assert!(lo < m && m <= hi, "{m}");
     }
 
     #[test]

@@ -62,7 +62,8 @@ pub struct Explanation {
     pub at: String,
     /// The target's effective strategy (`adaptive` uses the candidate count).
     pub strategy: Strategy,
-    /// Each adjustment that moved the threshold.
+    /// Each adjustment that ran, in order: those that moved the threshold, and a dimension step
+    /// held by the `minThreshold` floor (its `why` says so).
     pub steps: Vec<Step>,
     /// One line: "accepting matches with 82%+ similarity; ...".
     pub meaning: String,
@@ -135,16 +136,7 @@ impl Explanation {
             });
         }
         let target = resolved.target;
-        let otherwise = match operator {
-            Operator::BackwardFuzzy | Operator::BackwardExact => format!("no {target} is linked"),
-            Operator::ForwardFuzzy | Operator::ForwardExact => {
-                format!("a new {target} is created")
-            }
-        };
-        let meaning = format!(
-            "accepting matches with {}%+ similarity; below that {otherwise}",
-            percent(t)
-        );
+        let meaning = meaning(operator, &[target], 0, t);
         Explanation {
             owner: owner.to_owned(),
             field: field.to_owned(),
@@ -194,13 +186,78 @@ pub fn explain(
 ) -> Result<Vec<Explanation>, ResolveError> {
     let (_, f) = resolver.field(owner, field)?;
     let operator = f.operator.unwrap_or(Operator::ForwardFuzzy);
+    let members: Vec<&str> = f.targets.iter().map(|t| t.type_name).collect();
     Ok(resolver
         .resolve_all(owner, field)?
-        .map(|r| {
+        .enumerate()
+        .map(|(i, r)| {
             let adjusted = adjust(&r, conditions, resolver.config());
-            Explanation::new(owner, field, operator, &r, adjusted, scores)
+            let mut e = Explanation::new(owner, field, operator, &r, adjusted, scores);
+            e.meaning = meaning(operator, &members, i, e.threshold);
+            e
         })
         .collect())
+}
+
+/// The one-line meaning of threshold `t` for member `index` of the union `members` (the target
+/// types in the order written) under `operator` (DESIGN §8).
+///
+/// A single target: below the threshold `~>` creates a new one and `<~` links none. A `~>` union
+/// takes the best accepted member (ties go to the earlier member) and creates the *first* member
+/// only when no member accepts; a `<~` union is an ordered fallback: each member is tried only
+/// when the ones before it accept none, and nothing is linked when none accepts.
+///
+/// ```
+/// use cascade_runtime::Operator;
+/// use cascade_runtime::explain::meaning;
+/// assert_eq!(meaning(Operator::ForwardFuzzy, &["ICP"], 0, 0.82),
+///     "accepting matches with 82%+ similarity; below that a new ICP is created");
+/// assert_eq!(meaning(Operator::ForwardFuzzy, &["A", "B", "C"], 1, 0.91),
+///     "accepting B matches with 91%+ similarity; the best accepted match of A|B|C wins \
+///      (ties go to the earlier member), and only when no member accepts is a new A created");
+/// assert_eq!(meaning(Operator::BackwardFuzzy, &["A", "B"], 1, 0.9),
+///     "accepting B matches with 90%+ similarity; B is tried only when A accepts none, \
+///      and below that nothing is linked");
+/// ```
+pub fn meaning(operator: Operator, members: &[&str], index: usize, t: f64) -> String {
+    let forward = matches!(operator, Operator::ForwardFuzzy | Operator::ForwardExact);
+    let pct = percent(t);
+    let (Some(target), true) = (members.get(index), members.len() > 1) else {
+        let target = members
+            .get(index)
+            .or(members.first())
+            .copied()
+            .unwrap_or("target");
+        let otherwise = if forward {
+            format!("a new {target} is created")
+        } else {
+            format!("no {target} is linked")
+        };
+        return format!("accepting matches with {pct}%+ similarity; below that {otherwise}");
+    };
+    let union = members.join("|");
+    let head = format!("accepting {target} matches with {pct}%+ similarity");
+    if forward {
+        let first = members.first().copied().unwrap_or(target);
+        return format!(
+            "{head}; the best accepted match of {union} wins (ties go to the earlier member), \
+             and only when no member accepts is a new {first} created"
+        );
+    }
+    let before = members.get(..index).unwrap_or_default();
+    let when = match before {
+        [] => format!("{target} is tried first"),
+        [only] => format!("{target} is tried only when {only} accepts none"),
+        [init @ .., last] => format!(
+            "{target} is tried only when {} and {last} accept none",
+            init.join(", ")
+        ),
+    };
+    let then = match members.get(index + 1) {
+        Some(next) => format!("{next} is tried next"),
+        None => "nothing is linked".to_owned(),
+    };
+    format!("{head}; {when}, and below that {then}")
 }
 
 fn strategy_name(s: Strategy) -> &'static str {
@@ -346,6 +403,57 @@ mod tests {
         );
         assert_eq!(e.alternatives.len(), 1);
         assert_eq!(e.alternatives[0].threshold, 0.93);
+    }
+
+    #[test]
+    fn single_targets_keep_their_meaning() {
+        assert_eq!(
+            meaning(Operator::ForwardFuzzy, &["ICP"], 0, 0.82),
+            "accepting matches with 82%+ similarity; below that a new ICP is created"
+        );
+        assert_eq!(
+            meaning(Operator::BackwardFuzzy, &["Industry"], 0, 0.785),
+            "accepting matches with 78.5%+ similarity; below that no Industry is linked"
+        );
+    }
+
+    #[test]
+    fn forward_union_members_name_the_best_match_rule_and_the_first_member() {
+        // `~>A|B(0.91)|C`: no member is said to create its own type.
+        for (i, t) in [(0, 0.8), (1, 0.91), (2, 0.8)] {
+            let m = meaning(Operator::ForwardFuzzy, &["A", "B", "C"], i, t);
+            let member = ["A", "B", "C"][i];
+            assert!(
+                m.starts_with(&format!("accepting {member} matches with")),
+                "{m}"
+            );
+            assert!(m.contains("best accepted match of A|B|C wins"), "{m}");
+            assert!(m.contains("ties go to the earlier member"), "{m}");
+            assert!(
+                m.ends_with("only when no member accepts is a new A created"),
+                "{m}"
+            );
+            assert!(!m.contains("new B") && !m.contains("new C"), "{m}");
+        }
+    }
+
+    #[test]
+    fn backward_union_members_are_an_ordered_fallback() {
+        let m = |i, t| meaning(Operator::BackwardFuzzy, &["A", "B", "C"], i, t);
+        assert_eq!(
+            m(0, 0.75),
+            "accepting A matches with 75%+ similarity; A is tried first, and below that B is tried next"
+        );
+        assert_eq!(
+            m(1, 0.9),
+            "accepting B matches with 90%+ similarity; B is tried only when A accepts none, and below that C is tried next"
+        );
+        assert_eq!(
+            m(2, 0.66),
+            "accepting C matches with 66%+ similarity; C is tried only when A and B accept none, and below that nothing is linked"
+        );
+        let four = meaning(Operator::BackwardFuzzy, &["A", "B", "C", "D"], 3, 0.7);
+        assert!(four.contains("only when A, B and C accept none"), "{four}");
     }
 
     proptest! {

@@ -52,6 +52,24 @@ static TYPES: [TypeTable; 7] = [
                 ..FIELD
             },
             FieldTable {
+                name: "segment",
+                operator: Some(Operator::BackwardFuzzy),
+                targets: &[
+                    TargetTable {
+                        type_name: "ICP",
+                        type_threshold: ICP_T,
+                        ..TARGET
+                    },
+                    TargetTable {
+                        type_name: "Industry",
+                        type_threshold: INDUSTRY_T,
+                        strategy: Some(Strategy::Static),
+                        ..TARGET
+                    },
+                ],
+                ..FIELD
+            },
+            FieldTable {
                 name: "topics",
                 array: true,
                 targets: &[TargetTable {
@@ -267,5 +285,23 @@ fn near_threshold_candidates() {
         "Startup.customer",
         NONE,
         &[0.83, 0.82, 0.819, 0.8, 0.78, 0.77, 0.769, 0.5],
+    ));
+}
+
+#[test]
+fn backward_union_members_are_an_ordered_fallback() {
+    insta::assert_snapshot!(render("{}", "Company.segment", NONE, &[0.85, 0.79]));
+}
+
+#[test]
+fn dimension_formula_held_at_the_floor_is_still_listed() {
+    insta::assert_snapshot!(render(
+        r#"{"types": {"Topic": 0.6}}"#,
+        "Company.topics",
+        Conditions {
+            candidates: None,
+            dimensions: Some(256),
+        },
+        &[0.61, 0.58],
     ));
 }

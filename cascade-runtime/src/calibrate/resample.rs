@@ -84,18 +84,26 @@ pub struct ConfidenceInterval {
 
 /// The `q`-quantile of sorted `values` with linear interpolation between order statistics
 /// (NumPy's default `linear` method). `values` is non-empty.
+///
+/// An interpolated value is rounded to 12 significant digits ([`super::round_significant`],
+/// kept between the two order statistics), so `0.95` does not print as `0.9499999999999997`;
+/// a value that is an order statistic is returned as is.
 fn quantile(sorted: &[f64], q: f64) -> f64 {
     let Some(&last) = sorted.last() else {
         return 0.0;
     };
     let pos = q * (sorted.len() - 1) as f64;
-    let lo = pos.floor() as usize;
-    match sorted.get(lo + 1) {
-        Some(&hi) => {
-            let frac = pos - lo as f64;
-            sorted[lo] + frac * (hi - sorted[lo])
+    let i = pos.floor() as usize;
+    match (sorted.get(i), sorted.get(i + 1)) {
+        (Some(&lo), Some(&hi)) => {
+            let frac = pos - i as f64;
+            if frac == 0.0 || lo == hi {
+                lo
+            } else {
+                super::round_significant(lo + frac * (hi - lo)).clamp(lo, hi)
+            }
         }
-        None => last,
+        _ => last,
     }
 }
 
@@ -248,6 +256,20 @@ pub fn cross_validate(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn interpolated_quantiles_print_cleanly() {
+        // 0.9 + 0.45 × (1.0 − 0.9) is 0.945 only up to float noise.
+        let values = [0.9, 1.0];
+        let raw: f64 = 0.9 + 0.45 * (1.0 - 0.9);
+        assert_ne!(raw, 0.945, "the raw interpolation is noisy");
+        assert_eq!(quantile(&values, 0.45), 0.945);
+        assert_eq!(quantile(&values, 0.45).to_string(), "0.945");
+        // Order statistics come back untouched, however long.
+        let long = [0.1234567890123456, 0.2];
+        assert_eq!(quantile(&long, 0.0), 0.1234567890123456);
+        assert_eq!(quantile(&long, 1.0), 0.2);
+    }
 
     #[test]
     fn splitmix_matches_the_reference_sequence() {
