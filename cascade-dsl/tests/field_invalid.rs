@@ -19,6 +19,8 @@ const CASES: &[(&str, Code, usize, usize, usize)] = &[
     ("~>T(2)", ThresholdOutOfRange, 4, 5, 1),  // '2'
     ("~>T(1.0001)", ThresholdOutOfRange, 4, 10, 1),  // '1.0001'
     ("~>T(10)", ThresholdOutOfRange, 4, 6, 1),  // '10'
+    ("~>T(1.000000000000000000001)", ThresholdOutOfRange, 4, 27, 1),  // rounds to 1.0 as f64: checked on the text
+    ("~>T(1.0000000000000001)", ThresholdOutOfRange, 4, 22, 1),  // the nearest f64 is 1.0
     ("~>T(+0.5)", InvalidThreshold, 4, 8, 1),  // '+0.5'
     ("~>T(-0)", InvalidThreshold, 4, 6, 1),  // '-0'
     ("~>T(0,8)", InvalidThreshold, 4, 7, 1),  // '0,8'

@@ -200,7 +200,7 @@ fn target_expr(text: &str, base: usize, fuzzy: bool, plain: bool) -> Option<Expr
             if bytes.get(j) != Some(&b')') {
                 return None;
             }
-            let value = Threshold::new(text.get(digits_start..j)?.parse::<f64>().ok()?).ok()?;
+            let value = Threshold::parse_decimal(text.get(digits_start..j)?).ok()?;
             threshold = Some(Spanned::new(
                 value,
                 Span::new(base + digits_start, base + j),

@@ -14,7 +14,7 @@
 //! Parser types (`LocatedSpan`, [`PError`]) never leave this module: the output is a
 //! [`FieldDef`](super::FieldDef) or a list of [`Diagnostic`]s with byte spans into the input.
 
-use cascade_runtime::{Operator, Threshold, ThresholdError};
+use cascade_runtime::{DecimalError, Operator, Threshold};
 use nom::bytes::complete::{tag, take_till, take_while};
 use nom::character::complete::{char, digit1, one_of};
 use nom::combinator::{all_consuming, cut, opt, recognize};
@@ -1220,12 +1220,12 @@ impl<'s> Parser<'s> {
         }
         let strict: PResult<'_, In<'_>> = all_consuming(decimal).parse(content);
         if strict.is_ok() {
-            // The strict grammar guarantees `parse` succeeds; a failure would only mean an
-            // unrepresentable number, which `Threshold::new` would reject anyway.
-            let value = text.parse::<f64>().unwrap_or(f64::NAN);
-            return match Threshold::new(value) {
+            // The range is checked on the text (the runtime's one definition), so a value
+            // written a hair above 1 (`1.000000000000000000001`) is out of range even though
+            // it rounds to 1.0 as an f64.
+            return match Threshold::parse_decimal(text) {
                 Ok(t) => Some(t),
-                Err(ThresholdError::OutOfRange(_) | ThresholdError::NotFinite(_)) => {
+                Err(DecimalError::OutOfRange(_) | DecimalError::NotDecimal(_)) => {
                     self.out_of_range(text, span);
                     None
                 }
