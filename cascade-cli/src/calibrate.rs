@@ -20,18 +20,20 @@ mod report;
 mod table;
 
 use std::collections::HashSet;
-use std::io::{IsTerminal as _, Write as _};
+use std::io::Write as _;
 use std::path::PathBuf;
 
 use anyhow::Context as _;
-use cascade_dsl::CheckError;
-use cascade_dsl::diag::{Style, render};
-use cascade_runtime::Threshold;
 use cascade_runtime::calibrate::{
-    ALL, Best, Calibration, Curve, Metrics, Objective, Options, SortedPairs, seed_for,
+    ALL, Calibration, Curve, DimCalibration, Objective, Options, SortedPairs, calibrate_dims,
+    seed_for,
 };
 use cascade_runtime::config::suggest::did_you_mean;
+use cascade_runtime::table::BUILTIN;
 use serde::Serialize;
+
+use crate::diagnostics::{SchemaError, load_schema};
+use crate::tables::{Isolated, leak_schema};
 
 use input::{Errors, Format, Pairs, ScoreSource};
 
@@ -75,7 +77,8 @@ pub(crate) struct Args {
         value_name = "D,..."
     )]
     pub(crate) dims: Vec<usize>,
-    /// Bootstrap resamples for the 90% confidence interval (0 = none)
+    /// Bootstrap resamples for the 90% confidence interval (0 = none; 1000 take seconds per
+    /// million pairs)
     #[arg(long, default_value_t = 1000, value_name = "N")]
     pub(crate) bootstrap: u32,
     /// Folds of the cross-validated F1 (0 = none, else at least 2)
@@ -84,7 +87,7 @@ pub(crate) struct Args {
     /// Seed of the bootstrap and of the fold assignment
     #[arg(long, default_value_t = 0, value_name = "S")]
     pub(crate) seed: u64,
-    /// Print the JSON document (DESIGN §10) instead of the table
+    /// Print one JSON document for programs instead of the table (a stable shape)
     #[arg(long)]
     pub(crate) json: bool,
     /// Write the thresholds as a runtime config (`.json` or `.toml`)
@@ -114,15 +117,7 @@ pub(crate) struct Group {
     /// The curve at the base dimension, for the report.
     pub(crate) curve: Curve,
     /// Per requested dimension (only with `--dims`).
-    pub(crate) dims: Vec<DimResult>,
-}
-
-/// The optimum at one truncated dimension.
-#[derive(Clone, Debug, Serialize)]
-pub(crate) struct DimResult {
-    pub(crate) dims: usize,
-    pub(crate) best: Best,
-    pub(crate) grid: Vec<Metrics>,
+    pub(crate) dims: Vec<DimCalibration>,
 }
 
 /// Everything a run computed.
@@ -193,7 +188,7 @@ struct TypeDocument<'a> {
     #[serde(flatten)]
     calibration: &'a Calibration,
     #[serde(skip_serializing_if = "Option::is_none")]
-    dims: Option<&'a [DimResult]>,
+    dims: Option<&'a [DimCalibration]>,
 }
 
 /// The DESIGN §10 document of `outcome` (serialised directly, so keys keep the documented order).
@@ -299,6 +294,14 @@ pub(crate) fn calibrate(args: &Args) -> Result<Outcome, Failure> {
     if let Some(path) = &args.write {
         config::format_of(path)?;
     }
+    if args.embeddings.is_none() && ["type", "same", "a", "b"].contains(&args.score_field.as_str())
+    {
+        return Err(anyhow::anyhow!(
+            "--score-field {}: that column holds the pair itself, not its similarity; name a numeric column such as `similarity`",
+            args.score_field
+        )
+        .into());
+    }
     let schema = args.schema.as_ref().map(|p| read_schema(p)).transpose()?;
     let format = args.format.unwrap_or_else(|| Format::of(&args.pairs));
     let embeddings;
@@ -353,18 +356,60 @@ pub(crate) fn calibrate(args: &Args) -> Result<Outcome, Failure> {
             rows.push(row);
         }
     }
-    let mut groups = Vec::with_capacity(pairs.types.len() + 1);
-    for (name, rows) in pairs.types.iter().zip(&rows_of) {
-        groups.push(calibrate_group(
-            &pairs,
-            Some(rows),
-            name,
-            &options,
-            base,
-            &dims,
-        )?);
+    // Groups are independent (each has its own seed), so a few worker threads take them in
+    // turn; the results do not depend on scheduling.
+    let mut jobs: Vec<(Option<&[usize]>, &str)> = pairs
+        .types
+        .iter()
+        .zip(&rows_of)
+        .map(|(name, rows)| (Some(rows.as_slice()), name.as_str()))
+        .collect();
+    jobs.push((None, ALL));
+    let progress = input::Progress::new("calibrating", jobs.len() as u64)
+        .counting("groups")
+        .when(pairs.len() >= 100_000 && (args.bootstrap > 0 || args.cv > 0));
+    let done = std::sync::Mutex::new(progress);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let slots: Vec<std::sync::Mutex<Option<anyhow::Result<Group>>>> =
+        jobs.iter().map(|_| std::sync::Mutex::new(None)).collect();
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(jobs.len());
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let (Some(&(rows, name)), Some(slot)) = (jobs.get(i), slots.get(i)) else {
+                        break;
+                    };
+                    let group = calibrate_group(&pairs, rows, name, &options, base, &dims);
+                    if let Ok(mut slot) = slot.lock() {
+                        *slot = Some(group);
+                    }
+                    if let Ok(mut progress) = done.lock() {
+                        progress.step();
+                    }
+                }
+            });
+        }
+    });
+    let results: Vec<anyhow::Result<Group>> = slots
+        .into_iter()
+        .map(|slot| {
+            slot.into_inner().ok().flatten().unwrap_or_else(|| {
+                Err(anyhow::anyhow!(
+                    "a calibration worker stopped early (a bug in cascade)"
+                ))
+            })
+        })
+        .collect();
+    if let Ok(mut progress) = done.lock() {
+        progress.finish();
     }
-    groups.push(calibrate_group(&pairs, None, ALL, &options, base, &dims)?);
+    let groups = results
+        .into_iter()
+        .collect::<anyhow::Result<Vec<Group>>>()?;
     if args.cv > 0 {
         let small: Vec<&str> = groups
             .iter()
@@ -417,25 +462,29 @@ fn calibrate_group(
     let calibration =
         Calibration::of_sorted(&sorted, &options).with_context(|| format!("calibrating {name}"))?;
     let curve = sorted.curve();
-    let mut per_dim = Vec::new();
+    // The base size is already calibrated (with its interval and CV); the others get their
+    // optimum and grid.
+    let columns: Vec<(usize, Vec<f64>)> = dims
+        .iter()
+        .enumerate()
+        .filter(|&(k, _)| k != base)
+        .map(|(k, &d)| (d, column(k)))
+        .collect();
+    let borrowed: Vec<(usize, &[f64])> = columns.iter().map(|(d, c)| (*d, c.as_slice())).collect();
+    let mut others = calibrate_dims(&borrowed, &labels, &options)
+        .with_context(|| format!("calibrating {name} per dimension"))?
+        .into_iter();
+    let mut per_dim = Vec::with_capacity(dims.len());
     for (k, &d) in dims.iter().enumerate() {
-        let (best, grid) = if k == base {
-            (calibration.best, calibration.grid.clone())
-        } else {
-            let only = Options {
-                bootstrap: 0,
-                folds: 0,
-                ..options.clone()
-            };
-            let c = cascade_runtime::calibrate::calibrate(&column(k), &labels, &only)
-                .with_context(|| format!("calibrating {name} at {d} dims"))?;
-            (c.best, c.grid)
-        };
-        per_dim.push(DimResult {
-            dims: d,
-            best,
-            grid,
-        });
+        if k == base {
+            per_dim.push(DimCalibration {
+                dims: d,
+                best: calibration.best,
+                grid: calibration.grid.clone(),
+            });
+        } else if let Some(other) = others.next() {
+            per_dim.push(other);
+        }
     }
     Ok(Group {
         name: name.to_owned(),
@@ -447,47 +496,37 @@ fn calibrate_group(
 
 /// Reads and checks the schema; its diagnostics are printed here, like `cascade check` does.
 fn read_schema(path: &std::path::Path) -> Result<SchemaInfo, Failure> {
-    match cascade_dsl::check_file(path) {
-        Ok((_, schema)) => {
-            // What references to each type use (DESIGN §4): the type's own threshold, else the
-            // schema default, else the built-in 0.80. Field-level thresholds can still differ.
-            let fallback = schema.default.unwrap_or(Threshold::BUILTIN);
-            let types = schema
+    match load_schema(path) {
+        Ok((text, model)) => {
+            // What references to each type use (DESIGN §4), as the runtime resolves a reference
+            // with no field of its own: the type's own threshold, else the schema default, else
+            // the built-in 0.80. Field-level thresholds can still differ.
+            let isolated = Isolated::new(Some(leak_schema(&model, Some(&text))));
+            let types = model
                 .types
                 .iter()
-                .map(|t| (t.name.clone(), t.threshold.unwrap_or(fallback).get()))
+                .map(|t| {
+                    let (_, target) = isolated
+                        .reference(&t.name)
+                        .expect("tables built from a model hold every type of it");
+                    (
+                        t.name.clone(),
+                        isolated.owner().resolve_target(target).value,
+                    )
+                })
                 .collect();
+            let default = isolated.owner().schema_default.unwrap_or(BUILTIN);
             Ok(SchemaInfo {
                 path: path.display().to_string(),
                 types,
-                default: fallback.get(),
+                default: default.value.get(),
             })
         }
-        Err(CheckError::Read { path, source }) => Err(Failure::Other(anyhow::anyhow!(
-            "--schema: cannot read `{}`: {source}",
-            path.display()
-        ))),
-        Err(CheckError::Invalid {
-            path,
-            text,
-            diagnostics,
-        }) => {
-            let styled = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            let style = if styled { Style::Styled } else { Style::Plain };
-            let origin = path.display().to_string();
-            eprintln!(
-                "{}\n",
-                render(&diagnostics, &text, &origin, style).trim_end()
-            );
-            Err(Failure::Other(anyhow::anyhow!(
-                "--schema: `{origin}` has {} {}; fix the schema first (`cascade check {origin}`)",
-                diagnostics.len(),
-                if diagnostics.len() == 1 {
-                    "error"
-                } else {
-                    "errors"
-                }
-            )))
+        Err(e) => {
+            if let SchemaError::Invalid { rendered, .. } = &e {
+                eprintln!("{rendered}\n");
+            }
+            Err(Failure::Other(anyhow::anyhow!("--schema: {e}")))
         }
     }
 }

@@ -4,11 +4,9 @@
 //! stderr (styled when stderr is a terminal and `NO_COLOR` is unset, plain otherwise). Every file
 //! is checked even after a failure. Exit code 1 when any file failed.
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 
-use cascade_dsl::CheckError;
-use cascade_dsl::diag::{Style, render};
+use crate::diagnostics::{SchemaError, load_schema, plural};
 
 /// Arguments.
 #[derive(Debug, clap::Args)]
@@ -19,11 +17,9 @@ pub(crate) struct Args {
 }
 
 pub(crate) fn run(args: Args) -> u8 {
-    let styled = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let style = if styled { Style::Styled } else { Style::Plain };
     let mut failed = 0;
     for path in &args.files {
-        match cascade_dsl::check_file(path) {
+        match load_schema(path) {
             Ok((_, schema)) => {
                 let inverse = schema
                     .types
@@ -44,30 +40,24 @@ pub(crate) fn run(args: Args) -> u8 {
                     plural(fields, "field", "fields"),
                 );
             }
-            Err(error @ CheckError::Read { .. }) => {
+            // `check` is the fix the other commands point to, so its summaries name no command.
+            Err(SchemaError::Read { path, source }) => {
                 failed += 1;
-                eprintln!("error: {error}");
+                eprintln!("error: cannot read `{}`: {source}", path.display());
             }
-            Err(CheckError::Invalid {
-                path,
-                text,
-                diagnostics,
+            Err(SchemaError::Invalid {
+                origin,
+                rendered,
+                count,
             }) => {
                 failed += 1;
-                let origin = path.display().to_string();
-                let rendered = render(&diagnostics, &text, &origin, style);
-                eprintln!("{}\n", rendered.trim_end());
-                let n = diagnostics.len();
+                eprintln!("{rendered}\n");
                 eprintln!(
-                    "error: `{origin}` has {n} {}\n",
-                    plural(n, "error", "errors")
+                    "error: `{origin}` has {count} {}\n",
+                    plural(count, "error", "errors")
                 );
             }
         }
     }
     u8::from(failed > 0)
-}
-
-fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
-    if n == 1 { one } else { many }
 }

@@ -2,15 +2,20 @@
 //! `Args` and a `run` that returns the process exit code: 0 success, 1 user errors (diagnostics
 //! on stderr), 2 usage errors (clap).
 
+#![warn(missing_docs, rust_2018_idioms, unreachable_pub)]
+
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
 mod calibrate;
 mod check;
+mod diagnostics;
 mod explain;
 mod match_cmd;
 mod parse;
+mod rows;
+mod tables;
 mod thresholds;
 
 /// Declare, check, calibrate and apply similarity thresholds of fuzzy references.

@@ -16,8 +16,10 @@ use cascade_runtime::Operator;
 use cascade_runtime::index::{Catalog, IndexKind};
 use cascade_runtime::matching::Matcher;
 
-use data::{Gold, RowError};
+use data::Gold;
 use report::{Outcome, Report};
+
+use crate::rows::RowError;
 
 /// Arguments.
 #[derive(Debug, clap::Args)]
@@ -83,13 +85,8 @@ pub(crate) fn run(args: Args) -> u8 {
             0
         }
         Err(errors) => {
-            // Rendered schema diagnostics carry their own `error[code]:` header.
             for e in &errors {
-                if e.starts_with("error") {
-                    eprintln!("{e}");
-                } else {
-                    eprintln!("error: {e}");
-                }
+                eprintln!("{e}");
             }
             eprintln!(
                 "error: {} problem(s) found; nothing was matched",
@@ -100,8 +97,32 @@ pub(crate) fn run(args: Args) -> u8 {
     }
 }
 
+/// One reason nothing was matched, as printed.
+#[derive(Debug)]
+enum Problem {
+    /// A message, printed after `error: `.
+    Message(String),
+    /// A schema's diagnostics, rendered with their own `error[code]:` headers.
+    Rendered(String),
+}
+
+impl From<String> for Problem {
+    fn from(message: String) -> Problem {
+        Problem::Message(message)
+    }
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Problem::Message(m) => write!(f, "error: {m}"),
+            Problem::Rendered(r) => f.write_str(r),
+        }
+    }
+}
+
 /// Loads everything, reporting all input errors at once, then matches.
-fn execute(args: &Args) -> Result<Report, Vec<String>> {
+fn execute(args: &Args) -> Result<Report, Vec<Problem>> {
     let mut errors: Vec<RowError> = Vec::new();
     let catalog_rows = data::load_catalog(&args.catalog, &mut errors);
     let queries = data::load_queries(&args.queries, &catalog_rows, &mut errors);
@@ -145,12 +166,11 @@ fn execute(args: &Args) -> Result<Report, Vec<String>> {
             continue;
         };
         if let Err(e) = catalog.add(&entity.entity_type, &entity.id, v) {
-            let message = format!("field `name`: {e}");
-            errors.push(RowError {
-                file: args.catalog.clone(),
-                line: entity.line,
-                message,
-            });
+            errors.push(RowError::new(
+                &args.catalog,
+                entity.line,
+                format!("field `name`: {e}"),
+            ));
         }
     }
     let mut vectors = Vec::with_capacity(queries.len());
@@ -163,9 +183,9 @@ fn execute(args: &Args) -> Result<Report, Vec<String>> {
         ));
     }
     // Report in file order, line by line, whichever step found the problem.
-    errors.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
-    let mut messages: Vec<String> = setting_error.into_iter().collect();
-    messages.extend(errors.into_iter().map(|e| e.to_string()));
+    errors.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+    let mut messages: Vec<Problem> = setting_error.into_iter().map(Problem::from).collect();
+    messages.extend(errors.into_iter().map(|e| Problem::from(e.to_string())));
     let levels = match levels {
         Ok(levels) => levels,
         Err(more) => {
@@ -197,7 +217,7 @@ fn execute(args: &Args) -> Result<Report, Vec<String>> {
                 confidence: resolution.confidence,
                 threshold: resolution.threshold,
             }),
-            Err(e) => messages.push(format!("{}:{}: {e}", args.queries.display(), q.line)),
+            Err(e) => messages.push(format!("{}:{}: {e}", args.queries.display(), q.line).into()),
         }
     }
     if !messages.is_empty() {

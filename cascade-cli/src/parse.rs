@@ -5,9 +5,9 @@
 //! JSON per definition on stdout, errors included. Exit 0 when every definition is valid, 1 when
 //! any is not, 2 on usage errors (clap).
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 
-use cascade_dsl::diag::{self, Diagnostic, Style};
+use cascade_dsl::diag::{self, Diagnostic};
 use cascade_dsl::field::{self, FieldDef};
 use serde::Serialize;
 
@@ -18,7 +18,7 @@ use serde::Serialize;
                         cascade parse --json -- '->User' 'Who buys it? ~>ICP(0.82)'"
 )]
 pub(crate) struct Args {
-    /// Print one JSON object per definition (DESIGN §10) instead of the canonical form
+    /// Print one JSON object per line and definition instead of the canonical form
     #[arg(long)]
     json: bool,
     /// Field definitions, e.g. `~>ICP(0.82)`, `string[]?`, `['~>Company(0.85)']`
@@ -103,11 +103,7 @@ fn errors_json(errors: &[Diagnostic]) -> Vec<ErrorJson<'_>> {
 pub(crate) fn run(args: Args) -> u8 {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    let style = if std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
-        Style::Styled
-    } else {
-        Style::Plain
-    };
+    let style = crate::diagnostics::stderr_style();
     let mut all_ok = true;
     for (index, input) in args.defs.iter().enumerate() {
         let parsed = field::parse(input);

@@ -1,26 +1,20 @@
 //! `cascade thresholds FILE [--config CFG] [--json]`: every reference field of a schema with the
 //! threshold that applies to each union member and where it comes from (DESIGN §4, §10).
 //!
-//! Also home of [`load`], the schema + config loading `explain` shares, and of [`leak_schema`],
-//! which turns a `.cascade` model into runtime tables. The runtime's tables are `'static` (they
-//! are what the code generator emits); a one-shot command builds them once from the file read at
-//! run time and leaks them, which costs a few kilobytes until the process exits.
+//! Also home of [`load`], the schema + config loading `explain` shares.
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use cascade_dsl::CheckError;
-use cascade_dsl::diag::{Style, render};
-use cascade_dsl::model::{EntityType, Schema as Model};
+use cascade_dsl::model::Schema as Model;
 use cascade_runtime::config::{ConfigError, ConfigProblem, SimilarityThresholdConfig};
 use cascade_runtime::resolve::Resolver;
-use cascade_runtime::table::{
-    FieldTable, Schema, TargetTable, TypeTable, Written, build_index_vec,
-};
-use cascade_runtime::{Layer, Operator, Strategy, Threshold};
+use cascade_runtime::table::Schema;
+use cascade_runtime::{Layer, Operator};
 use serde::Serialize;
+
+use crate::diagnostics::load_schema;
+use crate::tables::leak_schema;
 
 /// Arguments.
 #[derive(Debug, clap::Args)]
@@ -69,25 +63,10 @@ pub(crate) struct Loaded {
 /// Reads and checks the schema and the config; on failure prints every error to stderr and
 /// returns `None` (exit code 1).
 pub(crate) fn load(file: &Path, config: Option<&Path>) -> Option<Loaded> {
-    let styled = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let style = if styled { Style::Styled } else { Style::Plain };
-    let (text, model) = match cascade_dsl::check_file(file) {
-        Ok((text, model)) => (text, model),
-        Err(CheckError::Read { path, source }) => {
-            eprintln!("error: cannot read schema `{}`: {source}", path.display());
-            return None;
-        }
-        Err(CheckError::Invalid {
-            path,
-            text,
-            diagnostics,
-        }) => {
-            let origin = path.display().to_string();
-            eprintln!(
-                "{}\n",
-                render(&diagnostics, &text, &origin, style).trim_end()
-            );
-            eprintln!("error: `{origin}` has errors; fix them first (`cascade check {origin}`)");
+    let (text, model) = match load_schema(file) {
+        Ok(loaded) => loaded,
+        Err(e) => {
+            e.eprint("");
             return None;
         }
     };
@@ -220,12 +199,23 @@ fn table(rows: &[Row]) -> String {
                 _ => "|".to_owned(),
             };
             let (threshold, layer, at) = match (t.threshold, t.layer, &t.source) {
-                (Some(v), Some(l), Some(at)) => (v.to_string(), l.to_string(), at.clone()),
-                _ => (
-                    "-".to_owned(),
-                    "-".to_owned(),
-                    "exact: no threshold".to_owned(),
-                ),
+                (Some(v), Some(l), Some(at)) => {
+                    // For people: 6 decimals at most (`--json` keeps every digit).
+                    let v = (v * 1e6).round() / 1e6;
+                    (v.to_string(), l.to_string(), at.clone())
+                }
+                _ => {
+                    let why = if row.operator.is_some() {
+                        "exact"
+                    } else {
+                        "relation"
+                    };
+                    (
+                        "-".to_owned(),
+                        "-".to_owned(),
+                        format!("{why}: no threshold"),
+                    )
+                }
             };
             lines.push([name, op, t.type_name.clone(), threshold, layer]);
             wheres.push(at);
@@ -248,153 +238,4 @@ fn table(rows: &[Row]) -> String {
         out.push_str("(no reference fields)\n");
     }
     out
-}
-
-fn leak<T>(v: Vec<T>) -> &'static [T] {
-    Box::leak(v.into_boxed_slice())
-}
-
-fn leak_str(s: String) -> &'static str {
-    Box::leak(s.into_boxed_str())
-}
-
-fn written(value: Option<Threshold>, at: impl FnOnce() -> String) -> Option<Written> {
-    value.map(|value| Written {
-        value,
-        at: leak_str(at()),
-    })
-}
-
-/// Runtime tables for a validated model, as the code generator would emit them: types and
-/// fields sorted by name, target thresholds and strategies copied into each member, and the hash
-/// index. Leaked: see the module docs.
-///
-/// With the schema's `text`, a type threshold says which key held it (`T.$threshold` or
-/// `T.$config.threshold`).
-pub(crate) fn leak_schema(model: &Model, text: Option<&str>) -> &'static Schema {
-    let default = written(model.default, || "$config.default".to_owned());
-    let by_name: HashMap<&str, &EntityType> =
-        model.types.iter().map(|t| (t.name.as_str(), t)).collect();
-    let type_threshold = |ty: &EntityType| {
-        written(ty.threshold, || {
-            let key = match (text, ty.threshold_span) {
-                (Some(text), Some(span)) => threshold_key(text, span.start),
-                _ => "$threshold",
-            };
-            format!("{}.{key}", ty.name)
-        })
-    };
-    // Only `adaptive` is a choice the model can tell apart from "not written".
-    let strategy =
-        |ty: &EntityType| (ty.strategy == Strategy::Adaptive).then_some(Strategy::Adaptive);
-    let mut sorted: Vec<&EntityType> = model.types.iter().collect();
-    sorted.sort_by(|a, b| a.name.cmp(&b.name));
-    let types: Vec<TypeTable> = sorted
-        .iter()
-        .map(|ty| {
-            let mut fields: Vec<FieldTable> = ty
-                .fields
-                .iter()
-                .map(|f| {
-                    let targets: Vec<TargetTable> = f
-                        .def
-                        .targets
-                        .iter()
-                        .map(|t| {
-                            let target = by_name.get(t.name.value.as_str());
-                            TargetTable {
-                                type_name: leak_str(t.name.value.clone()),
-                                threshold: written(t.threshold.as_ref().map(|s| s.value), || {
-                                    format!("{}.{}", ty.name, f.name)
-                                }),
-                                type_threshold: target.and_then(|t| type_threshold(t)),
-                                strategy: target.and_then(|t| strategy(t)),
-                            }
-                        })
-                        .collect();
-                    FieldTable {
-                        name: leak_str(f.name.clone()),
-                        operator: f.def.operator.as_ref().map(|op| op.value),
-                        array: f.def.array,
-                        optional: f.def.optional,
-                        targets: leak(targets),
-                    }
-                })
-                .collect();
-            fields.sort_by(|a, b| a.name.cmp(b.name));
-            TypeTable {
-                name: leak_str(ty.name.clone()),
-                fields: leak(fields),
-                fuzzy_threshold: written(ty.fuzzy_threshold, || {
-                    format!("{}.$fuzzyThreshold", ty.name)
-                }),
-                schema_default: default,
-                threshold: type_threshold(ty),
-                strategy: strategy(ty),
-            }
-        })
-        .collect();
-    let types = leak(types);
-    let index = leak(build_index_vec(types));
-    Box::leak(Box::new(Schema {
-        default,
-        types,
-        index,
-    }))
-}
-
-/// `$config.threshold` when the key written just before byte `value_at` is `threshold` (inside
-/// `$config`), else `$threshold`.
-fn threshold_key(text: &str, value_at: usize) -> &'static str {
-    let before = text.get(..value_at).unwrap_or_default().trim_end();
-    let before = before.strip_suffix(':').unwrap_or(before).trim_end();
-    let before = before.trim_end_matches(['\'', '"']);
-    let key_start = before
-        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '$'))
-        .map_or(0, |i| i + 1);
-    match before.get(key_start..) {
-        Some("threshold") => "$config.threshold",
-        _ => "$threshold",
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn leaked_tables_pass_the_generator_checks() {
-        let model = cascade_dsl::check(
-            "{ $config: { default: 0.7 }, B: { $threshold: 0.9, x: '~>A|B(0.5)' },
-               A: { $config: { thresholdStrategy: 'adaptive' }, $fuzzyThreshold: 0.6, z: 'string', y: '<~B' } }",
-        )
-        .unwrap();
-        let s = leak_schema(&model, None);
-        assert_eq!(s.check(), Ok(()));
-        let r = s.resolve_member("B", "x", "B").unwrap();
-        assert_eq!((r.value, r.layer, r.at), (0.5, Layer::SchemaField, "B.x"));
-        let r = s.resolve("A", "y").unwrap();
-        assert_eq!(
-            (r.value, r.layer, r.at),
-            (0.9, Layer::SchemaType, "B.$threshold")
-        );
-        let r = s.resolve("B", "x").unwrap();
-        assert_eq!(
-            (r.value, r.layer, r.strategy),
-            (0.7, Layer::SchemaDefault, Strategy::Adaptive)
-        );
-    }
-
-    #[test]
-    fn threshold_keys_say_where_they_were_written() {
-        let src = "{ A: { $config: { 'threshold': 0.7 } }, B: { \"$threshold\" : 0.8 }, C: { x: '~>A|B' } }";
-        let model = cascade_dsl::check(src).unwrap();
-        let s = leak_schema(&model, Some(src));
-        let at: Vec<&str> = s.find_type("C").unwrap().fields[0]
-            .targets
-            .iter()
-            .map(|t| t.type_threshold.unwrap().at)
-            .collect();
-        assert_eq!(at, ["A.$config.threshold", "B.$threshold"]);
-    }
 }

@@ -182,3 +182,22 @@ fn bad_arguments_are_usage_errors() {
     let run = explain(&[LAYERS, "Startup.market", "--dims", "0"]);
     assert_eq!(run.0, 2);
 }
+
+/// `calibrated.json` is what `cascade calibrate examples/data/pairs.jsonl --embeddings
+/// examples/data/embeddings.jsonl --dims 384,256,128,64 --write calibrated.json` wrote: its
+/// per-type dimension table is used as measured, even where it rises at fewer dimensions.
+#[test]
+fn a_calibrated_config_with_a_dimension_table() {
+    let run = explain(&[
+        "examples/schemas/entities.cascade",
+        "Person.employer",
+        "--config",
+        "cascade-cli/tests/fixtures/runtime/calibrated.json",
+        "--dims",
+        "128",
+        "--scores",
+        "0.7,0.65,0.6",
+    ]);
+    assert_eq!(run.0, 0, "{}", run.2);
+    insta::assert_snapshot!(transcript(run));
+}

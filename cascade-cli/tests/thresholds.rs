@@ -169,3 +169,18 @@ fn schema_errors_are_rendered() {
     assert_eq!(run.0, 1);
     insta::assert_snapshot!(transcript(run));
 }
+
+#[test]
+fn relations_and_exact_references_have_no_threshold() {
+    let run = cascade(&[
+        "thresholds",
+        "cascade-cli/tests/fixtures/runtime/backrefs.cascade",
+    ]);
+    assert_eq!(run.0, 0, "{}", run.2);
+    let json = cascade(&[
+        "thresholds",
+        "cascade-cli/tests/fixtures/runtime/backrefs.cascade",
+        "--json",
+    ]);
+    insta::assert_snapshot!(format!("{}\n{}", transcript(run), json.1));
+}

@@ -2,22 +2,28 @@
 //!
 //! 1. **dimension**: embeddings truncated to `d` of `base` dimensions lower similarities, so the
 //!    threshold moves down. Without a table, the spike's formula `t − (1 − d/base) × 0.05` (the
-//!    default). With a table (`dimensionAdjustment.types[T]`, else `dimensionAdjustment.table`),
-//!    `t + (table[d] − reference)`, where `reference` is the table's entry at `base` or 0.80 (the
-//!    spike's table was written for a 0.80 base). The spike's own formula and table disagree at
-//!    128 of 768 dimensions (0.758 vs 0.72); the formula is the default.
+//!    default), floored at `minThreshold`: the formula never takes a threshold below the floor,
+//!    and a threshold already at or below the floor is held where it is (the floor never raises
+//!    it). With a table (`dimensionAdjustment.types[T]`, else `dimensionAdjustment.table`), the
+//!    table is measured data and is applied as measured: `table[d] + (t − reference)`, where
+//!    `reference` is the table's entry at `base` or 0.80 (the spike's table was written for a
+//!    0.80 base), kept within `0..=1` and nothing else. So a calibrated config (whose type
+//!    threshold is the table's entry at `base`) gives exactly the calibrated value at `d`. The
+//!    spike's own formula and table disagree at 128 of 768 dimensions (0.758 vs 0.72); the
+//!    formula is the default.
 //!    A dimension between two table entries is interpolated linearly between them (`base` counts
-//!    as an entry with no change); one below the smallest entry continues from it with the
-//!    formula's slope. A table is read through its monotone envelope: an entry that would
-//!    *raise* the threshold at fewer dimensions than a larger entry (noise in a calibrated
-//!    table) is held at the larger entry's change, and the step says so. So fewer dimensions
-//!    never tighten. The result is floored at `minThreshold` (but never raised by the floor).
+//!    as an entry at `reference`); one below the smallest entry continues from it with the
+//!    formula's slope. A calibrated table may raise a threshold at fewer dimensions (truncated
+//!    embeddings can make unrelated texts look more alike; the shipped example data does this
+//!    for `Company`), and then the step says `+`. Whenever `d < base` and the adjustment is
+//!    enabled, the step is recorded, even when it changes nothing (its `why` says why).
 //! 2. **adaptive**: for targets whose strategy is `adaptive` (see [`crate::config`]), the
 //!    candidate-count band's adjustment (`< 10`: −0.10, `> 1000`: +0.05 by default).
 //! 3. **clamp**: a value one of the steps above moved is clamped to
 //!    `[minThreshold, maxThreshold]` (0.65, 0.95 by default). A threshold nothing moved is never
-//!    clamped, and a clamp never moves a value past its unadjusted base: a threshold the user
-//!    wrote at 0.50 and loosened to 0.45 ends at 0.50, not at 0.65.
+//!    clamped, and a clamp never moves a value past its unadjusted base, or past the value a
+//!    dimension table gave: a threshold the user wrote at 0.50 and loosened to 0.45 ends at 0.50,
+//!    not at 0.65.
 //!
 //! Float noise is removed after each step (a result within 1e-9 of a 6-decimal number becomes
 //! that number), so `0.82 − 0.10` is `0.72`, not `0.7199999999999999`.
@@ -118,7 +124,8 @@ pub struct Adjusted {
     pub base: f64,
     /// The final threshold.
     pub value: f64,
-    /// The steps that moved it, in order (empty when nothing did).
+    /// The steps, in order: each one that moved it, and a dimension step that ran but was held
+    /// (empty when no step ran).
     pub steps: Vec<Step>,
 }
 
@@ -150,6 +157,9 @@ pub fn adjust(
     let mut value = base;
     let mut steps = Vec::new();
 
+    // What the clamp may not move a value past: the written threshold, or the value a measured
+    // table gave (data, like a written threshold, is never moved silently).
+    let mut anchor = (base, "the unadjusted".to_owned());
     if let Some(d) = conditions.dimensions {
         let default_dims;
         let dims = match &config.dimension_adjustment {
@@ -160,25 +170,54 @@ pub fn adjust(
             }
         };
         if dims.enabled
-            && let Some((delta, how)) = dimension_delta(dims, resolved.target, d)
-            && delta != 0.0
+            && let Some(found) = dimension_change(dims, resolved.target, d)
         {
-            let floor = min.min(value);
-            let moved = tidy(value + delta);
-            let to = moved.max(floor);
-            if to != value {
-                let mut why = how;
-                if to != moved {
-                    why.push_str(&format!(", floored at minThreshold {min}"));
+            let (to, why) = match found {
+                DimensionChange::Formula { change, mut how } => {
+                    let moved = tidy(value + change);
+                    let to = if moved >= min {
+                        moved
+                    } else if value > min {
+                        how.push_str(&format!(", floored at minThreshold {min}"));
+                        min
+                    } else {
+                        how.push_str(&format!(
+                            " would give {}, but {value} is already at or below minThreshold {min}: \
+                             the formula stops at the floor and the floor never raises, so it is held",
+                            round6(moved)
+                        ));
+                        value
+                    };
+                    (to, how)
                 }
-                steps.push(Step {
-                    step: StepKind::Dimension,
-                    from: value,
-                    to,
-                    why,
-                });
-                value = to;
-            }
+                DimensionChange::Table {
+                    measured,
+                    reference,
+                    mut how,
+                } => {
+                    // `t + (measured − reference)`: exactly the measured value when the resolved
+                    // threshold is the table's reference (a calibrated config), and exactly `t`
+                    // when the table measured no change.
+                    let moved = if value == reference {
+                        measured
+                    } else {
+                        tidy(value + (measured - reference))
+                    };
+                    let to = moved.clamp(0.0, 1.0);
+                    if to != moved {
+                        how.push_str(&format!(", kept within 0..=1 (from {})", round6(moved)));
+                    }
+                    anchor = (to, format!("the table's {d}-dimension"));
+                    (to, how)
+                }
+            };
+            steps.push(Step {
+                step: StepKind::Dimension,
+                from: value,
+                to,
+                why,
+            });
+            value = to;
         }
     }
 
@@ -219,8 +258,9 @@ pub fn adjust(
     }
 
     if !steps.is_empty() {
-        let lo = min.min(base);
-        let hi = max.max(base);
+        let (anchor, anchor_name) = anchor;
+        let lo = min.min(anchor);
+        let hi = max.max(anchor);
         let to = value.clamp(lo, hi);
         if to != value {
             let shown = round6(value);
@@ -229,13 +269,13 @@ pub fn adjust(
                     format!("{shown} is below minThreshold {min}")
                 } else {
                     format!(
-                        "{value} is below the unadjusted {base}, itself below minThreshold {min}"
+                        "{shown} is below {anchor_name} {anchor}, itself below minThreshold {min}"
                     )
                 }
             } else if hi == max {
                 format!("{shown} is above maxThreshold {max}")
             } else {
-                format!("{shown} is above the unadjusted {base}, itself above maxThreshold {max}")
+                format!("{shown} is above {anchor_name} {anchor}, itself above maxThreshold {max}")
             };
             steps.push(Step {
                 step: StepKind::Clamp,
@@ -255,8 +295,20 @@ fn formula(d: f64, base: f64) -> f64 {
     -(1.0 - d / base) * 0.05
 }
 
+/// What the dimension step found.
+enum DimensionChange {
+    /// The spike's formula: a (negative) change, floored at `minThreshold`.
+    Formula { change: f64, how: String },
+    /// A table: the value it gives at `d` for its `reference` (its entry at the base, else 0.80).
+    Table {
+        measured: f64,
+        reference: f64,
+        how: String,
+    },
+}
+
 /// The change at `d` dimensions and how it was found; `None` when `d` is not below the base.
-fn dimension_delta(cfg: &DimensionAdjustment, target: &str, d: u32) -> Option<(f64, String)> {
+fn dimension_change(cfg: &DimensionAdjustment, target: &str, d: u32) -> Option<DimensionChange> {
     let base = cfg.base_dimensions;
     if d == 0 || d >= base {
         return None;
@@ -265,59 +317,54 @@ fn dimension_delta(cfg: &DimensionAdjustment, target: &str, d: u32) -> Option<(f
         Some(t) if !t.is_empty() => (t, format!("the dimension table of {target}")),
         _ if !cfg.table.is_empty() => (&cfg.table, "the dimension table".to_owned()),
         _ => {
-            let delta = formula(f64::from(d), f64::from(base));
+            let change = formula(f64::from(d), f64::from(base));
             let how = format!(
                 "{d} of {base} dimensions: −(1 − {d}/{base}) × 0.05 = {}",
-                signed(delta)
+                signed(change)
             );
-            return Some((delta, how));
+            return Some(DimensionChange::Formula { change, how });
         }
     };
     let reference = table.get(&base).map_or(0.80, |t| t.get());
-    // Envelope from the base downwards: changes never rise as dimensions fall.
-    let mut points: Vec<(u32, f64, bool)> = Vec::new(); // (dims, change, held)
-    let mut lowest = 0.0f64;
+    let table_change = |measured: f64, how: String| DimensionChange::Table {
+        measured,
+        reference,
+        how,
+    };
+    // Entries are used as measured: a calibrated table may rise at fewer dimensions (truncation
+    // can make unrelated texts look more alike), and overriding it would discard the data.
+    let mut above = (base, reference);
     for (&dims, t) in table.range(..base).rev() {
-        let raw = t.get() - reference;
-        let held = raw > lowest;
-        lowest = lowest.min(raw);
-        points.push((dims, lowest, held));
-    }
-    let mut above = (base, 0.0f64);
-    for &(dims, change, held) in &points {
+        let measured = t.get();
         if dims == d {
-            let mut how = format!(
-                "{d} of {base} dimensions: {which} gives {} at {d} for {reference} at {base} ({})",
-                round6(reference + change),
-                signed(change)
+            let how = format!(
+                "{d} of {base} dimensions: {which} gives {} at {d} for {} at {base} ({})",
+                round6(measured),
+                round6(reference),
+                signed(measured - reference)
             );
-            if held {
-                how.push_str(&format!(
-                    "; its entry at {d} would rise above a larger dimension's, so it is held"
-                ));
-            }
-            return Some((change, how));
+            return Some(table_change(measured, how));
         }
         if dims < d {
-            let (hi_d, hi_c) = above;
+            let (hi_d, hi_t) = above;
             let frac = f64::from(d - dims) / f64::from(hi_d - dims);
-            let change = change + (hi_c - change) * frac;
+            let measured = tidy(measured + (hi_t - measured) * frac);
             let how = format!(
                 "{d} of {base} dimensions: interpolated in {which} between {dims} and {hi_d} ({})",
-                signed(change)
+                signed(measured - reference)
             );
-            return Some((change, how));
+            return Some(table_change(measured, how));
         }
-        above = (dims, change);
+        above = (dims, measured);
     }
     // Below the smallest entry: continue with the formula's slope.
-    let (lo_d, lo_c) = above;
-    let change = lo_c - f64::from(lo_d - d) / f64::from(base) * 0.05;
+    let (lo_d, lo_t) = above;
+    let measured = tidy(lo_t - f64::from(lo_d - d) / f64::from(base) * 0.05);
     let how = format!(
         "{d} of {base} dimensions: below {which}'s smallest entry {lo_d}, continued with the formula's slope ({})",
-        signed(change)
+        signed(measured - reference)
     );
-    Some((change, how))
+    Some(table_change(measured, how))
 }
 
 /// Removes float noise: `x` within 1e-9 of a 6-decimal number becomes that number. Monotone, so

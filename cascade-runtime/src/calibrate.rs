@@ -12,6 +12,8 @@
 //! * **Defined everywhere.** Ratios with a zero denominator are `0.0` (scikit-learn's
 //!   `zero_division=0`): with no same pairs, precision, recall and F1 are 0 and the threshold is
 //!   the highest score. No NaN reaches the output. An empty input is an error.
+//! * **Per embedding size.** [`prefix_cosines`] and [`calibrate_dims`] give a threshold for
+//!   each truncated dimension.
 //! * **How sure.** A seeded bootstrap gives a percentile interval of the threshold and of its
 //!   P/R/F1 ([`bootstrap`]); stratified k-fold cross-validation measures the F1 of the whole
 //!   procedure on pairs it did not see ([`cross_validate`]).
@@ -29,6 +31,7 @@
 
 mod counts;
 mod curve;
+mod dims;
 mod objective;
 mod resample;
 
@@ -36,6 +39,7 @@ use serde::Serialize;
 
 pub use counts::{Counts, Metrics};
 pub use curve::{Curve, CurvePoint, SortedPairs};
+pub use dims::{DimCalibration, calibrate_dims, prefix_cosines};
 pub use objective::{Choice, Objective, ObjectiveParseError};
 pub use resample::{
     ConfidenceInterval, CrossValidation, SplitMix64, bootstrap, cross_validate, seed_for,
@@ -69,6 +73,24 @@ pub enum CalibrateError {
     /// There are no pairs.
     #[error("no labelled pairs: calibration needs at least one")]
     Empty,
+    /// Two vectors of different lengths.
+    #[error("vectors of {a} and {b} numbers: a cosine needs vectors of one length")]
+    VectorLengths {
+        /// Length of the first vector.
+        a: usize,
+        /// Length of the second vector.
+        b: usize,
+    },
+    /// A prefix length of 0 or longer than the vectors.
+    #[error(
+        "cannot take the first {dims} of {len} numbers: dimensions run from 1 to the vector length"
+    )]
+    Dims {
+        /// The requested prefix length.
+        dims: usize,
+        /// The vector length.
+        len: usize,
+    },
 }
 
 /// Settings of [`calibrate`].
@@ -110,7 +132,7 @@ pub struct Best {
     pub precision: f64,
     /// Recall at the threshold.
     pub recall: f64,
-    /// F1 at the threshold.
+    /// F1 at the threshold, `2PR / (P + R)` as on scikit-learn's precision–recall curve.
     pub f1: f64,
     /// Counts at the threshold.
     #[serde(flatten)]
@@ -127,6 +149,19 @@ pub struct Best {
     pub objective_met: bool,
 }
 
+/// F1 of a point on the precision–recall curve as scikit-learn computes it there: `2PR / (P + R)`
+/// on the floating-point P and R (`0.0` when both are zero). It can differ from the correctly
+/// rounded `2tp / (2tp + fp + fn)` of [`Counts::f1`] by a few ulp; reporting this form makes the
+/// best F1 equal a scikit-learn `precision_recall_curve` + argmax result bit for bit. The *choice*
+/// of the best threshold never uses it: it compares exact integer ratios.
+fn curve_f1(precision: f64, recall: f64) -> f64 {
+    if precision + recall == 0.0 {
+        0.0
+    } else {
+        2.0 * precision * recall / (precision + recall)
+    }
+}
+
 fn is_true(b: &bool) -> bool {
     *b
 }
@@ -138,11 +173,12 @@ impl Best {
         let counts = curve.counts(choice.index);
         let interval = curve.interval(choice.index);
         let threshold = interval.1;
+        let (precision, recall) = (counts.precision(), counts.recall());
         Some(Best {
             threshold,
-            precision: counts.precision(),
-            recall: counts.recall(),
-            f1: counts.f1(),
+            precision,
+            recall,
+            f1: curve_f1(precision, recall),
             counts,
             interval,
             midpoint: interval

@@ -215,10 +215,13 @@ impl fmt::Display for CandidateBand {
 /// A table maps dimensions to the threshold measured there for one *reference* threshold: the
 /// table's own entry at `baseDimensions` if present, else 0.80 (the spike's table was written for
 /// a 0.80 base). A resolved threshold `t` at `d` dimensions becomes `t + (table[d] − reference)`,
-/// looking in `types[T]` first, then `table`; dimensions in neither use the formula
-/// `t − (1 − d/base) × 0.05` (the default), floored at `minThreshold`. The spike's formula and
-/// its table disagree at 128 of 768 dimensions (0.758 vs 0.72); the formula is the default.
-/// See [`crate::adjust`] for how a table that rises at fewer dimensions is read.
+/// using `types[T]` if `T` has a table, else `table`. A dimension the chosen table lacks is
+/// interpolated between its neighbours (below the smallest entry: the formula's slope); with no
+/// table at all, the formula `t − (1 − d/base) × 0.05` applies (the default). The formula's result
+/// is floored at `minThreshold` (a threshold already below the floor is held, never raised); a
+/// table is measured data and is applied as measured, kept only within `0..=1`. The spike's formula and its table disagree at 128 of 768 dimensions (0.758
+/// vs 0.72); the formula is the default. See [`crate::adjust`] for the details, including how a
+/// table that rises at fewer dimensions is read.
 ///
 /// ```
 /// # use cascade_runtime::config::DimensionAdjustment;

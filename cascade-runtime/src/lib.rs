@@ -20,4 +20,6 @@ pub mod table;
 mod value;
 
 pub use resolve::{Resolved, Resolver, resolve, resolve_member};
-pub use value::{Direction, Layer, MatchMode, Operator, Strategy, Threshold, ThresholdError};
+pub use value::{
+    DecimalError, Direction, Layer, MatchMode, Operator, Strategy, Threshold, ThresholdError,
+};

@@ -26,7 +26,10 @@ use serde::Serialize;
 
 use crate::config::SimilarityThresholdConfig;
 use crate::config::suggest::did_you_mean;
-use crate::table::{BUILTIN, Cascade, FieldTable, Schema, TargetTable, TypeTable, Written};
+use crate::table::{
+    BUILTIN, Cascade, FieldTable, Schema, TargetTable, TypeTable, Written, home_slot, index_len,
+    name_hash_runtime,
+};
 use crate::{Layer, Operator, Strategy, Threshold};
 
 /// A resolved threshold and its provenance.
@@ -314,10 +317,69 @@ fn describe(op: Option<Operator>, relation: bool) -> String {
 /// let r = Resolver::new(&SCHEMA, &config).resolve("Startup", "customer").unwrap();
 /// assert_eq!((r.value, r.layer, r.at), (0.75, Layer::ConfigType, "ICP"));
 /// ```
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct Resolver<'a> {
     schema: &'a Schema,
     config: &'a SimilarityThresholdConfig,
+    /// `config.fields` as `(owner, field, key, threshold)`, found through `field_slots`.
+    fields: Vec<(&'a str, &'a str, &'a str, Threshold)>,
+    field_slots: Slots,
+    /// `config.types` as `(name, threshold)`, found through `type_slots`.
+    types: Vec<(&'a str, Threshold)>,
+    type_slots: Slots,
+}
+
+/// An open-addressing hash index (as [`crate::table::build_index`] builds for types): a lookup
+/// is one hash and usually one probe, where a `BTreeMap<String, _>` walks a chain of string
+/// comparisons.
+#[derive(Clone, Debug, Default)]
+struct Slots(Vec<u32>);
+
+impl Slots {
+    fn build(hashes: impl ExactSizeIterator<Item = u64>) -> Slots {
+        let len = index_len(hashes.len());
+        let mut slots = vec![0u32; len];
+        for (i, h) in hashes.enumerate() {
+            let mut slot = home_slot(h, len);
+            while slots.get(slot).is_some_and(|&e| e != 0) {
+                slot = (slot + 1) & (len - 1);
+            }
+            if let Some(e) = slots.get_mut(slot) {
+                *e = u32::try_from(i + 1).expect("a config holds fewer than u32::MAX overrides");
+            }
+        }
+        Slots(slots)
+    }
+
+    /// The first position whose entry `is_it` accepts, probing from `h`'s home slot.
+    #[inline]
+    fn find(&self, h: u64, is_it: impl Fn(usize) -> bool) -> Option<usize> {
+        let slots = &self.0;
+        if slots.is_empty() {
+            return None;
+        }
+        let mask = slots.len() - 1;
+        let mut slot = home_slot(h, slots.len());
+        for _ in 0..slots.len() {
+            let entry = *slots.get(slot)?;
+            if entry == 0 {
+                return None;
+            }
+            let at = entry as usize - 1;
+            if is_it(at) {
+                return Some(at);
+            }
+            slot = (slot + 1) & mask;
+        }
+        None
+    }
+}
+
+/// The key of a `fields` override: the owner's and the field's hashes combined, so a lookup
+/// never joins strings.
+fn field_key(owner: &str, field: &str) -> u64 {
+    (name_hash_runtime(owner).rotate_left(17) ^ name_hash_runtime(field))
+        .wrapping_mul(0x9e37_79b9_7f4a_7c15)
 }
 
 impl<'a> Resolver<'a> {
@@ -330,7 +392,30 @@ impl<'a> Resolver<'a> {
     /// let _ = Resolver::new(&S, &cfg);
     /// ```
     pub fn new(schema: &'a Schema, config: &'a SimilarityThresholdConfig) -> Resolver<'a> {
-        Resolver { schema, config }
+        // Keys that are not `Owner.field` never match (`problems()` reports them).
+        let fields: Vec<(&'a str, &'a str, &'a str, Threshold)> = config
+            .fields
+            .iter()
+            .filter_map(|(key, t)| {
+                let (owner, field) = key.split_once('.')?;
+                Some((owner, field, key.as_str(), *t))
+            })
+            .collect();
+        let field_slots = Slots::build(fields.iter().map(|e| field_key(e.0, e.1)));
+        let types: Vec<(&'a str, Threshold)> = config
+            .types
+            .iter()
+            .map(|(name, t)| (name.as_str(), *t))
+            .collect();
+        let type_slots = Slots::build(types.iter().map(|e| name_hash_runtime(e.0)));
+        Resolver {
+            schema,
+            config,
+            fields,
+            field_slots,
+            types,
+            type_slots,
+        }
     }
 
     /// The schema.
@@ -433,10 +518,9 @@ impl<'a> Resolver<'a> {
         &self,
         owner: &str,
         field: &str,
-    ) -> Result<impl Iterator<Item = Resolved<'a>> + use<'a>, ResolveError> {
+    ) -> Result<impl Iterator<Item = Resolved<'a>> + use<'_, 'a>, ResolveError> {
         let (ty, f) = self.field(owner, field)?;
-        let this = *self;
-        Ok(f.targets.iter().map(move |t| this.resolve_target(ty, f, t)))
+        Ok(f.targets.iter().map(move |t| self.resolve_target(ty, f, t)))
     }
 
     /// Resolves one member of a field already found, through all eight layers.
@@ -464,16 +548,29 @@ impl<'a> Resolver<'a> {
             Resolved::from_written(t, at, layer, target.type_name, strategy)
         };
         let written = |w: Written, layer| done(w.value, w.at, layer);
-        if !cfg.fields.is_empty()
-            && let Some((key, t)) = config_field(cfg, owner.name, field.name)
-        {
-            return done(t, key, Layer::ConfigField);
+        if !self.fields.is_empty() {
+            let hit = self
+                .field_slots
+                .find(field_key(owner.name, field.name), |at| {
+                    self.fields
+                        .get(at)
+                        .is_some_and(|e| e.0 == owner.name && e.1 == field.name)
+                });
+            if let Some(&(_, _, key, t)) = hit.and_then(|at| self.fields.get(at)) {
+                return done(t, key, Layer::ConfigField);
+            }
         }
         if let Some(w) = target.threshold {
             return written(w, Layer::SchemaField);
         }
-        if let Some((key, t)) = cfg.types.get_key_value(target.type_name) {
-            return done(*t, key, Layer::ConfigType);
+        if !self.types.is_empty() {
+            let name = target.type_name;
+            let hit = self.type_slots.find(name_hash_runtime(name), |at| {
+                self.types.get(at).is_some_and(|e| e.0 == name)
+            });
+            if let Some(&(key, t)) = hit.and_then(|at| self.types.get(at)) {
+                return done(t, key, Layer::ConfigType);
+            }
         }
         if let Some(w) = target.type_threshold {
             return written(w, Layer::SchemaType);
@@ -489,33 +586,6 @@ impl<'a> Resolver<'a> {
         }
         written(BUILTIN, Layer::Builtin)
     }
-}
-
-/// The config's `fields` entry for `owner.field`, looked up without allocating: names are at
-/// most 64 bytes each (DESIGN §2), so the key fits a stack buffer; longer ones take a `String`.
-fn config_field<'c>(
-    cfg: &'c SimilarityThresholdConfig,
-    owner: &str,
-    field: &str,
-) -> Option<(&'c str, Threshold)> {
-    let len = owner.len() + 1 + field.len();
-    let mut buf = [0u8; 160];
-    let found = match buf.get_mut(..len) {
-        Some(key) => {
-            let (o, rest) = key.split_at_mut(owner.len());
-            o.copy_from_slice(owner.as_bytes());
-            let (dot, f) = rest.split_at_mut(1);
-            dot.copy_from_slice(b".");
-            f.copy_from_slice(field.as_bytes());
-            // Two `str`s joined by an ASCII dot are UTF-8.
-            let key = std::str::from_utf8(key).expect("joined UTF-8 strings are UTF-8");
-            cfg.fields.get_key_value(key)
-        }
-        None => cfg
-            .fields
-            .get_key_value(format!("{owner}.{field}").as_str()),
-    };
-    found.map(|(k, t)| (k.as_str(), *t))
 }
 
 fn find_fuzzy_field<'a>(

@@ -228,7 +228,7 @@ impl TypeTable {
     ///     fields: &[FieldTable { name: "a", operator: None, array: false, optional: false, targets: &[] }] };
     /// assert_eq!(T.field("a").map(|f| f.name), Some("a"));
     /// ```
-    #[inline]
+    #[inline(always)]
     pub fn field(&self, name: &str) -> Option<&'static FieldTable> {
         let fields = self.fields;
         // Few fields: a linear scan that rejects on length first beats a binary search.
@@ -250,7 +250,7 @@ impl TypeTable {
     ///     fuzzy_threshold: None, schema_default: None, fields: &[] };
     /// assert!(T.resolve("missing").is_none());
     /// ```
-    #[inline]
+    #[inline(always)]
     pub fn resolve(&'static self, field: &str) -> Option<Resolved<'static>> {
         let f = self.field(field)?;
         if !f.is_fuzzy() {
@@ -271,7 +271,7 @@ impl TypeTable {
     /// let r = OWNER.resolve_target(&T);
     /// assert_eq!((r.value, r.layer), (0.7, Layer::SchemaOwner));
     /// ```
-    #[inline]
+    #[inline(always)]
     pub fn resolve_target(&'static self, target: &'static TargetTable) -> Resolved<'static> {
         let (written, layer) = if let Some(w) = target.threshold {
             (w, Layer::SchemaField)
@@ -333,7 +333,7 @@ impl Schema {
     /// static S: Schema = Schema { default: None, types: &TYPES, index: &[] };
     /// assert_eq!(S.find_type("ICP").map(|t| t.name), Some("ICP"));
     /// ```
-    #[inline]
+    #[inline(always)]
     pub fn find_type(&self, name: &str) -> Option<&'static TypeTable> {
         let types = self.types;
         let index = self.index;
@@ -368,7 +368,7 @@ impl Schema {
     /// static S: Schema = Schema { default: None, types: &[], index: &[] };
     /// assert!(S.find_field("Startup", "customer").is_none());
     /// ```
-    #[inline]
+    #[inline(always)]
     pub fn find_field(
         &self,
         owner: &str,
@@ -386,7 +386,7 @@ impl Schema {
     /// static S: Schema = Schema { default: None, types: &[], index: &[] };
     /// assert!(S.resolve("Startup", "customer").is_none());
     /// ```
-    #[inline]
+    #[inline(always)]
     pub fn resolve(&self, owner: &str, field: &str) -> Option<Resolved<'static>> {
         self.find_type(owner)?.resolve(field)
     }
@@ -455,7 +455,7 @@ impl Schema {
                 for target in field.targets {
                     // A target outside this schema (a derive referring to another crate's type)
                     // has nothing to compare with.
-                    if let Some(tt) = self.find_type_linear(target.type_name)
+                    if let Some(tt) = self.find_type_sorted(target.type_name)
                         && (tt.threshold != target.type_threshold || tt.strategy != target.strategy)
                     {
                         return Err(TableError::StaleCopy {
@@ -486,8 +486,13 @@ impl Schema {
         Ok(())
     }
 
-    fn find_type_linear(&self, name: &str) -> Option<&'static TypeTable> {
-        self.types.iter().find(|t| t.name == name)
+    /// By binary search, which [`Schema::check`] may use once it has seen the order is right.
+    fn find_type_sorted(&self, name: &str) -> Option<&'static TypeTable> {
+        let types = self.types;
+        types
+            .binary_search_by(|t| t.name.cmp(name))
+            .ok()
+            .and_then(|i| types.get(i))
     }
 }
 
@@ -598,19 +603,19 @@ pub const fn name_hash(name: &str) -> u64 {
 }
 
 /// One more xor-shift-multiply so the top bits (the slot) depend well on every input byte.
-#[inline]
+#[inline(always)]
 const fn finish(h: u64) -> u64 {
     (h ^ (h >> 29)).wrapping_mul(0xbf58_476d_1ce4_e5b9)
 }
 
-#[inline]
+#[inline(always)]
 const fn mix(h: u64, w: u64) -> u64 {
     (h.rotate_left(26) ^ w).wrapping_mul(K)
 }
 
 /// [`name_hash`] with word loads instead of byte loads, for lookups (same value, checked in tests).
-#[inline]
-fn name_hash_runtime(name: &str) -> u64 {
+#[inline(always)]
+pub(crate) fn name_hash_runtime(name: &str) -> u64 {
     let b = name.as_bytes();
     let len = b.len();
     let h = (len as u64).wrapping_mul(K);
@@ -659,8 +664,8 @@ fn same(a: &str, b: &str) -> bool {
 }
 
 /// The first slot to probe for hash `h` in an index of `len` slots.
-#[inline]
-const fn home_slot(h: u64, len: usize) -> usize {
+#[inline(always)]
+pub(crate) const fn home_slot(h: u64, len: usize) -> usize {
     // Fibonacci hashing: the top bits of a multiplicative hash depend on every input bit.
     // `len` is a power of two ≥ 2, so the shift is within 1..=63.
     (h >> (64 - len.trailing_zeros())) as usize

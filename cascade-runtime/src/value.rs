@@ -31,6 +31,25 @@ pub enum ThresholdError {
     OutOfRange(f64),
 }
 
+/// Why a text is not a threshold written as a decimal ([`Threshold::parse_decimal`]).
+///
+/// ```
+/// # use cascade_runtime::Threshold;
+/// let e = Threshold::parse_decimal("1.5").unwrap_err();
+/// assert_eq!(e.to_string(), "threshold `1.5` is out of range: it must be within 0..=1 (e.g. `0.82`)");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum DecimalError {
+    /// Not `digits ["." digits]` with ASCII digits (a sign, exponent, blank, missing digit, ...).
+    #[error(
+        "threshold `{0}` is not a plain decimal number: write digits with an optional `.` and more digits, e.g. `0.82`"
+    )]
+    NotDecimal(String),
+    /// A plain decimal above 1 (by any amount, however small).
+    #[error("threshold `{0}` is out of range: it must be within 0..=1 (e.g. `0.82`)")]
+    OutOfRange(String),
+}
+
 impl Threshold {
     /// The lowest threshold, `0.0`.
     pub const MIN: Threshold = Threshold(0.0);
@@ -39,21 +58,66 @@ impl Threshold {
     /// The built-in default, `0.80` (layer [`Layer::Builtin`]).
     pub const BUILTIN: Threshold = Threshold(0.80);
 
-    /// Validates `value`: it must be finite and within `0.0..=1.0`.
+    /// Validates `value`: it must be finite and within `0.0..=1.0`. `-0.0` is accepted as `0.0`
+    /// (normalized, so it never prints as `-0`).
     ///
     /// ```
     /// # use cascade_runtime::{Threshold, ThresholdError};
     /// assert_eq!(Threshold::new(0.5).map(Threshold::get), Ok(0.5));
     /// assert_eq!(Threshold::new(-0.1), Err(ThresholdError::OutOfRange(-0.1)));
+    /// assert_eq!(Threshold::new(-0.0).unwrap().to_string(), "0");
     /// ```
     pub const fn new(value: f64) -> Result<Threshold, ThresholdError> {
         if !value.is_finite() {
             Err(ThresholdError::NotFinite(value))
         } else if value < 0.0 || value > 1.0 {
             Err(ThresholdError::OutOfRange(value))
+        } else if value == 0.0 {
+            // Both zeros compare equal; keep the positive one.
+            Ok(Threshold(0.0))
         } else {
             Ok(Threshold(value))
         }
+    }
+
+    /// Parses a threshold written as decimal text, strictly: the one entry point for every
+    /// parser of threshold text (field strings, `.cascade` metadata, attributes, CLI values).
+    ///
+    /// The grammar is `digits ["." digits]` with ASCII digits only (no sign, exponent, blanks or
+    /// leading/trailing `.`). The range is checked on the *text*, before any rounding: the
+    /// integer part must be 0, or 1 with only zero fractional digits. So `1.000000000000000000001`
+    /// is out of range even though it rounds to the `f64` 1.0. The value is then the `f64`
+    /// nearest to the text (`str::parse`).
+    ///
+    /// ```
+    /// use cascade_runtime::{DecimalError, Threshold};
+    /// assert_eq!(Threshold::parse_decimal("0.82").map(Threshold::get), Ok(0.82));
+    /// assert_eq!(Threshold::parse_decimal("1.000").map(Threshold::get), Ok(1.0));
+    /// assert!(matches!(
+    ///     Threshold::parse_decimal("1.0000000000000001"),
+    ///     Err(DecimalError::OutOfRange(_))
+    /// ));
+    /// assert!(matches!(Threshold::parse_decimal("8e-1"), Err(DecimalError::NotDecimal(_))));
+    /// ```
+    pub fn parse_decimal(text: &str) -> Result<Threshold, DecimalError> {
+        let not_decimal = || DecimalError::NotDecimal(text.to_owned());
+        let (int, frac) = match text.split_once('.') {
+            Some((int, frac)) => (int, Some(frac)),
+            None => (text, None),
+        };
+        let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        if !all_digits(int) || !frac.is_none_or(all_digits) {
+            return Err(not_decimal());
+        }
+        let int_value = int.trim_start_matches('0');
+        let frac_is_zero = frac.is_none_or(|f| f.bytes().all(|b| b == b'0'));
+        let in_range = int_value.is_empty() || (int_value == "1" && frac_is_zero);
+        if !in_range {
+            return Err(DecimalError::OutOfRange(text.to_owned()));
+        }
+        let value: f64 = text.parse().map_err(|_| not_decimal())?;
+        // The text is within 0..=1, so the nearest f64 is too.
+        Threshold::new(value).map_err(|_| DecimalError::OutOfRange(text.to_owned()))
     }
 
     /// Like [`Threshold::new`], for constants: an invalid value fails compilation when used in a
@@ -357,5 +421,131 @@ mod tests {
         let mut sorted = Layer::ALL;
         sorted.sort();
         assert_eq!(sorted, Layer::ALL);
+    }
+
+    #[test]
+    fn negative_zero_is_normalized() {
+        const Z: Threshold = Threshold::new_const(-0.0);
+        assert!(Z.get().is_sign_positive());
+        let t = Threshold::new(-0.0).unwrap();
+        assert!(t.get().is_sign_positive());
+        assert_eq!(t.to_string(), "0");
+        assert_eq!(serde_json::to_string(&t).unwrap(), "0.0");
+        let back: Threshold = serde_json::from_str("-0.0").unwrap();
+        assert!(back.get().is_sign_positive());
+        assert_eq!(serde_json::to_string(&back).unwrap(), "0.0");
+        assert_eq!(
+            Threshold::try_from(-0.0).map(|t| t.to_string()),
+            Ok("0".to_owned())
+        );
+    }
+
+    #[test]
+    fn parse_decimal_accepts_plain_decimals_within_0_and_1() {
+        for (text, want) in [
+            ("0", 0.0),
+            ("0.0", 0.0),
+            ("00.5", 0.5),
+            ("0.82", 0.82),
+            ("1", 1.0),
+            ("1.0", 1.0),
+            ("01.000000000000000000000000", 1.0),
+            ("0.99999999999999999999", 1.0),
+            ("0.000000000000000000001", 1e-21),
+        ] {
+            assert_eq!(
+                Threshold::parse_decimal(text).map(Threshold::get),
+                Ok(want),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn parse_decimal_rejects_text_above_1_however_close() {
+        for text in [
+            "1.000000000000000000001",
+            "1.0000000000000001",
+            "1.5",
+            "2",
+            "10",
+            "10.0",
+            "001.01",
+        ] {
+            assert_eq!(
+                Threshold::parse_decimal(text),
+                Err(DecimalError::OutOfRange(text.to_owned())),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn parse_decimal_rejects_anything_but_digits_dot_digits() {
+        for text in [
+            "",
+            ".",
+            ".5",
+            "5.",
+            "-0",
+            "-0.5",
+            "+0.5",
+            "0.5 ",
+            " 0.5",
+            "8e-1",
+            "0.8e0",
+            "0x1",
+            "NaN",
+            "inf",
+            "0..5",
+            "0.5.1",
+            "0,5",
+            "\u{ff10}.5",
+            "٠.5",
+            "0_5",
+        ] {
+            assert_eq!(
+                Threshold::parse_decimal(text),
+                Err(DecimalError::NotDecimal(text.to_owned())),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn decimal_errors_name_the_text() {
+        let e = Threshold::parse_decimal("1.0000000000000001").unwrap_err();
+        assert!(e.to_string().contains("`1.0000000000000001`"), "{e}");
+        let e = Threshold::parse_decimal("-0.5").unwrap_err();
+        assert!(e.to_string().contains("`-0.5`"), "{e}");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_threshold_printed_parses_back_to_itself(x in 0.0f64..=1.0) {
+            let text = format!("{x}");
+            proptest::prop_assert_eq!(Threshold::parse_decimal(&text).map(Threshold::get), Ok(x));
+        }
+
+        #[test]
+        fn text_above_1_by_any_amount_is_out_of_range(
+            zeros in 0usize..40,
+            digit in 1u8..=9,
+            tail in "[0-9]{0,5}",
+            int in "[1-9][0-9]{0,3}",
+        ) {
+            let tiny = format!("1.{}{digit}{tail}", "0".repeat(zeros));
+            proptest::prop_assert!(matches!(
+                Threshold::parse_decimal(&tiny),
+                Err(DecimalError::OutOfRange(_))
+            ), "{}", tiny);
+            if int != "1" {
+                let big = format!("{int}.{tail}0");
+                proptest::prop_assert!(matches!(
+                    Threshold::parse_decimal(&big),
+                    Err(DecimalError::OutOfRange(_))
+                ), "{}", big);
+            }
+        }
     }
 }

@@ -191,3 +191,34 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn bootstrap_and_cross_validation_stay_in_range(
+        pairs in pairs(),
+        objective in objective(),
+        seed in any::<u64>(),
+    ) {
+        let scores: Vec<f64> = pairs.iter().map(|p| p.0).collect();
+        let labels: Vec<bool> = pairs.iter().map(|p| p.1).collect();
+        let options = Options { objective, bootstrap: 50, folds: 3, seed, ..Options::default() };
+        let got = calibrate(&scores, &labels, &options).unwrap();
+        let ci = got.ci.expect("bootstrap requested on non-empty data");
+        let (lo, hi) = scores.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &s| (a.min(s), b.max(s)));
+        prop_assert!(lo <= ci.threshold[0] && ci.threshold[0] <= ci.threshold[1] && ci.threshold[1] <= hi);
+        for [a, b] in [ci.precision, ci.recall, ci.f1] {
+            prop_assert!((0.0..=1.0).contains(&a) && a <= b && b <= 1.0);
+        }
+        match &got.cv {
+            Some(cv) => {
+                prop_assert!(scores.len() >= 3);
+                prop_assert!((0.0..=1.0).contains(&cv.f1_mean) && cv.f1_sd.is_finite() && cv.f1_sd >= 0.0);
+            }
+            None => prop_assert!(scores.len() < 3),
+        }
+        // Same seed, same answer.
+        prop_assert_eq!(calibrate(&scores, &labels, &options).unwrap(), got);
+    }
+}

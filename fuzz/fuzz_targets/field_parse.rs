@@ -19,9 +19,13 @@ fuzz_target!(|input: &str| {
                     p.value.contains('\\') || (p.value.contains('\'') && p.value.contains('"'))
                 });
             if !unprintable {
-                let again = field::parse(&printed)
-                    .unwrap_or_else(|e| panic!("canonical form {printed:?} of {input:?} fails: {e:?}"));
-                assert!(again.same_meaning(&def), "{input:?} -> {printed:?} changes meaning");
+                let again = field::parse(&printed).unwrap_or_else(|e| {
+                    panic!("canonical form {printed:?} of {input:?} fails: {e:?}")
+                });
+                assert!(
+                    again.same_meaning(&def),
+                    "{input:?} -> {printed:?} changes meaning"
+                );
                 assert_eq!(again.to_string(), printed, "Display is idempotent");
             }
         }

@@ -1,6 +1,6 @@
 //! Reading labelled pairs (JSONL or CSV) and embeddings, streamed line by line.
 //!
-//! Every row is checked; every bad row becomes an [`InputError`] naming `file:line` and the field,
+//! Every row is checked; every bad row becomes an [`RowError`] naming `file:line` and the field,
 //! and reading goes on so that all bad rows are reported at once. Nothing is skipped silently:
 //! the only lines without a pair are blank JSONL lines (whitespace only), which hold no data.
 
@@ -8,50 +8,28 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, IsTerminal, Read, Write};
+use std::io::{self, IsTerminal, Read, Write};
 use std::path::Path;
 
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use cascade_runtime::calibrate::ALL;
+use cascade_runtime::calibrate::{ALL, prefix_cosines};
+
+use crate::rows::{Lines, RowError, value_kind};
 
 /// How many bad rows are kept in full; the rest are only counted.
 const KEEP_ERRORS: usize = 1000;
 
-/// One problem in an input file.
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) struct InputError {
-    pub(crate) path: String,
-    /// 1-based; 0 = the file as a whole.
-    pub(crate) line: usize,
-    pub(crate) field: Option<String>,
-    pub(crate) message: String,
-}
-
-impl fmt::Display for InputError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.line == 0 {
-            write!(f, "{}: ", self.path)?;
-        } else {
-            write!(f, "{}:{}: ", self.path, self.line)?;
-        }
-        if let Some(field) = &self.field {
-            write!(f, "field `{field}`: ")?;
-        }
-        f.write_str(&self.message)
-    }
-}
-
 /// The bad rows of a run: the first [`KEEP_ERRORS`] in full, and how many there were.
 #[derive(Debug, Default)]
 pub(crate) struct Errors {
-    pub(crate) kept: Vec<InputError>,
+    pub(crate) kept: Vec<RowError>,
     pub(crate) total: usize,
 }
 
 impl Errors {
-    fn push(&mut self, error: InputError) {
+    fn push(&mut self, error: RowError) {
         self.total += 1;
         if self.kept.len() < KEEP_ERRORS {
             self.kept.push(error);
@@ -127,23 +105,6 @@ impl Embeddings {
 
     pub(crate) fn len(&self) -> usize {
         self.index.len()
-    }
-}
-
-/// Cosines of `a` and `b` over their first `d` components for each `d` in `dims` (ascending order
-/// is not required), in f64, clamped to [-1, 1] against rounding. `None` in a slot when either
-/// prefix is all zeros.
-fn cosines(a: &[f64], b: &[f64], dims: &[usize], out: &mut Vec<Option<f64>>) {
-    out.clear();
-    for &d in dims {
-        let (mut dot, mut na, mut nb) = (0.0, 0.0, 0.0);
-        for (x, y) in a[..d].iter().zip(&b[..d]) {
-            dot += x * y;
-            na += x * x;
-            nb += y * y;
-        }
-        let den = na.sqrt() * nb.sqrt();
-        out.push((den > 0.0).then(|| (dot / den).clamp(-1.0, 1.0)));
     }
 }
 
@@ -317,7 +278,7 @@ struct CsvRow<'r> {
 
 /// Shared row checks of both formats.
 struct RowChecker<'a> {
-    path: &'a str,
+    path: &'a Path,
     source: &'a ScoreSource<'a>,
     pairs: Pairs,
     errors: Errors,
@@ -333,12 +294,8 @@ impl<'a> RowChecker<'a> {
     }
 
     fn error(&mut self, line: usize, field: Option<&str>, message: String) {
-        self.errors.push(InputError {
-            path: self.path.to_owned(),
-            line,
-            field: field.map(str::to_owned),
-            message,
-        });
+        self.errors
+            .push(RowError::in_field(self.path, line, field, message));
     }
 
     /// Checks the typed values of one row and stores it; reports every bad field.
@@ -411,8 +368,9 @@ impl<'a> RowChecker<'a> {
                     }
                 }
                 if let [Some(va), Some(vb)] = vectors {
-                    cosines(va, vb, dims, &mut scores);
-                    if let Some(k) = scores.iter().position(Option::is_none) {
+                    if let Err(e) = prefix_cosines(va, vb, dims, &mut scores) {
+                        self.error(line, None, e.to_string());
+                    } else if let Some(k) = scores.iter().position(Option::is_none) {
                         self.error(
                             line,
                             None,
@@ -486,6 +444,8 @@ pub(crate) struct Progress {
     label: String,
     total: u64,
     shown: u64,
+    done: u64,
+    unit: &'static str,
     enabled: bool,
 }
 
@@ -495,8 +455,29 @@ impl Progress {
             label: label.to_owned(),
             total,
             shown: 0,
+            done: 0,
+            unit: "rows",
             enabled: io::stderr().is_terminal() && total > 4 << 20,
         }
+    }
+
+    /// Shows the display when stderr is a terminal and `worth_it` holds (whatever the total).
+    pub(crate) fn when(mut self, worth_it: bool) -> Progress {
+        self.enabled = io::stderr().is_terminal() && worth_it;
+        self
+    }
+
+    /// What the count after the bar counts (default "rows").
+    pub(crate) fn counting(mut self, unit: &'static str) -> Progress {
+        self.unit = unit;
+        self
+    }
+
+    /// One more unit of `total` done.
+    pub(crate) fn step(&mut self) {
+        self.done += 1;
+        let rows = self.done as usize;
+        self.update(self.done, rows);
     }
 
     fn update(&mut self, done: u64, rows: usize) {
@@ -510,17 +491,18 @@ impl Progress {
             let filled = (pct as usize * width / 100).min(width);
             let _ = write!(
                 io::stderr(),
-                "\r{} [{}{}] {:>3}% {} rows",
+                "\r{} [{}{}] {:>3}% {} {}",
                 self.label,
                 "#".repeat(filled),
                 " ".repeat(width - filled),
                 pct,
-                rows
+                rows,
+                self.unit
             );
         }
     }
 
-    fn finish(&mut self) {
+    pub(crate) fn finish(&mut self) {
         if self.enabled && self.shown > 0 {
             let _ = write!(io::stderr(), "\r{}\r", " ".repeat(self.label.len() + 60));
         }
@@ -546,13 +528,8 @@ impl Format {
     }
 }
 
-fn open(path: &Path) -> Result<(File, u64), InputError> {
-    let file = File::open(path).map_err(|e| InputError {
-        path: path.display().to_string(),
-        line: 0,
-        field: None,
-        message: format!("cannot open: {e}"),
-    })?;
+fn open(path: &Path) -> Result<(File, u64), RowError> {
+    let file = File::open(path).map_err(|e| RowError::new(path, 0, format!("cannot open: {e}")))?;
     let len = file.metadata().map(|m| m.len()).unwrap_or(0);
     Ok((file, len))
 }
@@ -569,7 +546,7 @@ pub(crate) fn read_pairs(
         ScoreSource::Embeddings { dims, .. } => dims.len(),
     };
     let mut checker = RowChecker {
-        path: &display,
+        path,
         source,
         pairs: Pairs::new(columns),
         errors: Errors::default(),
@@ -586,11 +563,7 @@ pub(crate) fn read_pairs(
         read: 0,
     };
     match format {
-        Format::Jsonl => read_jsonl(
-            BufReader::with_capacity(1 << 16, reader),
-            &mut checker,
-            &mut progress,
-        ),
+        Format::Jsonl => read_jsonl(Lines::new(reader), &mut checker, &mut progress),
         Format::Csv => read_csv(reader, &mut checker, &mut progress),
     }
     progress.finish();
@@ -602,7 +575,7 @@ pub(crate) fn read_pairs(
 }
 
 fn read_jsonl<R: Read>(
-    mut reader: BufReader<Counting<R>>,
+    mut lines: Lines<Counting<R>>,
     checker: &mut RowChecker<'_>,
     progress: &mut Progress,
 ) {
@@ -611,36 +584,20 @@ fn read_jsonl<R: Read>(
         ScoreSource::Field(name) => Some(*name),
         ScoreSource::Embeddings { .. } => None,
     };
-    let mut buf = Vec::new();
-    let mut line = 0;
     loop {
-        buf.clear();
-        match reader.read_until(b'\n', &mut buf) {
-            Ok(0) => break,
-            Ok(_) => {}
-            Err(e) => {
-                checker.error(line + 1, None, format!("cannot read: {e}"));
-                break;
-            }
+        if lines.lines_read().is_multiple_of(8192) {
+            progress.update(lines.get_ref().read, checker.pairs.len());
         }
-        line += 1;
-        if line.is_multiple_of(65_536) {
-            progress.update(reader.get_ref().read, checker.pairs.len());
-        }
-        let text = match std::str::from_utf8(&buf) {
-            Ok(t) => t,
+        let Some((line, text)) = lines.next_line() else {
+            break;
+        };
+        let text = match text {
+            Ok(text) => text,
             Err(e) => {
-                checker.error(
-                    line,
-                    None,
-                    format!("is not valid UTF-8 (byte {})", e.valid_up_to() + 1),
-                );
+                checker.error(line, None, e.to_string());
                 continue;
             }
         };
-        if text.trim().is_empty() {
-            continue;
-        }
         let mut de = serde_json::Deserializer::from_str(text);
         let parsed = RowSeed {
             score: score_field,
@@ -682,7 +639,8 @@ fn read_jsonl<R: Read>(
             b,
         );
     }
-    if line == 0 {
+    // A file that could not be read at all is not also "empty".
+    if lines.lines_read() == 0 && checker.errors.is_empty() {
         checker.error(
             0,
             None,
@@ -782,7 +740,7 @@ fn read_csv<R: Read>(reader: Counting<R>, checker: &mut RowChecker<'_>, progress
             }
         }
         rows += 1;
-        if rows.is_multiple_of(65_536) {
+        if rows.is_multiple_of(8192) {
             progress.update(csv.get_ref().read, checker.pairs.len());
         }
         let line = record.position().map_or(0, |p| p.line() as usize);
@@ -816,28 +774,12 @@ struct EmbeddingRow {
     vector: Option<serde_json::Value>,
 }
 
-fn value_kind(v: &serde_json::Value) -> &'static str {
-    match v {
-        serde_json::Value::Null => "null",
-        serde_json::Value::Bool(_) => "a boolean",
-        serde_json::Value::Number(_) => "a number",
-        serde_json::Value::String(_) => "a string",
-        serde_json::Value::Array(_) => "an array",
-        serde_json::Value::Object(_) => "an object",
-    }
-}
-
 /// Reads `{text, vector}` JSONL. All vectors must have the same length; texts must be unique.
 pub(crate) fn read_embeddings(path: &Path) -> Result<Embeddings, Errors> {
     let display = path.display().to_string();
     let mut errors = Errors::default();
     let err = |errors: &mut Errors, line: usize, field: Option<&str>, message: String| {
-        errors.push(InputError {
-            path: display.clone(),
-            line,
-            field: field.map(str::to_owned),
-            message,
-        })
+        errors.push(RowError::in_field(path, line, field, message))
     };
     let (file, len) = open(path).map_err(|e| {
         let mut errors = Errors::default();
@@ -845,36 +787,28 @@ pub(crate) fn read_embeddings(path: &Path) -> Result<Embeddings, Errors> {
         errors
     })?;
     let mut progress = Progress::new(&format!("reading {display}"), len);
-    let mut reader = BufReader::with_capacity(
-        1 << 16,
-        Counting {
-            inner: file,
-            read: 0,
-        },
-    );
+    let mut lines = Lines::new(Counting {
+        inner: file,
+        read: 0,
+    });
     let mut table = Embeddings::default();
     let mut first_line_of: HashMap<String, usize> = HashMap::new();
     let mut width_line = 0;
-    let mut buf = String::new();
-    let mut line = 0;
     loop {
-        buf.clear();
-        match reader.read_line(&mut buf) {
-            Ok(0) => break,
-            Ok(_) => {}
+        if lines.lines_read().is_multiple_of(4096) {
+            progress.update(lines.get_ref().read, table.len());
+        }
+        let Some((line, text)) = lines.next_line() else {
+            break;
+        };
+        let text = match text {
+            Ok(text) => text,
             Err(e) => {
-                err(&mut errors, line + 1, None, format!("cannot read: {e}"));
-                break;
+                err(&mut errors, line, None, e.to_string());
+                continue;
             }
-        }
-        line += 1;
-        if line.is_multiple_of(4096) {
-            progress.update(reader.get_ref().read, table.len());
-        }
-        if buf.trim().is_empty() {
-            continue;
-        }
-        let row: EmbeddingRow = match serde_json::from_str(&buf) {
+        };
+        let row: EmbeddingRow = match serde_json::from_str(text) {
             Ok(r) => r,
             Err(e) => {
                 err(

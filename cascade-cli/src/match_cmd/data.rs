@@ -4,30 +4,12 @@
 //! that all errors of a file are reported at once. Blank lines are allowed (they hold no row).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use cascade_runtime::similarity::UnitVector;
 use serde_json::Value;
 
-/// One problem in one input row.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct RowError {
-    pub(crate) file: PathBuf,
-    /// 1-based; 0 for errors about a whole file.
-    pub(crate) line: usize,
-    pub(crate) message: String,
-}
-
-impl fmt::Display for RowError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.line == 0 {
-            write!(f, "{}: {}", self.file.display(), self.message)
-        } else {
-            write!(f, "{}:{}: {}", self.file.display(), self.line, self.message)
-        }
-    }
-}
+use crate::rows::{Lines, RowError, value_kind};
 
 /// A catalog row: an existing entity.
 #[derive(Clone, Debug, PartialEq)]
@@ -58,56 +40,50 @@ pub(crate) struct Query {
     pub(crate) gold: Gold,
 }
 
-/// A JSON object row, or the reason it is not one.
+/// A JSON object row.
 type Row = serde_json::Map<String, Value>;
 
-/// Reads `path` and yields `(line number, line)` for every non-blank line.
-fn read_lines(path: &Path, errors: &mut Vec<RowError>) -> Vec<(usize, String)> {
-    match std::fs::read_to_string(path) {
-        Ok(text) => text
-            .lines()
-            .enumerate()
-            .filter(|(_, l)| !l.trim().is_empty())
-            .map(|(i, l)| (i + 1, l.to_owned()))
-            .collect(),
+/// Calls `each` with the fields of every non-blank line of `path`, a JSON object, in file order.
+/// An unreadable file and every line that is not a JSON object go to `errors` (`what` names the
+/// row kind in the hint); [`Fields`] then reads the fields one by one so that each problem names
+/// its field.
+fn each_row(path: &Path, what: &str, errors: &mut Vec<RowError>, mut each: impl FnMut(Fields<'_>)) {
+    let mut lines = match std::fs::File::open(path) {
+        Ok(file) => Lines::new(file),
         Err(e) => {
-            errors.push(RowError {
-                file: path.to_owned(),
-                line: 0,
-                message: format!("cannot read the file: {e}"),
-            });
-            Vec::new()
+            errors.push(RowError::new(path, 0, format!("cannot read the file: {e}")));
+            return;
         }
-    }
-}
-
-/// Parses one line as a JSON object; fields are then read one by one so that each problem
-/// names its field.
-fn parse_row(
-    path: &Path,
-    line: usize,
-    text: &str,
-    what: &str,
-    errors: &mut Vec<RowError>,
-) -> Option<Row> {
-    let message = match serde_json::from_str::<Value>(text) {
-        Ok(Value::Object(row)) => return Some(row),
-        Ok(other) => format!("expected a JSON object, found {}", kind(&other)),
-        Err(e) => format!(
-            "not valid JSON at column {}: {}",
-            e.column(),
-            strip_position(&e.to_string())
-        ),
     };
-    errors.push(RowError {
-        file: path.to_owned(),
-        line,
-        message: format!(
-            "{message}; a {what} row looks like {}",
-            expected_shape(what)
-        ),
-    });
-    None
+    while let Some((line, text)) = lines.next_line() {
+        let line_text = match text {
+            Ok(text) => text,
+            Err(e) => {
+                errors.push(RowError::new(path, line, e.to_string()));
+                continue;
+            }
+        };
+        let message = match serde_json::from_str::<Value>(line_text) {
+            Ok(Value::Object(row)) => {
+                each(Fields::new(&row, path, line, errors));
+                continue;
+            }
+            Ok(other) => format!("expected a JSON object, found {}", value_kind(&other)),
+            Err(e) => format!(
+                "not valid JSON at column {}: {}",
+                e.column(),
+                strip_position(&e.to_string())
+            ),
+        };
+        errors.push(RowError::new(
+            path,
+            line,
+            format!(
+                "{message}; a {what} row looks like {}",
+                expected_shape(what)
+            ),
+        ));
+    }
 }
 
 fn strip_position(message: &str) -> &str {
@@ -116,100 +92,82 @@ fn strip_position(message: &str) -> &str {
         .map_or(message, |(head, _)| head)
 }
 
-fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
 /// Reads the fields of one row, recording a problem per bad field.
 struct Fields<'r> {
     row: &'r Row,
     path: &'r Path,
     line: usize,
+    errors: &'r mut Vec<RowError>,
     ok: bool,
 }
 
 impl<'r> Fields<'r> {
-    fn new(row: &'r Row, path: &'r Path, line: usize) -> Fields<'r> {
+    fn new(row: &'r Row, path: &'r Path, line: usize, errors: &'r mut Vec<RowError>) -> Fields<'r> {
         Fields {
             row,
             path,
             line,
+            errors,
             ok: true,
         }
     }
 
-    fn fail(&mut self, errors: &mut Vec<RowError>, message: String) {
+    /// Records a problem of this row.
+    fn fail(&mut self, message: String) {
         self.ok = false;
-        errors.push(RowError {
-            file: self.path.to_owned(),
-            line: self.line,
-            message,
-        });
+        self.errors
+            .push(RowError::new(self.path, self.line, message));
     }
 
     /// A required, non-empty string.
-    fn text(&mut self, name: &str, errors: &mut Vec<RowError>) -> String {
+    fn text(&mut self, name: &str) -> String {
         match self.row.get(name) {
             Some(Value::String(s)) if !s.trim().is_empty() => return s.clone(),
-            Some(Value::String(_)) => self.fail(errors, format!("field `{name}` is empty")),
-            Some(other) => self.fail(
-                errors,
-                format!("field `{name}`: expected a string, found {}", kind(other)),
-            ),
-            None => self.fail(errors, format!("missing field `{name}`")),
+            Some(Value::String(_)) => self.fail(format!("field `{name}` is empty")),
+            Some(other) => self.fail(format!(
+                "field `{name}`: expected a string, found {}",
+                value_kind(other)
+            )),
+            None => self.fail(format!("missing field `{name}`")),
         }
         String::new()
     }
 
     /// An optional string that may be null: `None` when absent, `Some(None)` when null.
-    fn nullable_text(&mut self, name: &str, errors: &mut Vec<RowError>) -> Option<Option<String>> {
+    fn nullable_text(&mut self, name: &str) -> Option<Option<String>> {
         match self.row.get(name) {
             None => None,
             Some(Value::Null) => Some(None),
             Some(Value::String(s)) if !s.trim().is_empty() => Some(Some(s.clone())),
             Some(Value::String(_)) => {
-                self.fail(
-                    errors,
-                    format!("field `{name}` is empty; write null when nothing should match"),
-                );
+                self.fail(format!(
+                    "field `{name}` is empty; write null when nothing should match"
+                ));
                 None
             }
             Some(other) => {
-                self.fail(
-                    errors,
-                    format!(
-                        "field `{name}`: expected a string or null, found {}",
-                        kind(other)
-                    ),
-                );
+                self.fail(format!(
+                    "field `{name}`: expected a string or null, found {}",
+                    value_kind(other)
+                ));
                 None
             }
         }
     }
 
     /// A required array of numbers that fit an `f32`.
-    fn vector(&mut self, name: &str, errors: &mut Vec<RowError>) -> Vec<f32> {
+    fn vector(&mut self, name: &str) -> Vec<f32> {
         let items = match self.row.get(name) {
             Some(Value::Array(items)) => items,
             Some(other) => {
-                self.fail(
-                    errors,
-                    format!(
-                        "field `{name}`: expected an array of numbers, found {}",
-                        kind(other)
-                    ),
-                );
+                self.fail(format!(
+                    "field `{name}`: expected an array of numbers, found {}",
+                    value_kind(other)
+                ));
                 return Vec::new();
             }
             None => {
-                self.fail(errors, format!("missing field `{name}`"));
+                self.fail(format!("missing field `{name}`"));
                 return Vec::new();
             }
         };
@@ -218,20 +176,16 @@ impl<'r> Fields<'r> {
             match item.as_f64() {
                 Some(x) if x.is_finite() && (x as f32).is_finite() => out.push(x as f32),
                 Some(x) => {
-                    self.fail(
-                        errors,
-                        format!("field `{name}`: component {i} is `{x:e}`, outside the f32 range"),
-                    );
+                    self.fail(format!(
+                        "field `{name}`: component {i} is `{x:e}`, outside the f32 range"
+                    ));
                     return Vec::new();
                 }
                 None => {
-                    self.fail(
-                        errors,
-                        format!(
-                            "field `{name}`: component {i} is {}, expected a number",
-                            kind(item)
-                        ),
-                    );
+                    self.fail(format!(
+                        "field `{name}`: component {i} is {}, expected a number",
+                        value_kind(item)
+                    ));
                     return Vec::new();
                 }
             }
@@ -252,35 +206,26 @@ fn expected_shape(what: &str) -> &'static str {
 pub(crate) fn load_catalog(path: &Path, errors: &mut Vec<RowError>) -> Vec<Entity> {
     let mut out = Vec::new();
     let mut seen: HashMap<(String, String), usize> = HashMap::new();
-    for (line, text) in read_lines(path, errors) {
-        let Some(row) = parse_row(path, line, &text, "catalog", errors) else {
-            continue;
-        };
-        let mut fields = Fields::new(&row, path, line);
-        let id = fields.text("id", errors);
-        let entity_type = fields.text("type", errors);
-        let name = fields.text("name", errors);
+    each_row(path, "catalog", errors, |mut fields| {
+        let id = fields.text("id");
+        let entity_type = fields.text("type");
+        let name = fields.text("name");
         if !fields.ok {
-            continue;
+            return;
         }
-        if let Some(first) = seen.insert((entity_type.clone(), id.clone()), line) {
-            let message = format!(
+        if let Some(first) = seen.insert((entity_type.clone(), id.clone()), fields.line) {
+            fields.fail(format!(
                 "field `id`: duplicate id `{id}` of type `{entity_type}` (first on line {first}); ids must be unique per type"
-            );
-            errors.push(RowError {
-                file: path.to_owned(),
-                line,
-                message,
-            });
-            continue;
+            ));
+            return;
         }
         out.push(Entity {
-            line,
+            line: fields.line,
             id,
             entity_type,
             name,
         });
-    }
+    });
     out
 }
 
@@ -298,22 +243,13 @@ pub(crate) fn load_queries(
             .insert(e.id.as_str());
     }
     let mut out = Vec::new();
-    for (line, text) in read_lines(path, errors) {
-        let Some(row) = parse_row(path, line, &text, "query", errors) else {
-            continue;
-        };
-        let mut fields = Fields::new(&row, path, line);
-        let query = fields.text("query", errors);
-        let entity_type = fields.text("type", errors);
-        let gold_id = fields.nullable_text("gold_id", errors);
+    each_row(path, "query", errors, |mut fields| {
+        let query = fields.text("query");
+        let entity_type = fields.text("type");
+        let gold_id = fields.nullable_text("gold_id");
         if !fields.ok {
-            continue;
+            return;
         }
-        let err = |message: String| RowError {
-            file: path.to_owned(),
-            line,
-            message,
-        };
         let Some(type_ids) = ids.get(entity_type.as_str()) else {
             let known: Vec<&str> = ids.keys().copied().collect();
             let known = if known.is_empty() {
@@ -321,29 +257,29 @@ pub(crate) fn load_queries(
             } else {
                 known.join(", ")
             };
-            errors.push(err(format!(
+            fields.fail(format!(
                 "field `type`: no catalog entity has type `{entity_type}`; catalog types: {known}"
-            )));
-            continue;
+            ));
+            return;
         };
         let gold = match gold_id {
             None => Gold::Unlabelled,
             Some(None) => Gold::NoMatch,
             Some(Some(id)) if type_ids.contains(id.as_str()) => Gold::Id(id),
             Some(Some(id)) => {
-                errors.push(err(format!(
+                fields.fail(format!(
                     "field `gold_id`: `{id}` is not a catalog id of type `{entity_type}`; use null when the query should match nothing"
-                )));
-                continue;
+                ));
+                return;
             }
         };
         out.push(Query {
-            line,
+            line: fields.line,
             text: query,
             entity_type,
             gold,
         });
-    }
+    });
     out
 }
 
@@ -366,14 +302,14 @@ impl Embeddings {
         let found = self.vectors.get(text);
         if found.is_none() {
             let (file, line, field) = needed_by;
-            errors.push(RowError {
-                file: file.to_owned(),
+            errors.push(RowError::new(
+                file,
                 line,
-                message: format!(
+                format!(
                     "field `{field}`: no embedding for the text `{text}` in {}; add a row {{\"text\": \"{text}\", \"vector\": [...]}} (texts match exactly)",
                     embeddings_path.display()
                 ),
-            });
+            ));
         }
         found
     }
@@ -384,51 +320,44 @@ impl Embeddings {
 pub(crate) fn load_embeddings(path: &Path, errors: &mut Vec<RowError>) -> Embeddings {
     let mut out = Embeddings::default();
     let mut first_line: HashMap<String, usize> = HashMap::new();
-    for (line, row_text) in read_lines(path, errors) {
-        let Some(row) = parse_row(path, line, &row_text, "embedding", errors) else {
-            continue;
-        };
-        let mut fields = Fields::new(&row, path, line);
-        let text = fields.text("text", errors);
-        let vector = fields.vector("vector", errors);
+    each_row(path, "embedding", errors, |mut fields| {
+        let text = fields.text("text");
+        let vector = fields.vector("vector");
         if !fields.ok {
-            continue;
+            return;
         }
-        let err = |message: String| RowError {
-            file: path.to_owned(),
-            line,
-            message,
-        };
         if out.dims == 0 {
             out.dims = vector.len();
         }
         if vector.len() != out.dims {
-            errors.push(err(format!(
+            fields.fail(format!(
                 "field `vector`: {} components, but the first row has {}; all embeddings need one dimension",
                 vector.len(),
                 out.dims
-            )));
-            continue;
+            ));
+            return;
         }
         if let Some(first) = first_line.get(&text) {
-            errors.push(err(format!(
+            fields.fail(format!(
                 "field `text`: duplicate text `{text}` (first on line {first})"
-            )));
-            continue;
+            ));
+            return;
         }
         match UnitVector::new(vector) {
             Ok(v) => {
-                first_line.insert(text.clone(), line);
+                first_line.insert(text.clone(), fields.line);
                 out.vectors.insert(text, v);
             }
-            Err(e) => errors.push(err(format!("field `vector`: {e}"))),
+            Err(e) => fields.fail(format!("field `vector`: {e}")),
         }
-    }
+    });
     out
 }
 
 #[cfg(test)]
 mod tests {
+    use std::path::PathBuf;
+
     use super::*;
 
     fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> PathBuf {

@@ -8,17 +8,16 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use cascade_dsl::diag::{Style, render};
-use cascade_dsl::model::Schema as Model;
-use cascade_runtime::Strategy;
 use cascade_runtime::config::SimilarityThresholdConfig;
 use cascade_runtime::config::suggest::did_you_mean;
 use cascade_runtime::resolve::{Resolved, Resolver};
-use cascade_runtime::table::{FieldTable, Schema, TargetTable, TypeTable, Written};
+use cascade_runtime::table::Schema;
 
-/// The schema's top-level default (read through the synthetic owner below).
-const QUERY_OWNER: &str = "<query>";
-const QUERY_FIELD: &str = "<reference>";
+use super::Problem;
+use crate::diagnostics::{SchemaError, load_schema};
+use crate::tables::{Isolated, leak, leak_schema};
+
+/// The resolver's own tables: a query names no schema field, so it never looks one up.
 static NO_TYPES: Schema = Schema {
     default: None,
     types: &[],
@@ -46,37 +45,24 @@ pub(crate) fn load<'t>(
     config_path: Option<&Path>,
     types: impl IntoIterator<Item = &'t str>,
     warnings: &mut Vec<String>,
-) -> Result<Levels, Vec<String>> {
+) -> Result<Levels, Vec<Problem>> {
     let mut errors = Vec::new();
     let config = match config_path {
         Some(path) => SimilarityThresholdConfig::from_path(path).unwrap_or_else(|e| {
-            errors.push(e.to_string());
+            errors.push(e.to_string().into());
             SimilarityThresholdConfig::default()
         }),
         None => SimilarityThresholdConfig::default(),
     };
     let model = match schema_path {
-        Some(path) => match cascade_dsl::check_file(path) {
-            Ok((_, model)) => Some(model),
-            Err(cascade_dsl::validate::CheckError::Invalid {
-                path,
-                text,
-                diagnostics,
-            }) => {
-                errors.push(
-                    render(
-                        &diagnostics,
-                        &text,
-                        &path.display().to_string(),
-                        Style::Plain,
-                    )
-                    .trim_end()
-                    .to_owned(),
-                );
+        Some(path) => match load_schema(path) {
+            Ok((text, model)) => Some((text, model)),
+            Err(SchemaError::Invalid { rendered, .. }) => {
+                errors.push(Problem::Rendered(rendered));
                 None
             }
             Err(e) => {
-                errors.push(e.to_string());
+                errors.push(e.to_string().into());
                 None
             }
         },
@@ -94,38 +80,33 @@ pub(crate) fn load<'t>(
             ));
         }
     }
-    let owner = leak_owner(model.as_ref());
+    let isolated = Isolated::new(
+        model
+            .as_ref()
+            .map(|(text, model)| leak_schema(model, Some(text))),
+    );
     let config = leak(config);
     let resolver = Resolver::new(&NO_TYPES, config);
     let mut resolved = BTreeMap::new();
     for name in types {
-        let declared = model.as_ref().map(|m| m.get(name));
-        if let Some(None) = declared {
+        let Some((field, target)) = isolated.reference(name) else {
             let known = model
                 .iter()
-                .flat_map(|m| m.types.iter().map(|t| t.name.as_str()));
+                .flat_map(|(_, m)| m.types.iter().map(|t| t.name.as_str()));
             let hint = did_you_mean(name, known)
                 .map(|s| format!("; did you mean `{s}`?"))
                 .unwrap_or_default();
-            errors.push(format!(
+            errors.push(Problem::from(format!(
                 "type `{name}` of the catalog/queries is not declared in `{}`{hint}",
                 schema_path
                     .map(|p| p.display().to_string())
                     .unwrap_or_default()
-            ));
+            )));
             continue;
-        }
-        let target = leak_target(name, declared.flatten());
-        let field = leak(FieldTable {
-            name: QUERY_FIELD,
-            operator: None,
-            array: false,
-            optional: false,
-            targets: std::slice::from_ref(target),
-        });
+        };
         resolved.insert(
             name.to_owned(),
-            resolver.resolve_target(owner, field, target),
+            resolver.resolve_target(isolated.owner(), field, target),
         );
     }
     if errors.is_empty() {
@@ -133,53 +114,4 @@ pub(crate) fn load<'t>(
     } else {
         Err(errors)
     }
-}
-
-// The runtime's tables borrow `'static` strings because generated code owns them as literals.
-// Here they come from files read at run time, so they are leaked on purpose: a handful of small
-// values per type, once per process, freed when `cascade match` exits.
-fn leak<T>(value: T) -> &'static T {
-    Box::leak(Box::new(value))
-}
-
-fn leak_str(s: String) -> &'static str {
-    Box::leak(s.into_boxed_str())
-}
-
-fn leak_owner(model: Option<&Model>) -> &'static TypeTable {
-    let schema_default = model.and_then(|m| m.default).map(|value| Written {
-        value,
-        at: "$config.default",
-    });
-    leak(TypeTable {
-        name: QUERY_OWNER,
-        threshold: None,
-        strategy: None,
-        fuzzy_threshold: None,
-        schema_default,
-        fields: &[],
-    })
-}
-
-fn leak_target(
-    name: &str,
-    declared: Option<&cascade_dsl::model::EntityType>,
-) -> &'static TargetTable {
-    let type_threshold = declared
-        .and_then(|t| t.threshold.map(|value| (t, value)))
-        .map(|(t, value)| Written {
-            value,
-            at: leak_str(format!("{}.$threshold", t.name)),
-        });
-    // The model records `static` both when written and when absent; only `adaptive` is known to
-    // be written, so `static` is left to the config's `adaptive.enabled`.
-    let strategy = declared
-        .map(|t| t.strategy)
-        .filter(|s| *s == Strategy::Adaptive);
-    leak(TargetTable {
-        type_name: leak_str(name.to_owned()),
-        threshold: None,
-        type_threshold,
-        strategy,
-    })
 }

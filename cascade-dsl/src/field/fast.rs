@@ -92,20 +92,12 @@ fn definition(body: &str, base: usize) -> Option<FieldDef> {
             Span::new(base, base + trimmed.len()),
         ))
     };
-    let expr = target_expr(target.as_bytes(), base + at + 2, op.is_fuzzy(), false)?;
-    let mut targets = Vec::with_capacity(expr.count);
-    for member in expr.members.iter().take(expr.count) {
-        let name = body.get(member.name.start - base..member.name.end - base)?;
-        targets.push(Target {
-            name: Spanned::new(name.to_owned(), member.name),
-            threshold: member.threshold.clone(),
-        });
-    }
+    let expr = target_expr(target, base + at + 2, op.is_fuzzy(), false)?;
     Some(FieldDef {
         span,
         prompt,
         operator: Some(Spanned::new(op, Span::new(base + at, base + at + 2))),
-        targets,
+        targets: expr.targets,
         primitive: None,
         backref: expr.backref.and_then(|s| {
             Some(Spanned::new(
@@ -120,32 +112,21 @@ fn definition(body: &str, base: usize) -> Option<FieldDef> {
 
 /// `primitive` or `Type[.backref]`, with `[]` and `?`; ASCII, no whitespace, no operator.
 fn plain(body: &str, base: usize, span: Span) -> Option<FieldDef> {
-    let expr = target_expr(body.as_bytes(), base, false, true)?;
-    if expr.count != 1 {
-        return None;
-    }
-    let name_span = expr.members.first()?.name;
-    let name = body.get(name_span.start - base..name_span.end - base)?;
-    let backref = expr.backref.and_then(|s| {
-        Some(Spanned::new(
+    let expr = target_expr(body, base, false, true)?;
+    let backref = match expr.backref {
+        Some(s) => Some(Spanned::new(
             body.get(s.start - base..s.end - base)?.to_owned(),
             s,
-        ))
-    });
-    let (targets, primitive) = if name.starts_with(|c: char| c.is_ascii_uppercase()) {
-        (
-            vec![Target {
-                name: Spanned::new(name.to_owned(), name_span),
-                threshold: None,
-            }],
-            None,
-        )
-    } else {
-        let primitive = Primitive::from_name(name)?;
-        if backref.is_some() {
-            return None;
+        )),
+        None => None,
+    };
+    let (targets, primitive) = match (expr.word, expr.targets.len()) {
+        (Some(word), 0) if backref.is_none() => {
+            let primitive = Primitive::from_name(body.get(word.start - base..word.end - base)?)?;
+            (Vec::new(), Some(Spanned::new(primitive, word)))
         }
-        (Vec::new(), Some(Spanned::new(primitive, name_span)))
+        (None, 1) => (expr.targets, None),
+        _ => return None,
     };
     Some(FieldDef {
         span,
@@ -159,28 +140,25 @@ fn plain(body: &str, base: usize, span: Span) -> Option<FieldDef> {
     })
 }
 
-#[derive(Clone, Default)]
-struct Member {
-    name: Span,
-    threshold: Option<Spanned<Threshold>>,
-}
-
-/// At most four members on the fast path; longer unions take the full parser.
+/// A lexed target expression. The targets are built directly (no intermediate member list: the
+/// fast path is the hot path of `benches/field_parse.rs`).
 struct Expr {
-    members: [Member; 4],
-    count: usize,
+    targets: Vec<Target>,
+    /// A lowercase first word: a primitive candidate of a `plain` definition.
+    word: Option<Span>,
     backref: Option<Span>,
     array: bool,
     optional: bool,
 }
 
-/// `member ("|" member)* ["." backref] ["[]"] ["?"]` over ASCII bytes; `base` is the offset of
-/// `bytes[0]` in the input. Thresholds only when `fuzzy`. Every member is a `Type`, except that the
-/// single word of a `plain` definition may also be a lowercase primitive name (checked by `plain`).
-fn target_expr(bytes: &[u8], base: usize, fuzzy: bool, plain: bool) -> Option<Expr> {
+/// `member ("|" member)* ["." backref] ["[]"] ["?"]` over ASCII; `base` is the offset of `text` in
+/// the input. Thresholds only when `fuzzy`. Every member is a `Type`, except that the single word
+/// of a `plain` definition may be a lowercase primitive name (checked by `plain`).
+fn target_expr(text: &str, base: usize, fuzzy: bool, plain: bool) -> Option<Expr> {
+    let bytes = text.as_bytes();
     let mut expr = Expr {
-        members: Default::default(),
-        count: 0,
+        targets: Vec::new(),
+        word: None,
         backref: None,
         array: false,
         optional: false,
@@ -189,13 +167,11 @@ fn target_expr(bytes: &[u8], base: usize, fuzzy: bool, plain: bool) -> Option<Ex
     loop {
         let name_start = i;
         i = ident_end(bytes, i);
-        let name = Span::new(base + name_start, base + i);
         let first = *bytes.get(name_start)?;
-        if !(first.is_ascii_uppercase() || (plain && expr.count == 0 && first.is_ascii_lowercase()))
-        {
-            return None;
-        }
-        if name.len() > MAX_NAME_LEN {
+        let name = Span::new(base + name_start, base + i);
+        let word =
+            plain && first.is_ascii_lowercase() && expr.targets.is_empty() && expr.word.is_none();
+        if !(first.is_ascii_uppercase() || word) || name.len() > MAX_NAME_LEN {
             return None;
         }
         let mut threshold = None;
@@ -224,23 +200,25 @@ fn target_expr(bytes: &[u8], base: usize, fuzzy: bool, plain: bool) -> Option<Ex
             if bytes.get(j) != Some(&b')') {
                 return None;
             }
-            let text = std::str::from_utf8(bytes.get(digits_start..j)?).ok()?;
-            let value = Threshold::new(text.parse::<f64>().ok()?).ok()?;
+            let value = Threshold::new(text.get(digits_start..j)?.parse::<f64>().ok()?).ok()?;
             threshold = Some(Spanned::new(
                 value,
                 Span::new(base + digits_start, base + j),
             ));
             i = j + 1;
         }
-        let slot = expr.members.get_mut(expr.count)?;
-        *slot = Member { name, threshold };
-        expr.count += 1;
-        // Union members are distinct.
-        let this = bytes.get(name_start..name_start + name.len())?;
-        for other in expr.members.iter().take(expr.count - 1) {
-            if bytes.get(other.name.start - base..other.name.end - base)? == this {
+        let name_text = text.get(name_start..name_start + name.len())?;
+        if word {
+            expr.word = Some(name);
+        } else {
+            // Union members are distinct.
+            if expr.targets.iter().any(|t| t.name.value == name_text) {
                 return None;
             }
+            expr.targets.push(Target {
+                name: Spanned::new(name_text.to_owned(), name),
+                threshold,
+            });
         }
         if bytes.get(i) == Some(&b'|') {
             i += 1;

@@ -1,6 +1,6 @@
 use std::collections::BTreeMap;
 
-use proptest::prelude::{any, prop_assert, proptest};
+use proptest::prelude::{any, prop_assert, prop_assert_eq, proptest};
 
 use super::*;
 use crate::config::CandidateBand;
@@ -98,14 +98,19 @@ fn dimensions_between_entries_are_interpolated_and_below_continue_with_the_slope
 }
 
 #[test]
-fn a_rising_table_entry_is_held() {
+fn a_calibrated_table_that_rises_is_used_as_measured() {
+    // From `cascade calibrate --dims` on the shipped data: Company's threshold rises as
+    // dimensions fall.
     let c = cfg(
-        r#"{"dimensionAdjustment": {"enabled": true, "baseDimensions": 768,
-        "table": {"256": 0.74, "128": 0.78}}}"#,
+        r#"{"dimensionAdjustment": {"enabled": true, "baseDimensions": 384,
+        "types": {"T": {"384": 0.58, "256": 0.64, "128": 0.68}}}}"#,
     );
-    let a = adjust(&resolved(0.80, Strategy::Static), &dims(128), &c);
-    assert_eq!(a.value, 0.74);
-    assert!(a.steps[0].why.contains("held"), "{}", a.steps[0].why);
+    let a = adjust(&resolved(0.58, Strategy::Static), &dims(128), &c);
+    assert!((a.value - 0.68).abs() < 1e-9, "{}", a.value);
+    assert!(a.steps[0].why.contains("(+0.1)"), "{}", a.steps[0].why);
+    // Interpolated between 256 and 128.
+    let b = adjust(&resolved(0.58, Strategy::Static), &dims(192), &c);
+    assert!((b.value - 0.66).abs() < 1e-9, "{}", b.value);
 }
 
 #[test]
@@ -126,21 +131,108 @@ fn full_dimensions_or_disabled_do_nothing() {
 }
 
 #[test]
-fn dimension_floor_never_raises() {
+fn a_table_is_not_floored_at_min_threshold() {
     let a = adjust(
         &resolved(0.66, Strategy::Static),
         &dims(128),
         &cfg(SPIKE_TABLE),
     );
-    assert_eq!(a.value, 0.65);
-    assert!(a.steps[0].why.contains("floored"));
+    assert_eq!(a.value, 0.58);
+    assert!(!a.steps[0].why.contains("floored"));
     let low = adjust(
         &resolved(0.50, Strategy::Static),
         &dims(128),
         &cfg(SPIKE_TABLE),
     );
-    assert_eq!(low.value, 0.50);
-    assert!(low.steps.is_empty());
+    // The spike table is measured data: applied as is, not floored.
+    assert_eq!(low.value, 0.42);
+    assert_eq!(low.steps.len(), 1);
+}
+
+#[test]
+fn formula_floor_holds_a_threshold_already_below_it_and_says_so() {
+    let none = SimilarityThresholdConfig::default();
+    let a = adjust(&resolved(0.50, Strategy::Static), &dims(128), &none);
+    assert_eq!(a.value, 0.50);
+    assert_eq!(a.steps.len(), 1, "a held step is still recorded");
+    let s = &a.steps[0];
+    assert_eq!((s.step, s.from, s.to), (StepKind::Dimension, 0.50, 0.50));
+    assert!(s.why.contains("held"), "{}", s.why);
+    assert!(s.why.contains("minThreshold 0.65"), "{}", s.why);
+    // Exactly at the floor: held too.
+    let at = adjust(&resolved(0.65, Strategy::Static), &dims(128), &none);
+    assert_eq!((at.value, at.steps.len()), (0.65, 1));
+    // Above it: moved down to it, not past it.
+    let above = adjust(&resolved(0.66, Strategy::Static), &dims(128), &none);
+    assert_eq!(above.value, 0.65);
+    assert!(
+        above.steps[0].why.contains("floored"),
+        "{}",
+        above.steps[0].why
+    );
+}
+
+/// The reviewer's case: `cascade calibrate examples/data/pairs.jsonl --embeddings
+/// examples/data/embeddings.jsonl --dims 384,128 --write cfg.toml` writes these numbers for
+/// `Occupation`, all below minThreshold; explaining at 128 dims must give the calibrated value.
+#[test]
+fn a_calibrated_table_below_min_threshold_is_applied_as_measured() {
+    let c = cfg(r#"{"types": {"T": 0.5328453748927946},
+        "dimensionAdjustment": {"enabled": true, "baseDimensions": 384,
+        "table": {"384": 0.5414179069397583, "128": 0.6209898453627184},
+        "types": {"T": {"384": 0.5328453748927946, "128": 0.5031612119401947}}}}"#);
+    let r = resolved(0.5328453748927946, Strategy::Static);
+    let a = adjust(&r, &dims(128), &c);
+    assert_eq!(a.value, 0.5031612119401947);
+    assert_eq!(a.steps.len(), 1);
+    assert_eq!(a.steps[0].to, 0.5031612119401947);
+    // Adaptive loosening below the table's value is clamped back to the table's value, not up
+    // to minThreshold or the unadjusted base.
+    let mut adaptive = r;
+    adaptive.strategy = Strategy::Adaptive;
+    let b = adjust(
+        &adaptive,
+        &Conditions {
+            candidates: Some(3),
+            dimensions: Some(128),
+        },
+        &c,
+    );
+    assert_eq!(b.value, 0.5031612119401947);
+    let clamp = b.steps.last().unwrap();
+    assert_eq!(clamp.step, StepKind::Clamp);
+    assert!(clamp.why.contains("128-dimension"), "{}", clamp.why);
+}
+
+#[test]
+fn a_table_result_is_kept_within_0_and_1() {
+    let c = cfg(
+        r#"{"dimensionAdjustment": {"enabled": true, "baseDimensions": 384,
+        "table": {"384": 0.5, "128": 0.1}}}"#,
+    );
+    let a = adjust(&resolved(0.2, Strategy::Static), &dims(128), &c);
+    assert_eq!(a.value, 0.0);
+    assert!(a.steps[0].why.contains("0..=1"), "{}", a.steps[0].why);
+    let up = cfg(
+        r#"{"dimensionAdjustment": {"enabled": true, "baseDimensions": 384,
+        "table": {"384": 0.5, "128": 0.9}}}"#,
+    );
+    assert_eq!(
+        adjust(&resolved(0.7, Strategy::Static), &dims(128), &up).value,
+        1.0
+    );
+}
+
+#[test]
+fn a_table_that_changes_nothing_is_still_recorded() {
+    let c = cfg(
+        r#"{"dimensionAdjustment": {"enabled": true, "baseDimensions": 384,
+        "table": {"384": 0.6, "128": 0.6}}}"#,
+    );
+    let a = adjust(&resolved(0.6, Strategy::Static), &dims(128), &c);
+    assert_eq!(a.value, 0.6);
+    assert_eq!(a.steps.len(), 1);
+    assert!(a.steps[0].why.contains("(+0)"), "{}", a.steps[0].why);
 }
 
 #[test]
@@ -223,9 +315,19 @@ fn arb_config() -> impl proptest::strategy::Strategy<Value = SimilarityThreshold
         0.0f64..=0.3,
     )
         .prop_map(|(min, max, table, per_type, with_bands, loosen, tighten)| {
+            // "Fewer dimensions never tighten" holds for the formula and for tables that do not
+            // rise as dimensions fall (tables are used as measured): sort the values so they
+            // rise with the dimensions, below the 0.80 reference unless the base has an entry.
             let th = |m: BTreeMap<u32, f64>| -> BTreeMap<u32, Threshold> {
-                m.into_iter()
-                    .map(|(d, v)| (d, Threshold::new(v).unwrap()))
+                let mut values: Vec<f64> = m.values().copied().collect();
+                values.sort_by(f64::total_cmp);
+                let has_base = m.contains_key(&1024);
+                m.keys()
+                    .zip(values)
+                    .map(|(&d, v)| {
+                        let v = if has_base { v } else { v.min(0.80) };
+                        (d, Threshold::new(v).unwrap())
+                    })
                     .collect()
             };
             let mut d = DimensionAdjustment {
@@ -280,8 +382,13 @@ proptest! {
         if a.steps.is_empty() {
             prop_assert!(a.value == t);
         } else {
-            prop_assert!(a.value >= min.min(t) && a.value <= max.max(t), "{} not in bounds", a.value);
-            if (min..=max).contains(&t) {
+            // The clamp keeps adapted values within the bounds, widened to take in the written
+            // threshold and the value a (measured) dimension table gave, which nothing overrides.
+            let measured = a.steps.iter().find(|s| s.step == StepKind::Dimension).map_or(t, |s| s.to);
+            let lo = min.min(t).min(measured);
+            let hi = max.max(t).max(measured);
+            prop_assert!(a.value >= lo && a.value <= hi, "{} not in {}..={}", a.value, lo, hi);
+            if (min..=max).contains(&t) && (min..=max).contains(&measured) {
                 prop_assert!((min..=max).contains(&a.value));
             }
         }
@@ -301,6 +408,40 @@ proptest! {
         prop_assert!(b.value >= a.value, "{} candidates: {}, {} candidates: {}", lo, a.value, hi, b.value);
     }
 
+    #[test]
+    fn a_table_whose_reference_is_the_threshold_gives_its_entries_exactly(
+        entries in proptest::collection::btree_map(1u32..384, 0.0f64..=1.0, 1..5),
+        reference in 0.0f64..=1.0,
+        pick in any::<proptest::sample::Index>(),
+    ) {
+        let mut table: BTreeMap<u32, Threshold> =
+            entries.iter().map(|(&d, &v)| (d, Threshold::new(v).unwrap())).collect();
+        table.insert(384, Threshold::new(reference).unwrap());
+        let c = SimilarityThresholdConfig {
+            dimension_adjustment: Some(DimensionAdjustment {
+                base_dimensions: 384,
+                table,
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        let (&d, &want) = entries.iter().nth(pick.index(entries.len())).unwrap();
+        let a = adjust(&resolved(reference, Strategy::Static), &dims(d), &c);
+        prop_assert_eq!(a.value, want);
+        prop_assert_eq!(a.steps.len(), 1);
+    }
+
+    #[test]
+    fn below_the_base_a_dimension_step_is_always_recorded(
+        c in arb_config(), t in 0.0f64..=1.0, d in 1u32..1024,
+    ) {
+        let a = adjust(&resolved(t, Strategy::Static), &dims(d), &c);
+        prop_assert!(a.steps.first().is_some_and(|s| s.step == StepKind::Dimension));
+    }
+
+    // Holds for the formula (floored, never raised) and for tables whose thresholds do not rise
+    // as dimensions fall (`arb_config` sorts them so); a table that rises is used as measured and
+    // may tighten, as `a_calibrated_table_that_rises_is_used_as_measured` shows.
     #[test]
     fn fewer_dimensions_never_tighten(
         c in arb_config(), t in 0.0f64..=1.0, d1 in 1u32..=1400, d2 in 1u32..=1400, n in 0u64..5000,

@@ -334,6 +334,8 @@ impl Curve {
     /// The optimal interval of point `i`: `(next lower distinct score, threshold]`. Every
     /// threshold in it gives the same counts. The lower end is `None` for the lowest score (every
     /// threshold below it accepts everything too).
+    ///
+    /// Panics when `i >= self.points().len()` (an index into [`Curve::points`]).
     pub fn interval(&self, i: usize) -> (Option<f64>, f64) {
         let upper = self.points[i].threshold;
         (self.points.get(i + 1).map(|p| p.threshold), upper)

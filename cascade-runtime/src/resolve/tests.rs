@@ -395,16 +395,18 @@ mod unions {
     }
 
     #[test]
-    fn long_names_fall_back_to_an_allocated_key() {
+    fn long_names_and_malformed_keys() {
         let long = "x".repeat(200);
         let mut cfg = SimilarityThresholdConfig::default();
         cfg.fields
             .insert(format!("{long}.{long}"), Threshold::new_const(0.5));
-        assert_eq!(
-            config_field(&cfg, &long, &long).map(|(_, t)| t.get()),
-            Some(0.5)
-        );
-        assert!(config_field(&cfg, "Doc", "about").is_none());
+        cfg.fields.insert("Doc".into(), Threshold::new_const(0.6));
+        cfg.fields
+            .insert("Doc.about".into(), Threshold::new_const(0.7));
+        let r = Resolver::new(&SCHEMA, &cfg);
+        assert_eq!(r.fields.len(), 2);
+        let got = r.resolve("Doc", "about").unwrap();
+        assert_eq!((got.value, got.at), (0.7, "Doc.about"));
     }
 }
 
@@ -428,4 +430,61 @@ proptest! {
         let r = Resolver::new(&schema, &cfg).resolve("Owner", "f").unwrap();
         prop_assert_eq!((r.layer, r.value), s.expected());
     }
+}
+
+#[test]
+fn many_config_overrides_are_each_found_and_nothing_else() {
+    let mut cfg = SimilarityThresholdConfig::default();
+    for i in 0..500 {
+        let t = Threshold::new(f64::from(i % 100) / 100.0).unwrap();
+        cfg.fields.insert(format!("Owner{i}.field{}", i % 7), t);
+        cfg.types.insert(format!("Type{i}"), t);
+    }
+    static EMPTY: Schema = Schema {
+        default: None,
+        types: &[],
+        index: &[],
+    };
+    let r = Resolver::new(&EMPTY, &cfg);
+    for i in 0..600 {
+        let owner = TypeTable {
+            name: leak_str(format!("Owner{i}")),
+            threshold: None,
+            strategy: None,
+            fuzzy_threshold: None,
+            schema_default: None,
+            fields: &[],
+        };
+        let owner: &'static TypeTable = Box::leak(Box::new(owner));
+        let field: &'static FieldTable = Box::leak(Box::new(FieldTable {
+            name: leak_str(format!("field{}", i % 7)),
+            operator: Some(Operator::ForwardFuzzy),
+            array: false,
+            optional: false,
+            targets: &[],
+        }));
+        let target: &'static TargetTable = Box::leak(Box::new(TargetTable {
+            type_name: leak_str(format!("Type{i}")),
+            threshold: None,
+            type_threshold: None,
+            strategy: None,
+        }));
+        let got = r.resolve_target(owner, field, target);
+        let want = f64::from(i % 100) / 100.0;
+        if i < 500 {
+            assert_eq!((got.layer, got.value), (Layer::ConfigField, want), "{i}");
+            let no_field: &'static FieldTable = Box::leak(Box::new(FieldTable {
+                name: "other",
+                ..*field
+            }));
+            let got = r.resolve_target(owner, no_field, target);
+            assert_eq!((got.layer, got.value), (Layer::ConfigType, want), "{i}");
+        } else {
+            assert_eq!(got.layer, Layer::Builtin, "{i}");
+        }
+    }
+}
+
+fn leak_str(s: String) -> &'static str {
+    Box::leak(s.into_boxed_str())
 }

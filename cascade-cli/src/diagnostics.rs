@@ -1,0 +1,127 @@
+//! How the commands show diagnostics: one decision on styling, and one way to read a schema file
+//! and render its diagnostics.
+//!
+//! Every command that takes a schema (`check`, `thresholds`, `explain`, `calibrate --schema`,
+//! `match --schema`) reads it through [`load_schema`], so a broken schema looks the same
+//! everywhere: the rendered diagnostics, then one `error:` line that says how many and how to fix.
+
+use std::fmt;
+use std::io::IsTerminal as _;
+use std::path::{Path, PathBuf};
+
+use cascade_dsl::CheckError;
+use cascade_dsl::diag::{Style, render};
+use cascade_dsl::model::Schema as Model;
+
+/// Styled diagnostics when stderr is a terminal and `NO_COLOR` is unset, plain otherwise.
+pub(crate) fn stderr_style() -> Style {
+    if std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
+        Style::Styled
+    } else {
+        Style::Plain
+    }
+}
+
+/// Why a schema file cannot be used. `Display` is the one-line summary (without `error: `).
+#[derive(Debug)]
+pub(crate) enum SchemaError {
+    /// The file could not be read (missing, a directory, not UTF-8).
+    Read {
+        /// The file as given.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The file was read but has errors.
+    Invalid {
+        /// The file as shown in the diagnostics.
+        origin: String,
+        /// Every diagnostic, rendered in [`stderr_style`], without a trailing newline.
+        rendered: String,
+        /// How many diagnostics `rendered` holds.
+        count: usize,
+    },
+}
+
+impl SchemaError {
+    /// Prints the rendered diagnostics (if any, followed by a blank line) and then
+    /// `error: {prefix}{self}` to stderr.
+    pub(crate) fn eprint(&self, prefix: &str) {
+        if let SchemaError::Invalid { rendered, .. } = self {
+            eprintln!("{rendered}\n");
+        }
+        eprintln!("error: {prefix}{self}");
+    }
+}
+
+impl fmt::Display for SchemaError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SchemaError::Read { path, source } => {
+                write!(f, "cannot read schema `{}`: {source}", path.display())
+            }
+            SchemaError::Invalid { origin, count, .. } => write!(
+                f,
+                "`{origin}` has {count} {}; fix {} first (`cascade check {origin}`)",
+                plural(*count, "error", "errors"),
+                plural(*count, "it", "them"),
+            ),
+        }
+    }
+}
+
+/// Reads and checks a schema file (`.cascade` or JSON): its text and its validated model, or
+/// every diagnostic rendered for stderr.
+pub(crate) fn load_schema(path: &Path) -> Result<(String, Model), SchemaError> {
+    cascade_dsl::check_file(path).map_err(|e| match e {
+        CheckError::Read { path, source } => SchemaError::Read { path, source },
+        CheckError::Invalid {
+            path,
+            text,
+            diagnostics,
+        } => {
+            let origin = path.display().to_string();
+            let rendered = render(&diagnostics, &text, &origin, stderr_style())
+                .trim_end()
+                .to_owned();
+            SchemaError::Invalid {
+                origin,
+                rendered,
+                count: diagnostics.len(),
+            }
+        }
+    })
+}
+
+/// `one` when `n` is 1, else `many`.
+pub(crate) fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 { one } else { many }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn broken_schemas_say_how_many_errors_and_how_to_fix() {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let path = dir.path().join("s.cascade");
+        std::fs::write(&path, "{ A: { $threshold: 1.5, x: '~>B' } }").expect("writable");
+        let Err(e @ SchemaError::Invalid { .. }) = load_schema(&path) else {
+            panic!("the schema has two errors");
+        };
+        let origin = path.display().to_string();
+        assert_eq!(
+            e.to_string(),
+            format!("`{origin}` has 2 errors; fix them first (`cascade check {origin}`)")
+        );
+
+        let missing = dir.path().join("missing.cascade");
+        let e = load_schema(&missing).expect_err("the file does not exist");
+        assert!(
+            e.to_string()
+                .starts_with(&format!("cannot read schema `{}`: ", missing.display())),
+            "{e}"
+        );
+    }
+}

@@ -1,0 +1,213 @@
+//! Rows of the input files (`calibrate`'s pairs and embeddings, `match`'s catalog, queries and
+//! embeddings): one error type naming `file:line` and the field, and one streamed JSONL line
+//! reader, so every command numbers lines, skips blank ones and reports bytes that are not UTF-8
+//! the same way. What a row must hold, and the wording of its errors, stay with each command;
+//! [`value_kind`] words what a row held instead.
+
+use std::fmt;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+/// One problem in one row of an input file: `file:line: field `x`: message`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct RowError {
+    pub(crate) path: PathBuf,
+    /// 1-based; 0 for errors about the file as a whole.
+    pub(crate) line: usize,
+    /// The field at fault, when the message does not name it itself.
+    pub(crate) field: Option<String>,
+    pub(crate) message: String,
+}
+
+impl RowError {
+    /// A problem of `path` at `line` whose message names the field, if any, itself.
+    pub(crate) fn new(path: &Path, line: usize, message: String) -> RowError {
+        RowError {
+            path: path.to_owned(),
+            line,
+            field: None,
+            message,
+        }
+    }
+
+    /// A problem with `field` of the row at `line` of `path` (`None`: the row or file).
+    pub(crate) fn in_field(
+        path: &Path,
+        line: usize,
+        field: Option<&str>,
+        message: String,
+    ) -> RowError {
+        RowError {
+            field: field.map(str::to_owned),
+            ..RowError::new(path, line, message)
+        }
+    }
+}
+
+impl fmt::Display for RowError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line == 0 {
+            write!(f, "{}: ", self.path.display())?;
+        } else {
+            write!(f, "{}:{}: ", self.path.display(), self.line)?;
+        }
+        if let Some(field) = &self.field {
+            write!(f, "field `{field}`: ")?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
+/// Why a line could not be read.
+#[derive(Debug)]
+pub(crate) enum LineError {
+    /// The reader failed; no line follows this one.
+    Read(io::Error),
+    /// The line is not UTF-8 text; `byte` (1-based, within the line) is the first bad byte.
+    NotUtf8 {
+        /// 1-based offset of the first bad byte in the line.
+        byte: usize,
+    },
+}
+
+impl fmt::Display for LineError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LineError::Read(e) => write!(f, "cannot read: {e}"),
+            LineError::NotUtf8 { byte } => write!(f, "is not valid UTF-8 (byte {byte})"),
+        }
+    }
+}
+
+/// How a message names the kind of a JSON value that was not the one expected: `a string`.
+pub(crate) fn value_kind(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    }
+}
+
+/// The non-blank lines of a reader with their 1-based numbers, without line terminators.
+pub(crate) struct Lines<R> {
+    reader: BufReader<R>,
+    /// The current line (its buffer is reused for the next one).
+    text: String,
+    /// Lines read so far, blank ones included.
+    line: usize,
+    failed: bool,
+}
+
+impl<R: Read> Lines<R> {
+    /// The lines of `reader`.
+    pub(crate) fn new(reader: R) -> Lines<R> {
+        Lines {
+            reader: BufReader::with_capacity(1 << 16, reader),
+            text: String::new(),
+            line: 0,
+            failed: false,
+        }
+    }
+
+    /// The next non-blank line and its number; `None` at the end or after a read error. A read
+    /// error is returned once, numbered as the line that could not be read, or 0 (the file as a
+    /// whole) when not even the first line could be (a directory, say).
+    pub(crate) fn next_line(&mut self) -> Option<(usize, Result<&str, LineError>)> {
+        loop {
+            if self.failed {
+                return None;
+            }
+            let mut bytes = std::mem::take(&mut self.text).into_bytes();
+            bytes.clear();
+            match self.reader.read_until(b'\n', &mut bytes) {
+                Ok(0) => return None,
+                Ok(_) => self.line += 1,
+                Err(e) => {
+                    self.failed = true;
+                    let line = if self.line == 0 { 0 } else { self.line + 1 };
+                    return Some((line, Err(LineError::Read(e))));
+                }
+            }
+            if bytes.last() == Some(&b'\n') {
+                bytes.pop();
+                if bytes.last() == Some(&b'\r') {
+                    bytes.pop();
+                }
+            }
+            match String::from_utf8(bytes) {
+                Ok(text) => self.text = text,
+                Err(e) => {
+                    let byte = e.utf8_error().valid_up_to() + 1;
+                    return Some((self.line, Err(LineError::NotUtf8 { byte })));
+                }
+            }
+            if !self.text.trim().is_empty() {
+                return Some((self.line, Ok(&self.text)));
+            }
+        }
+    }
+
+    /// How many lines were read so far, blank ones included.
+    pub(crate) fn lines_read(&self) -> usize {
+        self.line
+    }
+
+    /// The underlying reader (e.g. to ask how many bytes it has read).
+    pub(crate) fn get_ref(&self) -> &R {
+        self.reader.get_ref()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all(input: &[u8]) -> Vec<(usize, String)> {
+        let mut lines = Lines::new(input);
+        let mut out = Vec::new();
+        while let Some((n, text)) = lines.next_line() {
+            out.push((
+                n,
+                text.map_or_else(|e| format!("error: {e}"), str::to_owned),
+            ));
+        }
+        out
+    }
+
+    #[test]
+    fn blank_lines_are_skipped_and_numbers_kept() {
+        let got = all(b"{\"a\":1}\r\n\n   \n{\"b\":2}\n\xff\xfe\n{\"c\":3}");
+        assert_eq!(
+            got,
+            [
+                (1, "{\"a\":1}".to_owned()),
+                (4, "{\"b\":2}".to_owned()),
+                (5, "error: is not valid UTF-8 (byte 1)".to_owned()),
+                (6, "{\"c\":3}".to_owned()),
+            ]
+        );
+        let mut lines = Lines::new(&b"\n\n"[..]);
+        assert!(lines.next_line().is_none());
+        assert_eq!(lines.lines_read(), 2);
+    }
+
+    #[test]
+    fn a_read_error_ends_the_lines() {
+        struct Broken;
+        impl Read for Broken {
+            fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+                Err(io::Error::other("disk on fire"))
+            }
+        }
+        let mut lines = Lines::new(Broken);
+        let (n, e) = lines.next_line().expect("the error is one item");
+        assert_eq!(
+            (n, e.unwrap_err().to_string()),
+            (0, "cannot read: disk on fire".to_owned())
+        );
+        assert!(lines.next_line().is_none());
+    }
+}
