@@ -160,6 +160,10 @@ impl Value<'_> {
 /// A syntax error stops parsing and is returned as one [`Code::SyntaxError`] diagnostic that says
 /// what was expected and what was found.
 ///
+/// Plain files (ASCII whitespace, comments, strings with at most one-character escapes such as
+/// `\'`) are read by a byte-level scanner in one pass; any other file, and every file with a
+/// syntax error, goes to the nom parser, which returns the same tree or the diagnostic.
+///
 /// ```
 /// use cascade_dsl::schema::{parse, Value};
 /// let file = parse(r#"{ "Startup": { customer: 'Who buys it? ~>ICP(0.82)' } }"#).unwrap();

@@ -358,6 +358,41 @@ mod tests {
         Ok(())
     }
 
+    /// Every `.cascade` file shipped in the repository (examples and test fixtures, valid and
+    /// invalid): the fast path agrees with the nom parser, and reads most of them.
+    #[test]
+    fn agrees_on_every_shipped_schema() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut dirs = vec![
+            root.join("../examples/schemas"),
+            root.join("tests/fixtures/schemas"),
+        ];
+        let (mut files, mut fast) = (0, 0);
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path
+                    .extension()
+                    .is_some_and(|e| e == "cascade" || e == "json")
+                {
+                    let Ok(src) = std::fs::read_to_string(&path) else {
+                        continue; // a fixture that is deliberately not UTF-8
+                    };
+                    files += 1;
+                    fast += usize::from(file(&src).is_some());
+                    agrees(&src).unwrap();
+                }
+            }
+        }
+        assert!(files >= 40, "found only {files} schema files");
+        assert!(
+            fast * 2 >= files,
+            "the fast path read only {fast} of {files} files"
+        );
+    }
+
     #[test]
     fn reads_the_common_subset() {
         let src = "\u{feff}// head\n{ /* c */ A: { b: 'x', \"c\": [\"~>A\"], $threshold: 0.8, n: null, t: true, f: false, e: -1.5e-3, }, }\n";
