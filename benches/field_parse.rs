@@ -75,7 +75,7 @@ fn definitions() -> Vec<String> {
             };
             let modifier = rng.pick(&["", "", "[]", "?", "[]?"]);
             match rng.next() % 10 {
-                0 | 1 | 2 => format!("{}{modifier}", rng.pick(PRIMITIVES)),
+                0..=2 => format!("{}{modifier}", rng.pick(PRIMITIVES)),
                 3 | 4 => format!("{op}{ty}{th}{modifier}"),
                 5 => format!("{} {op}{ty}{th}", rng.pick(PROMPTS)),
                 6 => format!(
