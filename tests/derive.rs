@@ -92,7 +92,7 @@ fn resolve_on_derived_types() {
     let r = cascade::resolve::<ICP>("industry").unwrap();
     assert_eq!(
         (r.value, r.layer, r.at),
-        (0.78, Layer::SchemaType, "Industry.$threshold")
+        (0.78, Layer::SchemaType, "Industry.$config.threshold")
     );
     let r = cascade::resolve::<Startup>("parent").unwrap();
     assert_eq!((r.value, r.layer), (0.6, Layer::SchemaOwner));

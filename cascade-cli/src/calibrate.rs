@@ -497,11 +497,11 @@ fn calibrate_group(
 /// Reads and checks the schema; its diagnostics are printed here, like `cascade check` does.
 fn read_schema(path: &std::path::Path) -> Result<SchemaInfo, Failure> {
     match load_schema(path) {
-        Ok((text, model)) => {
+        Ok((_, model)) => {
             // What references to each type use (DESIGN §4), as the runtime resolves a reference
             // with no field of its own: the type's own threshold, else the schema default, else
             // the built-in 0.80. Field-level thresholds can still differ.
-            let isolated = Isolated::new(Some(leak_schema(&model, Some(&text))));
+            let isolated = Isolated::new(Some(leak_schema(&model)));
             let types = model
                 .types
                 .iter()

@@ -21,16 +21,14 @@ const ISOLATED_FIELD: &str = "<reference>";
 /// Runtime tables for a validated model, as the code generator would emit them: types and
 /// fields sorted by name, target thresholds and strategies copied into each member, the schema
 /// default copied into each type, and the hash index. Leaked: see the module docs.
-///
-/// With the schema's `text`, a type threshold says which key held it (`T.$threshold` or
-/// `T.$config.threshold`); without it, `T.$threshold`.
-pub(crate) fn leak_schema(model: &Model, text: Option<&str>) -> &'static Schema {
+/// A type threshold says which key held it (`T.$threshold` or `T.$config.threshold`).
+pub(crate) fn leak_schema(model: &Model) -> &'static Schema {
     let default = written(model.default, || "$config.default".to_owned());
     // What a reference to each type copies from it (table.rs: `type_threshold`, `strategy`).
     let copied: HashMap<&str, (Option<Written>, Option<Strategy>)> = model
         .types
         .iter()
-        .map(|ty| (ty.name.as_str(), (type_threshold(ty, text), strategy(ty))))
+        .map(|ty| (ty.name.as_str(), (type_threshold(ty), ty.strategy)))
         .collect();
     let mut sorted: Vec<&EntityType> = model.types.iter().collect();
     sorted.sort_by(|a, b| a.name.cmp(&b.name));
@@ -171,35 +169,10 @@ fn written(value: Option<Threshold>, at: impl FnOnce() -> String) -> Option<Writ
 }
 
 /// `ty`'s own threshold, written at `T.$threshold` or `T.$config.threshold`.
-fn type_threshold(ty: &EntityType, text: Option<&str>) -> Option<Written> {
+fn type_threshold(ty: &EntityType) -> Option<Written> {
     written(ty.threshold, || {
-        let key = match (text, ty.threshold_span) {
-            (Some(text), Some(span)) => threshold_key(text, span.start),
-            _ => "$threshold",
-        };
-        format!("{}.{key}", ty.name)
+        format!("{}.{}", ty.name, ty.threshold_key.as_str())
     })
-}
-
-/// `ty`'s strategy when written. The model records `static` both when written and when absent;
-/// only `adaptive` is known to be written, so `static` is left to the config.
-fn strategy(ty: &EntityType) -> Option<Strategy> {
-    (ty.strategy == Strategy::Adaptive).then_some(Strategy::Adaptive)
-}
-
-/// `$config.threshold` when the key written just before byte `value_at` is `threshold` (inside
-/// `$config`), else `$threshold`.
-fn threshold_key(text: &str, value_at: usize) -> &'static str {
-    let before = text.get(..value_at).unwrap_or_default().trim_end();
-    let before = before.strip_suffix(':').unwrap_or(before).trim_end();
-    let before = before.trim_end_matches(['\'', '"']);
-    let key_start = before
-        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '$'))
-        .map_or(0, |i| i + 1);
-    match before.get(key_start..) {
-        Some("threshold") => "$config.threshold",
-        _ => "$threshold",
-    }
 }
 
 #[cfg(test)]
@@ -215,7 +188,7 @@ mod tests {
                A: { $config: { thresholdStrategy: 'adaptive' }, $fuzzyThreshold: 0.6, z: 'string', y: '<~B' } }",
         )
         .unwrap();
-        let s = leak_schema(&model, None);
+        let s = leak_schema(&model);
         assert_eq!(s.check(), Ok(()));
         let r = s.resolve_member("B", "x", "B").unwrap();
         assert_eq!((r.value, r.layer, r.at), (0.5, Layer::SchemaField, "B.x"));
@@ -233,9 +206,12 @@ mod tests {
 
     #[test]
     fn threshold_keys_say_where_they_were_written() {
-        let src = "{ A: { $config: { 'threshold': 0.7 } }, B: { \"$threshold\" : 0.8 }, C: { x: '~>A|B' } }";
+        // Comments that look like keys must not fool it (the key comes from the parser).
+        let src = "{ A: { $config: { 'threshold': /* $threshold */ 0.7 } },
+                     B: { \"$threshold\" : // threshold:
+                          0.8 }, C: { x: '~>A|B' } }";
         let model = cascade_dsl::check(src).unwrap();
-        let s = leak_schema(&model, Some(src));
+        let s = leak_schema(&model);
         let at: Vec<&str> = s.find_type("C").unwrap().fields[0]
             .targets
             .iter()
@@ -249,7 +225,7 @@ mod tests {
         let src = "{ $config: { default: 0.7 }, A: { $threshold: 0.9, $fuzzyThreshold: 0.6 },
                     B: { $config: { thresholdStrategy: 'adaptive' } } }";
         let model = cascade_dsl::check(src).unwrap();
-        let isolated = Isolated::new(Some(leak_schema(&model, Some(src))));
+        let isolated = Isolated::new(Some(leak_schema(&model)));
         let resolve = |name: &str| {
             let (field, target) = isolated.reference(name).unwrap();
             assert_eq!(field.targets, std::slice::from_ref(target));

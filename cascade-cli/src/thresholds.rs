@@ -63,14 +63,14 @@ pub(crate) struct Loaded {
 /// Reads and checks the schema and the config; on failure prints every error to stderr and
 /// returns `None` (exit code 1).
 pub(crate) fn load(file: &Path, config: Option<&Path>) -> Option<Loaded> {
-    let (text, model) = match load_schema(file) {
+    let (_, model) = match load_schema(file) {
         Ok(loaded) => loaded,
         Err(e) => {
             e.eprint("");
             return None;
         }
     };
-    let tables = leak_schema(&model, Some(&text));
+    let tables = leak_schema(&model);
     let config_path = config;
     let config = match config {
         None => SimilarityThresholdConfig::default(),

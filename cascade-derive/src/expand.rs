@@ -4,7 +4,6 @@ use cascade_dsl::codegen::{self, TypeImpl};
 use cascade_dsl::diag::Diagnostic;
 use cascade_dsl::model::{EntityType, Field};
 use cascade_dsl::validate;
-use cascade_runtime::Strategy;
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
 use syn::{DeriveInput, LitStr};
@@ -22,7 +21,10 @@ pub(crate) fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
     // to tokens: the type at 0, the field at position `i` at `i + 1`.
     let mut ty = EntityType::new(container.name.clone(), cascade_dsl::Span::new(0, 0));
     ty.threshold = container.attrs.threshold;
-    ty.strategy = container.attrs.strategy.unwrap_or(Strategy::Static);
+    if container.attrs.threshold_in_config {
+        ty.threshold_key = cascade_dsl::model::ThresholdKey::ConfigThreshold;
+    }
+    ty.strategy = container.attrs.strategy;
     ty.fuzzy_threshold = container.attrs.fuzzy_threshold;
     ty.instructions = container.attrs.instructions.clone();
     for (i, field) in container.fields.iter().enumerate() {

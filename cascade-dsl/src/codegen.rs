@@ -66,7 +66,10 @@ pub fn impl_type(ty: &EntityType, imp: &TypeImpl<'_>) -> TokenStream {
     } = imp;
     let private = private();
     let name = &ty.name;
-    let threshold = written(ty.threshold, &format!("{name}.$threshold"));
+    let threshold = written(
+        ty.threshold,
+        &format!("{name}.{}", ty.threshold_key.as_str()),
+    );
     let strategy = strategy(ty.strategy);
     let fuzzy_threshold = written(ty.fuzzy_threshold, &format!("{name}.$fuzzyThreshold"));
     let schema_default = written(*schema_default, "$config.default");
@@ -317,13 +320,13 @@ fn threshold_literal(threshold: Threshold) -> Literal {
     Literal::f64_unsuffixed(if value == 0.0 { 0.0 } else { value })
 }
 
-/// The model does not record whether `static` was written, and `static` is what an unwritten
-/// strategy means, so only `adaptive` is emitted as written.
-fn strategy(strategy: Strategy) -> TokenStream {
+/// The strategy as written; `None` (not written) leaves the choice to the runtime config.
+fn strategy(strategy: Option<Strategy>) -> TokenStream {
     let private = private();
     match strategy {
-        Strategy::Static => quote!(#private::None),
-        Strategy::Adaptive => quote!(#private::Some(#private::Strategy::Adaptive)),
+        None => quote!(#private::None),
+        Some(Strategy::Static) => quote!(#private::Some(#private::Strategy::Static)),
+        Some(Strategy::Adaptive) => quote!(#private::Some(#private::Strategy::Adaptive)),
     }
 }
 

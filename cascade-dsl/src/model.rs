@@ -34,6 +34,32 @@ pub struct Schema {
     pub types: Vec<EntityType>,
 }
 
+/// The metadata key a type's threshold was written with. Both mean the same; the key is kept so
+/// that provenance ("written at `Industry.$config.threshold`") names what the user wrote.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum ThresholdKey {
+    /// `$threshold: 0.82`.
+    #[default]
+    Threshold,
+    /// `$config: { threshold: 0.82 }`.
+    ConfigThreshold,
+}
+
+impl ThresholdKey {
+    /// The key as written in a `.cascade` file.
+    ///
+    /// ```
+    /// use cascade_dsl::model::ThresholdKey;
+    /// assert_eq!(ThresholdKey::ConfigThreshold.as_str(), "$config.threshold");
+    /// ```
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ThresholdKey::Threshold => "$threshold",
+            ThresholdKey::ConfigThreshold => "$config.threshold",
+        }
+    }
+}
+
 /// One entity type of a schema.
 #[derive(Clone, Debug, PartialEq)]
 pub struct EntityType {
@@ -46,8 +72,11 @@ pub struct EntityType {
     pub threshold: Option<Threshold>,
     /// Where the threshold's value was written.
     pub threshold_span: Option<Span>,
-    /// `$config.thresholdStrategy` (`static` when not written).
-    pub strategy: Strategy,
+    /// Which key the threshold was written with (provenance: `T.$threshold` or
+    /// `T.$config.threshold`).
+    pub threshold_key: ThresholdKey,
+    /// `$config.thresholdStrategy`; `None` when not written (the runtime config then decides).
+    pub strategy: Option<Strategy>,
     /// `$fuzzyThreshold` (precedence layer 5, `schema-owner`): the default of fuzzy fields
     /// declared *on* this type.
     pub fuzzy_threshold: Option<Threshold>,
@@ -172,7 +201,8 @@ impl EntityType {
             span,
             threshold: None,
             threshold_span: None,
-            strategy: Strategy::Static,
+            threshold_key: ThresholdKey::Threshold,
+            strategy: None,
             fuzzy_threshold: None,
             fuzzy_threshold_span: None,
             instructions: None,

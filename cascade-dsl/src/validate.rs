@@ -30,7 +30,7 @@ use cascade_runtime::{Strategy, Threshold, ThresholdError};
 use crate::codes::Code;
 use crate::diag::Diagnostic;
 use crate::field::{FieldDef, Target};
-use crate::model::{EntityType, Field, Schema};
+use crate::model::{EntityType, Field, Schema, ThresholdKey};
 use crate::schema::{File, Object, Text, Value};
 use crate::span::{Span, Spanned};
 
@@ -954,6 +954,11 @@ impl<'s> Builder<'s> {
         if let Some((threshold, span)) = set {
             ty.threshold = Some(threshold);
             ty.threshold_span = Some(span);
+            ty.threshold_key = if written_as == ThresholdKey::ConfigThreshold.as_str() {
+                ThresholdKey::ConfigThreshold
+            } else {
+                ThresholdKey::Threshold
+            };
         }
     }
 
@@ -986,7 +991,7 @@ impl<'s> Builder<'s> {
                 }
                 "thresholdStrategy" => {
                     if let Some(strategy) = self.strategy(&entry.value) {
-                        ty.strategy = strategy;
+                        ty.strategy = Some(strategy);
                     }
                 }
                 "default" => self.unknown_config_key(
@@ -1201,7 +1206,7 @@ mod tests {
         let a = &schema.types[0];
         assert_eq!(schema.default.map(Threshold::get), Some(0.7));
         assert_eq!(a.threshold.map(Threshold::get), Some(0.9));
-        assert_eq!(a.strategy, Strategy::Adaptive);
+        assert_eq!(a.strategy, Some(Strategy::Adaptive));
         assert_eq!(a.fuzzy_threshold.map(Threshold::get), Some(0.6));
         assert_eq!(a.instructions.as_deref(), Some("be 'nice'"));
         let span = a.threshold_span.unwrap();

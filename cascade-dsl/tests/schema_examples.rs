@@ -19,7 +19,10 @@ fn describe(schema: &Schema) -> String {
         if let Some(t) = ty.fuzzy_threshold {
             write!(out, " fuzzy={t}").unwrap();
         }
-        writeln!(out, " strategy={:?}", ty.strategy).unwrap();
+        if let Some(strategy) = ty.strategy {
+            write!(out, " strategy={strategy:?}").unwrap();
+        }
+        writeln!(out).unwrap();
         for field in &ty.fields {
             let def = &field.def;
             write!(out, "  {}:", field.name).unwrap();
@@ -73,18 +76,18 @@ fn design_section_3_example() {
     let schema = check("tests/fixtures/schemas/valid/design-section-3.cascade");
     let expected = "\
 default 0.8
-ICP threshold=0.82 strategy=Static
+ICP threshold=0.82
   name: String
   industry: ~> Industry
   persona: ~> Persona(0.85)
 Industry threshold=0.78 strategy=Static
   name: String
-Persona strategy=Static
+Persona
   title: String
-Startup strategy=Static
+Startup
   customer: prompt=\"Who buys it?\" ~> ICP(0.82)
   competitors: ~> Company(0.85) []
-Company strategy=Static
+Company
   name: String
   industry: <~ Industry
 ";
@@ -96,25 +99,25 @@ fn examples_startup() {
     let schema = check("../examples/schemas/startup.cascade");
     let expected = "\
 default 0.8
-ICP threshold=0.82 strategy=Static
+ICP threshold=0.82
   name: String
   industry: ~> Industry
   persona: ~> Persona(0.85)
 Industry threshold=0.78 strategy=Static
   name: String
-Persona strategy=Static
+Persona
   title: String
-Occupation threshold=0.75 strategy=Static
+Occupation threshold=0.75
   title: String
   skills: ~> Skill []
-Skill threshold=0.72 strategy=Static
+Skill threshold=0.72
   name: String
-Startup strategy=Static
+Startup
   idea: prompt=\"What is the startup idea?\" String
   customer: prompt=\"Who buys it?\" ~> ICP(0.82)
   industry: ~> Industry
   competitors: ~> Company(0.85) []
-Company strategy=Static
+Company
   name: String
   industry: <~ Industry
 ";
@@ -126,26 +129,26 @@ fn examples_entities() {
     let schema = check("../examples/schemas/entities.cascade");
     let expected = "\
 default 0.8
-Occupation threshold=0.75 strategy=Static
+Occupation threshold=0.75
   title: String
   skills: ~> Skill []
   industry: ~> Industry
-Skill threshold=0.72 strategy=Static
+Skill threshold=0.72
   name: String
 Industry threshold=0.78 strategy=Static
   name: String
-Location threshold=0.9 strategy=Static
+Location threshold=0.9
   name: String
-Company threshold=0.85 strategy=Static
+Company threshold=0.85
   name: String
   industry: <~ Industry
   headquarters: prompt=\"Where is it based?\" ~> Location
-Person threshold=0.88 strategy=Static
+Person threshold=0.88
   name: String
   occupation: ~> Occupation
   employer: ~> Company ?
   languages: ~> Tag []
-Tag threshold=0.85 strategy=Static
+Tag threshold=0.85
   name: String
 ";
     assert_eq!(describe(&schema), expected);
@@ -168,21 +171,21 @@ fn every_shipped_example_checks_clean() {
 fn backrefs_create_inverse_fields() {
     let schema = check("tests/fixtures/schemas/valid/backrefs.cascade");
     let expected = "\
-Author strategy=Static
+Author
   name: String
   posts: Post .author [] (inverse)
-Post strategy=Static
+Post
   title: String
   author: Author .posts
   tags: -> Tag .posts []
   comments: <- Comment .post
-Comment strategy=Static
+Comment
   body: Markdown
   post: -> Post
-Tag strategy=Static
+Tag
   name: String
   posts: Post .tags [] (inverse)
-Node strategy=Static
+Node
   parent: Node .children ?
   children: Node .parent [] (inverse)
 ";

@@ -80,11 +80,7 @@ pub(crate) fn load<'t>(
             ));
         }
     }
-    let isolated = Isolated::new(
-        model
-            .as_ref()
-            .map(|(text, model)| leak_schema(model, Some(text))),
-    );
+    let isolated = Isolated::new(model.as_ref().map(|(_, model)| leak_schema(model)));
     let config = leak(config);
     let resolver = Resolver::new(&NO_TYPES, config);
     let mut resolved = BTreeMap::new();

@@ -56,6 +56,8 @@ impl<'c, T> Attr<'c, T> {
 pub(crate) struct TypeAttrs {
     /// `threshold = ..` or `config(threshold = ..)`.
     pub(crate) threshold: Option<Threshold>,
+    /// Whether the threshold was written inside `config(..)` (provenance `T.$config.threshold`).
+    pub(crate) threshold_in_config: bool,
     /// `config(strategy = "..")`.
     pub(crate) strategy: Option<Strategy>,
     /// `fuzzy_threshold = ..`.
@@ -142,6 +144,7 @@ impl TypeAttrs {
             }
         }
 
+        let threshold_in_config = threshold.value.is_none() && config_threshold.value.is_some();
         let threshold = match (threshold.get(), config_threshold.get()) {
             (Some(_), Some(_)) => {
                 if let Some(second) = threshold_keys.get(1) {
@@ -161,6 +164,7 @@ impl TypeAttrs {
 
         TypeAttrs {
             threshold,
+            threshold_in_config,
             strategy: strategy.get(),
             fuzzy_threshold: fuzzy_threshold.get(),
             instructions: instructions.get(),
