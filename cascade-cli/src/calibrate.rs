@@ -211,13 +211,32 @@ fn document(outcome: &Outcome) -> Document<'_> {
 
 pub(crate) fn run(args: Args) -> u8 {
     match calibrate(&args) {
-        Ok(outcome) => match emit(&args, &outcome) {
-            Ok(()) => 0,
-            Err(e) => {
-                eprintln!("error: {e:#}");
-                1
+        Ok(outcome) => {
+            let text = if args.json {
+                match serde_json::to_string(&document(&outcome)) {
+                    Ok(json) => json + "\n",
+                    Err(e) => {
+                        eprintln!("error: cannot write the JSON document: {e}");
+                        return 1;
+                    }
+                }
+            } else {
+                table::render(&outcome)
+            };
+            // A closed pipe stops the output quietly; the files asked for are still written.
+            if let Err(code) = crate::diagnostics::print_stdout(&text)
+                && code != 0
+            {
+                return code;
             }
-        },
+            match write_files(&args, &outcome) {
+                Ok(()) => 0,
+                Err(e) => {
+                    eprintln!("error: {e:#}");
+                    1
+                }
+            }
+        }
         Err(Failure::Input(errors)) => {
             print_errors(&errors);
             1
@@ -561,14 +580,8 @@ fn check_types_against_schema(
     })
 }
 
-fn emit(args: &Args, outcome: &Outcome) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
-    if args.json {
-        serde_json::to_writer(&mut out, &document(outcome)).context("writing the JSON document")?;
-        writeln!(out)?;
-    } else {
-        out.write_all(table::render(outcome).as_bytes())?;
-    }
+/// Writes the `--write` config and the `--report` page, if asked for.
+fn write_files(args: &Args, outcome: &Outcome) -> anyhow::Result<()> {
     if let Some(path) = &args.write {
         let (text, warnings) = config::render(outcome, path)?;
         for w in warnings {

@@ -77,12 +77,12 @@ fn parse_operator(s: &str) -> Result<Operator, String> {
 pub(crate) fn run(args: Args) -> u8 {
     match execute(&args) {
         Ok(report) => {
-            if args.json {
-                println!("{}", report.to_json());
+            let text = if args.json {
+                report.to_json() + "\n"
             } else {
-                print!("{}", report.to_table());
-            }
-            0
+                report.to_table()
+            };
+            crate::diagnostics::print_stdout(&text).map_or_else(|code| code, |()| 0)
         }
         Err(errors) => {
             for e in &errors {
