@@ -160,6 +160,19 @@ fn usage_errors_exit_2() {
 }
 
 #[test]
+fn two_phase_settings_without_the_two_phase_index_are_usage_errors() {
+    let (code, stderr) = fails(FILES, &["--hot-dims", "64"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    insta::assert_snapshot!(stderr, @"error: --hot-dims only tunes the two-phase index, but `--index exact` is in use (the default); add `--index two-phase`, or drop it");
+    let (code, stderr) = fails(
+        FILES,
+        &["--index", "exact", "--hot-dims", "64", "--oversample", "8"],
+    );
+    assert_eq!(code, Some(2), "{stderr}");
+    insta::assert_snapshot!(stderr, @"error: --hot-dims and --oversample only tune the two-phase index, but `--index exact` is in use (the default); add `--index two-phase`, or drop them");
+}
+
+#[test]
 fn bad_index_settings_are_one_clear_error() {
     let (code, stderr) = fails(FILES, &["--index", "two-phase", "--hot-dims", "4"]);
     assert_eq!(code, Some(1));

@@ -123,12 +123,12 @@ impl<'r> Fields<'r> {
     fn text(&mut self, name: &str) -> String {
         match self.row.get(name) {
             Some(Value::String(s)) if !s.trim().is_empty() => return s.clone(),
-            Some(Value::String(_)) => self.fail(format!("field `{name}` is empty")),
+            Some(Value::String(_)) => self.fail(format!("field `{name}`: is empty")),
             Some(other) => self.fail(format!(
                 "field `{name}`: expected a string, found {}",
                 value_kind(other)
             )),
-            None => self.fail(format!("missing field `{name}`")),
+            None => self.fail(format!("field `{name}`: is missing")),
         }
         String::new()
     }
@@ -141,7 +141,7 @@ impl<'r> Fields<'r> {
             Some(Value::String(s)) if !s.trim().is_empty() => Some(Some(s.clone())),
             Some(Value::String(_)) => {
                 self.fail(format!(
-                    "field `{name}` is empty; write null when nothing should match"
+                    "field `{name}`: is empty; write null when nothing should match"
                 ));
                 None
             }
@@ -167,7 +167,7 @@ impl<'r> Fields<'r> {
                 return Vec::new();
             }
             None => {
-                self.fail(format!("missing field `{name}`"));
+                self.fail(format!("field `{name}`: is missing"));
                 return Vec::new();
             }
         };
