@@ -32,7 +32,7 @@ use cascade_runtime::config::suggest::did_you_mean;
 use cascade_runtime::table::BUILTIN;
 use serde::Serialize;
 
-use crate::diagnostics::{SchemaError, load_schema};
+use crate::diagnostics::{SchemaError, load_schema, plural};
 use crate::tables::{Isolated, leak_schema};
 
 use input::{Errors, Format, Pairs, ScoreSource};
@@ -280,13 +280,27 @@ fn print_errors(errors: &Errors) {
         let _ = writeln!(err, "error: {e}");
     }
     if errors.total > SHOW_ERRORS {
-        let _ = writeln!(err, "... and {} more bad rows", errors.total - SHOW_ERRORS);
+        let more = errors.total - SHOW_ERRORS;
+        let _ = writeln!(
+            err,
+            "... and {more} more {}",
+            plural(more, "error", "errors")
+        );
     }
+    // An unreadable or empty file says so itself; only bad rows get a summary.
+    if errors.rows == 0 {
+        return;
+    }
+    let also = if errors.total == errors.rows {
+        String::new()
+    } else {
+        format!(" ({} errors)", errors.total)
+    };
     let _ = writeln!(
         err,
-        "error: {} bad {} in the input; nothing was calibrated (fix them and run again)",
-        errors.total,
-        if errors.total == 1 { "row" } else { "rows" }
+        "error: {} bad {}{also} in the input; nothing was calibrated (fix them and run again)",
+        errors.rows,
+        plural(errors.rows, "row", "rows"),
     );
 }
 

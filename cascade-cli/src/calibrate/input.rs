@@ -21,19 +21,43 @@ use crate::rows::{Lines, RowError, value_kind};
 /// How many bad rows are kept in full; the rest are only counted.
 const KEEP_ERRORS: usize = 1000;
 
-/// The bad rows of a run: the first [`KEEP_ERRORS`] in full, and how many there were.
+/// The errors of a run: the first [`KEEP_ERRORS`] in full, how many there were, and how many
+/// rows they are in (a row can have several errors; an unreadable or empty file, or a bad CSV
+/// header, is no row).
 #[derive(Debug, Default)]
 pub(crate) struct Errors {
     pub(crate) kept: Vec<RowError>,
+    /// Every error, file-level ones included.
     pub(crate) total: usize,
+    /// Distinct rows with at least one error.
+    pub(crate) rows: usize,
+    /// The line of the last row error (errors arrive in line order).
+    last_row: usize,
 }
 
 impl Errors {
+    /// An error of the row at `error.line` (line 0: of the file as a whole).
     fn push(&mut self, error: RowError) {
+        if error.line != 0 && error.line != self.last_row {
+            self.rows += 1;
+            self.last_row = error.line;
+        }
+        self.push_file(error);
+    }
+
+    /// An error of the file as a whole (even when it names a line, like a CSV header's).
+    fn push_file(&mut self, error: RowError) {
         self.total += 1;
         if self.kept.len() < KEEP_ERRORS {
             self.kept.push(error);
         }
+    }
+
+    /// One error of the file as a whole.
+    fn of_file(error: RowError) -> Errors {
+        let mut errors = Errors::default();
+        errors.push_file(error);
+        errors
     }
 
     pub(crate) fn is_empty(&self) -> bool {
@@ -298,6 +322,12 @@ impl<'a> RowChecker<'a> {
             .push(RowError::in_field(self.path, line, field, message));
     }
 
+    /// A problem of the file as a whole (empty, a bad CSV header), not of a row.
+    fn file_error(&mut self, line: usize, field: Option<&str>, message: String) {
+        self.errors
+            .push_file(RowError::in_field(self.path, line, field, message));
+    }
+
     /// Checks the typed values of one row and stores it; reports every bad field.
     fn accept(
         &mut self,
@@ -552,11 +582,7 @@ pub(crate) fn read_pairs(
         errors: Errors::default(),
         cosines: Vec::new(),
     };
-    let (file, len) = open(path).map_err(|e| {
-        let mut errors = Errors::default();
-        errors.push(e);
-        errors
-    })?;
+    let (file, len) = open(path).map_err(Errors::of_file)?;
     let mut progress = Progress::new(&format!("reading {display}"), len);
     let reader = Counting {
         inner: file,
@@ -608,11 +634,12 @@ fn read_jsonl<R: Read>(
         let row = match parsed {
             Ok(row) => row,
             Err(e) => {
-                checker.error(
+                checker.errors.push(RowError::invalid_json(
+                    checker.path,
                     line,
-                    None,
-                    format!("invalid JSON: {e}; each line must be one JSON object"),
-                );
+                    &e,
+                    "each line must be one JSON object",
+                ));
                 continue;
             }
         };
@@ -639,12 +666,12 @@ fn read_jsonl<R: Read>(
             b,
         );
     }
-    // A file that could not be read at all is not also "empty".
-    if lines.lines_read() == 0 && checker.errors.is_empty() {
-        checker.error(
+    // A file that could not be read at all is not also "empty"; blank lines hold no pairs.
+    if checker.pairs.len() == 0 && checker.errors.is_empty() {
+        checker.file_error(
             0,
             None,
-            "is empty: expected one JSON object per line".into(),
+            "is empty (no pairs): expected one JSON object per line".into(),
         );
     }
 }
@@ -681,7 +708,11 @@ fn read_csv<R: Read>(reader: Counting<R>, checker: &mut RowChecker<'_>, progress
     let headers = match csv.headers() {
         Ok(h) => h.clone(),
         Err(e) => {
-            checker.error(1, None, format!("cannot read the CSV header: {e}"));
+            checker.file_error(
+                1,
+                None,
+                format!("cannot read the CSV header: {}", csv_message(&e)),
+            );
             return;
         }
     };
@@ -701,7 +732,7 @@ fn read_csv<R: Read>(reader: Counting<R>, checker: &mut RowChecker<'_>, progress
         if at.is_none() {
             missing_columns = true;
             let have: Vec<&str> = headers.iter().collect();
-            checker.error(
+            checker.file_error(
                 1,
                 Some(name),
                 format!(
@@ -732,7 +763,7 @@ fn read_csv<R: Read>(reader: Counting<R>, checker: &mut RowChecker<'_>, progress
             Ok(true) => {}
             Err(e) => {
                 let line = e.position().map_or(0, |p| p.line() as usize);
-                checker.error(line, None, format!("invalid CSV: {e}"));
+                checker.error(line, None, csv_message(&e));
                 if matches!(e.kind(), csv::ErrorKind::Io(_)) {
                     break;
                 }
@@ -764,7 +795,27 @@ fn read_csv<R: Read>(reader: Counting<R>, checker: &mut RowChecker<'_>, progress
         checker.accept(line, present(row.ty, "type"), same, score, a, b);
     }
     if rows == 0 && checker.errors.is_empty() {
-        checker.error(0, None, "has a header but no rows".into());
+        checker.file_error(0, None, "has a header but no rows".into());
+    }
+}
+
+/// What a CSV error says, without the csv crate's `CSV error: record N (line: L, byte: B)`
+/// prefix: the caller names the line.
+fn csv_message(e: &csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!(
+            "invalid CSV: this record has {len} {} but the header has {expected_len}",
+            crate::diagnostics::plural(*len as usize, "field", "fields")
+        ),
+        csv::ErrorKind::Utf8 { err, .. } => format!(
+            "invalid CSV: field {} is not valid UTF-8 (byte {} of the field)",
+            err.field() + 1,
+            err.valid_up_to() + 1
+        ),
+        csv::ErrorKind::Io(e) => format!("cannot read: {e}"),
+        _ => format!("invalid CSV: {e}"),
     }
 }
 
@@ -781,11 +832,7 @@ pub(crate) fn read_embeddings(path: &Path) -> Result<Embeddings, Errors> {
     let err = |errors: &mut Errors, line: usize, field: Option<&str>, message: String| {
         errors.push(RowError::in_field(path, line, field, message))
     };
-    let (file, len) = open(path).map_err(|e| {
-        let mut errors = Errors::default();
-        errors.push(e);
-        errors
-    })?;
+    let (file, len) = open(path).map_err(Errors::of_file)?;
     let mut progress = Progress::new(&format!("reading {display}"), len);
     let mut lines = Lines::new(Counting {
         inner: file,
@@ -811,14 +858,12 @@ pub(crate) fn read_embeddings(path: &Path) -> Result<Embeddings, Errors> {
         let row: EmbeddingRow = match serde_json::from_str(text) {
             Ok(r) => r,
             Err(e) => {
-                err(
-                    &mut errors,
+                errors.push(RowError::invalid_json(
+                    path,
                     line,
-                    None,
-                    format!(
-                        "invalid JSON: {e}; each line must be one `{{\"text\", \"vector\"}}` object"
-                    ),
-                );
+                    &e,
+                    "each line must be one `{\"text\", \"vector\"}` object",
+                ));
                 continue;
             }
         };
@@ -903,7 +948,7 @@ pub(crate) fn read_embeddings(path: &Path) -> Result<Embeddings, Errors> {
     }
     progress.finish();
     if table.width == 0 && errors.is_empty() {
-        err(&mut errors, 0, None, "holds no vectors".into());
+        errors.push_file(RowError::new(path, 0, "holds no vectors".into()));
     }
     if errors.is_empty() {
         Ok(table)
@@ -958,6 +1003,8 @@ mod tests {
         );
         let errors =
             read_pairs(f.path(), Format::Jsonl, &ScoreSource::Field("similarity")).unwrap_err();
+        // Lines 2, 3, 5, 6, 7 and 8 are bad; 5 and 7 have two errors each.
+        assert_eq!((errors.total, errors.rows), (8, 6));
         let m = messages(errors);
         assert_eq!(m.len(), 8, "{m:#?}");
         assert_eq!(
@@ -973,10 +1020,9 @@ mod tests {
             m[3],
             "F:5: field `similarity`: 1.5 is outside [-1, 1]: a cosine similarity lies between -1 and 1"
         );
-        assert!(
-            m[4].starts_with("F:6: invalid JSON: EOF while parsing an object"),
-            "{}",
-            m[4]
+        assert_eq!(
+            m[4],
+            "F:6:44: invalid JSON: EOF while parsing an object; each line must be one JSON object"
         );
         assert!(
             m[5].starts_with("F:7: field `type`: `ALL` is reserved"),
@@ -988,6 +1034,28 @@ mod tests {
             "F:7: field `similarity`: expected a number, found a string"
         );
         assert_eq!(m[7], "F:8: field `similarity`: appears twice in the object");
+    }
+
+    #[test]
+    fn missing_empty_and_headless_files_are_no_bad_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("missing.jsonl");
+        let field = ScoreSource::Field("similarity");
+        let errors = read_pairs(&missing, Format::Jsonl, &field).unwrap_err();
+        assert_eq!((errors.total, errors.rows), (1, 0));
+        assert!(messages(errors)[0].starts_with("F: cannot open: "));
+
+        let empty = file(".jsonl", "\n\n");
+        let errors = read_pairs(empty.path(), Format::Jsonl, &field).unwrap_err();
+        assert_eq!((errors.total, errors.rows), (1, 0));
+        assert_eq!(
+            messages(errors),
+            ["F: is empty (no pairs): expected one JSON object per line"]
+        );
+
+        let headless = file(".csv", "type,same\n");
+        let errors = read_pairs(headless.path(), Format::Csv, &field).unwrap_err();
+        assert_eq!((errors.total, errors.rows), (1, 0));
     }
 
     #[test]
@@ -1041,7 +1109,10 @@ mod tests {
             "F:4: field `type`: is missing: every pair needs `type`"
         );
         assert_eq!(m[3], "F:5: field `similarity`: `x` is not a number");
-        assert!(m[4].starts_with("F:6: invalid CSV: "), "{}", m[4]);
+        assert_eq!(
+            m[4],
+            "F:6: invalid CSV: this record has 2 fields but the header has 3"
+        );
         assert_eq!(m.len(), 5);
 
         let f = file(".csv", "type,same,similarity\nSkill,true,0.5\nTag,0,-0.5\n");

@@ -63,33 +63,21 @@ fn each_row(path: &Path, what: &str, errors: &mut Vec<RowError>, mut each: impl 
                 continue;
             }
         };
-        let message = match serde_json::from_str::<Value>(line_text) {
-            Ok(Value::Object(row)) => {
-                each(Fields::new(&row, path, line, errors));
-                continue;
-            }
-            Ok(other) => format!("expected a JSON object, found {}", value_kind(&other)),
-            Err(e) => format!(
-                "not valid JSON at column {}: {}",
-                e.column(),
-                strip_position(&e.to_string())
-            ),
-        };
-        errors.push(RowError::new(
-            path,
-            line,
-            format!(
-                "{message}; a {what} row looks like {}",
-                expected_shape(what)
-            ),
-        ));
+        let hint = || format!("a {what} row looks like {}", expected_shape(what));
+        match serde_json::from_str::<Value>(line_text) {
+            Ok(Value::Object(row)) => each(Fields::new(&row, path, line, errors)),
+            Ok(other) => errors.push(RowError::new(
+                path,
+                line,
+                format!(
+                    "expected a JSON object, found {}; {}",
+                    value_kind(&other),
+                    hint()
+                ),
+            )),
+            Err(e) => errors.push(RowError::invalid_json(path, line, &e, &hint())),
+        }
     }
-}
-
-fn strip_position(message: &str) -> &str {
-    message
-        .rsplit_once(" at line ")
-        .map_or(message, |(head, _)| head)
 }
 
 /// Reads the fields of one row, recording a problem per bad field.
@@ -369,7 +357,10 @@ mod tests {
     fn messages(errors: &[RowError]) -> Vec<String> {
         errors
             .iter()
-            .map(|e| format!("{}: {}", e.line, e.message))
+            .map(|e| match e.column {
+                Some(column) => format!("{}:{column}: {}", e.line, e.message),
+                None => format!("{}: {}", e.line, e.message),
+            })
             .collect()
     }
 
