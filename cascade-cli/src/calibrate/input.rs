@@ -217,7 +217,6 @@ enum Key {
 
 struct KeySeed<'a> {
     score: Option<&'a str>,
-    texts: bool,
 }
 
 impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
@@ -228,8 +227,8 @@ impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
             "type" => Key::Type,
             "same" => Key::Same,
             n if Some(n) == self.score => Key::Score,
-            "a" if self.texts => Key::A,
-            "b" if self.texts => Key::B,
+            "a" => Key::A,
+            "b" => Key::B,
             _ => Key::Other,
         })
     }
@@ -248,7 +247,6 @@ struct RawRow<'de> {
 
 struct RowSeed<'a> {
     score: Option<&'a str>,
-    texts: bool,
 }
 
 impl<'de> DeserializeSeed<'de> for RowSeed<'_> {
@@ -265,10 +263,7 @@ impl<'de> Visitor<'de> for RowSeed<'_> {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawRow<'de>, A::Error> {
         let mut row = RawRow::default();
-        let seed = || KeySeed {
-            score: self.score,
-            texts: self.texts,
-        };
+        let seed = || KeySeed { score: self.score };
         while let Some(key) = map.next_key_seed(seed())? {
             let (slot, name) = match key {
                 Key::Type => (&mut row.ty, "type"),
@@ -368,20 +363,36 @@ impl<'a> RowChecker<'a> {
         let mut scores = std::mem::take(&mut self.cosines);
         scores.clear();
         match self.source {
-            ScoreSource::Field(name) => match score {
-                Ok(s) if s.is_nan() => self.error(
-                    line,
-                    Some(name),
-                    "is NaN: every pair needs a similarity".into(),
-                ),
-                Ok(s) if !(-1.0..=1.0).contains(&s) => self.error(
-                    line,
-                    Some(name),
-                    format!("{s} is outside [-1, 1]: a cosine similarity lies between -1 and 1"),
-                ),
-                Ok(s) => scores.push(Some(s)),
-                Err(m) => self.error(line, Some(name), m),
-            },
+            ScoreSource::Field(name) => {
+                // Not looked up, but they identify the pair: every pair needs both.
+                for (field, text) in [("a", a), ("b", b)] {
+                    match text {
+                        Ok(t) if t.trim().is_empty() => self.error(
+                            line,
+                            Some(field),
+                            format!("is empty: write the text of the pair's `{field}` side"),
+                        ),
+                        Ok(_) => {}
+                        Err(m) => self.error(line, Some(field), m),
+                    }
+                }
+                match score {
+                    Ok(s) if s.is_nan() => self.error(
+                        line,
+                        Some(name),
+                        "is NaN: every pair needs a similarity".into(),
+                    ),
+                    Ok(s) if !(-1.0..=1.0).contains(&s) => self.error(
+                        line,
+                        Some(name),
+                        format!(
+                            "{s} is outside [-1, 1]: a cosine similarity lies between -1 and 1"
+                        ),
+                    ),
+                    Ok(s) => scores.push(Some(s)),
+                    Err(m) => self.error(line, Some(name), m),
+                }
+            }
             ScoreSource::Embeddings { table, dims } => {
                 let mut vectors = [None, None];
                 for (slot, (field, text)) in vectors.iter_mut().zip([("a", a), ("b", b)]) {
@@ -605,7 +616,6 @@ fn read_jsonl<R: Read>(
     checker: &mut RowChecker<'_>,
     progress: &mut Progress,
 ) {
-    let texts = matches!(checker.source, ScoreSource::Embeddings { .. });
     let score_field = match checker.source {
         ScoreSource::Field(name) => Some(*name),
         ScoreSource::Embeddings { .. } => None,
@@ -625,12 +635,9 @@ fn read_jsonl<R: Read>(
             }
         };
         let mut de = serde_json::Deserializer::from_str(text);
-        let parsed = RowSeed {
-            score: score_field,
-            texts,
-        }
-        .deserialize(&mut de)
-        .and_then(|row| de.end().map(|()| row));
+        let parsed = RowSeed { score: score_field }
+            .deserialize(&mut de)
+            .and_then(|row| de.end().map(|()| row));
         let row = match parsed {
             Ok(row) => row,
             Err(e) => {
@@ -652,18 +659,16 @@ fn read_jsonl<R: Read>(
             checker.error(line, Some(&name), "appears twice in the object".into());
             continue;
         }
-        // Only the fields the score source uses are checked (and only errors allocate).
-        let (score, a, b) = match score_field {
-            Some(name) => (json_num(&row.score, name), Ok(""), Ok("")),
-            None => (Ok(0.0), json_str(&row.a, "a"), json_str(&row.b, "b")),
-        };
+        // `a` and `b` identify the pair (and with embeddings give its score), so every row needs
+        // them; the score column only when the score comes from the file.
+        let score = score_field.map_or(Ok(0.0), |name| json_num(&row.score, name));
         checker.accept(
             line,
             json_str(&row.ty, "type"),
             json_bool(&row.same),
             score,
-            a,
-            b,
+            json_str(&row.a, "a"),
+            json_str(&row.b, "b"),
         );
     }
     // A file that could not be read at all is not also "empty"; blank lines hold no pairs.
@@ -717,15 +722,11 @@ fn read_csv<R: Read>(reader: Counting<R>, checker: &mut RowChecker<'_>, progress
         }
     };
     let col = |name: &str| headers.iter().position(|h| h.trim() == name);
-    let texts = matches!(checker.source, ScoreSource::Embeddings { .. });
     let score_name = checker.score_name().to_owned();
-    let mut wanted = vec![("type", col("type")), ("same", col("same"))];
+    let mut wanted = vec![("type", col("type")), ("a", col("a")), ("b", col("b"))];
+    wanted.push(("same", col("same")));
     if let ScoreSource::Field(name) = checker.source {
         wanted.push((name, col(name)));
-    }
-    if texts {
-        wanted.push(("a", col("a")));
-        wanted.push(("b", col("b")));
     }
     let mut missing_columns = false;
     for (name, at) in &wanted {
@@ -783,16 +784,21 @@ fn read_csv<R: Read>(reader: Counting<R>, checker: &mut RowChecker<'_>, progress
             a: get(a),
             b: get(b),
         };
-        let (score, a, b) = if texts {
-            (Ok(0.0), present(row.a, "a"), present(row.b, "b"))
-        } else {
-            let score = row
+        let score = match checker.source {
+            ScoreSource::Field(_) => row
                 .score
-                .map_or_else(|| Err(missing(&score_name)), |t| parse_num(t, &score_name));
-            (score, Ok(""), Ok(""))
+                .map_or_else(|| Err(missing(&score_name)), |t| parse_num(t, &score_name)),
+            ScoreSource::Embeddings { .. } => Ok(0.0),
         };
         let same = row.same.map_or_else(|| Err(missing("same")), parse_bool);
-        checker.accept(line, present(row.ty, "type"), same, score, a, b);
+        checker.accept(
+            line,
+            present(row.ty, "type"),
+            same,
+            score,
+            present(row.a, "a"),
+            present(row.b, "b"),
+        );
     }
     if rows == 0 && checker.errors.is_empty() {
         checker.file_error(0, None, "has a header but no rows".into());
@@ -984,20 +990,20 @@ mod tests {
         let f = file(
             ".jsonl",
             concat!(
-                r#"{"type":"Skill","same":true,"similarity":0.5}"#,
+                r#"{"a":"x","b":"y","type":"Skill","same":true,"similarity":0.5}"#,
                 "\n",
-                r#"{"type":"Skill","same":"yes","similarity":0.5}"#,
+                r#"{"a":"x","b":"y","type":"Skill","same":"yes","similarity":0.5}"#,
                 "\n",
-                r#"{"type":"Skill","same":true}"#,
+                r#"{"a":"x","b":"y","type":"Skill","same":true}"#,
                 "\n",
                 "\n",
-                r#"{"type":3,"same":true,"similarity":1.5}"#,
+                r#"{"a":"x","b":"y","type":3,"same":true,"similarity":1.5}"#,
                 "\n",
-                r#"{"type":"Skill","same":true,"similarity":0.5"#,
+                r#"{"a":"x","b":"y","type":"Skill","same":true,"similarity":0.5"#,
                 "\n",
-                r#"{"type":"ALL","same":false,"similarity":"0.5"}"#,
+                r#"{"a":"x","b":"y","type":"ALL","same":false,"similarity":"0.5"}"#,
                 "\n",
-                r#"{"type":"Skill","same":false,"similarity":0.1,"similarity":0.2}"#,
+                r#"{"a":"x","b":"y","type":"Skill","same":false,"similarity":0.1,"similarity":0.2}"#,
                 "\n",
             ),
         );
@@ -1022,7 +1028,7 @@ mod tests {
         );
         assert_eq!(
             m[4],
-            "F:6:44: invalid JSON: EOF while parsing an object; each line must be one JSON object"
+            "F:6:60: invalid JSON: EOF while parsing an object; each line must be one JSON object"
         );
         assert!(
             m[5].starts_with("F:7: field `type`: `ALL` is reserved"),
@@ -1053,9 +1059,48 @@ mod tests {
             ["F: is empty (no pairs): expected one JSON object per line"]
         );
 
-        let headless = file(".csv", "type,same\n");
+        let headless = file(".csv", "type,a,b,same,similarity\n");
         let errors = read_pairs(headless.path(), Format::Csv, &field).unwrap_err();
         assert_eq!((errors.total, errors.rows), (1, 0));
+    }
+
+    #[test]
+    fn every_pair_needs_a_and_b_even_when_the_score_is_a_column() {
+        let field = ScoreSource::Field("s");
+        let f = file(
+            ".jsonl",
+            concat!(
+                r#"{"type":"A","a":"x","b":"y","same":true,"s":0.5}"#,
+                "\n",
+                r#"{"type":"A","b":"y","same":true,"s":0.5}"#,
+                "\n",
+                r#"{"type":"A","a":" ","b":3,"same":true,"s":0.5}"#,
+                "\n",
+            ),
+        );
+        let errors = read_pairs(f.path(), Format::Jsonl, &field).unwrap_err();
+        assert_eq!((errors.total, errors.rows), (3, 2));
+        assert_eq!(
+            messages(errors),
+            [
+                "F:2: field `a`: is missing: every pair needs `a`",
+                "F:3: field `a`: is empty: write the text of the pair's `a` side",
+                "F:3: field `b`: expected a string, found a number",
+            ]
+        );
+
+        let f = file(".csv", "type,same,s\nA,true,0.5\n");
+        let m = messages(read_pairs(f.path(), Format::Csv, &field).unwrap_err());
+        assert_eq!(
+            m,
+            [
+                "F:1: field `a`: no such column in the header (columns: type, same, s)",
+                "F:1: field `b`: no such column in the header (columns: type, same, s)",
+            ]
+        );
+        let f = file(".csv", "type,a,b,same,s\nA,,y,true,0.5\n");
+        let m = messages(read_pairs(f.path(), Format::Csv, &field).unwrap_err());
+        assert_eq!(m, ["F:2: field `a`: is missing: every pair needs `a`"]);
     }
 
     #[test]
@@ -1063,11 +1108,11 @@ mod tests {
         let f = file(
             ".jsonl",
             concat!(
-                r#"{"type":"B","a":"x","same":true,"s":0.5,"extra":[1,{"k":2}]}"#,
+                r#"{"type":"B","a":"x","b":"y","same":true,"s":0.5,"extra":[1,{"k":2}]}"#,
                 "\n",
-                r#"{"type":"A","same":false,"s":-0.25}"#,
+                r#"{"type":"A","a":"x","b":"y","same":false,"s":-0.25}"#,
                 "\n",
-                r#"{"type":"B","same":false,"s":1}"#,
+                r#"{"type":"B","a":"x","b":"z","same":false,"s":1}"#,
                 "\n",
             ),
         );
@@ -1091,7 +1136,7 @@ mod tests {
 
         let f = file(
             ".csv",
-            "type,same,similarity\nSkill,true,0.5\nSkill,maybe,NaN\n,1,0.2\nSkill,0,x\nSkill,1\n",
+            "type,a,b,same,similarity\nSkill,x,y,true,0.5\nSkill,x,y,maybe,NaN\n,x,y,1,0.2\nSkill,x,y,0,x\nSkill,x,y,1\n",
         );
         let m = messages(
             read_pairs(f.path(), Format::Csv, &ScoreSource::Field("similarity")).unwrap_err(),
@@ -1111,11 +1156,14 @@ mod tests {
         assert_eq!(m[3], "F:5: field `similarity`: `x` is not a number");
         assert_eq!(
             m[4],
-            "F:6: invalid CSV: this record has 2 fields but the header has 3"
+            "F:6: invalid CSV: this record has 4 fields but the header has 5"
         );
         assert_eq!(m.len(), 5);
 
-        let f = file(".csv", "type,same,similarity\nSkill,true,0.5\nTag,0,-0.5\n");
+        let f = file(
+            ".csv",
+            "type,a,b,same,similarity\nSkill,x,y,true,0.5\nTag,x,z,0,-0.5\n",
+        );
         let pairs = read_pairs(f.path(), Format::Csv, &ScoreSource::Field("similarity")).unwrap();
         assert_eq!(pairs.types, ["Skill", "Tag"]);
         assert_eq!(pairs.scores, [vec![0.5, -0.5]]);
