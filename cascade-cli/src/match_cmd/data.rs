@@ -51,7 +51,7 @@ fn each_row(path: &Path, what: &str, errors: &mut Vec<RowError>, mut each: impl 
     let mut lines = match std::fs::File::open(path) {
         Ok(file) => Lines::new(file),
         Err(e) => {
-            errors.push(RowError::new(path, 0, format!("cannot read the file: {e}")));
+            errors.push(RowError::new(path, 0, format!("cannot open: {e}")));
             return;
         }
     };
