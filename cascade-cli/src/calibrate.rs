@@ -32,7 +32,7 @@ use cascade_runtime::config::suggest::did_you_mean;
 use cascade_runtime::table::BUILTIN;
 use serde::Serialize;
 
-use crate::diagnostics::{SchemaError, load_schema};
+use crate::diagnostics::{SchemaError, load_schema, plural};
 use crate::tables::{Isolated, leak_schema};
 
 use input::{Errors, Format, Pairs, ScoreSource};
@@ -211,13 +211,32 @@ fn document(outcome: &Outcome) -> Document<'_> {
 
 pub(crate) fn run(args: Args) -> u8 {
     match calibrate(&args) {
-        Ok(outcome) => match emit(&args, &outcome) {
-            Ok(()) => 0,
-            Err(e) => {
-                eprintln!("error: {e:#}");
-                1
+        Ok(outcome) => {
+            let text = if args.json {
+                match serde_json::to_string(&document(&outcome)) {
+                    Ok(json) => json + "\n",
+                    Err(e) => {
+                        eprintln!("error: cannot write the JSON document: {e}");
+                        return 1;
+                    }
+                }
+            } else {
+                table::render(&outcome)
+            };
+            // A closed pipe stops the output quietly; the files asked for are still written.
+            if let Err(code) = crate::diagnostics::print_stdout(&text)
+                && code != 0
+            {
+                return code;
             }
-        },
+            match write_files(&args, &outcome) {
+                Ok(()) => 0,
+                Err(e) => {
+                    eprintln!("error: {e:#}");
+                    1
+                }
+            }
+        }
         Err(Failure::Input(errors)) => {
             print_errors(&errors);
             1
@@ -261,13 +280,27 @@ fn print_errors(errors: &Errors) {
         let _ = writeln!(err, "error: {e}");
     }
     if errors.total > SHOW_ERRORS {
-        let _ = writeln!(err, "... and {} more bad rows", errors.total - SHOW_ERRORS);
+        let more = errors.total - SHOW_ERRORS;
+        let _ = writeln!(
+            err,
+            "... and {more} more {}",
+            plural(more, "error", "errors")
+        );
     }
+    // An unreadable or empty file says so itself; only bad rows get a summary.
+    if errors.rows == 0 {
+        return;
+    }
+    let also = if errors.total == errors.rows {
+        String::new()
+    } else {
+        format!(" ({} errors)", errors.total)
+    };
     let _ = writeln!(
         err,
-        "error: {} bad {} in the input; nothing was calibrated (fix them and run again)",
-        errors.total,
-        if errors.total == 1 { "row" } else { "rows" }
+        "error: {} bad {}{also} in the input; nothing was calibrated (fix them and run again)",
+        errors.rows,
+        plural(errors.rows, "row", "rows"),
     );
 }
 
@@ -561,14 +594,8 @@ fn check_types_against_schema(
     })
 }
 
-fn emit(args: &Args, outcome: &Outcome) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
-    if args.json {
-        serde_json::to_writer(&mut out, &document(outcome)).context("writing the JSON document")?;
-        writeln!(out)?;
-    } else {
-        out.write_all(table::render(outcome).as_bytes())?;
-    }
+/// Writes the `--write` config and the `--report` page, if asked for.
+fn write_files(args: &Args, outcome: &Outcome) -> anyhow::Result<()> {
     if let Some(path) = &args.write {
         let (text, warnings) = config::render(outcome, path)?;
         for w in warnings {

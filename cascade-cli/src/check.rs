@@ -32,13 +32,16 @@ pub(crate) fn run(args: Args) -> u8 {
                     0 => String::new(),
                     n => format!(", {n} inverse {}", plural(n, "field", "fields")),
                 };
-                println!(
-                    "{}: ok ({} {}, {fields} {}{inverse})",
+                let summary = format!(
+                    "{}: ok ({} {}, {fields} {}{inverse})\n",
                     path.display(),
                     schema.types.len(),
                     plural(schema.types.len(), "type", "types"),
                     plural(fields, "field", "fields"),
                 );
+                if let Err(code) = crate::diagnostics::print_stdout(&summary) {
+                    return code;
+                }
             }
             // `check` is the fix the other commands point to, so its summaries name no command.
             Err(SchemaError::Read { path, source }) => {

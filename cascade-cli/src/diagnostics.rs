@@ -6,7 +6,7 @@
 //! everywhere: the rendered diagnostics, then one `error:` line that says how many and how to fix.
 
 use std::fmt;
-use std::io::IsTerminal as _;
+use std::io::{self, IsTerminal as _, Write as _};
 use std::path::{Path, PathBuf};
 
 use cascade_dsl::CheckError;
@@ -93,6 +93,27 @@ pub(crate) fn load_schema(path: &Path) -> Result<(String, Model), SchemaError> {
     })
 }
 
+/// Writes `text` to stdout and flushes it. Every command prints through this (or ends a failed
+/// write with [`stdout_failed`]), so all treat a closed pipe alike: `cascade parse ... | head -1`
+/// stops quietly with exit 0, like most Unix tools. `Err` holds the exit code to return.
+pub(crate) fn print_stdout(text: &str) -> Result<(), u8> {
+    let mut out = io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|e| stdout_failed(&e))
+}
+
+/// The exit code after writing to stdout failed: 0 and no message for a closed pipe (the reader
+/// has all it wants), else 1 after saying why.
+pub(crate) fn stdout_failed(e: &io::Error) -> u8 {
+    if e.kind() == io::ErrorKind::BrokenPipe {
+        0
+    } else {
+        eprintln!("error: cannot write the output: {e}");
+        1
+    }
+}
+
 /// `one` when `n` is 1, else `many`.
 pub(crate) fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
     if n == 1 { one } else { many }
@@ -101,6 +122,15 @@ pub(crate) fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_closed_pipe_ends_quietly_and_other_write_errors_fail() {
+        assert_eq!(
+            stdout_failed(&io::Error::from(io::ErrorKind::BrokenPipe)),
+            0
+        );
+        assert_eq!(stdout_failed(&io::Error::other("disk full")), 1);
+    }
 
     #[test]
     fn broken_schemas_say_how_many_errors_and_how_to_fix() {

@@ -102,9 +102,9 @@ pub(crate) fn run(args: Args) -> u8 {
             return 1;
         }
     };
-    if args.json {
+    let text = if args.json {
         match serde_json::to_string(&explanations) {
-            Ok(json) => println!("{json}"),
+            Ok(json) => json + "\n",
             Err(e) => {
                 eprintln!("error: cannot write JSON: {e}");
                 return 1;
@@ -112,12 +112,15 @@ pub(crate) fn run(args: Args) -> u8 {
         }
     } else {
         let text: Vec<String> = explanations.iter().map(ToString::to_string).collect();
-        print!("{}", text.join("\n"));
+        let mut text = text.join("\n");
         if args.scores.is_empty() {
-            println!("\n(no candidate scores given: pass `--scores 0.91,0.84` to count them)");
+            text.push_str(
+                "\n(no candidate scores given: pass `--scores 0.91,0.84` to count them)\n",
+            );
         }
-    }
-    0
+        text
+    };
+    crate::diagnostics::print_stdout(&text).map_or_else(|code| code, |()| 0)
 }
 
 #[cfg(test)]

@@ -19,6 +19,7 @@ use cascade_runtime::matching::Matcher;
 use data::Gold;
 use report::{Outcome, Report};
 
+use crate::diagnostics::plural;
 use crate::rows::RowError;
 
 /// Arguments.
@@ -45,12 +46,12 @@ pub(crate) struct Args {
     /// The index searched per type
     #[arg(long, value_enum, default_value_t = IndexChoice::Exact)]
     index: IndexChoice,
-    /// Two-phase index: dimensions of the hot tier
-    #[arg(long, value_name = "D", default_value_t = 128)]
-    hot_dims: usize,
-    /// Two-phase index: candidates reranked per wanted match
-    #[arg(long, value_name = "K", default_value_t = 4)]
-    oversample: usize,
+    /// Two-phase index only: dimensions of the hot tier [default: 128]
+    #[arg(long, value_name = "D")]
+    hot_dims: Option<usize>,
+    /// Two-phase index only: candidates reranked per wanted match [default: 4]
+    #[arg(long, value_name = "K")]
+    oversample: Option<usize>,
     /// Print the machine-readable JSON document instead of a table
     #[arg(long)]
     json: bool,
@@ -74,23 +75,53 @@ fn parse_operator(s: &str) -> Result<Operator, String> {
     }
 }
 
+/// `--hot-dims` when the two-phase index does not say otherwise.
+const HOT_DIMS: usize = 128;
+/// `--oversample` when the two-phase index does not say otherwise.
+const OVERSAMPLE: usize = 4;
+
+/// A usage error: a two-phase setting given with the exact index would be ignored silently.
+fn check_index_settings(args: &Args) -> Result<(), String> {
+    let given: Vec<&str> = [
+        ("--hot-dims", args.hot_dims.is_some()),
+        ("--oversample", args.oversample.is_some()),
+    ]
+    .into_iter()
+    .filter_map(|(name, given)| given.then_some(name))
+    .collect();
+    if args.index == IndexChoice::TwoPhase || given.is_empty() {
+        return Ok(());
+    }
+    Err(format!(
+        "{} only {} the two-phase index, but `--index exact` is in use (the default); add `--index two-phase`, or drop {}",
+        given.join(" and "),
+        plural(given.len(), "tunes", "tune"),
+        plural(given.len(), "it", "them"),
+    ))
+}
+
 pub(crate) fn run(args: Args) -> u8 {
+    if let Err(message) = check_index_settings(&args) {
+        eprintln!("error: {message}");
+        return 2;
+    }
     match execute(&args) {
         Ok(report) => {
-            if args.json {
-                println!("{}", report.to_json());
+            let text = if args.json {
+                report.to_json() + "\n"
             } else {
-                print!("{}", report.to_table());
-            }
-            0
+                report.to_table()
+            };
+            crate::diagnostics::print_stdout(&text).map_or_else(|code| code, |()| 0)
         }
         Err(errors) => {
             for e in &errors {
                 eprintln!("{e}");
             }
             eprintln!(
-                "error: {} problem(s) found; nothing was matched",
-                errors.len()
+                "error: {} {} found; nothing was matched",
+                errors.len(),
+                plural(errors.len(), "problem", "problems")
             );
             1
         }
@@ -145,8 +176,8 @@ fn execute(args: &Args) -> Result<Report, Vec<Problem>> {
     let kind = match args.index {
         IndexChoice::Exact => IndexKind::Exact,
         IndexChoice::TwoPhase => IndexKind::TwoPhase {
-            hot_dims: args.hot_dims,
-            oversampling: args.oversample,
+            hot_dims: args.hot_dims.unwrap_or(HOT_DIMS),
+            oversampling: args.oversample.unwrap_or(OVERSAMPLE),
         },
     };
     // Check the index settings once, up front: a bad `--hot-dims` is one error, not one per row

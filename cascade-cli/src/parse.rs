@@ -145,10 +145,8 @@ pub(crate) fn run(args: Args) -> u8 {
                 }
             }
         };
-        if let Err(e) = written {
-            // A closed pipe (`cascade parse ... | head`) is not worth a panic.
-            eprintln!("error: cannot write the output: {e}");
-            return 1;
+        if let Err(e) = written.and_then(|()| out.flush()) {
+            return crate::diagnostics::stdout_failed(&e);
         }
     }
     u8::from(!all_ok)

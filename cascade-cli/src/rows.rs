@@ -8,12 +8,15 @@ use std::fmt;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
-/// One problem in one row of an input file: `file:line: field `x`: message`.
+/// One problem in one row of an input file: `file:line: field `x`: message`, or
+/// `file:line:column: message` when the column is known (JSON syntax errors).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct RowError {
     pub(crate) path: PathBuf,
     /// 1-based; 0 for errors about the file as a whole.
     pub(crate) line: usize,
+    /// 1-based column within the line, when known.
+    pub(crate) column: Option<usize>,
     /// The field at fault, when the message does not name it itself.
     pub(crate) field: Option<String>,
     pub(crate) message: String,
@@ -25,8 +28,26 @@ impl RowError {
         RowError {
             path: path.to_owned(),
             line,
+            column: None,
             field: None,
             message,
+        }
+    }
+
+    /// A JSON syntax error of the line at `line`: `file:line:column: invalid JSON: ...; {hint}`
+    /// (the line is parsed on its own, so serde_json's column is the column within the line).
+    pub(crate) fn invalid_json(
+        path: &Path,
+        line: usize,
+        error: &serde_json::Error,
+        hint: &str,
+    ) -> RowError {
+        let message = error.to_string();
+        let suffix = format!(" at line {} column {}", error.line(), error.column());
+        let message = message.strip_suffix(&suffix).unwrap_or(&message);
+        RowError {
+            column: Some(error.column()).filter(|&c| c > 0),
+            ..RowError::new(path, line, format!("invalid JSON: {message}; {hint}"))
         }
     }
 
@@ -46,10 +67,10 @@ impl RowError {
 
 impl fmt::Display for RowError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.line == 0 {
-            write!(f, "{}: ", self.path.display())?;
-        } else {
-            write!(f, "{}:{}: ", self.path.display(), self.line)?;
+        match (self.line, self.column) {
+            (0, _) => write!(f, "{}: ", self.path.display())?,
+            (line, None) => write!(f, "{}:{line}: ", self.path.display())?,
+            (line, Some(column)) => write!(f, "{}:{line}:{column}: ", self.path.display())?,
         }
         if let Some(field) = &self.field {
             write!(f, "field `{field}`: ")?;
@@ -192,6 +213,17 @@ mod tests {
         let mut lines = Lines::new(&b"\n\n"[..]);
         assert!(lines.next_line().is_none());
         assert_eq!(lines.lines_read(), 2);
+    }
+
+    #[test]
+    fn json_errors_name_the_column_within_the_line() {
+        let text = r#"{"type": "ICP", "same": tru}"#;
+        let e = serde_json::from_str::<serde_json::Value>(text).expect_err("bad JSON");
+        let row = RowError::invalid_json(Path::new("p.jsonl"), 5, &e, "one object per line");
+        assert_eq!(
+            row.to_string(),
+            "p.jsonl:5:28: invalid JSON: expected ident; one object per line"
+        );
     }
 
     #[test]

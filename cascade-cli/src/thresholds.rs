@@ -36,18 +36,18 @@ pub(crate) fn run(args: Args) -> u8 {
     };
     let resolver = Resolver::new(loaded.tables, &loaded.config);
     let rows = rows(&loaded.model, &resolver);
-    if args.json {
+    let text = if args.json {
         match serde_json::to_string(&rows) {
-            Ok(json) => println!("{json}"),
+            Ok(json) => json + "\n",
             Err(e) => {
                 eprintln!("error: cannot write JSON: {e}");
                 return 1;
             }
         }
     } else {
-        print!("{}", table(&rows));
-    }
-    0
+        table(&rows)
+    };
+    crate::diagnostics::print_stdout(&text).map_or_else(|code| code, |()| 0)
 }
 
 /// A schema read from a file, its runtime tables, and the config to layer over them.

@@ -322,6 +322,33 @@ fn bad_rows_are_all_reported_with_line_and_field() {
 }
 
 #[test]
+fn rows_and_errors_are_counted_apart_and_csv_errors_name_the_line() {
+    let out = calibrate(&["cascade-cli/tests/fixtures/calibrate/bad.csv"]);
+    assert_eq!(out.status.code(), Some(1));
+    insta::assert_snapshot!(stderr(&out), @r"
+    error: cascade-cli/tests/fixtures/calibrate/bad.csv:3: invalid CSV: this record has 4 fields but the header has 5
+    error: cascade-cli/tests/fixtures/calibrate/bad.csv:4: field `same`: `maybe` is not a label: write true or false (or 1 or 0)
+    error: cascade-cli/tests/fixtures/calibrate/bad.csv:4: field `similarity`: 2 is outside [-1, 1]: a cosine similarity lies between -1 and 1
+    error: 2 bad rows (3 errors) in the input; nothing was calibrated (fix them and run again)
+    ");
+}
+
+#[test]
+fn unreadable_and_empty_inputs_are_no_bad_rows() {
+    let out = calibrate(&["cascade-cli/tests/fixtures/calibrate/missing.jsonl"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.starts_with("error: cascade-cli/tests/fixtures/calibrate/missing.jsonl: cannot open: "),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+    let out = calibrate(&["cascade-cli/tests/fixtures/calibrate/empty.jsonl"]);
+    assert_eq!(out.status.code(), Some(1));
+    insta::assert_snapshot!(stderr(&out), @"error: cascade-cli/tests/fixtures/calibrate/empty.jsonl: is empty (no pairs): expected one JSON object per line");
+}
+
+#[test]
 fn usage_errors_exit_2_and_bad_values_exit_1() {
     assert_eq!(
         calibrate(&[PAIRS, "--dims", "64"]).status.code(),
@@ -638,7 +665,7 @@ fn degenerate_groups_give_defined_numbers() {
     let out = calibrate(&[empty.to_str().expect("UTF-8 path")]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stderr(&out).contains("is empty: expected one JSON object per line"),
+        stderr(&out).contains("is empty (no pairs): expected one JSON object per line"),
         "{}",
         stderr(&out)
     );

@@ -21,19 +21,43 @@ use crate::rows::{Lines, RowError, value_kind};
 /// How many bad rows are kept in full; the rest are only counted.
 const KEEP_ERRORS: usize = 1000;
 
-/// The bad rows of a run: the first [`KEEP_ERRORS`] in full, and how many there were.
+/// The errors of a run: the first [`KEEP_ERRORS`] in full, how many there were, and how many
+/// rows they are in (a row can have several errors; an unreadable or empty file, or a bad CSV
+/// header, is no row).
 #[derive(Debug, Default)]
 pub(crate) struct Errors {
     pub(crate) kept: Vec<RowError>,
+    /// Every error, file-level ones included.
     pub(crate) total: usize,
+    /// Distinct rows with at least one error.
+    pub(crate) rows: usize,
+    /// The line of the last row error (errors arrive in line order).
+    last_row: usize,
 }
 
 impl Errors {
+    /// An error of the row at `error.line` (line 0: of the file as a whole).
     fn push(&mut self, error: RowError) {
+        if error.line != 0 && error.line != self.last_row {
+            self.rows += 1;
+            self.last_row = error.line;
+        }
+        self.push_file(error);
+    }
+
+    /// An error of the file as a whole (even when it names a line, like a CSV header's).
+    fn push_file(&mut self, error: RowError) {
         self.total += 1;
         if self.kept.len() < KEEP_ERRORS {
             self.kept.push(error);
         }
+    }
+
+    /// One error of the file as a whole.
+    fn of_file(error: RowError) -> Errors {
+        let mut errors = Errors::default();
+        errors.push_file(error);
+        errors
     }
 
     pub(crate) fn is_empty(&self) -> bool {
@@ -193,7 +217,6 @@ enum Key {
 
 struct KeySeed<'a> {
     score: Option<&'a str>,
-    texts: bool,
 }
 
 impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
@@ -204,8 +227,8 @@ impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
             "type" => Key::Type,
             "same" => Key::Same,
             n if Some(n) == self.score => Key::Score,
-            "a" if self.texts => Key::A,
-            "b" if self.texts => Key::B,
+            "a" => Key::A,
+            "b" => Key::B,
             _ => Key::Other,
         })
     }
@@ -224,7 +247,6 @@ struct RawRow<'de> {
 
 struct RowSeed<'a> {
     score: Option<&'a str>,
-    texts: bool,
 }
 
 impl<'de> DeserializeSeed<'de> for RowSeed<'_> {
@@ -241,10 +263,7 @@ impl<'de> Visitor<'de> for RowSeed<'_> {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawRow<'de>, A::Error> {
         let mut row = RawRow::default();
-        let seed = || KeySeed {
-            score: self.score,
-            texts: self.texts,
-        };
+        let seed = || KeySeed { score: self.score };
         while let Some(key) = map.next_key_seed(seed())? {
             let (slot, name) = match key {
                 Key::Type => (&mut row.ty, "type"),
@@ -298,6 +317,12 @@ impl<'a> RowChecker<'a> {
             .push(RowError::in_field(self.path, line, field, message));
     }
 
+    /// A problem of the file as a whole (empty, a bad CSV header), not of a row.
+    fn file_error(&mut self, line: usize, field: Option<&str>, message: String) {
+        self.errors
+            .push_file(RowError::in_field(self.path, line, field, message));
+    }
+
     /// Checks the typed values of one row and stores it; reports every bad field.
     fn accept(
         &mut self,
@@ -338,20 +363,36 @@ impl<'a> RowChecker<'a> {
         let mut scores = std::mem::take(&mut self.cosines);
         scores.clear();
         match self.source {
-            ScoreSource::Field(name) => match score {
-                Ok(s) if s.is_nan() => self.error(
-                    line,
-                    Some(name),
-                    "is NaN: every pair needs a similarity".into(),
-                ),
-                Ok(s) if !(-1.0..=1.0).contains(&s) => self.error(
-                    line,
-                    Some(name),
-                    format!("{s} is outside [-1, 1]: a cosine similarity lies between -1 and 1"),
-                ),
-                Ok(s) => scores.push(Some(s)),
-                Err(m) => self.error(line, Some(name), m),
-            },
+            ScoreSource::Field(name) => {
+                // Not looked up, but they identify the pair: every pair needs both.
+                for (field, text) in [("a", a), ("b", b)] {
+                    match text {
+                        Ok(t) if t.trim().is_empty() => self.error(
+                            line,
+                            Some(field),
+                            format!("is empty: write the text of the pair's `{field}` side"),
+                        ),
+                        Ok(_) => {}
+                        Err(m) => self.error(line, Some(field), m),
+                    }
+                }
+                match score {
+                    Ok(s) if s.is_nan() => self.error(
+                        line,
+                        Some(name),
+                        "is NaN: every pair needs a similarity".into(),
+                    ),
+                    Ok(s) if !(-1.0..=1.0).contains(&s) => self.error(
+                        line,
+                        Some(name),
+                        format!(
+                            "{s} is outside [-1, 1]: a cosine similarity lies between -1 and 1"
+                        ),
+                    ),
+                    Ok(s) => scores.push(Some(s)),
+                    Err(m) => self.error(line, Some(name), m),
+                }
+            }
             ScoreSource::Embeddings { table, dims } => {
                 let mut vectors = [None, None];
                 for (slot, (field, text)) in vectors.iter_mut().zip([("a", a), ("b", b)]) {
@@ -552,11 +593,7 @@ pub(crate) fn read_pairs(
         errors: Errors::default(),
         cosines: Vec::new(),
     };
-    let (file, len) = open(path).map_err(|e| {
-        let mut errors = Errors::default();
-        errors.push(e);
-        errors
-    })?;
+    let (file, len) = open(path).map_err(Errors::of_file)?;
     let mut progress = Progress::new(&format!("reading {display}"), len);
     let reader = Counting {
         inner: file,
@@ -579,7 +616,6 @@ fn read_jsonl<R: Read>(
     checker: &mut RowChecker<'_>,
     progress: &mut Progress,
 ) {
-    let texts = matches!(checker.source, ScoreSource::Embeddings { .. });
     let score_field = match checker.source {
         ScoreSource::Field(name) => Some(*name),
         ScoreSource::Embeddings { .. } => None,
@@ -599,20 +635,18 @@ fn read_jsonl<R: Read>(
             }
         };
         let mut de = serde_json::Deserializer::from_str(text);
-        let parsed = RowSeed {
-            score: score_field,
-            texts,
-        }
-        .deserialize(&mut de)
-        .and_then(|row| de.end().map(|()| row));
+        let parsed = RowSeed { score: score_field }
+            .deserialize(&mut de)
+            .and_then(|row| de.end().map(|()| row));
         let row = match parsed {
             Ok(row) => row,
             Err(e) => {
-                checker.error(
+                checker.errors.push(RowError::invalid_json(
+                    checker.path,
                     line,
-                    None,
-                    format!("invalid JSON: {e}; each line must be one JSON object"),
-                );
+                    &e,
+                    "each line must be one JSON object",
+                ));
                 continue;
             }
         };
@@ -625,26 +659,24 @@ fn read_jsonl<R: Read>(
             checker.error(line, Some(&name), "appears twice in the object".into());
             continue;
         }
-        // Only the fields the score source uses are checked (and only errors allocate).
-        let (score, a, b) = match score_field {
-            Some(name) => (json_num(&row.score, name), Ok(""), Ok("")),
-            None => (Ok(0.0), json_str(&row.a, "a"), json_str(&row.b, "b")),
-        };
+        // `a` and `b` identify the pair (and with embeddings give its score), so every row needs
+        // them; the score column only when the score comes from the file.
+        let score = score_field.map_or(Ok(0.0), |name| json_num(&row.score, name));
         checker.accept(
             line,
             json_str(&row.ty, "type"),
             json_bool(&row.same),
             score,
-            a,
-            b,
+            json_str(&row.a, "a"),
+            json_str(&row.b, "b"),
         );
     }
-    // A file that could not be read at all is not also "empty".
-    if lines.lines_read() == 0 && checker.errors.is_empty() {
-        checker.error(
+    // A file that could not be read at all is not also "empty"; blank lines hold no pairs.
+    if checker.pairs.len() == 0 && checker.errors.is_empty() {
+        checker.file_error(
             0,
             None,
-            "is empty: expected one JSON object per line".into(),
+            "is empty (no pairs): expected one JSON object per line".into(),
         );
     }
 }
@@ -681,27 +713,27 @@ fn read_csv<R: Read>(reader: Counting<R>, checker: &mut RowChecker<'_>, progress
     let headers = match csv.headers() {
         Ok(h) => h.clone(),
         Err(e) => {
-            checker.error(1, None, format!("cannot read the CSV header: {e}"));
+            checker.file_error(
+                1,
+                None,
+                format!("cannot read the CSV header: {}", csv_message(&e)),
+            );
             return;
         }
     };
     let col = |name: &str| headers.iter().position(|h| h.trim() == name);
-    let texts = matches!(checker.source, ScoreSource::Embeddings { .. });
     let score_name = checker.score_name().to_owned();
-    let mut wanted = vec![("type", col("type")), ("same", col("same"))];
+    let mut wanted = vec![("type", col("type")), ("a", col("a")), ("b", col("b"))];
+    wanted.push(("same", col("same")));
     if let ScoreSource::Field(name) = checker.source {
         wanted.push((name, col(name)));
-    }
-    if texts {
-        wanted.push(("a", col("a")));
-        wanted.push(("b", col("b")));
     }
     let mut missing_columns = false;
     for (name, at) in &wanted {
         if at.is_none() {
             missing_columns = true;
             let have: Vec<&str> = headers.iter().collect();
-            checker.error(
+            checker.file_error(
                 1,
                 Some(name),
                 format!(
@@ -732,7 +764,7 @@ fn read_csv<R: Read>(reader: Counting<R>, checker: &mut RowChecker<'_>, progress
             Ok(true) => {}
             Err(e) => {
                 let line = e.position().map_or(0, |p| p.line() as usize);
-                checker.error(line, None, format!("invalid CSV: {e}"));
+                checker.error(line, None, csv_message(&e));
                 if matches!(e.kind(), csv::ErrorKind::Io(_)) {
                     break;
                 }
@@ -752,19 +784,44 @@ fn read_csv<R: Read>(reader: Counting<R>, checker: &mut RowChecker<'_>, progress
             a: get(a),
             b: get(b),
         };
-        let (score, a, b) = if texts {
-            (Ok(0.0), present(row.a, "a"), present(row.b, "b"))
-        } else {
-            let score = row
+        let score = match checker.source {
+            ScoreSource::Field(_) => row
                 .score
-                .map_or_else(|| Err(missing(&score_name)), |t| parse_num(t, &score_name));
-            (score, Ok(""), Ok(""))
+                .map_or_else(|| Err(missing(&score_name)), |t| parse_num(t, &score_name)),
+            ScoreSource::Embeddings { .. } => Ok(0.0),
         };
         let same = row.same.map_or_else(|| Err(missing("same")), parse_bool);
-        checker.accept(line, present(row.ty, "type"), same, score, a, b);
+        checker.accept(
+            line,
+            present(row.ty, "type"),
+            same,
+            score,
+            present(row.a, "a"),
+            present(row.b, "b"),
+        );
     }
     if rows == 0 && checker.errors.is_empty() {
-        checker.error(0, None, "has a header but no rows".into());
+        checker.file_error(0, None, "has a header but no rows".into());
+    }
+}
+
+/// What a CSV error says, without the csv crate's `CSV error: record N (line: L, byte: B)`
+/// prefix: the caller names the line.
+fn csv_message(e: &csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!(
+            "invalid CSV: this record has {len} {} but the header has {expected_len}",
+            crate::diagnostics::plural(*len as usize, "field", "fields")
+        ),
+        csv::ErrorKind::Utf8 { err, .. } => format!(
+            "invalid CSV: field {} is not valid UTF-8 (byte {} of the field)",
+            err.field() + 1,
+            err.valid_up_to() + 1
+        ),
+        csv::ErrorKind::Io(e) => format!("cannot read: {e}"),
+        _ => format!("invalid CSV: {e}"),
     }
 }
 
@@ -781,11 +838,7 @@ pub(crate) fn read_embeddings(path: &Path) -> Result<Embeddings, Errors> {
     let err = |errors: &mut Errors, line: usize, field: Option<&str>, message: String| {
         errors.push(RowError::in_field(path, line, field, message))
     };
-    let (file, len) = open(path).map_err(|e| {
-        let mut errors = Errors::default();
-        errors.push(e);
-        errors
-    })?;
+    let (file, len) = open(path).map_err(Errors::of_file)?;
     let mut progress = Progress::new(&format!("reading {display}"), len);
     let mut lines = Lines::new(Counting {
         inner: file,
@@ -811,14 +864,12 @@ pub(crate) fn read_embeddings(path: &Path) -> Result<Embeddings, Errors> {
         let row: EmbeddingRow = match serde_json::from_str(text) {
             Ok(r) => r,
             Err(e) => {
-                err(
-                    &mut errors,
+                errors.push(RowError::invalid_json(
+                    path,
                     line,
-                    None,
-                    format!(
-                        "invalid JSON: {e}; each line must be one `{{\"text\", \"vector\"}}` object"
-                    ),
-                );
+                    &e,
+                    "each line must be one `{\"text\", \"vector\"}` object",
+                ));
                 continue;
             }
         };
@@ -903,7 +954,7 @@ pub(crate) fn read_embeddings(path: &Path) -> Result<Embeddings, Errors> {
     }
     progress.finish();
     if table.width == 0 && errors.is_empty() {
-        err(&mut errors, 0, None, "holds no vectors".into());
+        errors.push_file(RowError::new(path, 0, "holds no vectors".into()));
     }
     if errors.is_empty() {
         Ok(table)
@@ -939,25 +990,27 @@ mod tests {
         let f = file(
             ".jsonl",
             concat!(
-                r#"{"type":"Skill","same":true,"similarity":0.5}"#,
+                r#"{"a":"x","b":"y","type":"Skill","same":true,"similarity":0.5}"#,
                 "\n",
-                r#"{"type":"Skill","same":"yes","similarity":0.5}"#,
+                r#"{"a":"x","b":"y","type":"Skill","same":"yes","similarity":0.5}"#,
                 "\n",
-                r#"{"type":"Skill","same":true}"#,
+                r#"{"a":"x","b":"y","type":"Skill","same":true}"#,
                 "\n",
                 "\n",
-                r#"{"type":3,"same":true,"similarity":1.5}"#,
+                r#"{"a":"x","b":"y","type":3,"same":true,"similarity":1.5}"#,
                 "\n",
-                r#"{"type":"Skill","same":true,"similarity":0.5"#,
+                r#"{"a":"x","b":"y","type":"Skill","same":true,"similarity":0.5"#,
                 "\n",
-                r#"{"type":"ALL","same":false,"similarity":"0.5"}"#,
+                r#"{"a":"x","b":"y","type":"ALL","same":false,"similarity":"0.5"}"#,
                 "\n",
-                r#"{"type":"Skill","same":false,"similarity":0.1,"similarity":0.2}"#,
+                r#"{"a":"x","b":"y","type":"Skill","same":false,"similarity":0.1,"similarity":0.2}"#,
                 "\n",
             ),
         );
         let errors =
             read_pairs(f.path(), Format::Jsonl, &ScoreSource::Field("similarity")).unwrap_err();
+        // Lines 2, 3, 5, 6, 7 and 8 are bad; 5 and 7 have two errors each.
+        assert_eq!((errors.total, errors.rows), (8, 6));
         let m = messages(errors);
         assert_eq!(m.len(), 8, "{m:#?}");
         assert_eq!(
@@ -973,10 +1026,9 @@ mod tests {
             m[3],
             "F:5: field `similarity`: 1.5 is outside [-1, 1]: a cosine similarity lies between -1 and 1"
         );
-        assert!(
-            m[4].starts_with("F:6: invalid JSON: EOF while parsing an object"),
-            "{}",
-            m[4]
+        assert_eq!(
+            m[4],
+            "F:6:60: invalid JSON: EOF while parsing an object; each line must be one JSON object"
         );
         assert!(
             m[5].starts_with("F:7: field `type`: `ALL` is reserved"),
@@ -991,15 +1043,76 @@ mod tests {
     }
 
     #[test]
+    fn missing_empty_and_headless_files_are_no_bad_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("missing.jsonl");
+        let field = ScoreSource::Field("similarity");
+        let errors = read_pairs(&missing, Format::Jsonl, &field).unwrap_err();
+        assert_eq!((errors.total, errors.rows), (1, 0));
+        assert!(messages(errors)[0].starts_with("F: cannot open: "));
+
+        let empty = file(".jsonl", "\n\n");
+        let errors = read_pairs(empty.path(), Format::Jsonl, &field).unwrap_err();
+        assert_eq!((errors.total, errors.rows), (1, 0));
+        assert_eq!(
+            messages(errors),
+            ["F: is empty (no pairs): expected one JSON object per line"]
+        );
+
+        let headless = file(".csv", "type,a,b,same,similarity\n");
+        let errors = read_pairs(headless.path(), Format::Csv, &field).unwrap_err();
+        assert_eq!((errors.total, errors.rows), (1, 0));
+    }
+
+    #[test]
+    fn every_pair_needs_a_and_b_even_when_the_score_is_a_column() {
+        let field = ScoreSource::Field("s");
+        let f = file(
+            ".jsonl",
+            concat!(
+                r#"{"type":"A","a":"x","b":"y","same":true,"s":0.5}"#,
+                "\n",
+                r#"{"type":"A","b":"y","same":true,"s":0.5}"#,
+                "\n",
+                r#"{"type":"A","a":" ","b":3,"same":true,"s":0.5}"#,
+                "\n",
+            ),
+        );
+        let errors = read_pairs(f.path(), Format::Jsonl, &field).unwrap_err();
+        assert_eq!((errors.total, errors.rows), (3, 2));
+        assert_eq!(
+            messages(errors),
+            [
+                "F:2: field `a`: is missing: every pair needs `a`",
+                "F:3: field `a`: is empty: write the text of the pair's `a` side",
+                "F:3: field `b`: expected a string, found a number",
+            ]
+        );
+
+        let f = file(".csv", "type,same,s\nA,true,0.5\n");
+        let m = messages(read_pairs(f.path(), Format::Csv, &field).unwrap_err());
+        assert_eq!(
+            m,
+            [
+                "F:1: field `a`: no such column in the header (columns: type, same, s)",
+                "F:1: field `b`: no such column in the header (columns: type, same, s)",
+            ]
+        );
+        let f = file(".csv", "type,a,b,same,s\nA,,y,true,0.5\n");
+        let m = messages(read_pairs(f.path(), Format::Csv, &field).unwrap_err());
+        assert_eq!(m, ["F:2: field `a`: is missing: every pair needs `a`"]);
+    }
+
+    #[test]
     fn jsonl_reads_types_in_order_of_appearance() {
         let f = file(
             ".jsonl",
             concat!(
-                r#"{"type":"B","a":"x","same":true,"s":0.5,"extra":[1,{"k":2}]}"#,
+                r#"{"type":"B","a":"x","b":"y","same":true,"s":0.5,"extra":[1,{"k":2}]}"#,
                 "\n",
-                r#"{"type":"A","same":false,"s":-0.25}"#,
+                r#"{"type":"A","a":"x","b":"y","same":false,"s":-0.25}"#,
                 "\n",
-                r#"{"type":"B","same":false,"s":1}"#,
+                r#"{"type":"B","a":"x","b":"z","same":false,"s":1}"#,
                 "\n",
             ),
         );
@@ -1023,7 +1136,7 @@ mod tests {
 
         let f = file(
             ".csv",
-            "type,same,similarity\nSkill,true,0.5\nSkill,maybe,NaN\n,1,0.2\nSkill,0,x\nSkill,1\n",
+            "type,a,b,same,similarity\nSkill,x,y,true,0.5\nSkill,x,y,maybe,NaN\n,x,y,1,0.2\nSkill,x,y,0,x\nSkill,x,y,1\n",
         );
         let m = messages(
             read_pairs(f.path(), Format::Csv, &ScoreSource::Field("similarity")).unwrap_err(),
@@ -1041,10 +1154,16 @@ mod tests {
             "F:4: field `type`: is missing: every pair needs `type`"
         );
         assert_eq!(m[3], "F:5: field `similarity`: `x` is not a number");
-        assert!(m[4].starts_with("F:6: invalid CSV: "), "{}", m[4]);
+        assert_eq!(
+            m[4],
+            "F:6: invalid CSV: this record has 4 fields but the header has 5"
+        );
         assert_eq!(m.len(), 5);
 
-        let f = file(".csv", "type,same,similarity\nSkill,true,0.5\nTag,0,-0.5\n");
+        let f = file(
+            ".csv",
+            "type,a,b,same,similarity\nSkill,x,y,true,0.5\nTag,x,z,0,-0.5\n",
+        );
         let pairs = read_pairs(f.path(), Format::Csv, &ScoreSource::Field("similarity")).unwrap();
         assert_eq!(pairs.types, ["Skill", "Tag"]);
         assert_eq!(pairs.scores, [vec![0.5, -0.5]]);

@@ -32,14 +32,21 @@ fn layout(rows: &[Vec<String>]) -> String {
     out
 }
 
-/// A threshold as written in the data, or to 6 decimals when it was computed (cosines).
+/// A calibrated threshold, always to 6 decimals so the column lines up (the JSON document
+/// keeps every digit).
 fn threshold(t: f64) -> String {
-    let exact = t.to_string();
-    if exact.len() > 10 {
-        format!("{t:.6}")
-    } else {
-        exact
-    }
+    format!("{t:.6}")
+}
+
+/// The fewest decimals, from 2 to 6, that write every one of `values` exactly (or 6), so one
+/// column shows them all alike: `0.90` next to `0.75`, `0.825` next to `0.900`.
+fn decimals(values: impl IntoIterator<Item = f64>) -> usize {
+    let exact = |t: f64, d: usize| format!("{t:.d$}").parse::<f64>() == Ok(t);
+    values
+        .into_iter()
+        .map(|t| (2..6).find(|&d| exact(t, d)).unwrap_or(6))
+        .max()
+        .unwrap_or(2)
 }
 
 fn ratio(x: f64) -> String {
@@ -83,6 +90,12 @@ pub(crate) fn render(outcome: &Outcome) -> String {
     let ci_level = first.and_then(|c| c.ci.map(|ci| ci.level));
     let folds = first.and_then(|c| c.cv.as_ref().map(|cv| cv.folds));
     let schema = outcome.schema.as_ref();
+    let schema_decimals = decimals(schema.into_iter().flat_map(|s| {
+        outcome
+            .groups
+            .iter()
+            .filter_map(|g| s.compare_with(&g.name))
+    }));
 
     let mut header = vec![
         "type".to_owned(),
@@ -136,7 +149,7 @@ pub(crate) fn render(outcome: &Outcome) -> String {
             row.push(
                 schema
                     .compare_with(&g.name)
-                    .map_or_else(|| "-".to_owned(), |t| format!("{t}")),
+                    .map_or_else(|| "-".to_owned(), |t| format!("{t:.schema_decimals$}")),
             );
         }
         rows.push(row);
@@ -282,4 +295,19 @@ fn schema_summary(outcome: &Outcome, schema: &super::SchemaInfo) -> String {
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn threshold_columns_use_one_number_of_decimals() {
+        assert_eq!(threshold(0.42571), "0.425710");
+        assert_eq!(threshold(0.5), "0.500000");
+        assert_eq!(decimals([0.9, 0.75]), 2);
+        assert_eq!(decimals([0.825, 0.9]), 3);
+        assert_eq!(decimals([0.1 + 0.2]), 6);
+        assert_eq!(decimals([]), 2);
+    }
 }

@@ -51,7 +51,7 @@ fn each_row(path: &Path, what: &str, errors: &mut Vec<RowError>, mut each: impl 
     let mut lines = match std::fs::File::open(path) {
         Ok(file) => Lines::new(file),
         Err(e) => {
-            errors.push(RowError::new(path, 0, format!("cannot read the file: {e}")));
+            errors.push(RowError::new(path, 0, format!("cannot open: {e}")));
             return;
         }
     };
@@ -63,33 +63,21 @@ fn each_row(path: &Path, what: &str, errors: &mut Vec<RowError>, mut each: impl 
                 continue;
             }
         };
-        let message = match serde_json::from_str::<Value>(line_text) {
-            Ok(Value::Object(row)) => {
-                each(Fields::new(&row, path, line, errors));
-                continue;
-            }
-            Ok(other) => format!("expected a JSON object, found {}", value_kind(&other)),
-            Err(e) => format!(
-                "not valid JSON at column {}: {}",
-                e.column(),
-                strip_position(&e.to_string())
-            ),
-        };
-        errors.push(RowError::new(
-            path,
-            line,
-            format!(
-                "{message}; a {what} row looks like {}",
-                expected_shape(what)
-            ),
-        ));
+        let hint = || format!("a {what} row looks like {}", expected_shape(what));
+        match serde_json::from_str::<Value>(line_text) {
+            Ok(Value::Object(row)) => each(Fields::new(&row, path, line, errors)),
+            Ok(other) => errors.push(RowError::new(
+                path,
+                line,
+                format!(
+                    "expected a JSON object, found {}; {}",
+                    value_kind(&other),
+                    hint()
+                ),
+            )),
+            Err(e) => errors.push(RowError::invalid_json(path, line, &e, &hint())),
+        }
     }
-}
-
-fn strip_position(message: &str) -> &str {
-    message
-        .rsplit_once(" at line ")
-        .map_or(message, |(head, _)| head)
 }
 
 /// Reads the fields of one row, recording a problem per bad field.
@@ -123,12 +111,12 @@ impl<'r> Fields<'r> {
     fn text(&mut self, name: &str) -> String {
         match self.row.get(name) {
             Some(Value::String(s)) if !s.trim().is_empty() => return s.clone(),
-            Some(Value::String(_)) => self.fail(format!("field `{name}` is empty")),
+            Some(Value::String(_)) => self.fail(format!("field `{name}`: is empty")),
             Some(other) => self.fail(format!(
                 "field `{name}`: expected a string, found {}",
                 value_kind(other)
             )),
-            None => self.fail(format!("missing field `{name}`")),
+            None => self.fail(format!("field `{name}`: is missing")),
         }
         String::new()
     }
@@ -141,7 +129,7 @@ impl<'r> Fields<'r> {
             Some(Value::String(s)) if !s.trim().is_empty() => Some(Some(s.clone())),
             Some(Value::String(_)) => {
                 self.fail(format!(
-                    "field `{name}` is empty; write null when nothing should match"
+                    "field `{name}`: is empty; write null when nothing should match"
                 ));
                 None
             }
@@ -167,7 +155,7 @@ impl<'r> Fields<'r> {
                 return Vec::new();
             }
             None => {
-                self.fail(format!("missing field `{name}`"));
+                self.fail(format!("field `{name}`: is missing"));
                 return Vec::new();
             }
         };
@@ -369,7 +357,10 @@ mod tests {
     fn messages(errors: &[RowError]) -> Vec<String> {
         errors
             .iter()
-            .map(|e| format!("{}: {}", e.line, e.message))
+            .map(|e| match e.column {
+                Some(column) => format!("{}:{column}: {}", e.line, e.message),
+                None => format!("{}: {}", e.line, e.message),
+            })
             .collect()
     }
 
