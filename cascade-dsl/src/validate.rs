@@ -830,7 +830,18 @@ impl<'s> Builder<'s> {
             .src
             .get(number.span.start..number.span.end)
             .unwrap_or("?");
-        match Threshold::new(number.value) {
+        // A plain decimal is range-checked on its text: `1.0000000000000001` is above 1 even
+        // though its nearest f64 is 1.0. Other number forms (`1e-1`) are checked on the value.
+        let above_one = matches!(
+            Threshold::parse_decimal(written),
+            Err(cascade_runtime::DecimalError::OutOfRange(_))
+        );
+        let checked = if above_one {
+            Err(ThresholdError::OutOfRange(number.value))
+        } else {
+            Threshold::new(number.value)
+        };
+        match checked {
             Ok(threshold) => Some((threshold, number.span)),
             Err(error) => {
                 let message = match error {
