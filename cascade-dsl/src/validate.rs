@@ -555,6 +555,40 @@ fn add_inverses(schema: &mut Schema, inverses: Vec<(usize, Field)>) -> Vec<Diagn
                     )),
                 );
             }
+            // A field the user declared answers the backref only if it refers to the owner.
+            Some(existing)
+                if !existing.inverse
+                    && !existing.def.targets.iter().any(|t| {
+                        inverse
+                            .def
+                            .targets
+                            .iter()
+                            .any(|o| o.name.value == t.name.value)
+                    }) =>
+            {
+                let owner = inverse_owner(&inverse);
+                let back_to = inverse
+                    .def
+                    .targets
+                    .first()
+                    .map_or("?", |o| o.name.value.as_str());
+                diagnostics.push(
+                    Diagnostic::error(
+                        Code::ConflictingBackref,
+                        format!(
+                            "backref `{}.{}` of `{owner}` names a field that does not refer to `{back_to}`",
+                            target.name, inverse.name,
+                        ),
+                        inverse.span,
+                    )
+                    .with_label("this backref")
+                    .with_secondary(existing.span, format!("`{}` is declared here", inverse.name))
+                    .with_help(format!(
+                        "make `{}.{}` a reference to `{back_to}` (e.g. `'{back_to}[]'`), or name another field in the backref",
+                        target.name, inverse.name
+                    )),
+                );
+            }
             Some(_) => {}
         }
     }
@@ -1243,11 +1277,11 @@ mod tests {
     fn a_type_receiving_many_inverse_fields_keeps_the_rules() {
         // `Hub` has 20 declared fields (past the scan limit), one of them `taken`.
         let declared: String = (0..19).map(|i| format!("d{i}: 'string', ")).collect();
-        let mut src = format!("{{ Hub: {{ {declared}taken: 'string' }}, ");
+        let mut src = format!("{{ Hub: {{ {declared}taken: 'K[]' }}, ");
         for i in 0..30 {
             src.push_str(&format!("S{i}: {{ hub: 'Hub.s{i}' }}, "));
         }
-        // Kept as declared, not replaced.
+        // Kept as declared (it refers back to `K`), not replaced.
         src.push_str("K: { hub: 'Hub.taken' }, ");
         // Two different backrefs of one name.
         src.push_str("X: { hub: 'Hub.same' }, Y: { hub: 'Hub.same' } }");
