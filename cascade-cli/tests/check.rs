@@ -1,31 +1,8 @@
 //! `cascade check FILE...` through the binary: exit codes, stdout summaries, stderr diagnostics.
 
-use std::path::Path;
-use std::process::Command;
+mod common;
 
-/// Runs `cascade check ARGS` from the workspace root (so paths in the output are relative).
-fn check(args: &[&str]) -> (i32, String, String) {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("cascade-cli lives in the workspace");
-    let output = Command::new(env!("CARGO_BIN_EXE_cascade"))
-        .arg("check")
-        .args(args)
-        .current_dir(root)
-        .env_remove("NO_COLOR")
-        .output()
-        .expect("the cascade binary runs");
-    let code = output.status.code().expect("the process exited normally");
-    (
-        code,
-        String::from_utf8(output.stdout).unwrap(),
-        String::from_utf8(output.stderr).unwrap(),
-    )
-}
-
-fn transcript((code, stdout, stderr): (i32, String, String)) -> String {
-    format!("exit: {code}\n--- stdout\n{stdout}--- stderr\n{stderr}")
-}
+use common::transcript;
 
 #[test]
 fn clean_files_print_one_summary_each() {
@@ -88,4 +65,11 @@ fn a_file_that_is_not_utf8_is_a_clear_error() {
     let run = check(&["cascade-cli/tests/fixtures/check/latin1.cascade"]);
     assert_eq!(run.0, 1);
     insta::assert_snapshot!(transcript(run));
+}
+
+/// Runs `cascade check ARGS` from the workspace root.
+fn check(args: &[&str]) -> (i32, String, String) {
+    let mut all = vec!["check"];
+    all.extend_from_slice(args);
+    common::cascade(&all)
 }

@@ -1,34 +1,11 @@
 //! `cascade explain FILE Owner.field [...]` through the binary.
 
-use std::path::Path;
-use std::process::Command;
+mod common;
+
+use common::transcript;
 
 const LAYERS: &str = "cascade-cli/tests/fixtures/runtime/layers.cascade";
 const CONFIG: &str = "cascade-cli/tests/fixtures/runtime/layers.json";
-
-/// Runs `cascade explain ARGS` from the workspace root.
-fn explain(args: &[&str]) -> (i32, String, String) {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("cascade-cli lives in the workspace");
-    let output = Command::new(env!("CARGO_BIN_EXE_cascade"))
-        .arg("explain")
-        .args(args)
-        .current_dir(root)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the cascade binary runs");
-    let code = output.status.code().expect("the process exited normally");
-    (
-        code,
-        String::from_utf8(output.stdout).unwrap(),
-        String::from_utf8(output.stderr).unwrap(),
-    )
-}
-
-fn transcript((code, stdout, stderr): (i32, String, String)) -> String {
-    format!("exit: {code}\n--- stdout\n{stdout}--- stderr\n{stderr}")
-}
 
 #[test]
 fn spike_field_with_scores() {
@@ -200,4 +177,11 @@ fn a_calibrated_config_with_a_dimension_table() {
     ]);
     assert_eq!(run.0, 0, "{}", run.2);
     insta::assert_snapshot!(transcript(run));
+}
+
+/// Runs `cascade explain ARGS` from the workspace root.
+fn explain(args: &[&str]) -> (i32, String, String) {
+    let mut all = vec!["explain"];
+    all.extend_from_slice(args);
+    common::cascade(&all)
 }

@@ -1,33 +1,11 @@
 //! `cascade thresholds FILE [--config CFG] [--json]` through the binary.
 
-use std::path::Path;
-use std::process::Command;
+mod common;
+
+use common::{cascade, transcript};
 
 const LAYERS: &str = "cascade-cli/tests/fixtures/runtime/layers.cascade";
 const CONFIG: &str = "cascade-cli/tests/fixtures/runtime/layers.json";
-
-/// Runs `cascade ARGS` from the workspace root (so paths in the output are relative).
-fn cascade(args: &[&str]) -> (i32, String, String) {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("cascade-cli lives in the workspace");
-    let output = Command::new(env!("CARGO_BIN_EXE_cascade"))
-        .args(args)
-        .current_dir(root)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the cascade binary runs");
-    let code = output.status.code().expect("the process exited normally");
-    (
-        code,
-        String::from_utf8(output.stdout).unwrap(),
-        String::from_utf8(output.stderr).unwrap(),
-    )
-}
-
-fn transcript((code, stdout, stderr): (i32, String, String)) -> String {
-    format!("exit: {code}\n--- stdout\n{stdout}--- stderr\n{stderr}")
-}
 
 #[test]
 fn table_for_the_spike_schema() {
