@@ -490,6 +490,14 @@ mod tests {
         uv(&[c, (1.0 - c * c).sqrt()])
     }
 
+    /// One `A` entity `a` and one `B` entity `b`, at the given cosines from the query `[1, 0]`.
+    fn union_catalog(a: f32, b: f32) -> Catalog {
+        let mut c = Catalog::new(2, IndexKind::Exact);
+        c.add("A", "a", &at_cosine(a)).unwrap();
+        c.add("B", "b", &at_cosine(b)).unwrap();
+        c
+    }
+
     fn catalog() -> Catalog {
         let mut c = Catalog::new(2, IndexKind::Exact);
         c.add("A", "a:x", &uv(&[1.0, 0.0])).unwrap();
@@ -552,9 +560,7 @@ mod tests {
 
     #[test]
     fn forward_union_takes_best_accepted_member() {
-        let mut c = Catalog::new(2, IndexKind::Exact);
-        c.add("A", "a", &at_cosine(0.80)).unwrap();
-        c.add("B", "b", &at_cosine(0.95)).unwrap();
+        let c = union_catalog(0.80, 0.95);
         let cfg = SimilarityThresholdConfig::default();
         let m = Matcher::new(&c, &cfg);
         let q = uv(&[1.0, 0.0]);
@@ -577,9 +583,7 @@ mod tests {
 
     #[test]
     fn forward_union_ties_go_to_the_earlier_member() {
-        let mut c = Catalog::new(2, IndexKind::Exact);
-        c.add("A", "a", &at_cosine(0.9)).unwrap();
-        c.add("B", "b", &at_cosine(0.9)).unwrap();
+        let c = union_catalog(0.9, 0.9);
         let cfg = SimilarityThresholdConfig::default();
         let m = Matcher::new(&c, &cfg);
         let q = uv(&[1.0, 0.0]);
@@ -601,9 +605,7 @@ mod tests {
 
     #[test]
     fn backward_union_is_an_ordered_fallback() {
-        let mut c = Catalog::new(2, IndexKind::Exact);
-        c.add("A", "a", &at_cosine(0.80)).unwrap();
-        c.add("B", "b", &at_cosine(0.95)).unwrap();
+        let c = union_catalog(0.80, 0.95);
         let cfg = SimilarityThresholdConfig::default();
         let m = Matcher::new(&c, &cfg);
         let q = uv(&[1.0, 0.0]);
@@ -806,9 +808,7 @@ mod tests {
 
     #[test]
     fn resolution_serializes_for_programs() {
-        let mut c = Catalog::new(2, IndexKind::Exact);
-        c.add("A", "a", &at_cosine(0.75)).unwrap();
-        c.add("B", "b", &at_cosine(0.9)).unwrap();
+        let c = union_catalog(0.75, 0.9);
         let cfg = SimilarityThresholdConfig::default();
         let adaptive = Resolved {
             strategy: Strategy::Adaptive,
