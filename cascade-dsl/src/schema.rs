@@ -6,8 +6,23 @@
 //! the keys and values *mean* (types, fields, `$`-metadata) is decided by
 //! [`validate`](crate::validate), so that one syntax error does not hide every meaning error.
 //!
-//! A syntax error stops parsing: after a missing `:` or `,` there is no reliable way to know what
-//! the rest of the file was meant to be, and guessing produces cascades of false errors.
+//! # Syntax errors
+//!
+//! Every syntax error of a file is reported in one run (at most [`MAX_ERRORS`]; the last one
+//! then notes how many more there are), sorted by position. The parser recovers like a
+//! hand-written one: a broken entry or array item is recorded and skipped to the next `,` or
+//! closing bracket at its nesting depth (strings and comments are skipped whole), and parsing
+//! goes on. One mistake gives one error: an unterminated string ends at its line break, an
+//! unclosed `{` or `[` (or an unterminated comment) is reported once, a closer written for the
+//! wrong bracket ends the inner containers quietly, and a forgotten `,` between two entries is
+//! reported and read past. The rules are in the parser's source (`schema/parser.rs`).
+//!
+//! A file with syntax errors is **not validated**: [`parse`] returns only the syntax errors, and
+//! [`check`](crate::check) stops there. Validating the entries that did parse would report false
+//! errors about the ones that did not (an `unknown-target-type` for a type whose declaration was
+//! skipped, a `conflicting-backref` where the field that settles it was skipped), so the
+//! meaning errors come in the next run, once the syntax is fixed. The output is deterministic:
+//! the same text always gives the same diagnostics in the same order.
 //!
 //! Strings keep the source offset of every escape sequence, so a span inside the *decoded* text
 //! (say, the `1.5` of `'~>T(1.5)'`) maps back to the exact bytes of the file
@@ -26,6 +41,8 @@ use crate::span::Span;
 
 mod fast;
 mod parser;
+
+pub use parser::MAX_ERRORS;
 
 /// How deeply objects and arrays may nest. A schema needs 4 levels; the limit keeps hostile input
 /// from overflowing the stack.
@@ -157,12 +174,13 @@ impl Value<'_> {
 
 /// Parses the text of a `.cascade` file into its syntax tree. Spans are byte offsets into `src`.
 ///
-/// A syntax error stops parsing and is returned as one [`Code::SyntaxError`] diagnostic that says
-/// what was expected and what was found.
+/// On syntax errors, returns every one of them (see [the module docs](self#syntax-errors)), each
+/// a [`Code::SyntaxError`] diagnostic that says what was expected and what was found, sorted by
+/// position.
 ///
 /// Plain files (ASCII whitespace, comments, strings with at most one-character escapes such as
 /// `\'`) are read by a byte-level scanner in one pass; any other file, and every file with a
-/// syntax error, goes to the nom parser, which returns the same tree or the diagnostic.
+/// syntax error, goes to the nom parser, which returns the same tree or the diagnostics.
 ///
 /// ```
 /// use cascade_dsl::schema::{parse, Value};
@@ -172,12 +190,21 @@ impl Value<'_> {
 ///
 /// let err = parse("{ ICP: { name 'string' } }").unwrap_err();
 /// assert_eq!(err[0].message, "expected `:` after the key `name`, found `'`");
+///
+/// // Every independent error, in one run.
+/// let errors = parse("{ A: { x: .5, y: 'a\\q' }, B: { z: 1 w: 2 } }").unwrap_err();
+/// let messages: Vec<_> = errors.iter().map(|d| d.message.as_str()).collect();
+/// assert_eq!(messages, [
+///     "expected a value, found `.`",
+///     "unknown escape `\\q`",
+///     "expected `,` or `}` after the value of `z`, found `w`",
+/// ]);
 /// ```
 ///
 /// [`Code::SyntaxError`]: crate::codes::Code::SyntaxError
 pub fn parse(src: &str) -> Result<File<'_>, Vec<Diagnostic>> {
     // The byte-level scanner reads plain files; anything else (escapes, errors) goes to the nom
-    // parser, which gives the same tree or the diagnostic.
+    // parser, which gives the same tree or every syntax error.
     match fast::file(src) {
         Some(file) => Ok(file),
         None => parser::file(src),

@@ -1,9 +1,28 @@
 //! The nom 8 parser of the object literal. `LocatedSpan` stays inside this module; the syntax tree
 //! carries plain [`Span`]s.
 //!
-//! Every construct is committed by its first character (`{`, `[`, a quote, a digit), so the
-//! parser never backtracks: each function either succeeds or fails for good with a
+//! Every token is committed by its first character (`{`, `[`, a quote, a digit), so the parser
+//! never backtracks: a key, a string or a number either parses or fails for good with a
 //! [`SyntaxError`] that says what was expected at which offset.
+//!
+//! # Error recovery
+//!
+//! Objects and arrays do not give up at the first error: they record it and skip the broken
+//! entry or item to a *sync point*, the next `,` or closing bracket at the same nesting depth
+//! (strings and comments are skipped whole, so a `,` or `}` inside them does not count), then
+//! read on. One run thus reports every independent error, at most [`MAX_ERRORS`] of them. The
+//! rules that keep one mistake from turning into many errors:
+//!
+//! - an error inside an entry (key, `:`, value) skips from the entry's *start*, so a string is
+//!   skipped as one token even when the error is inside it (an unknown escape);
+//! - an unterminated string ends at its line break, as the tokenizer reads it;
+//! - the file's end is reported once: an unterminated comment, an unclosed `{`/`[` (the innermost)
+//!   or a skip that runs to the end stops every enclosing container from adding "unclosed";
+//! - a closer that belongs to an enclosing container (`]` in `[ { a: 1 ]`) ends the inner ones
+//!   quietly after the one error;
+//! - a missing `,` between two entries (a `key:` where `,` was expected) or two array items is
+//!   reported and read past as if the `,` were there, and a missing `:` before `{` or `[` is
+//!   reported and the object or array read anyway, so the errors inside them still show.
 
 use std::borrow::Cow;
 
@@ -22,6 +41,10 @@ use crate::span::Span;
 
 type In<'a> = LocatedSpan<&'a str>;
 type PResult<'a, T> = IResult<In<'a>, T, SyntaxError>;
+
+/// How many syntax errors one run reports at most; the last one reported then notes how many
+/// more were found.
+pub const MAX_ERRORS: usize = 100;
 
 /// Why parsing stopped: what was expected at which byte.
 #[derive(Debug)]
@@ -140,37 +163,270 @@ fn peek(i: &In<'_>) -> Option<char> {
     i.fragment().chars().next()
 }
 
-/// Parses a whole file into its syntax tree, or the first syntax error as the one diagnostic.
+/// Parses a whole file into its syntax tree, or every syntax error (sorted by position).
 pub(super) fn file(src: &str) -> Result<File<'_>, Vec<Diagnostic>> {
-    let input = In::new(src);
-    let parsed = (|| {
-        let (i, _) = opt(char('\u{feff}')).parse(input)?;
-        let (i, ()) = skip_trivia(i)?;
-        if peek(&i) != Some('{') {
-            return failure(
+    let mut state = State::default();
+    match root(In::new(src), &mut state) {
+        Some(root) if state.errors.is_empty() => Ok(File { root }),
+        _ => Err(state.into_diagnostics(src)),
+    }
+}
+
+/// The top-level object and nothing after it. `None` only after recording an error.
+fn root<'a>(input: In<'a>, state: &mut State<'a>) -> Option<Object<'a>> {
+    let bom = if input.fragment().starts_with('\u{feff}') {
+        '\u{feff}'.len_utf8()
+    } else {
+        0
+    };
+    let i = state.trivia(input.take_from(bom));
+    if peek(&i) != Some('{') {
+        // Not an object: nothing to recover into. After an unterminated comment, that comment
+        // is the one error.
+        if !state.ended {
+            state.record(
                 SyntaxError::expected(offset(&i), "`{` to start the schema object").help(
                     "a `.cascade` file is one object literal: `{ Type: { field: 'string' } }`",
                 ),
             );
         }
-        let mut scratch = Scratch::default();
-        let (i, root) = object(i, 1, &mut scratch)?;
-        let (i, ()) = skip_trivia(i)?;
-        if !i.fragment().is_empty() {
-            return failure(
-                SyntaxError::expected(offset(&i), "the end of the file after the schema object")
-                    .help("everything must be inside the one top-level `{ ... }`"),
-            );
-        }
-        Ok((i, File { root }))
-    })();
-    match parsed {
-        Ok((_, file)) => Ok(file),
-        Err(nom::Err::Error(e) | nom::Err::Failure(e)) => Err(vec![e.into_diagnostic(src)]),
-        Err(nom::Err::Incomplete(_)) => {
-            unreachable!("complete parsers never return Incomplete")
+        return None;
+    }
+    let (i, root) = object(i, 1, state);
+    let i = state.trivia(i);
+    if !i.fragment().is_empty() {
+        state.record(
+            SyntaxError::expected(offset(&i), "the end of the file after the schema object")
+                .help("everything must be inside the one top-level `{ ... }`"),
+        );
+    }
+    Some(root)
+}
+
+/// The parser's working state: the entries and items of the objects and arrays being read,
+/// the errors found so far, and what recovery needs to know about the open containers.
+#[derive(Default)]
+struct State<'a> {
+    /// The entries of the objects being read, innermost last. Building every object's entries
+    /// here and moving them into an exactly sized `Vec` at its `}` saves the reallocations of
+    /// growing one `Vec` per object (a third of parsing time on large schemas).
+    entries: Vec<Entry<'a>>,
+    /// The same for the items of the arrays being read.
+    items: Vec<Value<'a>>,
+    /// The first [`MAX_ERRORS`] errors, in the order found.
+    errors: Vec<SyntaxError>,
+    /// How many errors were found beyond those.
+    more: usize,
+    /// The closers (`}` or `]`) of the open objects and arrays, innermost last.
+    open: Vec<u8>,
+    /// An error took the rest of the file (an unterminated comment, a skip to the end, an
+    /// unclosed bracket): the containers still open are not also reported as unclosed.
+    ended: bool,
+    /// Recovery stopped at the closer of an enclosing container: every container inside the one
+    /// it belongs to ends there without an error of its own.
+    unwinding: bool,
+}
+
+/// Where recovery stopped skipping.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Stop {
+    /// At a `,` of the container being read: the next entry or item follows.
+    Comma,
+    /// At the container's own closer.
+    Close,
+    /// At the closer of an enclosing container: this one was never closed.
+    Unwind,
+    /// At the end of the file.
+    End,
+    /// At the next entry or item (after the line break that ended an unterminated string).
+    Next,
+}
+
+impl<'a> State<'a> {
+    fn record(&mut self, error: SyntaxError) {
+        if self.errors.len() < MAX_ERRORS {
+            self.errors.push(error);
+        } else {
+            self.more += 1;
         }
     }
+
+    /// Records `error` of the entry or item that starts at `from` and skips that entry or item
+    /// to its sync point. Returns where it stopped (at the `,` or closer, not past it).
+    ///
+    /// Skipping from the start of the entry, not from the error, reads every token of it whole:
+    /// an error inside a string (an unknown escape) does not make its closing quote look like
+    /// the start of another string.
+    fn recover(&mut self, error: SyntaxError, from: In<'a>) -> (In<'a>, Stop) {
+        self.record(error);
+        let mut i = from;
+        loop {
+            let (len, stop) = sync(i.fragment().as_bytes(), &self.open);
+            i = i.take_from(len);
+            let Some(stop) = stop else {
+                // An unterminated string ends at its line break, and most likely its entry or
+                // item too (the closing quote, and often the `,`, were forgotten): when the
+                // next line starts a new one, read on from there; else skip on.
+                i = self.trivia(i);
+                let next = match self.open.last() {
+                    Some(b']') => starts_value(i),
+                    _ => starts_entry(i),
+                };
+                if next {
+                    return (i, Stop::Next);
+                }
+                continue;
+            };
+            match stop {
+                Stop::End => self.ended = true,
+                Stop::Unwind => self.unwinding = true,
+                Stop::Comma | Stop::Close | Stop::Next => {}
+            }
+            return (i, stop);
+        }
+    }
+
+    /// Whitespace and comments; an unterminated comment is recorded and takes the rest of the
+    /// file.
+    fn trivia(&mut self, i: In<'a>) -> In<'a> {
+        match skip_trivia(i) {
+            Ok((i, ())) => i,
+            Err(error) => {
+                self.record(into_error(error));
+                self.ended = true;
+                i.take_from(i.fragment().len())
+            }
+        }
+    }
+
+    /// The file ends inside the container opened at `start`: an error, unless an error already
+    /// took the end of the file.
+    fn unclosed(&mut self, start: usize, open: char, close: char) {
+        if !self.ended {
+            self.ended = true;
+            self.record(unclosed(start, open, close));
+        }
+    }
+
+    /// The file ends where `expected` was: an error, unless an error already took the end of
+    /// the file.
+    fn ends_early(&mut self, i: &In<'_>, expected: impl Into<Cow<'static, str>>) {
+        if !self.ended {
+            self.ended = true;
+            self.record(SyntaxError::expected(offset(i), expected));
+        }
+    }
+
+    /// The container's own closer at `i`: consumed; unwinding (if any) is over.
+    fn close(&mut self, i: In<'a>) -> In<'a> {
+        self.unwinding = false;
+        i.take_from(1)
+    }
+
+    /// Continues a container after recovery stopped at `stop`: `true` to read the next entry or
+    /// item (past the `,`), `false` when the container ends (past its closer if it has one).
+    fn resume(&mut self, i: In<'a>, stop: Stop) -> (In<'a>, bool) {
+        match stop {
+            Stop::Comma => (i.take_from(1), true),
+            Stop::Close => (self.close(i), false),
+            Stop::Next => (i, true),
+            Stop::Unwind | Stop::End => (i, false),
+        }
+    }
+
+    /// The diagnostics, sorted by position (stable: errors at one offset keep the order found).
+    fn into_diagnostics(self, src: &str) -> Vec<Diagnostic> {
+        let mut diagnostics: Vec<Diagnostic> = self
+            .errors
+            .into_iter()
+            .map(|error| error.into_diagnostic(src))
+            .collect();
+        diagnostics.sort_by_key(|d| d.span().start);
+        if self.more > 0
+            && let Some(last) = diagnostics.last_mut()
+        {
+            let s = if self.more == 1 { "" } else { "s" };
+            last.notes.push(format!(
+                "{} more syntax error{s} not shown: fix these and check again",
+                self.more
+            ));
+        }
+        diagnostics
+    }
+}
+
+/// The error inside nom's wrapper.
+fn into_error(error: nom::Err<SyntaxError>) -> SyntaxError {
+    match error {
+        nom::Err::Error(error) | nom::Err::Failure(error) => error,
+        nom::Err::Incomplete(_) => unreachable!("complete parsers never return Incomplete"),
+    }
+}
+
+/// How many bytes of `rest` recovery skips, and why it stopped: at a `,` or closer outside any
+/// bracket opened in `rest`, at the end, or (`None`) at the line break that ends an unterminated
+/// string outside any such bracket. `open` holds the closers of the open containers, innermost
+/// last; a closer that none of them has is skipped. Strings (to their closing quote or line
+/// break, as the tokenizer reads them) and comments are skipped whole.
+fn sync(rest: &[u8], open: &[u8]) -> (usize, Option<Stop>) {
+    let mut depth = 0usize;
+    let mut at = 0;
+    // Every byte matched below is ASCII, hence never inside a UTF-8 sequence: `at` stops only
+    // on character boundaries.
+    while let Some(&b) = rest.get(at) {
+        at = match b {
+            b'\'' | b'"' => match skip_string(rest, at, b) {
+                (end, false) if depth == 0 && end < rest.len() => return (end, None),
+                (end, _) => end,
+            },
+            b'/' if rest.get(at + 1) == Some(&b'/') => rest
+                .iter()
+                .skip(at)
+                .position(|&c| c == b'\n')
+                .map_or(rest.len(), |len| at + len),
+            b'/' if rest.get(at + 1) == Some(&b'*') => rest
+                .get(at + 2..)
+                .and_then(|body| body.windows(2).position(|w| w == b"*/"))
+                .map_or(rest.len(), |len| at + 2 + len + 2),
+            b'{' | b'[' => {
+                depth += 1;
+                at + 1
+            }
+            b'}' | b']' if depth > 0 => {
+                depth -= 1;
+                at + 1
+            }
+            b'}' | b']' => {
+                if open.last() == Some(&b) {
+                    return (at, Some(Stop::Close));
+                }
+                if open.contains(&b) {
+                    return (at, Some(Stop::Unwind));
+                }
+                at + 1
+            }
+            b',' if depth == 0 => return (at, Some(Stop::Comma)),
+            _ => at + 1,
+        };
+    }
+    (rest.len(), Some(Stop::End))
+}
+
+/// Where the string whose `quote` is at `at` ends, and whether it is closed: after its closing
+/// quote, or at the line break or end of file that leaves it unterminated.
+fn skip_string(rest: &[u8], at: usize, quote: u8) -> (usize, bool) {
+    let mut at = at + 1;
+    while let Some(&b) = rest.get(at) {
+        match b {
+            _ if b == quote => return (at + 1, true),
+            // An escape, or a line continuation (`\` and a line break, `\r\n` included).
+            b'\\' if rest.get(at + 1..at + 3) == Some(b"\r\n") => at += 3,
+            b'\\' => at += 2,
+            b'\n' | b'\r' => return (at, false),
+            _ => at += 1,
+        }
+    }
+    (rest.len(), false)
 }
 
 /// Whitespace, `// line` and `/* block */` comments.
@@ -216,10 +472,17 @@ fn skip_trivia(mut i: In<'_>) -> PResult<'_, ()> {
     }
 }
 
-fn value<'a>(i: In<'a>, depth: usize, scratch: &mut Scratch<'a>) -> PResult<'a, Value<'a>> {
+fn value<'a>(i: In<'a>, depth: usize, state: &mut State<'a>) -> PResult<'a, Value<'a>> {
     match peek(&i) {
-        Some('{') => object(i, depth + 1, scratch).map(|(i, o)| (i, Value::Object(o))),
-        Some('[') => array(i, depth + 1, scratch).map(|(i, a)| (i, Value::Array(a))),
+        Some('{' | '[') if depth >= MAX_DEPTH => failure(too_deep(&i)),
+        Some('{') => {
+            let (i, object) = object(i, depth + 1, state);
+            Ok((i, Value::Object(object)))
+        }
+        Some('[') => {
+            let (i, array) = array(i, depth + 1, state);
+            Ok((i, Value::Array(array)))
+        }
         Some(q @ ('"' | '\'')) => string(i, q).map(|(i, s)| (i, Value::String(s))),
         Some('-' | '0'..='9') => number(i).map(|(i, n)| (i, Value::Number(n))),
         Some('.' | '+') => failure(
@@ -267,15 +530,6 @@ fn too_deep(i: &In<'_>) -> SyntaxError {
     .help("a schema needs at most 4 levels: schema, type, `$config`, value")
 }
 
-/// The entries and items of the objects and arrays being parsed, innermost last. Building every
-/// object's entries here and moving them into an exactly sized `Vec` at its `}` saves the
-/// reallocations of growing one `Vec` per object (a third of parsing time on large schemas).
-#[derive(Default)]
-struct Scratch<'a> {
-    entries: Vec<Entry<'a>>,
-    items: Vec<Value<'a>>,
-}
-
 /// The file ends inside the object or array opened at `start`.
 fn unclosed(start: usize, open: char, close: char) -> SyntaxError {
     SyntaxError::message(
@@ -286,109 +540,234 @@ fn unclosed(start: usize, open: char, close: char) -> SyntaxError {
     .help(format!("add the missing `{close}`"))
 }
 
-fn object<'a>(i: In<'a>, depth: usize, scratch: &mut Scratch<'a>) -> PResult<'a, Object<'a>> {
-    if depth > MAX_DEPTH {
-        return failure(too_deep(&i));
-    }
+/// `{ key: value, ... }` from its `{` (the caller checked the depth). Errors inside are
+/// recorded and recovered from (see the module docs); the object holds the entries that parsed.
+fn object<'a>(i: In<'a>, depth: usize, state: &mut State<'a>) -> (In<'a>, Object<'a>) {
     let start = offset(&i);
-    let (mut i, _) = char('{').parse(i)?;
-    // Entries collect on the shared scratch stack and move into one exactly sized `Vec` at `}`.
-    let base = scratch.entries.len();
+    let mut i = i.take_from(1);
+    let base = state.entries.len();
+    let mut after_comma = false;
+    state.open.push(b'}');
     loop {
-        (i, ()) = skip_trivia(i)?;
-        if peek(&i) == Some('}') {
-            break;
-        }
-        if i.fragment().is_empty() {
-            return failure(unclosed(start, '{', '}'));
-        }
-        let key;
-        (i, key) = match peek(&i) {
-            Some(q @ ('"' | '\'')) => string(i, q)?,
-            Some(c) if is_ident_char(c) => bare_key(i)?,
-            _ => {
-                let expected = if scratch.entries.len() == base {
-                    "a key or `}`"
-                } else {
-                    "a key or `}` after `,`"
-                };
-                return failure(
-                    SyntaxError::expected(offset(&i), expected)
-                        .help("keys are identifiers (`name`) or quoted (`'first name'`)"),
-                );
-            }
-        };
-        (i, ()) = skip_trivia(i)?;
-        if peek(&i) != Some(':') {
-            let expected = format!("`:` after the key `{}`", key.value);
-            return failure(SyntaxError::expected(offset(&i), expected));
-        }
-        (i, _) = char(':').parse(i)?;
-        (i, ()) = skip_trivia(i)?;
-        let value;
-        (i, value) = self::value(i, depth, scratch)?;
-        (i, ()) = skip_trivia(i)?;
-        scratch.entries.push(Entry { key, value });
+        i = state.trivia(i);
         match peek(&i) {
-            Some(',') => (i, _) = char(',').parse(i)?,
-            Some('}') => break,
-            _ => {
-                let name = scratch.entries.last().map_or("", |e| &*e.key.value);
+            Some('}') => {
+                i = state.close(i);
+                break;
+            }
+            None => {
+                state.unclosed(start, '{', '}');
+                break;
+            }
+            Some(_) => {}
+        }
+        let from = i;
+        match entry(i, depth, after_comma, state) {
+            Ok((rest, entry)) => {
+                state.entries.push(entry);
+                i = rest;
+            }
+            Err(error) => {
+                let (rest, stop) = state.recover(into_error(error), from);
+                let more;
+                (i, more) = state.resume(rest, stop);
+                after_comma = true;
+                if more {
+                    continue;
+                }
+                break;
+            }
+        }
+        i = state.trivia(i);
+        match peek(&i) {
+            Some(',') => {
+                i = i.take_from(1);
+                after_comma = true;
+            }
+            Some('}') => {
+                let unwound = state.unwinding;
+                i = state.close(i);
+                if depth == 1 && unwound && !at_end(i) {
+                    // Recovery ended an inner container at the top level's `}`, yet the file
+                    // goes on: that `}` was the inner container's (written for a `]`), and the
+                    // top level reads on instead of reporting the rest as trailing text.
+                    i = state.trivia(i);
+                    if peek(&i) == Some(',') {
+                        i = i.take_from(1);
+                    }
+                    after_comma = true;
+                    continue;
+                }
+                break;
+            }
+            Some(']') if state.unwinding => break,
+            found => {
+                let name = state.entries.last().map_or("", |e| &*e.key.value);
                 let expected = format!("`,` or `}}` after the value of `{name}`");
-                return failure(
-                    SyntaxError::expected(offset(&i), expected)
-                        .help("separate entries with `,`; an unclosed `{` also ends up here"),
-                );
+                if found.is_none() {
+                    state.ends_early(&i, expected);
+                    break;
+                }
+                let error = SyntaxError::expected(offset(&i), expected)
+                    .help("separate entries with `,`; an unclosed `{` also ends up here");
+                if starts_entry(i) {
+                    // A forgotten `,`: read on as if it were there.
+                    state.record(error);
+                    after_comma = false;
+                    continue;
+                }
+                let (rest, stop) = state.recover(error, i);
+                let more;
+                (i, more) = state.resume(rest, stop);
+                after_comma = true;
+                if !more {
+                    break;
+                }
             }
         }
     }
-    let (i, _) = char('}').parse(i)?;
-    let entries = scratch.entries.drain(base..).collect();
-    Ok((
-        i,
-        Object {
-            span: Span::new(start, offset(&i)),
-            entries,
-        },
-    ))
+    state.open.pop();
+    let entries = state.entries.drain(base..).collect();
+    let object = Object {
+        span: Span::new(start, offset(&i)),
+        entries,
+    };
+    (i, object)
 }
 
-fn array<'a>(i: In<'a>, depth: usize, scratch: &mut Scratch<'a>) -> PResult<'a, Array<'a>> {
-    if depth > MAX_DEPTH {
-        return failure(too_deep(&i));
+/// `key: value`. A missing `:` before `{` or `[` is recorded and the value read anyway.
+fn entry<'a>(
+    i: In<'a>,
+    depth: usize,
+    after_comma: bool,
+    state: &mut State<'a>,
+) -> PResult<'a, Entry<'a>> {
+    let (i, key) = match peek(&i) {
+        Some(q @ ('"' | '\'')) => string(i, q)?,
+        Some(c) if is_ident_char(c) => bare_key(i)?,
+        _ => {
+            let expected = if after_comma {
+                "a key or `}` after `,`"
+            } else {
+                "a key or `}`"
+            };
+            return failure(
+                SyntaxError::expected(offset(&i), expected)
+                    .help("keys are identifiers (`name`) or quoted (`'first name'`)"),
+            );
+        }
+    };
+    let (mut i, ()) = skip_trivia(i)?;
+    let missing_colon =
+        || SyntaxError::expected(offset(&i), format!("`:` after the key `{}`", key.value));
+    match peek(&i) {
+        Some(':') => i = i.take_from(1),
+        Some('{' | '[') => state.record(missing_colon()),
+        _ => return failure(missing_colon()),
     }
+    let (i, ()) = skip_trivia(i)?;
+    let (i, value) = value(i, depth, state)?;
+    Ok((i, Entry { key, value }))
+}
+
+/// Whether a value starts at `i` (where a `,` was expected: it was forgotten).
+fn starts_value(i: In<'_>) -> bool {
+    match peek(&i) {
+        Some('{' | '[' | '"' | '\'' | '-' | '0'..='9') => true,
+        Some(c) if is_ident_char(c) => {
+            let word = i.fragment().split(|c| !is_ident_char(c)).next();
+            matches!(word, Some("true" | "false" | "null"))
+        }
+        _ => false,
+    }
+}
+
+/// Whether only whitespace and comments follow `i`.
+fn at_end(i: In<'_>) -> bool {
+    skip_trivia(i).is_ok_and(|(rest, ())| rest.fragment().is_empty())
+}
+
+/// Whether `key:` starts at `i` (where a `,` was expected: it was forgotten).
+fn starts_entry(i: In<'_>) -> bool {
+    let key = match peek(&i) {
+        Some(q @ ('"' | '\'')) => string(i, q),
+        Some(c) if is_ident_char(c) => bare_key(i),
+        _ => return false,
+    };
+    key.and_then(|(rest, _)| skip_trivia(rest))
+        .is_ok_and(|(rest, ())| peek(&rest) == Some(':'))
+}
+
+/// `[ value, ... ]` from its `[` (the caller checked the depth), recovering like [`object`].
+fn array<'a>(i: In<'a>, depth: usize, state: &mut State<'a>) -> (In<'a>, Array<'a>) {
     let start = offset(&i);
-    let (mut i, _) = char('[').parse(i)?;
-    let base = scratch.items.len();
+    let mut i = i.take_from(1);
+    let base = state.items.len();
+    state.open.push(b']');
     loop {
-        (i, ()) = skip_trivia(i)?;
-        if peek(&i) == Some(']') {
-            break;
-        }
-        if i.fragment().is_empty() {
-            return failure(unclosed(start, '[', ']'));
-        }
-        let item;
-        (i, item) = value(i, depth, scratch)?;
-        scratch.items.push(item);
-        (i, ()) = skip_trivia(i)?;
+        i = state.trivia(i);
         match peek(&i) {
-            Some(',') => (i, _) = char(',').parse(i)?,
-            Some(']') => break,
-            _ => {
-                return failure(SyntaxError::expected(offset(&i), "`,` or `]` in the array"));
+            Some(']') => {
+                i = state.close(i);
+                break;
+            }
+            None => {
+                state.unclosed(start, '[', ']');
+                break;
+            }
+            Some(_) => {}
+        }
+        let from = i;
+        match value(i, depth, state) {
+            Ok((rest, item)) => {
+                state.items.push(item);
+                i = rest;
+            }
+            Err(error) => {
+                let (rest, stop) = state.recover(into_error(error), from);
+                let more;
+                (i, more) = state.resume(rest, stop);
+                if more {
+                    continue;
+                }
+                break;
+            }
+        }
+        i = state.trivia(i);
+        match peek(&i) {
+            Some(',') => i = i.take_from(1),
+            Some(']') => {
+                i = state.close(i);
+                break;
+            }
+            Some('}') if state.unwinding => break,
+            None => {
+                state.ends_early(&i, "`,` or `]` in the array");
+                break;
+            }
+            Some(_) => {
+                let error = SyntaxError::expected(offset(&i), "`,` or `]` in the array");
+                if starts_value(i) {
+                    // A forgotten `,` between two values: read on as if it were there.
+                    state.record(error);
+                    continue;
+                }
+                let (rest, stop) = state.recover(error, i);
+                let more;
+                (i, more) = state.resume(rest, stop);
+                if !more {
+                    break;
+                }
             }
         }
     }
-    let (i, _) = char(']').parse(i)?;
-    let items = scratch.items.drain(base..).collect();
-    Ok((
-        i,
-        Array {
-            span: Span::new(start, offset(&i)),
-            items,
-        },
-    ))
+    state.open.pop();
+    let items = state.items.drain(base..).collect();
+    let array = Array {
+        span: Span::new(start, offset(&i)),
+        items,
+    };
+    (i, array)
 }
 
 fn bare_key(i: In<'_>) -> PResult<'_, Text<'_>> {
