@@ -222,10 +222,18 @@ struct State<'a> {
     /// An error took the rest of the file (an unterminated comment, a skip to the end, an
     /// unclosed bracket): the containers still open are not also reported as unclosed.
     ended: bool,
-    /// Recovery stopped at the closer of an enclosing container: every container inside the one
-    /// it belongs to ends there without an error of its own.
+    /// Recovery stopped at the closer of an enclosing container, or at an entry (`key:`) inside
+    /// an array: every container up to the one the closer or entry belongs to ends there
+    /// without an error of its own.
     unwinding: bool,
+    /// How many times recovery counted the brackets of the rest of the file (each count reads
+    /// the rest once; the budget keeps hostile input linear).
+    balance_counts: usize,
 }
+
+/// How many times one run counts the brackets of the rest of the file to tell which bracket a
+/// closer written for the wrong one was meant for.
+const BALANCE_COUNTS: usize = 32;
 
 /// Where recovery stopped skipping.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -259,31 +267,78 @@ impl<'a> State<'a> {
     /// the start of another string.
     fn recover(&mut self, error: SyntaxError, from: In<'a>) -> (In<'a>, Stop) {
         self.record(error);
+        let own = self.open.last().copied().unwrap_or(b'}');
         let mut i = from;
         loop {
-            let (len, stop) = sync(i.fragment().as_bytes(), &self.open);
+            let (len, point) = sync(i.fragment().as_bytes(), own);
             i = i.take_from(len);
-            let Some(stop) = stop else {
-                // An unterminated string ends at its line break, and most likely its entry or
-                // item too (the closing quote, and often the `,`, were forgotten): when the
-                // next line starts a new one, read on from there; else skip on.
-                i = self.trivia(i);
-                let next = match self.open.last() {
-                    Some(b']') => starts_value(i),
-                    _ => starts_entry(i),
-                };
-                if next {
-                    return (i, Stop::Next);
+            let stop = match point {
+                SyncPoint::Comma => Stop::Comma,
+                SyncPoint::Own => Stop::Close,
+                SyncPoint::End => {
+                    self.ended = true;
+                    Stop::End
                 }
-                continue;
+                SyncPoint::LineEnd => {
+                    // An unterminated string ends at its line break, and most likely its entry
+                    // or item too (the closing quote, and often the `,`, were forgotten): when
+                    // the next line starts a new one, read on from there; else skip on.
+                    i = self.trivia(i);
+                    let next = match own {
+                        b']' => starts_value(i),
+                        _ => starts_entry(i),
+                    };
+                    if next {
+                        return (i, Stop::Next);
+                    }
+                    continue;
+                }
+                SyncPoint::Foreign(closer) => match self.foreign(closer, i) {
+                    Some(stop) => stop,
+                    None => {
+                        i = i.take_from(1);
+                        continue;
+                    }
+                },
             };
-            match stop {
-                Stop::End => self.ended = true,
-                Stop::Unwind => self.unwinding = true,
-                Stop::Comma | Stop::Close | Stop::Next => {}
-            }
             return (i, stop);
         }
+    }
+
+    /// Recovery found `closer` at `i`, the wrong kind for the container being read: which
+    /// bracket was it meant for? `Close`: a typo for this container's closer (`['a' }`).
+    /// `Unwind`: this container's closer is missing and `closer` closes the innermost enclosing
+    /// container of its kind (`['a'` then the object's `}`). `None`: a closer too many, skipped.
+    ///
+    /// The guess that leaves the rest of the file balanced wins: after `closer`, the rest must
+    /// close as many containers as the guess leaves open. When none does (or the budget of
+    /// counts is spent), an enclosing container of its kind takes it, else it is skipped.
+    fn foreign(&mut self, closer: u8, i: In<'a>) -> Option<Stop> {
+        let open = self.open.len();
+        let owner = self
+            .open
+            .iter()
+            .take(open.saturating_sub(1))
+            .rposition(|&c| c == closer);
+        if self.balance_counts < BALANCE_COUNTS {
+            self.balance_counts += 1;
+            let after = i.fragment().as_bytes().get(1..).unwrap_or_default();
+            let closes = net_closers(after);
+            if closes == open as isize - 1 {
+                return Some(Stop::Close);
+            }
+            if owner.is_some_and(|owner| closes == owner as isize) {
+                self.unwinding = true;
+                return Some(Stop::Unwind);
+            }
+            if closes == open as isize {
+                return None;
+            }
+        }
+        owner.map(|_| {
+            self.unwinding = true;
+            Stop::Unwind
+        })
     }
 
     /// Whitespace and comments; an unterminated comment is recorded and takes the rest of the
@@ -363,53 +418,116 @@ fn into_error(error: nom::Err<SyntaxError>) -> SyntaxError {
     }
 }
 
-/// How many bytes of `rest` recovery skips, and why it stopped: at a `,` or closer outside any
-/// bracket opened in `rest`, at the end, or (`None`) at the line break that ends an unterminated
-/// string outside any such bracket. `open` holds the closers of the open containers, innermost
-/// last; a closer that none of them has is skipped. Strings (to their closing quote or line
-/// break, as the tokenizer reads them) and comments are skipped whole.
-fn sync(rest: &[u8], open: &[u8]) -> (usize, Option<Stop>) {
+/// What recovery's skip stopped at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum SyncPoint {
+    /// A `,`.
+    Comma,
+    /// The closer of the container being read.
+    Own,
+    /// A closer of the other kind.
+    Foreign(u8),
+    /// The line break that ends an unterminated string.
+    LineEnd,
+    /// The end of the file.
+    End,
+}
+
+/// How many bytes of `rest` recovery skips, and what it stopped at: the first `,`, closer or
+/// unterminated string's line break outside any bracket opened in `rest`, or the end. `own` is
+/// the closer of the container being read.
+fn sync(rest: &[u8], own: u8) -> (usize, SyncPoint) {
     let mut depth = 0usize;
-    let mut at = 0;
-    // Every byte matched below is ASCII, hence never inside a UTF-8 sequence: `at` stops only
-    // on character boundaries.
-    while let Some(&b) = rest.get(at) {
-        at = match b {
-            b'\'' | b'"' => match skip_string(rest, at, b) {
-                (end, false) if depth == 0 && end < rest.len() => return (end, None),
-                (end, _) => end,
-            },
-            b'/' if rest.get(at + 1) == Some(&b'/') => rest
-                .iter()
-                .skip(at)
-                .position(|&c| c == b'\n')
-                .map_or(rest.len(), |len| at + len),
-            b'/' if rest.get(at + 1) == Some(&b'*') => rest
-                .get(at + 2..)
-                .and_then(|body| body.windows(2).position(|w| w == b"*/"))
-                .map_or(rest.len(), |len| at + 2 + len + 2),
-            b'{' | b'[' => {
-                depth += 1;
-                at + 1
-            }
-            b'}' | b']' if depth > 0 => {
-                depth -= 1;
-                at + 1
-            }
-            b'}' | b']' => {
-                if open.last() == Some(&b) {
-                    return (at, Some(Stop::Close));
-                }
-                if open.contains(&b) {
-                    return (at, Some(Stop::Unwind));
-                }
-                at + 1
-            }
-            b',' if depth == 0 => return (at, Some(Stop::Comma)),
-            _ => at + 1,
-        };
+    for (at, mark) in Marks::new(rest) {
+        match mark {
+            Mark::Open => depth += 1,
+            Mark::Close(_) if depth > 0 => depth -= 1,
+            Mark::Close(closer) if closer == own => return (at, SyncPoint::Own),
+            Mark::Close(closer) => return (at, SyncPoint::Foreign(closer)),
+            Mark::Comma if depth == 0 => return (at, SyncPoint::Comma),
+            Mark::LineEnd if depth == 0 => return (at, SyncPoint::LineEnd),
+            Mark::Comma | Mark::LineEnd => {}
+        }
     }
-    (rest.len(), Some(Stop::End))
+    (rest.len(), SyncPoint::End)
+}
+
+/// How many more closers than openers `rest` holds.
+fn net_closers(rest: &[u8]) -> isize {
+    Marks::new(rest)
+        .map(|(_, mark)| match mark {
+            Mark::Open => -1,
+            Mark::Close(_) => 1,
+            Mark::Comma | Mark::LineEnd => 0,
+        })
+        .sum()
+}
+
+/// A byte of the text that recovery looks at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Mark {
+    /// `{` or `[`.
+    Open,
+    /// `}` or `]`.
+    Close(u8),
+    /// `,`.
+    Comma,
+    /// The line break that ends an unterminated string.
+    LineEnd,
+}
+
+/// The marks of a text, with their offsets, outside strings and comments: strings are read to
+/// their closing quote or line break and comments to their end, as the tokenizer reads them.
+struct Marks<'s> {
+    rest: &'s [u8],
+    at: usize,
+}
+
+impl Marks<'_> {
+    fn new(rest: &[u8]) -> Marks<'_> {
+        Marks { rest, at: 0 }
+    }
+}
+
+impl Iterator for Marks<'_> {
+    type Item = (usize, Mark);
+
+    fn next(&mut self) -> Option<(usize, Mark)> {
+        let rest = self.rest;
+        // Every byte matched below is ASCII, hence never inside a UTF-8 sequence: marks are on
+        // character boundaries.
+        while let Some(&b) = rest.get(self.at) {
+            let at = self.at;
+            self.at += 1;
+            match b {
+                b'\'' | b'"' => {
+                    let (end, closed) = skip_string(rest, at, b);
+                    self.at = end;
+                    if !closed && end < rest.len() {
+                        return Some((end, Mark::LineEnd));
+                    }
+                }
+                b'/' if rest.get(at + 1) == Some(&b'/') => {
+                    self.at = rest
+                        .iter()
+                        .skip(at)
+                        .position(|&c| c == b'\n')
+                        .map_or(rest.len(), |len| at + len);
+                }
+                b'/' if rest.get(at + 1) == Some(&b'*') => {
+                    self.at = rest
+                        .get(at + 2..)
+                        .and_then(|body| body.windows(2).position(|w| w == b"*/"))
+                        .map_or(rest.len(), |len| at + 2 + len + 2);
+                }
+                b'{' | b'[' => return Some((at, Mark::Open)),
+                b'}' | b']' => return Some((at, Mark::Close(b))),
+                b',' => return Some((at, Mark::Comma)),
+                _ => {}
+            }
+        }
+        None
+    }
 }
 
 /// Where the string whose `quote` is at `at` ends, and whether it is closed: after its closing
@@ -601,6 +719,11 @@ fn object<'a>(i: In<'a>, depth: usize, state: &mut State<'a>) -> (In<'a>, Object
                 break;
             }
             Some(']') if state.unwinding => break,
+            Some(_) if state.unwinding && starts_entry(i) => {
+                // The entry that ended an array inside this object (whose `]` is missing).
+                state.unwinding = false;
+                after_comma = false;
+            }
             found => {
                 let name = state.entries.last().map_or("", |e| &*e.key.value);
                 let expected = format!("`,` or `}}` after the value of `{name}`");
@@ -658,8 +781,11 @@ fn entry<'a>(
         }
     };
     let (mut i, ()) = skip_trivia(i)?;
-    let missing_colon =
-        || SyntaxError::expected(offset(&i), format!("`:` after the key `{}`", key.value));
+    let missing_colon = || {
+        SyntaxError::expected(offset(&i), format!("`:` after the key `{}`", key.value)).help(
+            format!("write the key, `:`, then the value: `{}: ...`", key.value),
+        )
+    };
     match peek(&i) {
         Some(':') => i = i.take_from(1),
         Some('{' | '[') => state.record(missing_colon()),
@@ -687,15 +813,28 @@ fn at_end(i: In<'_>) -> bool {
     skip_trivia(i).is_ok_and(|(rest, ())| rest.fragment().is_empty())
 }
 
-/// Whether `key:` starts at `i` (where a `,` was expected: it was forgotten).
+/// Whether `key:` starts at `i`: where a `,` was expected (it was forgotten), or inside an
+/// array (its `]` was forgotten). The key is read as a token, so a key with an error of its own
+/// (an unknown escape) counts too.
 fn starts_entry(i: In<'_>) -> bool {
-    let key = match peek(&i) {
-        Some(q @ ('"' | '\'')) => string(i, q),
-        Some(c) if is_ident_char(c) => bare_key(i),
-        _ => return false,
+    let text = i.fragment();
+    let len = match text.as_bytes().first() {
+        Some(&q @ (b'"' | b'\'')) => match skip_string(text.as_bytes(), 0, q) {
+            (end, true) => end,
+            (_, false) => return false,
+        },
+        _ => text.find(|c| !is_ident_char(c)).unwrap_or(text.len()),
     };
-    key.and_then(|(rest, _)| skip_trivia(rest))
-        .is_ok_and(|(rest, ())| peek(&rest) == Some(':'))
+    len > 0 && skip_trivia(i.take_from(len)).is_ok_and(|(rest, ())| peek(&rest) == Some(':'))
+}
+
+/// The error of an array that holds an entry (`key:` at `i`): its `]` was likely forgotten.
+/// Recorded; the array and any array around it end there, and the enclosing object reads the
+/// entry on.
+fn entry_in_array(error: SyntaxError, state: &mut State<'_>) {
+    state
+        .record(error.help("an array holds values, not `key: value` entries: is its `]` missing?"));
+    state.unwinding = true;
 }
 
 /// `[ value, ... ]` from its `[` (the caller checked the depth), recovering like [`object`].
@@ -723,6 +862,10 @@ fn array<'a>(i: In<'a>, depth: usize, state: &mut State<'a>) -> (In<'a>, Array<'
                 state.items.push(item);
                 i = rest;
             }
+            Err(error) if starts_entry(from) => {
+                entry_in_array(into_error(error), state);
+                break;
+            }
             Err(error) => {
                 let (rest, stop) = state.recover(into_error(error), from);
                 let more;
@@ -740,13 +883,19 @@ fn array<'a>(i: In<'a>, depth: usize, state: &mut State<'a>) -> (In<'a>, Array<'
                 i = state.close(i);
                 break;
             }
-            Some('}') if state.unwinding => break,
+            // Ends with the container that recovery stopped for.
+            Some(_) if state.unwinding => break,
             None => {
                 state.ends_early(&i, "`,` or `]` in the array");
                 break;
             }
             Some(_) => {
-                let error = SyntaxError::expected(offset(&i), "`,` or `]` in the array");
+                let error = SyntaxError::expected(offset(&i), "`,` or `]` in the array")
+                    .help("separate items with `,` and close the array with `]`");
+                if starts_entry(i) {
+                    entry_in_array(error, state);
+                    break;
+                }
                 if starts_value(i) {
                     // A forgotten `,` between two values: read on as if it were there.
                     state.record(error);
@@ -1096,5 +1245,321 @@ mod tests {
     fn deep_nesting_is_an_error_not_a_crash() {
         let src = format!("{{ a: {}{} }}", "[".repeat(100_000), "]".repeat(100_000));
         assert!(err(&src).message.contains("nest deeper than 64"));
+    }
+
+    /// Every syntax error's message, in order.
+    fn messages(src: &str) -> Vec<String> {
+        match parse(src) {
+            Ok(file) => panic!("expected syntax errors in {src:?}, got {file:?}"),
+            Err(errors) => errors.into_iter().map(|d| d.message).collect(),
+        }
+    }
+
+    #[test]
+    fn every_independent_error_is_reported() {
+        let src = "{\n  A: { x: .5, y: 'a\\q', z: NaN },\n  B: { w: 0.8.1, v 'string', u: '\\uD83D' },\n  C: { t: [1, +2, 3], s: 'ok' },\n}";
+        assert_eq!(
+            messages(src),
+            [
+                "expected a value, found `.`",
+                r"unknown escape `\q`",
+                "expected a value (a string, number, object, array, `true`, `false` or `null`), found `NaN`",
+                "malformed number `0.8.`",
+                "expected `:` after the key `v`, found `'`",
+                r"`\ud83d` is a lone UTF-16 surrogate",
+                "expected a value, found `+`",
+            ]
+        );
+    }
+
+    /// One mistake, one error: no follow-on errors from where recovery stopped.
+    #[test]
+    fn one_mistake_is_one_error() {
+        let deep = format!("{{ a: {}{} }}", "[".repeat(1000), "]".repeat(1000));
+        let deep_unclosed = format!("{{ a: {}", "{ x: ".repeat(1000));
+        for (src, message) in [
+            // An unterminated string ends at its line break, its entry with it.
+            (
+                "{\n  a: 'x,\n  b: 'y',\n}",
+                "unterminated string: expected a closing `'`",
+            ),
+            (
+                "{\n  a: 'x,\n}",
+                "unterminated string: expected a closing `'`",
+            ),
+            ("{ a: 'x", "unterminated string: expected a closing `'`"),
+            ("{ a: '\\q, b: 1 }", r"unknown escape `\q`"),
+            // The end of the file is reported once, for the innermost container.
+            ("{ A: { b: [", "unclosed `[`: the file ends before its `]`"),
+            (
+                "{ A: { b: { c: {",
+                "unclosed `{`: the file ends before its `}`",
+            ),
+            (
+                "{ A: { b: { c: [ { d: 'x'",
+                "expected `,` or `}` after the value of `d`, found end of file",
+            ),
+            ("{ a: /* x", "unterminated block comment"),
+            ("/* x", "unterminated block comment"),
+            ("{ a: 1 } /* x", "unterminated block comment"),
+            (
+                &deep_unclosed,
+                "objects and arrays nest deeper than 64 levels",
+            ),
+            (&deep, "objects and arrays nest deeper than 64 levels"),
+            // A closer written for the wrong bracket.
+            (
+                "{ a: [1, 2 } }",
+                "expected `,` or `]` in the array, found `}`",
+            ),
+            (
+                "{ a: [1, 2 }, b: 1 }",
+                "expected `,` or `]` in the array, found `}`",
+            ),
+            (
+                "{ a: [ [1 }, b: 1 }",
+                "expected `,` or `]` in the array, found `}`",
+            ),
+            (
+                "{\n  A: { tags: ['a', 'b' },\n  B: { x: 1 },\n}",
+                "expected `,` or `]` in the array, found `}`",
+            ),
+            (
+                "{ a: [ { b: 1 ], c: 2 }",
+                "expected `,` or `}` after the value of `b`, found `]`",
+            ),
+            (
+                "{ a: 1 ] }",
+                "expected `,` or `}` after the value of `a`, found `]`",
+            ),
+            ("{ a: 1, ] }", "expected a key or `}` after `,`, found `]`"),
+            (
+                "{ a: 1 }}",
+                "expected the end of the file after the schema object, found `}`",
+            ),
+            // A forgotten `,` or `:` is read past.
+            (
+                "{ a: 1\n  b: 2 }",
+                "expected `,` or `}` after the value of `a`, found `b`",
+            ),
+            (
+                "{ a: ['x' 'y'] }",
+                "expected `,` or `]` in the array, found `'`",
+            ),
+            (
+                "{ A { b: 1 } }",
+                "expected `:` after the key `A`, found `{`",
+            ),
+        ] {
+            assert_eq!(messages(src), [message], "{src:?}");
+        }
+    }
+
+    /// Recovery skips strings and comments whole, and reads on after them.
+    #[test]
+    fn recovery_skips_strings_and_comments() {
+        let expected = [
+            "expected a value (a string, number, object, array, `true`, `false` or `null`), found `nope`",
+            "expected a value, found `.`",
+        ];
+        for src in [
+            "{ a: nope 'x, }, ]', b: .5 }",
+            "{ a: nope \"x, }, ]\", b: .5 }",
+            "{ a: nope 'it\\', }', b: .5 }",
+            "{ a: nope /* , } ] */ , b: .5 }",
+            "{ a: nope // , } ]\n , b: .5 }",
+            "{ a: nope { x: [1, 2], y: '}' } , b: .5 }",
+            "{ a: nope 'x\\\n, }', b: .5 }",
+        ] {
+            assert_eq!(messages(src), expected, "{src:?}");
+        }
+    }
+
+    #[test]
+    fn forgotten_separators_are_read_past() {
+        // The errors inside what follows a forgotten `,` or `:` are reported too.
+        assert_eq!(
+            messages("{\n  A: { x: 'a' }\n  B: { y: .5 },\n  C { z: .5 },\n}"),
+            [
+                "expected `,` or `}` after the value of `A`, found `B`",
+                "expected a value, found `.`",
+                "expected `:` after the key `C`, found `{`",
+                "expected a value, found `.`",
+            ]
+        );
+        assert_eq!(
+            messages("{ a: [1 2, 'x' .5] }"),
+            [
+                "expected `,` or `]` in the array, found `2`",
+                "expected `,` or `]` in the array, found `.`",
+            ]
+        );
+        // After an unterminated string, the next line's entry or item is read.
+        assert_eq!(
+            messages("{\n  a: 'x,\n  b: .5,\n  c: ['y,\n    '\\q'],\n}"),
+            [
+                "unterminated string: expected a closing `'`",
+                "expected a value, found `.`",
+                "unterminated string: expected a closing `'`",
+                r"unknown escape `\q`",
+            ]
+        );
+    }
+
+    #[test]
+    fn errors_are_sorted_by_position() {
+        // The unclosed `[` is found last but written first.
+        let errors = parse("{ A: [ 1 2,").unwrap_err();
+        let found: Vec<_> = errors
+            .iter()
+            .map(|d| (d.span().start, &*d.message))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (5, "unclosed `[`: the file ends before its `]`"),
+                (9, "expected `,` or `]` in the array, found `2`"),
+            ]
+        );
+    }
+
+    #[test]
+    fn errors_are_capped_with_a_count_of_the_rest() {
+        let src = |n: usize| {
+            let entries: Vec<String> = (0..n).map(|i| format!("a{i}: .5")).collect();
+            format!("{{ {} }}", entries.join(", "))
+        };
+        let errors = parse(&src(MAX_ERRORS)).unwrap_err();
+        assert_eq!(errors.len(), MAX_ERRORS);
+        assert!(errors.iter().all(|d| d.notes.is_empty()));
+
+        let errors = parse(&src(MAX_ERRORS + 1)).unwrap_err();
+        assert_eq!(errors.len(), MAX_ERRORS);
+        assert_eq!(
+            errors[MAX_ERRORS - 1].notes,
+            ["1 more syntax error not shown: fix these and check again"]
+        );
+
+        let errors = parse(&src(MAX_ERRORS + 30)).unwrap_err();
+        assert_eq!(errors.len(), MAX_ERRORS);
+        assert!(errors[..MAX_ERRORS - 1].iter().all(|d| d.notes.is_empty()));
+        assert_eq!(
+            errors[MAX_ERRORS - 1].notes,
+            ["30 more syntax errors not shown: fix these and check again"]
+        );
+        // The first ones found are the ones shown.
+        assert_eq!(errors[0].span().start, "{ a0: ".len());
+    }
+
+    #[test]
+    fn sync_stops_at_the_next_comma_or_closer_at_its_depth() {
+        use SyncPoint::{Comma, End, Foreign, LineEnd, Own};
+        for (rest, own, expected) in [
+            (&b"x, y"[..], b'}', (1, Comma)),
+            (b"x } ", b'}', (2, Own)),
+            (b"x } ", b']', (2, Foreign(b'}'))),
+            (b"x ] ", b'}', (2, Foreign(b']'))),
+            (b"[1, {2, 3}], x", b'}', (11, Comma)),
+            (b"[1, {2, 3]], x", b'}', (11, Comma)),
+            (b"'a,}' , ", b'}', (6, Comma)),
+            (b"\"a',}\" , ", b'}', (7, Comma)),
+            (b"'a\\', b', c", b'}', (8, Comma)),
+            (b"'a\\\nb', c", b'}', (6, Comma)),
+            (b"'a\\\r\nb', c", b'}', (7, Comma)),
+            (b"// , }\n , ", b'}', (8, Comma)),
+            (b"/* , } */ }", b'}', (10, Own)),
+            (b"1/2, x", b'}', (3, Comma)),
+            // An unterminated string stops at its line break, outside brackets only.
+            (b"'x, }\n, ", b'}', (5, LineEnd)),
+            (b"'x, }\r\n, ", b'}', (5, LineEnd)),
+            (b"['x\n], ", b'}', (5, Comma)),
+            (b"x /* , }", b'}', (8, End)),
+            (b"x // , }", b'}', (8, End)),
+            (b"'x", b'}', (2, End)),
+            (b"", b'}', (0, End)),
+        ] {
+            assert_eq!(
+                sync(rest, own),
+                expected,
+                "{:?}",
+                String::from_utf8_lossy(rest)
+            );
+        }
+        // Non-ASCII text is skipped byte by byte; the stop is on a character boundary.
+        let rest = "'é,' ü, x";
+        let (at, stop) = sync(rest.as_bytes(), b'}');
+        assert_eq!((&rest[..at], stop), ("'é,' ü", Comma));
+    }
+
+    #[test]
+    fn net_closers_count_outside_strings_and_comments() {
+        assert_eq!(net_closers(b"}, a: [1, {}] }"), 2);
+        assert_eq!(net_closers(b"{ a: '}}' /* ] */ // ]\n"), -1);
+        assert_eq!(net_closers(b""), 0);
+    }
+
+    /// A closer of the wrong kind is taken for the bracket that leaves the rest balanced.
+    #[test]
+    fn wrong_closers_are_matched_by_the_balance_of_the_rest() {
+        for (src, message) in [
+            // A typo: `}` for `]`, `]` for `}`.
+            (
+                "{ S: { c: ['x' }, name: 'string' }, C: { d: 1 } }",
+                "expected `,` or `]` in the array, found `}`",
+            ),
+            (
+                "{ S: { c: ['x', { y: 1 ] ], name: 'string' }, C: { d: 1 } }",
+                "expected `,` or `}` after the value of `y`, found `]`",
+            ),
+            // A forgotten `]`: the `}` is the object's.
+            (
+                "{ S: { c: ['x' }, C: { d: 1 } }",
+                "expected `,` or `]` in the array, found `}`",
+            ),
+            // A closer too many.
+            (
+                "{ a: 1 ] }",
+                "expected `,` or `}` after the value of `a`, found `]`",
+            ),
+            (
+                "{ a: 1 ]",
+                "expected `,` or `}` after the value of `a`, found `]`",
+            ),
+        ] {
+            assert_eq!(messages(src), [message], "{src:?}");
+        }
+        // Both ways, the rest of the file is read: its own errors are reported.
+        assert_eq!(
+            messages("{ S: { c: ['x' }, name: .5 }, C: { d: .5 } }").len(),
+            3
+        );
+        assert_eq!(messages("{ S: { c: ['x' }, C: { d: .5 } }").len(), 2);
+    }
+
+    /// A `key:` inside an array: its `]` was forgotten; the entry is read in the object.
+    #[test]
+    fn an_entry_inside_an_array_ends_it() {
+        let src = "{\n  A: {\n    tags: ['a', 'b',\n    name: .5,\n  },\n  B: { c: 1 d: 2 },\n}";
+        let errors = parse(src).unwrap_err();
+        let found: Vec<_> = errors.iter().map(|d| &*d.message).collect();
+        assert_eq!(
+            found,
+            [
+                "expected a value (a string, number, object, array, `true`, `false` or `null`), found `name`",
+                "expected a value, found `.`",
+                "expected `,` or `}` after the value of `c`, found `d`",
+            ]
+        );
+        assert_eq!(
+            errors[0].help.as_deref(),
+            Some("an array holds values, not `key: value` entries: is its `]` missing?")
+        );
+        assert_eq!(
+            messages("{ A: { tags: ['a' name: 1, x: .5 } }"),
+            [
+                "expected `,` or `]` in the array, found `name`",
+                "expected a value, found `.`",
+            ]
+        );
     }
 }
