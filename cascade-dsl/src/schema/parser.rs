@@ -18,11 +18,18 @@
 //! - an unterminated string ends at its line break, as the tokenizer reads it;
 //! - the file's end is reported once: an unterminated comment, an unclosed `{`/`[` (the innermost)
 //!   or a skip that runs to the end stops every enclosing container from adding "unclosed";
-//! - a closer that belongs to an enclosing container (`]` in `[ { a: 1 ]`) ends the inner ones
-//!   quietly after the one error;
+//! - a closer of the wrong kind is taken for the bracket that leaves the rest of the file
+//!   balanced: a typo for the container's own closer (`['a' }`), the closer of an enclosing
+//!   container whose inner ones were never closed (they end quietly after the one error), or
+//!   one too many (skipped); when the top level's `}` is taken that way and the file goes on,
+//!   the top level reads on;
+//! - a `key:` inside an array ends it (its `]` was forgotten) and the enclosing object reads the
+//!   entry;
 //! - a missing `,` between two entries (a `key:` where `,` was expected) or two array items is
 //!   reported and read past as if the `,` were there, and a missing `:` before `{` or `[` is
 //!   reported and the object or array read anyway, so the errors inside them still show.
+//!
+//! After syntax errors the tree is incomplete, so [`file`] returns only the errors.
 
 use std::borrow::Cow;
 
@@ -46,7 +53,7 @@ type PResult<'a, T> = IResult<In<'a>, T, SyntaxError>;
 /// more were found.
 pub const MAX_ERRORS: usize = 100;
 
-/// Why parsing stopped: what was expected at which byte.
+/// One syntax error: what was expected at which byte.
 #[derive(Debug)]
 pub(super) struct SyntaxError {
     /// Where the error is; when `None`, the token found at `at`.
@@ -240,7 +247,7 @@ const BALANCE_COUNTS: usize = 32;
 enum Stop {
     /// At a `,` of the container being read: the next entry or item follows.
     Comma,
-    /// At the container's own closer.
+    /// At the container's own closer, or a closer of the other kind typed for it.
     Close,
     /// At the closer of an enclosing container: this one was never closed.
     Unwind,
