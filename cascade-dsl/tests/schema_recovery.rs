@@ -118,8 +118,9 @@ proptest! {
     }
 }
 
-/// A broken entry line, each one mistake that gives exactly one error on its line, whatever
-/// comes before or after it (but see [`MISSING_COLON`]).
+/// A broken entry line (`{name}` stands for the field's name), each one mistake that gives
+/// exactly one error on its line, whatever comes before or after it (but see
+/// [`MISSING_COLON`]).
 const BROKEN_ENTRIES: [&str; 15] = [
     "{name} 'string',",
     "{name}: .5,",
@@ -132,10 +133,10 @@ const BROKEN_ENTRIES: [&str; 15] = [
     "{name}: 'x' 'y',",
     "{name}: ['a',, 'b'],",
     "{name}: [,],",
-    "{name}: {{ x: 1 y: 2 }},",
+    "{name}: { x: 1 y: 2 },",
     "'{name}\\uD83D': 'string',",
-    "{name}: ['a' }},",
-    "{name}: {{ x: 1 ],",
+    "{name}: ['a' },",
+    "{name}: { x: 1 ],",
 ];
 
 /// The entry with a forgotten `:`. Right after an unterminated string, a line that is not a
@@ -178,7 +179,6 @@ fn schema_with_mistakes() -> impl Strategy<Value = (String, Vec<usize>)> {
                 match broken {
                     Some(k) => {
                         let text = BROKEN_ENTRIES[k].replace("{name}", &name);
-                        let text = text.replace("{{", "{").replace("}}", "}");
                         writeln!(src, "    {text}").unwrap();
                         lines.push(line);
                     }

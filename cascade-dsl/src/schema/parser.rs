@@ -1414,6 +1414,26 @@ mod tests {
     }
 
     #[test]
+    fn an_unterminated_string_takes_its_line_and_the_lines_that_continue_it() {
+        // A prompt written over two lines: one error, and the next entry is read.
+        let src = "{\n  a: 'Who buys\n    it? ~>ICP',\n  b: .5,\n}";
+        let errors = parse(src).unwrap_err();
+        let lines: Vec<_> = errors
+            .iter()
+            .map(|d| src[..d.span().start].matches('\n').count() + 1)
+            .collect();
+        assert_eq!(lines, [2, 4]);
+        // `\r\n` line breaks and a byte-order mark change nothing.
+        assert_eq!(
+            messages("\u{feff}{\r\n  a: 'x,\r\n  b: .5\r\n}\r\n"),
+            [
+                "unterminated string: expected a closing `'`",
+                "expected a value, found `.`",
+            ]
+        );
+    }
+
+    #[test]
     fn errors_are_sorted_by_position() {
         // The unclosed `[` is found last but written first.
         let errors = parse("{ A: [ 1 2,").unwrap_err();
