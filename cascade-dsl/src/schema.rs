@@ -4,7 +4,7 @@
 //! double-quoted strings with escapes (`\n \t \r \b \f \v \0 \' \" \\ \/ \uXXXX \u{X…}`), trailing
 //! commas, numbers, `true`/`false`/`null`, nested objects and arrays. JSON is a valid input. What
 //! the keys and values *mean* (types, fields, `$`-metadata) is decided by
-//! [`validate`](crate::validate), so that one syntax error does not hide every meaning error.
+//! [`validate`](crate::validate), which gathers every meaning error of a syntactically valid file.
 //!
 //! # Syntax errors
 //!
@@ -13,9 +13,10 @@
 //! hand-written one: a broken entry or array item is recorded and skipped to the next `,` or
 //! closing bracket at its nesting depth (strings and comments are skipped whole), and parsing
 //! goes on. One mistake gives one error: an unterminated string ends at its line break, an
-//! unclosed `{` or `[` (or an unterminated comment) is reported once, a closer written for the
-//! wrong bracket ends the inner containers quietly, and a forgotten `,` between two entries is
-//! reported and read past. The rules are in the parser's source (`schema/parser.rs`).
+//! unclosed `{` or `[` (or an unterminated comment) is reported once, a closer typed for the
+//! wrong bracket is matched by the brackets of the rest of the file, a `key:` inside an array
+//! ends the array (its `]` was forgotten), and a forgotten `,` or `:` is reported and read past.
+//! The rules are in the parser's source (`schema/parser.rs`).
 //!
 //! A file with syntax errors is **not validated**: [`parse`] returns only the syntax errors, and
 //! [`check`](crate::check) stops there. Validating the entries that did parse would report false
