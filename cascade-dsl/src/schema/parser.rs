@@ -172,7 +172,10 @@ fn peek(i: &In<'_>) -> Option<char> {
 
 /// Parses a whole file into its syntax tree, or every syntax error (sorted by position).
 pub(super) fn file(src: &str) -> Result<File<'_>, Vec<Diagnostic>> {
-    let mut state = State::default();
+    let mut state = State {
+        src,
+        ..State::default()
+    };
     match root(In::new(src), &mut state) {
         Some(root) if state.errors.is_empty() => Ok(File { root }),
         _ => Err(state.into_diagnostics(src)),
@@ -233,14 +236,12 @@ struct State<'a> {
     /// an array: every container up to the one the closer or entry belongs to ends there
     /// without an error of its own.
     unwinding: bool,
-    /// How many times recovery counted the brackets of the rest of the file (each count reads
-    /// the rest once; the budget keeps hostile input linear).
-    balance_counts: usize,
+    /// The whole text.
+    src: &'a str,
+    /// For every closer of the file (by offset): how many more closers than openers follow it.
+    /// Counted in one pass, the first time recovery meets a closer of the wrong kind.
+    closers_after: Option<Vec<(usize, isize)>>,
 }
-
-/// How many times one run counts the brackets of the rest of the file to tell which bracket a
-/// closer written for the wrong one was meant for.
-const BALANCE_COUNTS: usize = 32;
 
 /// Where recovery stopped skipping.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -318,8 +319,8 @@ impl<'a> State<'a> {
     /// container of its kind (`['a'` then the object's `}`). `None`: a closer too many, skipped.
     ///
     /// The guess that leaves the rest of the file balanced wins: after `closer`, the rest must
-    /// close as many containers as the guess leaves open. When none does (or the budget of
-    /// counts is spent), an enclosing container of its kind takes it, else it is skipped.
+    /// close as many containers as the guess leaves open. When none does, an enclosing
+    /// container of its kind takes it, else it is skipped.
     fn foreign(&mut self, closer: u8, i: In<'a>) -> Option<Stop> {
         let open = self.open.len();
         let owner = self
@@ -327,10 +328,18 @@ impl<'a> State<'a> {
             .iter()
             .take(open.saturating_sub(1))
             .rposition(|&c| c == closer);
-        if self.balance_counts < BALANCE_COUNTS {
-            self.balance_counts += 1;
-            let after = i.fragment().as_bytes().get(1..).unwrap_or_default();
-            let closes = net_closers(after);
+        let src = self.src;
+        let closers_after = self.closers_after.get_or_insert_with(|| closers_after(src));
+        let at = offset(&i);
+        // The closers the tokenizer finds from the start of the file are the ones recovery finds
+        // from where it started skipping, unless the text between was read differently (in
+        // garbage): then there is no count, and the default applies.
+        let closes = closers_after
+            .binary_search_by_key(&at, |&(closer, _)| closer)
+            .ok()
+            .and_then(|index| closers_after.get(index))
+            .map(|&(_, closes)| closes);
+        if let Some(closes) = closes {
             if closes == open as isize - 1 {
                 return Some(Stop::Close);
             }
@@ -459,15 +468,26 @@ fn sync(rest: &[u8], own: u8) -> (usize, SyncPoint) {
     (rest.len(), SyncPoint::End)
 }
 
-/// How many more closers than openers `rest` holds.
-fn net_closers(rest: &[u8]) -> isize {
-    Marks::new(rest)
-        .map(|(_, mark)| match mark {
-            Mark::Open => -1,
-            Mark::Close(_) => 1,
-            Mark::Comma | Mark::LineEnd => 0,
-        })
-        .sum()
+/// Every closer of `src` with how many more closers than openers follow it, by offset.
+fn closers_after(src: &str) -> Vec<(usize, isize)> {
+    let mut closers = Vec::new();
+    let mut net = 0isize;
+    for (at, mark) in Marks::new(src.as_bytes()) {
+        match mark {
+            Mark::Open => net -= 1,
+            Mark::Close(_) => {
+                net += 1;
+                closers.push((at, net));
+            }
+            Mark::Comma | Mark::LineEnd => {}
+        }
+    }
+    // `net` counted each closer's own text and what came before it: subtracting that from the
+    // total leaves what follows.
+    for (_, closes) in &mut closers {
+        *closes = net - *closes;
+    }
+    closers
 }
 
 /// A byte of the text that recovery looks at.
@@ -1519,10 +1539,12 @@ mod tests {
     }
 
     #[test]
-    fn net_closers_count_outside_strings_and_comments() {
-        assert_eq!(net_closers(b"}, a: [1, {}] }"), 2);
-        assert_eq!(net_closers(b"{ a: '}}' /* ] */ // ]\n"), -1);
-        assert_eq!(net_closers(b""), 0);
+    fn closers_are_counted_outside_strings_and_comments() {
+        assert_eq!(
+            closers_after("{ a: [1, {}] }, '}' /* ] */ // ]\n }"),
+            [(10, 3), (11, 2), (13, 1), (34, 0)]
+        );
+        assert_eq!(closers_after(""), []);
     }
 
     /// A closer of the wrong kind is taken for the bracket that leaves the rest balanced.
@@ -1561,6 +1583,24 @@ mod tests {
             3
         );
         assert_eq!(messages("{ S: { c: ['x' }, C: { d: .5 } }").len(), 2);
+    }
+
+    /// The brackets are counted once: a file full of wrong closers is read to its end, each
+    /// wrong closer one error.
+    #[test]
+    fn every_wrong_closer_is_matched() {
+        let types: Vec<String> = (0..5_000)
+            .map(|i| format!("T{i}: {{ a: ['x' }} }}"))
+            .collect();
+        let src = format!("{{ {} }}", types.join(", "));
+        let errors = parse(&src).unwrap_err();
+        assert_eq!(errors.len(), MAX_ERRORS);
+        assert!(
+            errors[0]
+                .message
+                .starts_with("expected `,` or `]` in the array")
+        );
+        assert!(errors[MAX_ERRORS - 1].notes[0].ends_with("not shown: fix these and check again"));
     }
 
     /// A `key:` inside an array: its `]` was forgotten; the entry is read in the object.
