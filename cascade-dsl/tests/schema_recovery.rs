@@ -120,8 +120,8 @@ proptest! {
 
 /// A broken entry line (`{name}` stands for the field's name), each one mistake that gives
 /// exactly one error on its line, whatever comes before or after it (but see
-/// [`MISSING_COLON`]).
-const BROKEN_ENTRIES: [&str; 15] = [
+/// [`MISSING_COLON`] and [`EXTRA_CLOSERS`]).
+const BROKEN_ENTRIES: [&str; 17] = [
     "{name} 'string',",
     "{name}: .5,",
     "{name}: +1,",
@@ -137,6 +137,8 @@ const BROKEN_ENTRIES: [&str; 15] = [
     "'{name}\\uD83D': 'string',",
     "{name}: ['a' },",
     "{name}: { x: 1 ],",
+    "{name}: x: 1 },",
+    "{name}: 'a', 'b'],",
 ];
 
 /// The entry with a forgotten `:`. Right after an unterminated string, a line that is not a
@@ -145,6 +147,12 @@ const BROKEN_ENTRIES: [&str; 15] = [
 const MISSING_COLON: usize = 0;
 /// The entry with an unterminated string.
 const UNTERMINATED: usize = 7;
+/// The entries with a closer of the wrong kind (`}` for `]`, `]` for `}`).
+const WRONG_CLOSERS: [usize; 2] = [13, 14];
+/// The entries with a closer too many (its opener forgotten). Which bracket a closer belongs
+/// to is decided by counting the brackets of the rest of the file, which a closer too many
+/// further on throws off by one: the generator puts one only before any other bracket mistake.
+const EXTRA_CLOSERS: [usize; 2] = [15, 16];
 
 /// A schema of one entry or type header per line, with mistakes on some lines; and the
 /// (1-based) lines of the mistakes.
@@ -158,6 +166,7 @@ fn schema_with_mistakes() -> impl Strategy<Value = (String, Vec<usize>)> {
         let mut src = String::from("{\n");
         let mut lines = Vec::new();
         let mut line = 1;
+        let mut bracket_mistakes = 0;
         for (t, (broken_header, entries)) in types.iter().enumerate() {
             line += 1;
             if *broken_header {
@@ -174,6 +183,13 @@ fn schema_with_mistakes() -> impl Strategy<Value = (String, Vec<usize>)> {
                 let mut broken = *broken;
                 if previous == Some(UNTERMINATED) && broken == Some(MISSING_COLON) {
                     broken = None;
+                }
+                if let Some(k) = broken {
+                    if EXTRA_CLOSERS.contains(&k) && bracket_mistakes > 0 {
+                        broken = None;
+                    } else if EXTRA_CLOSERS.contains(&k) || WRONG_CLOSERS.contains(&k) {
+                        bracket_mistakes += 1;
+                    }
                 }
                 previous = broken;
                 match broken {

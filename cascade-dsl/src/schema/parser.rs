@@ -22,7 +22,11 @@
 //!   balanced: a typo for the container's own closer (`['a' }`), the closer of an enclosing
 //!   container whose inner ones were never closed (they end quietly after the one error), or
 //!   one too many (skipped); when the top level's `}` is taken that way and the file goes on,
-//!   the top level reads on;
+//!   the top level reads on. A closer of the right kind met while skipping is skipped too when
+//!   the rest of the file still closes the container (`{ A: name: 'x' }, B: {} }`, the `{`
+//!   after `A:` forgotten). The count is over the whole rest of the file, so a second bracket
+//!   mistake further on can mislead it: both are still reported, possibly with a follow-on
+//!   error;
 //! - a `key:` inside an array ends it (its `]` was forgotten) and the enclosing object reads the
 //!   entry;
 //! - a missing `,` between two entries (a `key:` where `,` was expected) or two array items is
@@ -282,6 +286,12 @@ impl<'a> State<'a> {
             i = i.take_from(len);
             let stop = match point {
                 SyncPoint::Comma => Stop::Comma,
+                // A closer too many (`{ A: name: 'x' }, B: {} }`, the `{` after `A:` forgotten)
+                // would end this container early: skipped when the rest still closes it.
+                SyncPoint::Own if self.closes_after(i) == Some(self.open.len()) => {
+                    i = i.take_from(1);
+                    continue;
+                }
                 SyncPoint::Own => Stop::Close,
                 SyncPoint::End => {
                     self.ended = true;
@@ -328,26 +338,15 @@ impl<'a> State<'a> {
             .iter()
             .take(open.saturating_sub(1))
             .rposition(|&c| c == closer);
-        let src = self.src;
-        let closers_after = self.closers_after.get_or_insert_with(|| closers_after(src));
-        let at = offset(&i);
-        // The closers the tokenizer finds from the start of the file are the ones recovery finds
-        // from where it started skipping, unless the text between was read differently (in
-        // garbage): then there is no count, and the default applies.
-        let closes = closers_after
-            .binary_search_by_key(&at, |&(closer, _)| closer)
-            .ok()
-            .and_then(|index| closers_after.get(index))
-            .map(|&(_, closes)| closes);
-        if let Some(closes) = closes {
-            if closes == open as isize - 1 {
+        if let Some(closes) = self.closes_after(i) {
+            if closes + 1 == open {
                 return Some(Stop::Close);
             }
-            if owner.is_some_and(|owner| closes == owner as isize) {
+            if owner == Some(closes) {
                 self.unwinding = true;
                 return Some(Stop::Unwind);
             }
-            if closes == open as isize {
+            if closes == open {
                 return None;
             }
         }
@@ -355,6 +354,20 @@ impl<'a> State<'a> {
             self.unwinding = true;
             Stop::Unwind
         })
+    }
+
+    /// How many containers the text after the closer at `i` closes (more closers than openers),
+    /// if any. The closers the tokenizer finds from the start of the file are the ones recovery
+    /// finds from where it started skipping, unless the text between was read differently (in
+    /// garbage): then there is no count.
+    fn closes_after(&mut self, i: In<'a>) -> Option<usize> {
+        let src = self.src;
+        let closers = self.closers_after.get_or_insert_with(|| closers_after(src));
+        let index = closers
+            .binary_search_by_key(&offset(&i), |&(closer, _)| closer)
+            .ok()?;
+        let &(_, closes) = closers.get(index)?;
+        usize::try_from(closes).ok()
     }
 
     /// Whitespace and comments; an unterminated comment is recorded and takes the rest of the
@@ -1565,7 +1578,7 @@ mod tests {
                 "{ S: { c: ['x' }, C: { d: 1 } }",
                 "expected `,` or `]` in the array, found `}`",
             ),
-            // A closer too many.
+            // A closer too many, of either kind (its opener was forgotten).
             (
                 "{ a: 1 ] }",
                 "expected `,` or `}` after the value of `a`, found `]`",
@@ -1573,6 +1586,14 @@ mod tests {
             (
                 "{ a: 1 ]",
                 "expected `,` or `}` after the value of `a`, found `]`",
+            ),
+            (
+                "{ A: name: 'string' }, B: { x: 1 } }",
+                "expected a value (a string, number, object, array, `true`, `false` or `null`), found `name`",
+            ),
+            (
+                "{ A: { tags: 'a', 'b'], x: 1 } }",
+                "expected `:` after the key `b`, found `]`",
             ),
         ] {
             assert_eq!(messages(src), [message], "{src:?}");
