@@ -27,6 +27,7 @@ use std::path::{Path, PathBuf};
 
 use cascade_runtime::{Strategy, Threshold, ThresholdError};
 
+use crate::CompactString;
 use crate::codes::Code;
 use crate::diag::Diagnostic;
 use crate::field::{FieldDef, Target};
@@ -504,7 +505,7 @@ fn collect_inverses(schema: &Schema, index: &NameMap<&str, usize>) -> Vec<(usize
 fn add_inverses(schema: &mut Schema, inverses: Vec<(usize, Field)>) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     // Per type with many fields: each field's position by name (the first one of a name).
-    let mut positions: NameMap<usize, NameMap<String, usize>> = NameMap::default();
+    let mut positions: NameMap<usize, NameMap<CompactString, usize>> = NameMap::default();
     for (target_index, inverse) in inverses {
         let target = &mut schema.types[target_index];
         let existing = if target.fields.len() <= 16 {
@@ -598,7 +599,7 @@ fn add_inverses(schema: &mut Schema, inverses: Vec<(usize, Field)>) -> Vec<Diagn
 fn inverse_owner(inverse: &Field) -> String {
     match (&inverse.def.targets[..], &inverse.def.backref) {
         ([owner], Some(field)) => format!("{}.{}", owner.name.value, field.value),
-        _ => inverse.name.clone(),
+        _ => inverse.name.to_string(),
     }
 }
 
@@ -609,11 +610,11 @@ fn inverse_field(owner: &str, field: &str, name: &str, span: Span) -> Field {
         prompt: None,
         operator: None,
         targets: vec![Target {
-            name: Spanned::new(owner.to_owned(), span),
+            name: Spanned::new(CompactString::from(owner), span),
             threshold: None,
         }],
         primitive: None,
-        backref: Some(Spanned::new(field.to_owned(), span)),
+        backref: Some(Spanned::new(CompactString::from(field), span)),
         array: true,
         optional: false,
     };
@@ -1148,7 +1149,7 @@ impl<'s> Builder<'s> {
             Ok(mut def) => {
                 def.array |= array;
                 Some(Field {
-                    name: key.value.to_string(),
+                    name: CompactString::from(&*key.value),
                     span: key.span,
                     def,
                     def_offset: text.content_start,
