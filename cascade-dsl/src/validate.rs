@@ -475,24 +475,32 @@ pub fn link_backrefs(schema: &mut Schema) -> Vec<Diagnostic> {
     add_inverses(schema, inverses)
 }
 
-/// The inverse field of every backref, with the position of the type that receives it, in the
-/// order the backrefs were written.
-fn collect_inverses(schema: &Schema, index: &NameMap<&str, usize>) -> Vec<(usize, Field)> {
-    let mut inverses: Vec<(usize, Field)> = Vec::new();
-    for ty in &schema.types {
-        for field in ty.fields.iter().filter(|f| !f.inverse) {
-            let Some(backref) = &field.def.backref else {
+/// Where an inverse field comes from: the backref of `types[owner].fields[field]` to the type at
+/// `target`. Three indexes, so collecting them copies no field.
+#[derive(Clone, Copy)]
+struct Inverse {
+    target: usize,
+    owner: usize,
+    field: usize,
+}
+
+/// Every backref's inverse field, with the position of the type that receives it, in the order
+/// the backrefs were written.
+fn collect_inverses(schema: &Schema, index: &NameMap<&str, usize>) -> Vec<Inverse> {
+    let mut inverses = Vec::new();
+    for (owner, ty) in schema.types.iter().enumerate() {
+        for (position, field) in ty.fields.iter().enumerate() {
+            if field.inverse || field.def.backref.is_none() {
                 continue;
-            };
-            let span = field.place(backref.span);
+            }
             for target in &field.def.targets {
-                let Some(&target_index) = index.get(target.name.value.as_str()) else {
-                    continue;
-                };
-                inverses.push((
-                    target_index,
-                    inverse_field(&ty.name, &field.name, &backref.value, span),
-                ));
+                if let Some(&target) = index.get(target.name.value.as_str()) {
+                    inverses.push(Inverse {
+                        target,
+                        owner,
+                        field: position,
+                    });
+                }
             }
         }
     }
@@ -502,11 +510,31 @@ fn collect_inverses(schema: &Schema, index: &NameMap<&str, usize>) -> Vec<(usize
 /// Adds each inverse field to its type unless the type has a field of that name; two different
 /// inverse fields of one name are a `conflicting-backref`. Linear: a type that receives many
 /// inverse fields (every type backrefs one hub) finds names through a map, not a scan.
-fn add_inverses(schema: &mut Schema, inverses: Vec<(usize, Field)>) -> Vec<Diagnostic> {
+fn add_inverses(schema: &mut Schema, inverses: Vec<Inverse>) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     // Per type with many fields: each field's position by name (the first one of a name).
     let mut positions: NameMap<usize, NameMap<CompactString, usize>> = NameMap::default();
-    for (target_index, inverse) in inverses {
+    for Inverse {
+        target: target_index,
+        owner,
+        field,
+    } in inverses
+    {
+        let inverse = {
+            let owner = &schema.types[owner];
+            let field = &owner.fields[field];
+            let backref = field
+                .def
+                .backref
+                .as_ref()
+                .expect("collect_inverses keeps only fields with a backref");
+            inverse_field(
+                &owner.name,
+                &field.name,
+                &backref.value,
+                field.place(backref.span),
+            )
+        };
         let target = &mut schema.types[target_index];
         let existing = if target.fields.len() <= 16 {
             target.fields.iter().position(|f| f.name == inverse.name)

@@ -216,6 +216,12 @@ fn target_expr(text: &str, base: usize, fuzzy: bool, plain: bool) -> Option<Expr
             if expr.targets.iter().any(|t| t.name.value == name_text) {
                 return None;
             }
+            if expr.targets.capacity() == 0 {
+                // Exact capacity: a `Vec` grown by `push` starts at 4 members, and most
+                // references have one.
+                let members = bytes.iter().filter(|&&b| b == b'|').count() + 1;
+                expr.targets.reserve_exact(members);
+            }
             expr.targets.push(Target {
                 name: Spanned::new(CompactString::from(name_text), name),
                 threshold,
