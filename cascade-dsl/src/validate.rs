@@ -88,7 +88,12 @@ pub fn validate(file: &File<'_>, src: &str) -> Result<Schema, Vec<Diagnostic>> {
     let mut builder = Builder {
         src,
         diagnostics: Vec::new(),
+        model: Vec::new(),
+        index: NameMap::default(),
+        references: Vec::new(),
+        backrefs: Vec::new(),
     };
+    builder.index.reserve(file.root.entries.len());
     let mut schema = Schema {
         types: Vec::with_capacity(file.root.entries.len()),
         ..Schema::default()
@@ -105,17 +110,33 @@ pub fn validate(file: &File<'_>, src: &str) -> Result<Schema, Vec<Diagnostic>> {
                 builder.unknown_metadata(&entry.key, &SCHEMA_METADATA, "at the top level");
             }
         } else {
-            schema.types.push(builder.entity(&entry.key, &entry.value));
+            let ty = builder.entity(schema.types.len(), &entry.key, &entry.value);
+            builder.check_type(&schema.types, &ty, &entry.key);
+            schema.types.push(ty);
         }
     }
-    let mut diagnostics = builder.diagnostics;
-    match check_model(schema) {
-        Ok(schema) if diagnostics.is_empty() => Ok(schema),
-        Ok(_) => Err(sorted(diagnostics)),
-        Err(more) => {
-            diagnostics.extend(more);
-            Err(sorted(diagnostics))
-        }
+    // The checks of `check_model`, done while each type was built (its data still in cache)
+    // and here from the recorded references, in the same order and with the same results.
+    let Builder {
+        mut diagnostics,
+        model: mut model_diagnostics,
+        index,
+        references,
+        backrefs,
+        ..
+    } = builder;
+    unknown_targets(&schema, &index, &references, &mut model_diagnostics);
+    drop(references);
+    if model_diagnostics.is_empty() {
+        let inverses = backref_inverses(&schema, &index, &backrefs);
+        drop(index);
+        model_diagnostics = add_inverses(&mut schema, inverses);
+    }
+    diagnostics.append(&mut model_diagnostics);
+    if diagnostics.is_empty() {
+        Ok(schema)
+    } else {
+        Err(sorted(diagnostics))
     }
 }
 
@@ -256,22 +277,89 @@ fn check_schema_indexed(schema: &Schema) -> (NameMap<&str, usize>, Vec<Diagnosti
         }
         diagnostics.extend(check_type(ty));
     }
-    // A did-you-mean scans every type name; past this many unknown targets (a schema pasted
-    // without its types) the suggestions stop, so checking stays linear.
-    let mut suggestions_left = 64;
-    for ty in &schema.types {
-        for field in ty.fields.iter().filter(|f| !f.inverse) {
-            for target in &field.def.targets {
-                let name = target.name.value.as_str();
-                if !index.contains_key(name) {
-                    let suggest = suggestions_left > 0;
-                    suggestions_left -= usize::from(suggest);
-                    diagnostics.push(unknown_target(schema, &index, ty, field, target, suggest));
-                }
+    let mut references = Vec::new();
+    for (owner, ty) in schema.types.iter().enumerate() {
+        for (position, field) in ty.fields.iter().enumerate() {
+            if field.inverse {
+                continue;
+            }
+            for (member, target) in field.def.targets.iter().enumerate() {
+                references.push(Reference {
+                    name: Some(&target.name.value),
+                    owner,
+                    field: position,
+                    member,
+                });
             }
         }
     }
+    unknown_targets(schema, &index, &references, &mut diagnostics);
     (index, diagnostics)
+}
+
+/// A target member to look up once every type is known: member `member` of
+/// `types[owner].fields[field]`, named `name` (borrowed from the file, so the lookup pass reads
+/// a compact list instead of the whole model; `None` when the name is read from the model).
+#[derive(Clone, Copy)]
+struct Reference<'n> {
+    name: Option<&'n str>,
+    owner: usize,
+    field: usize,
+    member: usize,
+}
+
+/// An `unknown-target-type` error for every reference to a type not in `index`, in the order
+/// given (a did-you-mean for the first 64 of them: past that, a schema pasted without its types,
+/// the suggestions stop so that checking stays linear).
+fn unknown_targets(
+    schema: &Schema,
+    index: &NameMap<&str, usize>,
+    references: &[Reference<'_>],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let mut suggestions_left = 64;
+    for reference in references {
+        let name = reference.name.unwrap_or_else(|| {
+            schema.types[reference.owner].fields[reference.field]
+                .def
+                .targets[reference.member]
+                .name
+                .value
+                .as_str()
+        });
+        if index.contains_key(name) {
+            continue;
+        }
+        let ty = &schema.types[reference.owner];
+        let field = &ty.fields[reference.field];
+        let target = &field.def.targets[reference.member];
+        let suggest = suggestions_left > 0;
+        suggestions_left -= usize::from(suggest);
+        diagnostics.push(unknown_target(schema, index, ty, field, target, suggest));
+    }
+}
+
+/// The inverse field of each backref field `types[owner].fields[field]` of `backrefs`, for every
+/// target type that exists, in order.
+fn backref_inverses(
+    schema: &Schema,
+    index: &NameMap<&str, usize>,
+    backrefs: &[(usize, usize)],
+) -> Vec<Inverse> {
+    let mut inverses = Vec::with_capacity(backrefs.len());
+    for &(owner, position) in backrefs {
+        let field = &schema.types[owner].fields[position];
+        for target in &field.def.targets {
+            if let Some(&target) = index.get(target.name.value.as_str()) {
+                inverses.push(Inverse {
+                    target,
+                    owner,
+                    field: position,
+                });
+            }
+        }
+    }
+    inverses
 }
 
 fn unknown_target(
@@ -310,9 +398,13 @@ fn unknown_target(
 /// ```
 pub fn check_type(ty: &EntityType) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
-    diagnostics.extend(check_entity_name(&ty.name, ty.span));
+    if !is_entity_name(&ty.name) {
+        diagnostics.extend(check_entity_name(&ty.name, ty.span));
+    }
     for field in &ty.fields {
-        diagnostics.extend(check_field_name(&field.name, field.span));
+        if !is_field_name(&field.name) {
+            diagnostics.extend(check_field_name(&field.name, field.span));
+        }
     }
     let mut report = |first: &Field, again: &Field| {
         diagnostics.push(
@@ -389,6 +481,25 @@ pub fn check_field_name(name: &str, span: Span) -> Option<Diagnostic> {
     )
 }
 
+/// Whether `name` is a valid type name (the rule of [`check_entity_name`], without building a
+/// diagnostic: the hot path of checking a large schema).
+fn is_entity_name(name: &str) -> bool {
+    name.bytes().next().is_some_and(|b| b.is_ascii_alphabetic()) && is_name_rest(name)
+}
+
+/// Whether `name` is a valid field name (the rule of [`check_field_name`]).
+fn is_field_name(name: &str) -> bool {
+    name.bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+        && is_name_rest(name)
+}
+
+fn is_name_rest(name: &str) -> bool {
+    name.len() <= MAX_NAME_LEN && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
+#[cold]
 fn check_name(
     name: &str,
     span: Span,
@@ -487,24 +598,15 @@ struct Inverse {
 /// Every backref's inverse field, with the position of the type that receives it, in the order
 /// the backrefs were written.
 fn collect_inverses(schema: &Schema, index: &NameMap<&str, usize>) -> Vec<Inverse> {
-    let mut inverses = Vec::new();
+    let mut backrefs = Vec::new();
     for (owner, ty) in schema.types.iter().enumerate() {
         for (position, field) in ty.fields.iter().enumerate() {
-            if field.inverse || field.def.backref.is_none() {
-                continue;
-            }
-            for target in &field.def.targets {
-                if let Some(&target) = index.get(target.name.value.as_str()) {
-                    inverses.push(Inverse {
-                        target,
-                        owner,
-                        field: position,
-                    });
-                }
+            if !field.inverse && field.def.backref.is_some() {
+                backrefs.push((owner, position));
             }
         }
     }
-    inverses
+    backref_inverses(schema, index, &backrefs)
 }
 
 /// Adds each inverse field to its type unless the type has a field of that name; two different
@@ -717,12 +819,21 @@ impl<'a> MetadataKeys<'a> {
     }
 }
 
-struct Builder<'s> {
+struct Builder<'s, 'f> {
     src: &'s str,
+    /// Errors of the file's syntax-level meaning (values, metadata, field definitions).
     diagnostics: Vec<Diagnostic>,
+    /// Errors of the model checks (`check_model`'s): names, duplicates, unknown targets.
+    model: Vec<Diagnostic>,
+    /// Every type's position by name (the first one, if a name is declared twice).
+    index: NameMap<&'f str, usize>,
+    /// Every target member of every built field, in order.
+    references: Vec<Reference<'f>>,
+    /// Every built field with a backref: (type position, field position).
+    backrefs: Vec<(usize, usize)>,
 }
 
-impl<'s> Builder<'s> {
+impl<'s, 'f> Builder<'s, 'f> {
     fn error(&mut self, diagnostic: Diagnostic) {
         self.diagnostics.push(diagnostic);
     }
@@ -925,7 +1036,62 @@ impl<'s> Builder<'s> {
         }
     }
 
-    fn entity(&mut self, key: &Text<'_>, value: &Value<'_>) -> EntityType {
+    /// `check_model`'s checks of one type, in its order: a duplicate type name, then
+    /// [`check_type`]. Records the type's position by name.
+    fn check_type(&mut self, types: &[EntityType], ty: &EntityType, key: &'f Text<'_>) {
+        match self.index.get(&*key.value) {
+            Some(&first) => {
+                let first = &types[first];
+                self.model.push(
+                    Diagnostic::error(
+                        Code::DuplicateType,
+                        format!("duplicate type `{}`", ty.name),
+                        ty.span,
+                    )
+                    .with_label("declared again here")
+                    .with_secondary(first.span, "first declared here")
+                    .with_help("merge the two declarations or rename one"),
+                );
+            }
+            None => {
+                self.index.insert(&key.value, types.len());
+            }
+        }
+        self.model.extend(check_type(ty));
+    }
+
+    /// Records the targets and the backref of `field`, about to become
+    /// `types[owner].fields[position]`, for the checks that need every type.
+    fn record(&mut self, owner: usize, position: usize, field: &Field, value: &'f Value<'_>) {
+        let text = match value {
+            Value::String(text) => Some(text),
+            Value::Array(array) => match &array.items[..] {
+                [Value::String(text)] => Some(text),
+                _ => None,
+            },
+            _ => None,
+        };
+        for (member, target) in field.def.targets.iter().enumerate() {
+            // The name as written in the definition string, when the span finds it there.
+            let name = text.and_then(|text| {
+                let span = target.name.span;
+                let text: &'f str = &text.value;
+                text.get(span.start..span.end)
+                    .filter(|name| *name == target.name.value)
+            });
+            self.references.push(Reference {
+                name,
+                owner,
+                field: position,
+                member,
+            });
+        }
+        if field.def.backref.is_some() {
+            self.backrefs.push((owner, position));
+        }
+    }
+
+    fn entity(&mut self, position: usize, key: &Text<'_>, value: &'f Value<'_>) -> EntityType {
         let mut ty = EntityType::new(key.value.as_ref(), key.span);
         let Value::Object(object) = value else {
             let mut diagnostic = Diagnostic::error(
@@ -954,8 +1120,9 @@ impl<'s> Builder<'s> {
         for entry in &object.entries {
             let name: &str = &entry.key.value;
             if !name.starts_with('$') {
-                if let Some(field) = self.field(&entry.key, &entry.value) {
-                    ty.fields.push(field);
+                if self.field(&entry.key, &entry.value, &mut ty.fields) {
+                    let field = ty.fields.len() - 1;
+                    self.record(position, field, &ty.fields[field], &entry.value);
                 }
                 continue;
             }
@@ -1123,7 +1290,8 @@ impl<'s> Builder<'s> {
         }
     }
 
-    fn field(&mut self, key: &Text<'_>, value: &Value<'_>) -> Option<Field> {
+    /// Builds the field `key: value` into `fields`; false (with errors) when it has errors.
+    fn field(&mut self, key: &Text<'_>, value: &Value<'_>, fields: &mut Vec<Field>) -> bool {
         let (text, array) = match value {
             Value::String(text) => (text, false),
             Value::Array(array) => match &array.items[..] {
@@ -1143,7 +1311,7 @@ impl<'s> Builder<'s> {
                         .with_label("expected `['definition']`")
                         .with_help("write one definition: `['~>Company']`; a union is `['~>A|B']`"),
                     );
-                    return None;
+                    return false;
                 }
             },
             other => {
@@ -1170,26 +1338,27 @@ impl<'s> Builder<'s> {
                     .with_label("expected a string")
                     .with_help(help),
                 );
-                return None;
+                return false;
             }
         };
         match parse_definition(&text.value) {
             Ok(mut def) => {
                 def.array |= array;
-                Some(Field {
+                fields.push(Field {
                     name: CompactString::from(&*key.value),
                     span: key.span,
                     def,
                     def_offset: text.content_start,
                     def_escapes: text.escapes.clone(),
                     inverse: false,
-                })
+                });
+                true
             }
             Err(errors) => {
                 for error in errors {
                     self.error(place_diagnostic(error, text));
                 }
-                None
+                false
             }
         }
     }
@@ -1217,6 +1386,76 @@ use crate::field::parse as parse_definition;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The pipeline before `validate` fused the model checks into building: build every type,
+    /// then run [`check_model`] on the whole model.
+    fn validate_unfused(file: &File<'_>, src: &str) -> Result<Schema, Vec<Diagnostic>> {
+        let mut builder = Builder {
+            src,
+            diagnostics: Vec::new(),
+            model: Vec::new(),
+            index: NameMap::default(),
+            references: Vec::new(),
+            backrefs: Vec::new(),
+        };
+        let mut schema = Schema::default();
+        let mut metadata = MetadataKeys::default();
+        for entry in &file.root.entries {
+            if entry.key.value.starts_with('$') {
+                if !builder.first_metadata(&mut metadata, &entry.key) {
+                    continue;
+                }
+                if entry.key.value == "$config" {
+                    builder.schema_config(&mut schema, &entry.value);
+                } else {
+                    builder.unknown_metadata(&entry.key, &SCHEMA_METADATA, "at the top level");
+                }
+            } else {
+                let ty = builder.entity(schema.types.len(), &entry.key, &entry.value);
+                schema.types.push(ty);
+            }
+        }
+        let mut diagnostics = builder.diagnostics;
+        match check_model(schema) {
+            Ok(schema) if diagnostics.is_empty() => Ok(schema),
+            Ok(_) => Err(sorted(diagnostics)),
+            Err(more) => {
+                diagnostics.extend(more);
+                Err(sorted(diagnostics))
+            }
+        }
+    }
+
+    /// Every schema fixture and peer schema gives the same model or the same diagnostics, in
+    /// the same order, through `validate` as through `check_model` (what the derive runs).
+    #[test]
+    fn fused_checks_equal_check_model() {
+        let mut sources = Vec::new();
+        for dir in ["tests/fixtures/schemas/invalid", "tests/fixtures/schemas/valid"] {
+            for entry in std::fs::read_dir(dir).expect("the fixture directory exists") {
+                let path = entry.expect("a directory entry").path();
+                sources.push(std::fs::read_to_string(&path).expect("a UTF-8 fixture"));
+            }
+        }
+        let peer: Vec<serde_json::Value> = serde_json::from_str(
+            &std::fs::read_to_string("tests/fixtures/peer/schemas.json").expect("peer schemas"),
+        )
+        .expect("peer schemas are JSON");
+        sources.extend(peer.iter().map(|case| case["schema"].to_string()));
+        sources.push(
+            "{ A: { b: 'B.as', c: '~>Nope|A', d: 'A.ds' }, A: { x: '~>Ab' }, B: { as: 'string' } }"
+                .to_owned(),
+        );
+        let mut compared = 0;
+        for src in &sources {
+            let Ok(file) = crate::schema::parse(src) else {
+                continue;
+            };
+            assert_eq!(validate(&file, src), validate_unfused(&file, src), "{src}");
+            compared += 1;
+        }
+        assert!(compared > 700, "only {compared} schemas compared");
+    }
 
     fn codes(src: &str) -> Vec<&'static str> {
         match check(src) {
