@@ -1387,6 +1387,16 @@ use crate::field::parse as parse_definition;
 mod tests {
     use super::*;
 
+    proptest::proptest! {
+        /// The hot-path name checks say "valid" exactly when the full checks find no error.
+        #[test]
+        fn quick_name_checks_agree(name in "[A-Za-z0-9_][A-Za-z0-9_]{0,70}|[A-Za-z0-9_ $é-]{0,70}") {
+            let span = Span::new(0, name.len());
+            proptest::prop_assert_eq!(is_entity_name(&name), check_entity_name(&name, span).is_none());
+            proptest::prop_assert_eq!(is_field_name(&name), check_field_name(&name, span).is_none());
+        }
+    }
+
     /// The pipeline before `validate` fused the model checks into building: build every type,
     /// then run [`check_model`] on the whole model.
     fn validate_unfused(file: &File<'_>, src: &str) -> Result<Schema, Vec<Diagnostic>> {
