@@ -420,9 +420,13 @@ pub fn check_type(ty: &EntityType) -> Vec<Diagnostic> {
     };
     // Most types have a handful of fields: a quadratic scan beats hashing there.
     if ty.fields.len() <= 16 {
+        let mut names = [""; 16];
+        for (name, field) in names.iter_mut().zip(&ty.fields) {
+            *name = field.name.as_str();
+        }
         for (i, field) in ty.fields.iter().enumerate() {
-            if let Some(first) = ty.fields[..i].iter().find(|f| f.name == field.name) {
-                report(first, field);
+            if let Some(first) = names[..i].iter().position(|&n| same_name(n, names[i])) {
+                report(&ty.fields[first], field);
             }
         }
     } else {
@@ -438,6 +442,12 @@ pub fn check_type(ty: &EntityType) -> Vec<Diagnostic> {
         }
     }
     diagnostics
+}
+
+/// `a == b`, answering most unequal names (another length or first byte) without a call.
+#[inline]
+fn same_name(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.as_bytes().first() == b.as_bytes().first() && a == b
 }
 
 /// Checks an entity type name: ASCII `[A-Za-z][A-Za-z0-9_]*`, at most 64 characters.
@@ -639,7 +649,10 @@ fn add_inverses(schema: &mut Schema, inverses: Vec<Inverse>) -> Vec<Diagnostic> 
         };
         let target = &mut schema.types[target_index];
         let existing = if target.fields.len() <= 16 {
-            target.fields.iter().position(|f| f.name == inverse.name)
+            target
+                .fields
+                .iter()
+                .position(|f| same_name(&f.name, &inverse.name))
         } else {
             let map = positions.entry(target_index).or_insert_with(|| {
                 let mut map = NameMap::default();
