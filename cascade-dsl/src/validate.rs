@@ -85,36 +85,8 @@ pub const SCHEMA_CONFIG_KEYS: [&str; 1] = ["default"];
 /// assert_eq!(codes, ["invalid-metadata-value", "unknown-target-type"]);
 /// ```
 pub fn validate(file: &File<'_>, src: &str) -> Result<Schema, Vec<Diagnostic>> {
-    let mut builder = Builder {
-        src,
-        diagnostics: Vec::new(),
-        model: Vec::new(),
-        index: NameMap::default(),
-        references: Vec::new(),
-        backrefs: Vec::new(),
-    };
-    builder.index.reserve(file.root.entries.len());
-    let mut schema = Schema {
-        types: Vec::with_capacity(file.root.entries.len()),
-        ..Schema::default()
-    };
-    let mut metadata = MetadataKeys::default();
-    for entry in &file.root.entries {
-        if entry.key.value.starts_with('$') {
-            if !builder.first_metadata(&mut metadata, &entry.key) {
-                continue;
-            }
-            if entry.key.value == "$config" {
-                builder.schema_config(&mut schema, &entry.value);
-            } else {
-                builder.unknown_metadata(&entry.key, &SCHEMA_METADATA, "at the top level");
-            }
-        } else {
-            let ty = builder.entity(schema.types.len(), &entry.key, &entry.value);
-            builder.check_type(&schema.types, &ty, &entry.key);
-            schema.types.push(ty);
-        }
-    }
+    let mut builder = Builder::new(src);
+    let mut schema = builder.schema(file, true);
     // The checks of `check_model`, done while each type was built (its data still in cache)
     // and here from the recorded references, in the same order and with the same results.
     let Builder {
@@ -261,17 +233,7 @@ fn check_schema_indexed(schema: &Schema) -> (NameMap<&str, usize>, Vec<Diagnosti
     index.reserve(schema.types.len());
     for (i, ty) in schema.types.iter().enumerate() {
         if let Some(&first) = index.get(ty.name.as_str()) {
-            let first = &schema.types[first];
-            diagnostics.push(
-                Diagnostic::error(
-                    Code::DuplicateType,
-                    format!("duplicate type `{}`", ty.name),
-                    ty.span,
-                )
-                .with_label("declared again here")
-                .with_secondary(first.span, "first declared here")
-                .with_help("merge the two declarations or rename one"),
-            );
+            diagnostics.push(duplicate_type(ty, &schema.types[first]));
         } else {
             index.insert(&ty.name, i);
         }
@@ -360,6 +322,17 @@ fn backref_inverses(
         }
     }
     inverses
+}
+
+fn duplicate_type(again: &EntityType, first: &EntityType) -> Diagnostic {
+    Diagnostic::error(
+        Code::DuplicateType,
+        format!("duplicate type `{}`", again.name),
+        again.span,
+    )
+    .with_label("declared again here")
+    .with_secondary(first.span, "first declared here")
+    .with_help("merge the two declarations or rename one")
 }
 
 fn unknown_target(
@@ -847,6 +820,47 @@ struct Builder<'s, 'f> {
 }
 
 impl<'s, 'f> Builder<'s, 'f> {
+    fn new(src: &'s str) -> Self {
+        Builder {
+            src,
+            diagnostics: Vec::new(),
+            model: Vec::new(),
+            index: NameMap::default(),
+            references: Vec::new(),
+            backrefs: Vec::new(),
+        }
+    }
+
+    /// The model of `file`. With `checked`, each type also gets `check_model`'s checks of one
+    /// type as it is built (its data still in cache) and its references are recorded.
+    fn schema(&mut self, file: &'f File<'_>, checked: bool) -> Schema {
+        self.index.reserve(file.root.entries.len());
+        let mut schema = Schema {
+            types: Vec::with_capacity(file.root.entries.len()),
+            ..Schema::default()
+        };
+        let mut metadata = MetadataKeys::default();
+        for entry in &file.root.entries {
+            if entry.key.value.starts_with('$') {
+                if !self.first_metadata(&mut metadata, &entry.key) {
+                    continue;
+                }
+                if entry.key.value == "$config" {
+                    self.schema_config(&mut schema, &entry.value);
+                } else {
+                    self.unknown_metadata(&entry.key, &SCHEMA_METADATA, "at the top level");
+                }
+            } else {
+                let ty = self.entity(schema.types.len(), &entry.key, &entry.value);
+                if checked {
+                    self.check_type(&schema.types, &ty, &entry.key);
+                }
+                schema.types.push(ty);
+            }
+        }
+        schema
+    }
+
     fn error(&mut self, diagnostic: Diagnostic) {
         self.diagnostics.push(diagnostic);
     }
@@ -1053,19 +1067,7 @@ impl<'s, 'f> Builder<'s, 'f> {
     /// [`check_type`]. Records the type's position by name.
     fn check_type(&mut self, types: &[EntityType], ty: &EntityType, key: &'f Text<'_>) {
         match self.index.get(&*key.value) {
-            Some(&first) => {
-                let first = &types[first];
-                self.model.push(
-                    Diagnostic::error(
-                        Code::DuplicateType,
-                        format!("duplicate type `{}`", ty.name),
-                        ty.span,
-                    )
-                    .with_label("declared again here")
-                    .with_secondary(first.span, "first declared here")
-                    .with_help("merge the two declarations or rename one"),
-                );
-            }
+            Some(&first) => self.model.push(duplicate_type(ty, &types[first])),
             None => {
                 self.index.insert(&key.value, types.len());
             }
@@ -1413,31 +1415,8 @@ mod tests {
     /// The pipeline before `validate` fused the model checks into building: build every type,
     /// then run [`check_model`] on the whole model.
     fn validate_unfused(file: &File<'_>, src: &str) -> Result<Schema, Vec<Diagnostic>> {
-        let mut builder = Builder {
-            src,
-            diagnostics: Vec::new(),
-            model: Vec::new(),
-            index: NameMap::default(),
-            references: Vec::new(),
-            backrefs: Vec::new(),
-        };
-        let mut schema = Schema::default();
-        let mut metadata = MetadataKeys::default();
-        for entry in &file.root.entries {
-            if entry.key.value.starts_with('$') {
-                if !builder.first_metadata(&mut metadata, &entry.key) {
-                    continue;
-                }
-                if entry.key.value == "$config" {
-                    builder.schema_config(&mut schema, &entry.value);
-                } else {
-                    builder.unknown_metadata(&entry.key, &SCHEMA_METADATA, "at the top level");
-                }
-            } else {
-                let ty = builder.entity(schema.types.len(), &entry.key, &entry.value);
-                schema.types.push(ty);
-            }
-        }
+        let mut builder = Builder::new(src);
+        let schema = builder.schema(file, false);
         let mut diagnostics = builder.diagnostics;
         match check_model(schema) {
             Ok(schema) if diagnostics.is_empty() => Ok(schema),
