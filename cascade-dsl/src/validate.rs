@@ -1433,7 +1433,10 @@ mod tests {
     #[test]
     fn fused_checks_equal_check_model() {
         let mut sources = Vec::new();
-        for dir in ["tests/fixtures/schemas/invalid", "tests/fixtures/schemas/valid"] {
+        for dir in [
+            "tests/fixtures/schemas/invalid",
+            "tests/fixtures/schemas/valid",
+        ] {
             for entry in std::fs::read_dir(dir).expect("the fixture directory exists") {
                 let path = entry.expect("a directory entry").path();
                 sources.push(std::fs::read_to_string(&path).expect("a UTF-8 fixture"));
