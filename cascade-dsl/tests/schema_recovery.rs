@@ -120,8 +120,8 @@ proptest! {
 
 /// A broken entry line (`{name}` stands for the field's name), each one mistake that gives
 /// exactly one error on its line, whatever comes before or after it (but see
-/// [`MISSING_COLON`] and [`EXTRA_CLOSERS`]).
-const BROKEN_ENTRIES: [&str; 17] = [
+/// [`MISSING_COLON`] and [`MISCOUNTS`]).
+const BROKEN_ENTRIES: [&str; 18] = [
     "{name} 'string',",
     "{name}: .5,",
     "{name}: +1,",
@@ -139,20 +139,21 @@ const BROKEN_ENTRIES: [&str; 17] = [
     "{name}: { x: 1 ],",
     "{name}: x: 1 },",
     "{name}: 'a', 'b'],",
+    "{name}: ['a', 'b,",
 ];
 
 /// The entry with a forgotten `:`. Right after an unterminated string, a line that is not a
 /// `key:` is read as the string's continuation (a prompt written over two lines), so its error
 /// shows only once the string is fixed: the generator does not put it there.
 const MISSING_COLON: usize = 0;
-/// The entry with an unterminated string.
-const UNTERMINATED: usize = 7;
+/// The entries with an unterminated string (the second one inside an array, its `]` lost).
+const UNTERMINATED: [usize; 2] = [7, 17];
 /// The entries with a closer of the wrong kind (`}` for `]`, `]` for `}`).
 const WRONG_CLOSERS: [usize; 2] = [13, 14];
-/// The entries with a closer too many (its opener forgotten). Which bracket a closer belongs
-/// to is decided by counting the brackets of the rest of the file, which a closer too many
-/// further on throws off by one: the generator puts one only before any other bracket mistake.
-const EXTRA_CLOSERS: [usize; 2] = [15, 16];
+/// The entries with a closer too many or too few. Which bracket a closer belongs to is decided
+/// by counting the brackets of the rest of the file, which such a mistake further on throws
+/// off by one: the generator puts one only before any other bracket mistake.
+const MISCOUNTS: [usize; 3] = [15, 16, 17];
 
 /// A schema of one entry or type header per line, with mistakes on some lines; and the
 /// (1-based) lines of the mistakes.
@@ -181,13 +182,15 @@ fn schema_with_mistakes() -> impl Strategy<Value = (String, Vec<usize>)> {
                 line += 1;
                 let name = format!("f{f}");
                 let mut broken = *broken;
-                if previous == Some(UNTERMINATED) && broken == Some(MISSING_COLON) {
+                if previous.is_some_and(|k| UNTERMINATED.contains(&k))
+                    && broken == Some(MISSING_COLON)
+                {
                     broken = None;
                 }
                 if let Some(k) = broken {
-                    if EXTRA_CLOSERS.contains(&k) && bracket_mistakes > 0 {
+                    if MISCOUNTS.contains(&k) && bracket_mistakes > 0 {
                         broken = None;
-                    } else if EXTRA_CLOSERS.contains(&k) || WRONG_CLOSERS.contains(&k) {
+                    } else if MISCOUNTS.contains(&k) || WRONG_CLOSERS.contains(&k) {
                         bracket_mistakes += 1;
                     }
                 }

@@ -15,7 +15,10 @@
 //!
 //! - an error inside an entry (key, `:`, value) skips from the entry's *start*, so a string is
 //!   skipped as one token even when the error is inside it (an unknown escape);
-//! - an unterminated string ends at its line break, as the tokenizer reads it;
+//! - an unterminated string ends at its line break, as the tokenizer reads it, and its entry or
+//!   item with it when the next line starts a new one (a `key:` after a string in an array ends
+//!   the array too: its `]` went with the string); any other line is taken for the string's
+//!   continuation (a prompt written over two lines) and skipped;
 //! - the file's end is reported once: an unterminated comment, an unclosed `{`/`[` (the innermost)
 //!   or a skip that runs to the end stops every enclosing container from adding "unclosed";
 //! - a closer of the wrong kind is taken for the bracket that leaves the rest of the file
@@ -302,9 +305,15 @@ impl<'a> State<'a> {
                     // or item too (the closing quote, and often the `,`, were forgotten): when
                     // the next line starts a new one, read on from there; else skip on.
                     i = self.trivia(i);
+                    let entry = starts_entry(i);
+                    if own == b']' && entry {
+                        // The array's `]` went with the string: the entry is the object's.
+                        self.unwinding = true;
+                        return (i, Stop::Unwind);
+                    }
                     let next = match own {
                         b']' => starts_value(i),
-                        _ => starts_entry(i),
+                        _ => entry,
                     };
                     if next {
                         return (i, Stop::Next);
@@ -1432,6 +1441,21 @@ mod tests {
             [
                 "expected `,` or `]` in the array, found `2`",
                 "expected `,` or `]` in the array, found `.`",
+            ]
+        );
+        // After an unterminated string in an array, the next line's entry is the object's.
+        assert_eq!(
+            messages("{ A: {\n  tags: ['a', 'b,\n  name: .5,\n} }"),
+            [
+                "unterminated string: expected a closing `'`",
+                "expected a value, found `.`",
+            ]
+        );
+        assert_eq!(
+            messages("{ A: {\n  tags: ['a, 'b'],\n  name: .5,\n} }"),
+            [
+                "expected `,` or `]` in the array, found `b`",
+                "expected a value, found `.`",
             ]
         );
         // After an unterminated string, the next line's entry or item is read.
