@@ -93,12 +93,10 @@ pub fn validate(file: &File<'_>, src: &str) -> Result<Schema, Vec<Diagnostic>> {
         mut diagnostics,
         model: mut model_diagnostics,
         index,
-        references,
         backrefs,
         ..
     } = builder;
-    unknown_targets(&schema, &index, &references, &mut model_diagnostics);
-    drop(references);
+    unknown_targets(&schema, &index, &mut model_diagnostics);
     if model_diagnostics.is_empty() {
         let inverses = backref_inverses(&schema, &index, &backrefs);
         drop(index);
@@ -239,65 +237,29 @@ fn check_schema_indexed(schema: &Schema) -> (NameMap<&str, usize>, Vec<Diagnosti
         }
         diagnostics.extend(check_type(ty));
     }
-    let mut references = Vec::new();
-    for (owner, ty) in schema.types.iter().enumerate() {
-        for (position, field) in ty.fields.iter().enumerate() {
-            if field.inverse {
-                continue;
-            }
-            for (member, target) in field.def.targets.iter().enumerate() {
-                references.push(Reference {
-                    name: Some(&target.name.value),
-                    owner,
-                    field: position,
-                    member,
-                });
-            }
-        }
-    }
-    unknown_targets(schema, &index, &references, &mut diagnostics);
+    unknown_targets(schema, &index, &mut diagnostics);
     (index, diagnostics)
 }
 
-/// A target member to look up once every type is known: member `member` of
-/// `types[owner].fields[field]`, named `name` (borrowed from the file, so the lookup pass reads
-/// a compact list instead of the whole model; `None` when the name is read from the model).
-#[derive(Clone, Copy)]
-struct Reference<'n> {
-    name: Option<&'n str>,
-    owner: usize,
-    field: usize,
-    member: usize,
-}
-
 /// An `unknown-target-type` error for every reference to a type not in `index`, in the order
-/// given (a did-you-mean for the first 64 of them: past that, a schema pasted without its types,
+/// written (a did-you-mean for the first 64 of them: past that, a schema pasted without its types,
 /// the suggestions stop so that checking stays linear).
 fn unknown_targets(
     schema: &Schema,
     index: &NameMap<&str, usize>,
-    references: &[Reference<'_>],
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     let mut suggestions_left = 64;
-    for reference in references {
-        let name = reference.name.unwrap_or_else(|| {
-            schema.types[reference.owner].fields[reference.field]
-                .def
-                .targets[reference.member]
-                .name
-                .value
-                .as_str()
-        });
-        if index.contains_key(name) {
-            continue;
+    for ty in &schema.types {
+        for field in ty.fields.iter().filter(|f| !f.inverse) {
+            for target in &field.def.targets {
+                if !index.contains_key(target.name.value.as_str()) {
+                    let suggest = suggestions_left > 0;
+                    suggestions_left -= usize::from(suggest);
+                    diagnostics.push(unknown_target(schema, index, ty, field, target, suggest));
+                }
+            }
         }
-        let ty = &schema.types[reference.owner];
-        let field = &ty.fields[reference.field];
-        let target = &field.def.targets[reference.member];
-        let suggest = suggestions_left > 0;
-        suggestions_left -= usize::from(suggest);
-        diagnostics.push(unknown_target(schema, index, ty, field, target, suggest));
     }
 }
 
@@ -813,8 +775,6 @@ struct Builder<'s, 'f> {
     model: Vec<Diagnostic>,
     /// Every type's position by name (the first one, if a name is declared twice).
     index: NameMap<&'f str, usize>,
-    /// Every target member of every built field, in order.
-    references: Vec<Reference<'f>>,
     /// Every built field with a backref: (type position, field position).
     backrefs: Vec<(usize, usize)>,
 }
@@ -826,7 +786,6 @@ impl<'s, 'f> Builder<'s, 'f> {
             diagnostics: Vec::new(),
             model: Vec::new(),
             index: NameMap::default(),
-            references: Vec::new(),
             backrefs: Vec::new(),
         }
     }
@@ -1075,32 +1034,9 @@ impl<'s, 'f> Builder<'s, 'f> {
         self.model.extend(check_type(ty));
     }
 
-    /// Records the targets and the backref of `field`, about to become
-    /// `types[owner].fields[position]`, for the checks that need every type.
-    fn record(&mut self, owner: usize, position: usize, field: &Field, value: &'f Value<'_>) {
-        let text = match value {
-            Value::String(text) => Some(text),
-            Value::Array(array) => match &array.items[..] {
-                [Value::String(text)] => Some(text),
-                _ => None,
-            },
-            _ => None,
-        };
-        for (member, target) in field.def.targets.iter().enumerate() {
-            // The name as written in the definition string, when the span finds it there.
-            let name = text.and_then(|text| {
-                let span = target.name.span;
-                let text: &'f str = &text.value;
-                text.get(span.start..span.end)
-                    .filter(|name| *name == target.name.value)
-            });
-            self.references.push(Reference {
-                name,
-                owner,
-                field: position,
-                member,
-            });
-        }
+    /// Records the backref of `field`, about to become `types[owner].fields[position]`, for
+    /// linking inverse fields once every type is known.
+    fn record(&mut self, owner: usize, position: usize, field: &Field) {
         if field.def.backref.is_some() {
             self.backrefs.push((owner, position));
         }
@@ -1137,7 +1073,7 @@ impl<'s, 'f> Builder<'s, 'f> {
             if !name.starts_with('$') {
                 if self.field(&entry.key, &entry.value, &mut ty.fields) {
                     let field = ty.fields.len() - 1;
-                    self.record(position, field, &ty.fields[field], &entry.value);
+                    self.record(position, field, &ty.fields[field]);
                 }
                 continue;
             }
