@@ -115,7 +115,10 @@ fn sorted(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
     diagnostics
 }
 
-/// Parses and validates the text of a `.cascade` file: every error at once.
+/// Parses and validates the text of a `.cascade` file: every error at once. A file with syntax
+/// errors gets all of them (up to [`MAX_ERRORS`](crate::schema::MAX_ERRORS)) and is not
+/// validated, since what could not be read would give false errors; a file that parses gets
+/// every schema error.
 ///
 /// ```
 /// let schema = cascade_dsl::check("{ ICP: { $threshold: 0.82, name: 'string' }, Startup: { customer: '~>ICP' } }").unwrap();
