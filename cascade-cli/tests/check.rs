@@ -54,6 +54,14 @@ fn many_errors_in_one_run() {
 }
 
 #[test]
+fn every_syntax_error_in_one_run() {
+    let run = check(&["cascade-dsl/tests/fixtures/schemas/invalid/syntax-several-errors.cascade"]);
+    assert_eq!(run.0, 1);
+    assert_eq!(run.2.matches("error[syntax-error]").count(), 7, "{}", run.2);
+    insta::assert_snapshot!(transcript(run));
+}
+
+#[test]
 fn no_file_is_a_usage_error() {
     let run = check(&[]);
     assert_eq!(run.0, 2);
