@@ -574,7 +574,6 @@ pub trait Cascade {
 // The constants of wyhash (public domain): odd, with well-spread bits.
 const P0: u64 = 0xa076_1d64_78bd_642f;
 const P1: u64 = 0xe703_7ed1_a0b4_28db;
-const P2: u64 = 0x8ebc_6af0_9c88_c6e3;
 
 /// The hash [`build_index`] and [`Schema::find_type`] use, at compile time and at run time alike:
 /// wyhash's folded 128-bit multiply over the name's length and two words (a name of up to 16
