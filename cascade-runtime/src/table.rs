@@ -1197,6 +1197,34 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// The index finds exactly the schema's names: every one of them (the same table a
+        /// binary search finds) and nothing else, whatever the names' lengths and bytes.
+        #[test]
+        fn the_index_finds_exactly_the_schema_names(
+            names in proptest::collection::btree_set("[a-zA-Z0-9_.é]{0,40}", 1..60),
+            others in proptest::collection::vec("[a-zA-Z0-9_.é]{0,40}", 0..60),
+        ) {
+            let types: Vec<TypeTable> = names
+                .iter()
+                .map(|n| TypeTable { name: Box::leak(n.clone().into_boxed_str()), ..BASE })
+                .collect();
+            let types: &'static [TypeTable] = Box::leak(types.into_boxed_slice());
+            let indexed = Schema {
+                default: None,
+                types,
+                index: Box::leak(build_index_vec(types).into_boxed_slice()),
+            };
+            let searched = Schema { index: &[], ..indexed };
+            proptest::prop_assert_eq!(indexed.check(), Ok(()));
+            for name in names.iter().chain(&others) {
+                let found = indexed.find_type(name);
+                proptest::prop_assert_eq!(found.map(|t| t.name), names.get(name).map(String::as_str));
+                proptest::prop_assert_eq!(found.map(|t| t as *const _), searched.find_type(name).map(|t| t as *const _));
+            }
+        }
+    }
+
     #[test]
     fn field_lookup_linear_and_binary() {
         const F: FieldTable = FieldTable {
