@@ -806,9 +806,7 @@ impl IndexSlot {
     /// Whether the slot's name has `key` (the whole name when [`NameKey::is_whole`]).
     #[inline(always)]
     fn has_key(self, key: NameKey) -> bool {
-        // One branch instead of three: the words differ for almost every other type.
-        ((self.words[0] ^ key.words[0]) | (self.words[1] ^ key.words[1])) == 0
-            && self.len as usize == key.len
+        self.len as usize == key.len && self.words == key.words
     }
 }
 
