@@ -321,7 +321,9 @@ pub struct Schema {
     pub default: Option<Written>,
     /// The types, sorted by name.
     pub types: &'static [TypeTable],
-    /// Open-addressing hash index over `types` ([`build_index`]), or empty for a binary search.
+    /// Open-addressing hash index over `types` ([`build_index`]`(types)`: built from these very
+    /// tables, since its slots hold copies of their fields; [`Schema::check`] verifies it), or
+    /// empty for a binary search.
     pub index: &'static [IndexSlot],
 }
 
