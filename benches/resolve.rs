@@ -107,11 +107,13 @@ impl Strings {
     }
 }
 
-/// The schema's tables laid out as the code generator's statics are: the types in one array,
-/// the fields of every type in one array and the union members in another (each type's fields
-/// and each field's members contiguous, no allocator headers), and the strings packed per type
-/// in the order a type's literals are emitted (name, then the keys its thresholds were written
-/// at). The field names are shared literals, as identical literals are in a compiled crate.
+/// The schema's tables laid out like the code generator's statics: in a compiled schema the
+/// type array is one static, each type's fields and each field's members are small arrays lying
+/// back to back in `.data.rel.ro` (fields and members interleaved), and the string literals are
+/// packed in `.rodata`. Here the types are one array, all fields one array and all members
+/// another (back to back, no allocator headers), and the strings are packed per type in the
+/// order a type's literals are emitted (name, then the keys its thresholds were written at). The
+/// field names are shared literals, as identical literals are in a compiled crate.
 fn tables(
     names: &[String],
     type_thresholds: &[Draft],
