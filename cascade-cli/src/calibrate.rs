@@ -543,7 +543,7 @@ fn read_schema(path: &std::path::Path) -> Result<SchemaInfo, Failure> {
                         .reference(&t.name)
                         .expect("tables built from a model hold every type of it");
                     (
-                        t.name.clone(),
+                        t.name.to_string(),
                         isolated.owner().resolve_target(target).value,
                     )
                 })

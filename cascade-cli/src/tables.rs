@@ -49,7 +49,7 @@ pub(crate) fn leak_schema(model: &Model) -> &'static Schema {
                                 .copied()
                                 .unwrap_or_default();
                             TargetTable {
-                                type_name: leak_str(t.name.value.clone()),
+                                type_name: leak_str(t.name.value.to_string()),
                                 threshold: written(t.threshold.as_ref().map(|s| s.value), || {
                                     format!("{}.{}", ty.name, f.name)
                                 }),
@@ -59,7 +59,7 @@ pub(crate) fn leak_schema(model: &Model) -> &'static Schema {
                         })
                         .collect();
                     FieldTable {
-                        name: leak_str(f.name.clone()),
+                        name: leak_str(f.name.to_string()),
                         operator: f.def.operator.as_ref().map(|op| op.value),
                         array: f.def.array,
                         optional: f.def.optional,
@@ -73,7 +73,7 @@ pub(crate) fn leak_schema(model: &Model) -> &'static Schema {
                 .copied()
                 .expect("every type of the model was copied above");
             TypeTable {
-                name: leak_str(ty.name.clone()),
+                name: leak_str(ty.name.to_string()),
                 fields: leak_slice(fields),
                 fuzzy_threshold: written(ty.fuzzy_threshold, || {
                     format!("{}.$fuzzyThreshold", ty.name)

@@ -153,7 +153,7 @@ fn rows(model: &Model, resolver: &Resolver<'_>) -> Vec<Row> {
                         })
                         .flatten();
                     TargetRow {
-                        type_name: t.name.value.clone(),
+                        type_name: t.name.value.to_string(),
                         threshold: resolved.map(|r| r.value),
                         layer: resolved.map(|r| r.layer),
                         at: resolved.map(|r| r.at.to_owned()),
@@ -162,8 +162,8 @@ fn rows(model: &Model, resolver: &Resolver<'_>) -> Vec<Row> {
                 })
                 .collect();
             out.push(Row {
-                owner: ty.name.clone(),
-                field: field.name.clone(),
+                owner: ty.name.to_string(),
+                field: field.name.to_string(),
                 operator,
                 array: def.array,
                 optional: def.optional,

@@ -65,7 +65,7 @@ pub fn impl_type(ty: &EntityType, imp: &TypeImpl<'_>) -> TokenStream {
         field_span,
     } = imp;
     let private = private();
-    let name = &ty.name;
+    let name = ty.name.as_str();
     let threshold = written(
         ty.threshold,
         &format!("{name}.{}", ty.threshold_key.as_str()),
@@ -246,7 +246,7 @@ pub fn type_ident(name: &str) -> Result<Ident, String> {
 
 fn field_table(owner: &EntityType, field: &Field, span: Span) -> TokenStream {
     let private = private();
-    let name = &field.name;
+    let name = field.name.as_str();
     let at = format!("{}.{}", owner.name, field.name);
     let def = &field.def;
     let operator = match def.operator.as_ref().map(|op| op.value) {
@@ -259,7 +259,7 @@ fn field_table(owner: &EntityType, field: &Field, span: Span) -> TokenStream {
     let array = def.array;
     let optional = def.optional;
     let targets = def.targets.iter().map(|target| {
-        let type_name = &target.name.value;
+        let type_name = target.name.value.as_str();
         let threshold = written(target.threshold.as_ref().map(|t| t.value), &at);
         // Spanned on the definition: an unknown target or one that does not derive `Cascade`
         // is reported there.

@@ -84,6 +84,7 @@ use std::fmt;
 
 use cascade_runtime::{Operator, Threshold};
 
+use crate::CompactString;
 use crate::diag::Diagnostic;
 use crate::span::{Span, Spanned};
 
@@ -118,7 +119,7 @@ pub enum Primitive {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Target {
     /// The target type's name.
-    pub name: Spanned<String>,
+    pub name: Spanned<CompactString>,
     /// The threshold written on this member, if any.
     pub threshold: Option<Spanned<Threshold>>,
 }
@@ -132,7 +133,7 @@ pub struct FieldDef {
     /// The whole definition, surrounding whitespace excluded.
     pub span: Span,
     /// The prompt before the operator, or the whole text of a prompt-only field.
-    pub prompt: Option<Spanned<String>>,
+    pub prompt: Option<Spanned<CompactString>>,
     /// `->`, `~>`, `<-` or `<~`.
     pub operator: Option<Spanned<Operator>>,
     /// The union members, in the order written.
@@ -140,7 +141,7 @@ pub struct FieldDef {
     /// The primitive type, for primitive and prompt-only fields.
     pub primitive: Option<Spanned<Primitive>>,
     /// `.backref`.
-    pub backref: Option<Spanned<String>>,
+    pub backref: Option<Spanned<CompactString>>,
     /// `[]` (or the array-literal form `['...']`).
     pub array: bool,
     /// `?`.
@@ -238,7 +239,7 @@ impl FieldDef {
     /// ```
     pub fn without_spans(&self) -> FieldDef {
         let zero = Span::default();
-        let strip = |s: &Spanned<String>| Spanned::new(s.value.clone(), zero);
+        let strip = |s: &Spanned<CompactString>| Spanned::new(s.value.clone(), zero);
         FieldDef {
             span: zero,
             prompt: self.prompt.as_ref().map(strip),

@@ -20,6 +20,7 @@ use std::collections::HashMap;
 
 use cascade_runtime::{Strategy, Threshold};
 
+use crate::CompactString;
 use crate::field::FieldDef;
 use crate::span::Span;
 
@@ -64,7 +65,7 @@ impl ThresholdKey {
 #[derive(Clone, Debug, PartialEq)]
 pub struct EntityType {
     /// The type's name.
-    pub name: String,
+    pub name: CompactString,
     /// Where the name was written.
     pub span: Span,
     /// `$threshold` or `$config.threshold` (precedence layer 4, `schema-type`): the threshold of
@@ -92,7 +93,7 @@ pub struct EntityType {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Field {
     /// The field's name.
-    pub name: String,
+    pub name: CompactString,
     /// Where the name was written. For an inverse field: the backref that created it.
     pub span: Span,
     /// The parsed definition. Its spans are relative to the (decoded) definition string; use
@@ -195,7 +196,7 @@ impl EntityType {
     /// let t = cascade_dsl::model::EntityType::new("ICP", cascade_dsl::Span::new(0, 3));
     /// assert!(t.fields.is_empty() && t.threshold.is_none());
     /// ```
-    pub fn new(name: impl Into<String>, span: Span) -> EntityType {
+    pub fn new(name: impl Into<CompactString>, span: Span) -> EntityType {
         EntityType {
             name: name.into(),
             span,
@@ -228,7 +229,12 @@ impl EntityType {
 
 impl Field {
     /// A field whose definition string starts at `def_offset` and holds no escape.
-    pub fn new(name: impl Into<String>, span: Span, def: FieldDef, def_offset: usize) -> Field {
+    pub fn new(
+        name: impl Into<CompactString>,
+        span: Span,
+        def: FieldDef,
+        def_offset: usize,
+    ) -> Field {
         Field {
             name: name.into(),
             span,

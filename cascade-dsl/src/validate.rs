@@ -27,6 +27,7 @@ use std::path::{Path, PathBuf};
 
 use cascade_runtime::{Strategy, Threshold, ThresholdError};
 
+use crate::CompactString;
 use crate::codes::Code;
 use crate::diag::Diagnostic;
 use crate::field::{FieldDef, Target};
@@ -84,37 +85,30 @@ pub const SCHEMA_CONFIG_KEYS: [&str; 1] = ["default"];
 /// assert_eq!(codes, ["invalid-metadata-value", "unknown-target-type"]);
 /// ```
 pub fn validate(file: &File<'_>, src: &str) -> Result<Schema, Vec<Diagnostic>> {
-    let mut builder = Builder {
-        src,
-        diagnostics: Vec::new(),
-    };
-    let mut schema = Schema {
-        types: Vec::with_capacity(file.root.entries.len()),
-        ..Schema::default()
-    };
-    let mut metadata = MetadataKeys::default();
-    for entry in &file.root.entries {
-        if entry.key.value.starts_with('$') {
-            if !builder.first_metadata(&mut metadata, &entry.key) {
-                continue;
-            }
-            if entry.key.value == "$config" {
-                builder.schema_config(&mut schema, &entry.value);
-            } else {
-                builder.unknown_metadata(&entry.key, &SCHEMA_METADATA, "at the top level");
-            }
-        } else {
-            schema.types.push(builder.entity(&entry.key, &entry.value));
-        }
+    let mut builder = Builder::new(src);
+    let mut schema = builder.schema(file, true);
+    // The checks of `check_model`, done while each type was built (its data still in cache)
+    // and here from the recorded references, in the same order and with the same results.
+    let Builder {
+        mut diagnostics,
+        model: mut model_diagnostics,
+        index,
+        references,
+        backrefs,
+        ..
+    } = builder;
+    unknown_targets(&schema, &index, &references, &mut model_diagnostics);
+    drop(references);
+    if model_diagnostics.is_empty() {
+        let inverses = backref_inverses(&schema, &index, &backrefs);
+        drop(index);
+        model_diagnostics = add_inverses(&mut schema, inverses);
     }
-    let mut diagnostics = builder.diagnostics;
-    match check_model(schema) {
-        Ok(schema) if diagnostics.is_empty() => Ok(schema),
-        Ok(_) => Err(sorted(diagnostics)),
-        Err(more) => {
-            diagnostics.extend(more);
-            Err(sorted(diagnostics))
-        }
+    diagnostics.append(&mut model_diagnostics);
+    if diagnostics.is_empty() {
+        Ok(schema)
+    } else {
+        Err(sorted(diagnostics))
     }
 }
 
@@ -239,38 +233,106 @@ fn check_schema_indexed(schema: &Schema) -> (NameMap<&str, usize>, Vec<Diagnosti
     index.reserve(schema.types.len());
     for (i, ty) in schema.types.iter().enumerate() {
         if let Some(&first) = index.get(ty.name.as_str()) {
-            let first = &schema.types[first];
-            diagnostics.push(
-                Diagnostic::error(
-                    Code::DuplicateType,
-                    format!("duplicate type `{}`", ty.name),
-                    ty.span,
-                )
-                .with_label("declared again here")
-                .with_secondary(first.span, "first declared here")
-                .with_help("merge the two declarations or rename one"),
-            );
+            diagnostics.push(duplicate_type(ty, &schema.types[first]));
         } else {
             index.insert(&ty.name, i);
         }
         diagnostics.extend(check_type(ty));
     }
-    // A did-you-mean scans every type name; past this many unknown targets (a schema pasted
-    // without its types) the suggestions stop, so checking stays linear.
-    let mut suggestions_left = 64;
-    for ty in &schema.types {
-        for field in ty.fields.iter().filter(|f| !f.inverse) {
-            for target in &field.def.targets {
-                let name = target.name.value.as_str();
-                if !index.contains_key(name) {
-                    let suggest = suggestions_left > 0;
-                    suggestions_left -= usize::from(suggest);
-                    diagnostics.push(unknown_target(schema, &index, ty, field, target, suggest));
-                }
+    let mut references = Vec::new();
+    for (owner, ty) in schema.types.iter().enumerate() {
+        for (position, field) in ty.fields.iter().enumerate() {
+            if field.inverse {
+                continue;
+            }
+            for (member, target) in field.def.targets.iter().enumerate() {
+                references.push(Reference {
+                    name: Some(&target.name.value),
+                    owner,
+                    field: position,
+                    member,
+                });
             }
         }
     }
+    unknown_targets(schema, &index, &references, &mut diagnostics);
     (index, diagnostics)
+}
+
+/// A target member to look up once every type is known: member `member` of
+/// `types[owner].fields[field]`, named `name` (borrowed from the file, so the lookup pass reads
+/// a compact list instead of the whole model; `None` when the name is read from the model).
+#[derive(Clone, Copy)]
+struct Reference<'n> {
+    name: Option<&'n str>,
+    owner: usize,
+    field: usize,
+    member: usize,
+}
+
+/// An `unknown-target-type` error for every reference to a type not in `index`, in the order
+/// given (a did-you-mean for the first 64 of them: past that, a schema pasted without its types,
+/// the suggestions stop so that checking stays linear).
+fn unknown_targets(
+    schema: &Schema,
+    index: &NameMap<&str, usize>,
+    references: &[Reference<'_>],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let mut suggestions_left = 64;
+    for reference in references {
+        let name = reference.name.unwrap_or_else(|| {
+            schema.types[reference.owner].fields[reference.field]
+                .def
+                .targets[reference.member]
+                .name
+                .value
+                .as_str()
+        });
+        if index.contains_key(name) {
+            continue;
+        }
+        let ty = &schema.types[reference.owner];
+        let field = &ty.fields[reference.field];
+        let target = &field.def.targets[reference.member];
+        let suggest = suggestions_left > 0;
+        suggestions_left -= usize::from(suggest);
+        diagnostics.push(unknown_target(schema, index, ty, field, target, suggest));
+    }
+}
+
+/// The inverse field of each backref field `types[owner].fields[field]` of `backrefs`, for every
+/// target type that exists, in order.
+fn backref_inverses(
+    schema: &Schema,
+    index: &NameMap<&str, usize>,
+    backrefs: &[(usize, usize)],
+) -> Vec<Inverse> {
+    let mut inverses = Vec::with_capacity(backrefs.len());
+    for &(owner, position) in backrefs {
+        let field = &schema.types[owner].fields[position];
+        for target in &field.def.targets {
+            if let Some(&target) = index.get(target.name.value.as_str()) {
+                inverses.push(Inverse {
+                    target,
+                    owner,
+                    field: position,
+                });
+            }
+        }
+    }
+    inverses
+}
+
+fn duplicate_type(again: &EntityType, first: &EntityType) -> Diagnostic {
+    Diagnostic::error(
+        Code::DuplicateType,
+        format!("duplicate type `{}`", again.name),
+        again.span,
+    )
+    .with_label("declared again here")
+    .with_secondary(first.span, "first declared here")
+    .with_help("merge the two declarations or rename one")
 }
 
 fn unknown_target(
@@ -309,9 +371,13 @@ fn unknown_target(
 /// ```
 pub fn check_type(ty: &EntityType) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
-    diagnostics.extend(check_entity_name(&ty.name, ty.span));
+    if !is_entity_name(&ty.name) {
+        diagnostics.extend(check_entity_name(&ty.name, ty.span));
+    }
     for field in &ty.fields {
-        diagnostics.extend(check_field_name(&field.name, field.span));
+        if !is_field_name(&field.name) {
+            diagnostics.extend(check_field_name(&field.name, field.span));
+        }
     }
     let mut report = |first: &Field, again: &Field| {
         diagnostics.push(
@@ -327,9 +393,13 @@ pub fn check_type(ty: &EntityType) -> Vec<Diagnostic> {
     };
     // Most types have a handful of fields: a quadratic scan beats hashing there.
     if ty.fields.len() <= 16 {
+        let mut names = [""; 16];
+        for (name, field) in names.iter_mut().zip(&ty.fields) {
+            *name = field.name.as_str();
+        }
         for (i, field) in ty.fields.iter().enumerate() {
-            if let Some(first) = ty.fields[..i].iter().find(|f| f.name == field.name) {
-                report(first, field);
+            if let Some(first) = names[..i].iter().position(|&n| same_name(n, names[i])) {
+                report(&ty.fields[first], field);
             }
         }
     } else {
@@ -345,6 +415,12 @@ pub fn check_type(ty: &EntityType) -> Vec<Diagnostic> {
         }
     }
     diagnostics
+}
+
+/// `a == b`, answering most unequal names (another length or first byte) without a call.
+#[inline]
+fn same_name(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.as_bytes().first() == b.as_bytes().first() && a == b
 }
 
 /// Checks an entity type name: ASCII `[A-Za-z][A-Za-z0-9_]*`, at most 64 characters.
@@ -388,6 +464,25 @@ pub fn check_field_name(name: &str, span: Span) -> Option<Diagnostic> {
     )
 }
 
+/// Whether `name` is a valid type name (the rule of [`check_entity_name`], without building a
+/// diagnostic: the hot path of checking a large schema).
+fn is_entity_name(name: &str) -> bool {
+    name.bytes().next().is_some_and(|b| b.is_ascii_alphabetic()) && is_name_rest(name)
+}
+
+/// Whether `name` is a valid field name (the rule of [`check_field_name`]).
+fn is_field_name(name: &str) -> bool {
+    name.bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+        && is_name_rest(name)
+}
+
+fn is_name_rest(name: &str) -> bool {
+    name.len() <= MAX_NAME_LEN && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
+#[cold]
 fn check_name(
     name: &str,
     span: Span,
@@ -474,41 +569,63 @@ pub fn link_backrefs(schema: &mut Schema) -> Vec<Diagnostic> {
     add_inverses(schema, inverses)
 }
 
-/// The inverse field of every backref, with the position of the type that receives it, in the
-/// order the backrefs were written.
-fn collect_inverses(schema: &Schema, index: &NameMap<&str, usize>) -> Vec<(usize, Field)> {
-    let mut inverses: Vec<(usize, Field)> = Vec::new();
-    for ty in &schema.types {
-        for field in ty.fields.iter().filter(|f| !f.inverse) {
-            let Some(backref) = &field.def.backref else {
-                continue;
-            };
-            let span = field.place(backref.span);
-            for target in &field.def.targets {
-                let Some(&target_index) = index.get(target.name.value.as_str()) else {
-                    continue;
-                };
-                inverses.push((
-                    target_index,
-                    inverse_field(&ty.name, &field.name, &backref.value, span),
-                ));
+/// Where an inverse field comes from: the backref of `types[owner].fields[field]` to the type at
+/// `target`. Three indexes, so collecting them copies no field.
+#[derive(Clone, Copy)]
+struct Inverse {
+    target: usize,
+    owner: usize,
+    field: usize,
+}
+
+/// Every backref's inverse field, with the position of the type that receives it, in the order
+/// the backrefs were written.
+fn collect_inverses(schema: &Schema, index: &NameMap<&str, usize>) -> Vec<Inverse> {
+    let mut backrefs = Vec::new();
+    for (owner, ty) in schema.types.iter().enumerate() {
+        for (position, field) in ty.fields.iter().enumerate() {
+            if !field.inverse && field.def.backref.is_some() {
+                backrefs.push((owner, position));
             }
         }
     }
-    inverses
+    backref_inverses(schema, index, &backrefs)
 }
 
 /// Adds each inverse field to its type unless the type has a field of that name; two different
 /// inverse fields of one name are a `conflicting-backref`. Linear: a type that receives many
 /// inverse fields (every type backrefs one hub) finds names through a map, not a scan.
-fn add_inverses(schema: &mut Schema, inverses: Vec<(usize, Field)>) -> Vec<Diagnostic> {
+fn add_inverses(schema: &mut Schema, inverses: Vec<Inverse>) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     // Per type with many fields: each field's position by name (the first one of a name).
-    let mut positions: NameMap<usize, NameMap<String, usize>> = NameMap::default();
-    for (target_index, inverse) in inverses {
+    let mut positions: NameMap<usize, NameMap<CompactString, usize>> = NameMap::default();
+    for Inverse {
+        target: target_index,
+        owner,
+        field,
+    } in inverses
+    {
+        let inverse = {
+            let owner = &schema.types[owner];
+            let field = &owner.fields[field];
+            let backref = field
+                .def
+                .backref
+                .as_ref()
+                .expect("collect_inverses keeps only fields with a backref");
+            inverse_field(
+                &owner.name,
+                &field.name,
+                &backref.value,
+                field.place(backref.span),
+            )
+        };
         let target = &mut schema.types[target_index];
         let existing = if target.fields.len() <= 16 {
-            target.fields.iter().position(|f| f.name == inverse.name)
+            target
+                .fields
+                .iter()
+                .position(|f| same_name(&f.name, &inverse.name))
         } else {
             let map = positions.entry(target_index).or_insert_with(|| {
                 let mut map = NameMap::default();
@@ -598,7 +715,7 @@ fn add_inverses(schema: &mut Schema, inverses: Vec<(usize, Field)>) -> Vec<Diagn
 fn inverse_owner(inverse: &Field) -> String {
     match (&inverse.def.targets[..], &inverse.def.backref) {
         ([owner], Some(field)) => format!("{}.{}", owner.name.value, field.value),
-        _ => inverse.name.clone(),
+        _ => inverse.name.to_string(),
     }
 }
 
@@ -609,11 +726,11 @@ fn inverse_field(owner: &str, field: &str, name: &str, span: Span) -> Field {
         prompt: None,
         operator: None,
         targets: vec![Target {
-            name: Spanned::new(owner.to_owned(), span),
+            name: Spanned::new(CompactString::from(owner), span),
             threshold: None,
         }],
         primitive: None,
-        backref: Some(Spanned::new(field.to_owned(), span)),
+        backref: Some(Spanned::new(CompactString::from(field), span)),
         array: true,
         optional: false,
     };
@@ -688,12 +805,62 @@ impl<'a> MetadataKeys<'a> {
     }
 }
 
-struct Builder<'s> {
+struct Builder<'s, 'f> {
     src: &'s str,
+    /// Errors of the file's syntax-level meaning (values, metadata, field definitions).
     diagnostics: Vec<Diagnostic>,
+    /// Errors of the model checks (`check_model`'s): names, duplicates, unknown targets.
+    model: Vec<Diagnostic>,
+    /// Every type's position by name (the first one, if a name is declared twice).
+    index: NameMap<&'f str, usize>,
+    /// Every target member of every built field, in order.
+    references: Vec<Reference<'f>>,
+    /// Every built field with a backref: (type position, field position).
+    backrefs: Vec<(usize, usize)>,
 }
 
-impl<'s> Builder<'s> {
+impl<'s, 'f> Builder<'s, 'f> {
+    fn new(src: &'s str) -> Self {
+        Builder {
+            src,
+            diagnostics: Vec::new(),
+            model: Vec::new(),
+            index: NameMap::default(),
+            references: Vec::new(),
+            backrefs: Vec::new(),
+        }
+    }
+
+    /// The model of `file`. With `checked`, each type also gets `check_model`'s checks of one
+    /// type as it is built (its data still in cache) and its references are recorded.
+    fn schema(&mut self, file: &'f File<'_>, checked: bool) -> Schema {
+        self.index.reserve(file.root.entries.len());
+        let mut schema = Schema {
+            types: Vec::with_capacity(file.root.entries.len()),
+            ..Schema::default()
+        };
+        let mut metadata = MetadataKeys::default();
+        for entry in &file.root.entries {
+            if entry.key.value.starts_with('$') {
+                if !self.first_metadata(&mut metadata, &entry.key) {
+                    continue;
+                }
+                if entry.key.value == "$config" {
+                    self.schema_config(&mut schema, &entry.value);
+                } else {
+                    self.unknown_metadata(&entry.key, &SCHEMA_METADATA, "at the top level");
+                }
+            } else {
+                let ty = self.entity(schema.types.len(), &entry.key, &entry.value);
+                if checked {
+                    self.check_type(&schema.types, &ty, &entry.key);
+                }
+                schema.types.push(ty);
+            }
+        }
+        schema
+    }
+
     fn error(&mut self, diagnostic: Diagnostic) {
         self.diagnostics.push(diagnostic);
     }
@@ -896,7 +1063,50 @@ impl<'s> Builder<'s> {
         }
     }
 
-    fn entity(&mut self, key: &Text<'_>, value: &Value<'_>) -> EntityType {
+    /// `check_model`'s checks of one type, in its order: a duplicate type name, then
+    /// [`check_type`]. Records the type's position by name.
+    fn check_type(&mut self, types: &[EntityType], ty: &EntityType, key: &'f Text<'_>) {
+        match self.index.get(&*key.value) {
+            Some(&first) => self.model.push(duplicate_type(ty, &types[first])),
+            None => {
+                self.index.insert(&key.value, types.len());
+            }
+        }
+        self.model.extend(check_type(ty));
+    }
+
+    /// Records the targets and the backref of `field`, about to become
+    /// `types[owner].fields[position]`, for the checks that need every type.
+    fn record(&mut self, owner: usize, position: usize, field: &Field, value: &'f Value<'_>) {
+        let text = match value {
+            Value::String(text) => Some(text),
+            Value::Array(array) => match &array.items[..] {
+                [Value::String(text)] => Some(text),
+                _ => None,
+            },
+            _ => None,
+        };
+        for (member, target) in field.def.targets.iter().enumerate() {
+            // The name as written in the definition string, when the span finds it there.
+            let name = text.and_then(|text| {
+                let span = target.name.span;
+                let text: &'f str = &text.value;
+                text.get(span.start..span.end)
+                    .filter(|name| *name == target.name.value)
+            });
+            self.references.push(Reference {
+                name,
+                owner,
+                field: position,
+                member,
+            });
+        }
+        if field.def.backref.is_some() {
+            self.backrefs.push((owner, position));
+        }
+    }
+
+    fn entity(&mut self, position: usize, key: &Text<'_>, value: &'f Value<'_>) -> EntityType {
         let mut ty = EntityType::new(key.value.as_ref(), key.span);
         let Value::Object(object) = value else {
             let mut diagnostic = Diagnostic::error(
@@ -925,8 +1135,9 @@ impl<'s> Builder<'s> {
         for entry in &object.entries {
             let name: &str = &entry.key.value;
             if !name.starts_with('$') {
-                if let Some(field) = self.field(&entry.key, &entry.value) {
-                    ty.fields.push(field);
+                if self.field(&entry.key, &entry.value, &mut ty.fields) {
+                    let field = ty.fields.len() - 1;
+                    self.record(position, field, &ty.fields[field], &entry.value);
                 }
                 continue;
             }
@@ -1094,7 +1305,8 @@ impl<'s> Builder<'s> {
         }
     }
 
-    fn field(&mut self, key: &Text<'_>, value: &Value<'_>) -> Option<Field> {
+    /// Builds the field `key: value` into `fields`; false (with errors) when it has errors.
+    fn field(&mut self, key: &Text<'_>, value: &Value<'_>, fields: &mut Vec<Field>) -> bool {
         let (text, array) = match value {
             Value::String(text) => (text, false),
             Value::Array(array) => match &array.items[..] {
@@ -1114,7 +1326,7 @@ impl<'s> Builder<'s> {
                         .with_label("expected `['definition']`")
                         .with_help("write one definition: `['~>Company']`; a union is `['~>A|B']`"),
                     );
-                    return None;
+                    return false;
                 }
             },
             other => {
@@ -1141,26 +1353,27 @@ impl<'s> Builder<'s> {
                     .with_label("expected a string")
                     .with_help(help),
                 );
-                return None;
+                return false;
             }
         };
         match parse_definition(&text.value) {
             Ok(mut def) => {
                 def.array |= array;
-                Some(Field {
-                    name: key.value.to_string(),
+                fields.push(Field {
+                    name: CompactString::from(&*key.value),
                     span: key.span,
                     def,
                     def_offset: text.content_start,
                     def_escapes: text.escapes.clone(),
                     inverse: false,
-                })
+                });
+                true
             }
             Err(errors) => {
                 for error in errors {
                     self.error(place_diagnostic(error, text));
                 }
-                None
+                false
             }
         }
     }
@@ -1188,6 +1401,66 @@ use crate::field::parse as parse_definition;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The hot-path name checks say "valid" exactly when the full checks find no error.
+        #[test]
+        fn quick_name_checks_agree(name in "[A-Za-z0-9_][A-Za-z0-9_]{0,70}|[A-Za-z0-9_ $é-]{0,70}") {
+            let span = Span::new(0, name.len());
+            proptest::prop_assert_eq!(is_entity_name(&name), check_entity_name(&name, span).is_none());
+            proptest::prop_assert_eq!(is_field_name(&name), check_field_name(&name, span).is_none());
+        }
+    }
+
+    /// The pipeline before `validate` fused the model checks into building: build every type,
+    /// then run [`check_model`] on the whole model.
+    fn validate_unfused(file: &File<'_>, src: &str) -> Result<Schema, Vec<Diagnostic>> {
+        let mut builder = Builder::new(src);
+        let schema = builder.schema(file, false);
+        let mut diagnostics = builder.diagnostics;
+        match check_model(schema) {
+            Ok(schema) if diagnostics.is_empty() => Ok(schema),
+            Ok(_) => Err(sorted(diagnostics)),
+            Err(more) => {
+                diagnostics.extend(more);
+                Err(sorted(diagnostics))
+            }
+        }
+    }
+
+    /// Every schema fixture and peer schema gives the same model or the same diagnostics, in
+    /// the same order, through `validate` as through `check_model` (what the derive runs).
+    #[test]
+    fn fused_checks_equal_check_model() {
+        let mut sources = Vec::new();
+        for dir in [
+            "tests/fixtures/schemas/invalid",
+            "tests/fixtures/schemas/valid",
+        ] {
+            for entry in std::fs::read_dir(dir).expect("the fixture directory exists") {
+                let path = entry.expect("a directory entry").path();
+                sources.push(std::fs::read_to_string(&path).expect("a UTF-8 fixture"));
+            }
+        }
+        let peer: Vec<serde_json::Value> = serde_json::from_str(
+            &std::fs::read_to_string("tests/fixtures/peer/schemas.json").expect("peer schemas"),
+        )
+        .expect("peer schemas are JSON");
+        sources.extend(peer.iter().map(|case| case["schema"].to_string()));
+        sources.push(
+            "{ A: { b: 'B.as', c: '~>Nope|A', d: 'A.ds' }, A: { x: '~>Ab' }, B: { as: 'string' } }"
+                .to_owned(),
+        );
+        let mut compared = 0;
+        for src in &sources {
+            let Ok(file) = crate::schema::parse(src) else {
+                continue;
+            };
+            assert_eq!(validate(&file, src), validate_unfused(&file, src), "{src}");
+            compared += 1;
+        }
+        assert!(compared > 700, "only {compared} schemas compared");
+    }
 
     fn codes(src: &str) -> Vec<&'static str> {
         match check(src) {

@@ -50,12 +50,16 @@ fn peer_meaning(result: &Value) -> Meaning {
 }
 
 fn our_meaning(def: &FieldDef) -> Meaning {
-    let names: Vec<String> = def.targets.iter().map(|t| t.name.value.clone()).collect();
+    let names: Vec<String> = def
+        .targets
+        .iter()
+        .map(|t| t.name.value.to_string())
+        .collect();
     let op = def.operator.as_ref().map(|op| op.value);
     let type_name = if def.is_prompt_only() {
         def.prompt
             .as_ref()
-            .map(|p| p.value.clone())
+            .map(|p| p.value.to_string())
             .unwrap_or_default()
     } else if let Some(p) = &def.primitive {
         p.value.to_string()
@@ -73,14 +77,14 @@ fn our_meaning(def: &FieldDef) -> Meaning {
         prompt: if def.is_prompt_only() {
             None
         } else {
-            def.prompt.as_ref().map(|p| p.value.clone())
+            def.prompt.as_ref().map(|p| p.value.to_string())
         },
         threshold: match def.targets.as_slice() {
             [only] => only.threshold.as_ref().map(|t| t.value.get()),
             _ => None,
         },
         union_types: (names.len() > 1).then(|| names.clone()),
-        backref: def.backref.as_ref().map(|b| b.value.clone()),
+        backref: def.backref.as_ref().map(|b| b.value.to_string()),
     }
 }
 

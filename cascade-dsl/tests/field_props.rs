@@ -185,13 +185,13 @@ proptest! {
         let def = field::parse(&text).map_err(|e| TestCaseError::fail(format!("{text:?}: {e:#?}")))?;
         match &spec {
             Spec::Reference { prompt, operator, members, backref, array, optional, .. } => {
-                prop_assert_eq!(def.prompt.as_ref().map(|p| p.value.clone()), prompt.clone());
+                prop_assert_eq!(def.prompt.as_ref().map(|p| p.value.to_string()), prompt.clone());
                 prop_assert_eq!(def.operator.as_ref().map(|o| o.value), *operator);
                 let got: Vec<(String, Option<f64>)> = def.targets.iter()
-                    .map(|t| (t.name.value.clone(), t.threshold.as_ref().map(|th| th.value.get()))).collect();
+                    .map(|t| (t.name.value.to_string(), t.threshold.as_ref().map(|th| th.value.get()))).collect();
                 let want: Vec<(String, Option<f64>)> = members.iter().map(|m| (m.name.clone(), m.threshold)).collect();
                 prop_assert_eq!(got, want);
-                prop_assert_eq!(def.backref.as_ref().map(|b| b.value.clone()), backref.clone());
+                prop_assert_eq!(def.backref.as_ref().map(|b| b.value.to_string()), backref.clone());
                 prop_assert_eq!((def.array, def.optional), (*array, *optional));
             }
             Spec::Primitive { primitive, array, optional } => {

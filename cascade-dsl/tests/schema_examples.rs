@@ -40,7 +40,7 @@ fn describe(schema: &Schema) -> String {
                 .iter()
                 .map(|t| match &t.threshold {
                     Some(th) => format!("{}({})", t.name.value, th.value),
-                    None => t.name.value.clone(),
+                    None => t.name.value.to_string(),
                 })
                 .collect();
             if !targets.is_empty() {

@@ -115,7 +115,11 @@ fn our_meaning(f: &Field) -> Meaning {
             Some(p) => format!("{:?}", p.value).to_lowercase(),
             None => "relation".into(),
         },
-        targets: def.targets.iter().map(|t| t.name.value.clone()).collect(),
+        targets: def
+            .targets
+            .iter()
+            .map(|t| t.name.value.to_string())
+            .collect(),
         // The peer has one threshold per field: compare with the first member's.
         threshold: def
             .targets
@@ -123,8 +127,8 @@ fn our_meaning(f: &Field) -> Meaning {
             .and_then(|t| t.threshold.as_ref())
             .map(|t| t.value.to_string()),
         operator: def.operator.as_ref().map(|o| o.value.to_string()),
-        backref: def.backref.as_ref().map(|b| b.value.clone()),
-        prompt: def.prompt.as_ref().map(|p| p.value.clone()),
+        backref: def.backref.as_ref().map(|b| b.value.to_string()),
+        prompt: def.prompt.as_ref().map(|p| p.value.to_string()),
         array: def.array,
         optional: def.optional,
     }

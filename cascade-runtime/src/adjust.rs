@@ -174,7 +174,7 @@ pub fn adjust(
         {
             let (to, why) = match found {
                 DimensionChange::Formula { change, mut how } => {
-                    let moved = tidy(value + change);
+                    let moved = shift(value, change);
                     let to = if moved >= min {
                         moved
                     } else if value > min {
@@ -202,7 +202,7 @@ pub fn adjust(
                     let moved = if value == reference {
                         measured
                     } else {
-                        tidy(value + (measured - reference))
+                        shift(value, measured - reference)
                     };
                     let to = moved.clamp(0.0, 1.0);
                     if to != moved {
@@ -236,7 +236,7 @@ pub fn adjust(
         if let Some(band) = adaptive.band_for(n)
             && band.adjustment != 0.0
         {
-            let to = tidy(value + band.adjustment);
+            let to = shift(value, band.adjustment);
             let verb = if band.adjustment < 0.0 {
                 "loosen"
             } else {
@@ -373,6 +373,19 @@ fn dimension_change(cfg: &DimensionAdjustment, target: &str, d: u32) -> Option<D
 pub(crate) fn tidy(x: f64) -> f64 {
     let r = (x * 1e6).round() / 1e6;
     if (r - x).abs() < 1e-9 { r } else { x }
+}
+
+/// `value + change` with float noise removed ([`tidy`]), never moved against the change's sign:
+/// a change of zero keeps `value` exactly, and rounding never turns a step down into a step up.
+fn shift(value: f64, change: f64) -> f64 {
+    let moved = tidy(value + change);
+    if change < 0.0 {
+        moved.min(value)
+    } else if change > 0.0 {
+        moved.max(value)
+    } else {
+        value
+    }
 }
 
 /// For messages only.

@@ -115,7 +115,19 @@ impl Threshold {
         if !in_range {
             return Err(DecimalError::OutOfRange(text.to_owned()));
         }
-        let value: f64 = text.parse().map_err(|_| not_decimal())?;
+        let value = match frac {
+            // Clinger's fast path: with at most 15 fraction digits the text is `m / 10^k` with `m`
+            // (< 2^53) and `10^k` exact in f64, so one IEEE division is the correctly rounded
+            // value, the one `str::parse` returns (a property test checks they agree).
+            Some(frac) if frac.len() <= 15 => {
+                let m = int_value
+                    .bytes()
+                    .chain(frac.bytes())
+                    .fold(0u64, |m, b| m * 10 + u64::from(b - b'0'));
+                m as f64 / POWERS_OF_TEN[frac.len()]
+            }
+            _ => text.parse().map_err(|_| not_decimal())?,
+        };
         // The text is within 0..=1, so the nearest f64 is too.
         Threshold::new(value).map_err(|_| DecimalError::OutOfRange(text.to_owned()))
     }
@@ -150,6 +162,11 @@ impl Threshold {
         self.0
     }
 }
+
+/// `10^k` for `k` in `0..=15`, each exact in f64.
+const POWERS_OF_TEN: [f64; 16] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+];
 
 impl fmt::Display for Threshold {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -388,7 +405,19 @@ impl fmt::Display for Layer {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
+
+    proptest! {
+        /// The fast path of `parse_decimal` gives exactly what `str::parse` gives.
+        #[test]
+        fn parse_decimal_equals_str_parse(text in "0{1,3}\\.[0-9]{1,20}|(0|00|1)(\\.0{1,20})?") {
+            let expected: f64 = text.parse().expect("a decimal");
+            let parsed = Threshold::parse_decimal(&text).map(Threshold::get).map(f64::to_bits);
+            prop_assert_eq!(parsed, Ok(expected.to_bits()), "{}", text);
+        }
+    }
 
     #[test]
     fn threshold_bounds() {

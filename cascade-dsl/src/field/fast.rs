@@ -13,6 +13,7 @@ use cascade_runtime::{Operator, Threshold};
 
 use super::parser::MAX_NAME_LEN;
 use super::{FieldDef, Primitive, Target};
+use crate::CompactString;
 use crate::span::{Span, Spanned};
 
 /// The canonical-subset parse of `def`, or `None` to defer to the full parser.
@@ -53,7 +54,7 @@ fn definition(body: &str, base: usize) -> Option<FieldDef> {
             // Text with whitespace and no operator character at all: a prompt-only field.
             return Some(FieldDef {
                 span,
-                prompt: Some(Spanned::new(body.to_owned(), span)),
+                prompt: Some(Spanned::new(CompactString::from(body), span)),
                 operator: None,
                 targets: Vec::new(),
                 primitive: Some(Spanned::new(Primitive::String, span)),
@@ -88,7 +89,7 @@ fn definition(body: &str, base: usize) -> Option<FieldDef> {
             return None;
         }
         Some(Spanned::new(
-            trimmed.to_owned(),
+            CompactString::from(trimmed),
             Span::new(base, base + trimmed.len()),
         ))
     };
@@ -101,7 +102,7 @@ fn definition(body: &str, base: usize) -> Option<FieldDef> {
         primitive: None,
         backref: expr.backref.and_then(|s| {
             Some(Spanned::new(
-                body.get(s.start - base..s.end - base)?.to_owned(),
+                CompactString::from(body.get(s.start - base..s.end - base)?),
                 s,
             ))
         }),
@@ -115,7 +116,7 @@ fn plain(body: &str, base: usize, span: Span) -> Option<FieldDef> {
     let expr = target_expr(body, base, false, true)?;
     let backref = match expr.backref {
         Some(s) => Some(Spanned::new(
-            body.get(s.start - base..s.end - base)?.to_owned(),
+            CompactString::from(body.get(s.start - base..s.end - base)?),
             s,
         )),
         None => None,
@@ -215,8 +216,14 @@ fn target_expr(text: &str, base: usize, fuzzy: bool, plain: bool) -> Option<Expr
             if expr.targets.iter().any(|t| t.name.value == name_text) {
                 return None;
             }
+            if expr.targets.capacity() == 0 {
+                // Exact capacity: a `Vec` grown by `push` starts at 4 members, and most
+                // references have one.
+                let members = bytes.iter().filter(|&&b| b == b'|').count() + 1;
+                expr.targets.reserve_exact(members);
+            }
             expr.targets.push(Target {
-                name: Spanned::new(name_text.to_owned(), name),
+                name: Spanned::new(CompactString::from(name_text), name),
                 threshold,
             });
         }

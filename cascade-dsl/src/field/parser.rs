@@ -23,6 +23,7 @@ use nom::{IResult, Input, Parser as _};
 use nom_locate::LocatedSpan;
 
 use super::{FieldDef, Primitive, Target};
+use crate::CompactString;
 use crate::codes::Code;
 use crate::diag::Diagnostic;
 use crate::span::{Span, Spanned};
@@ -191,7 +192,7 @@ impl Members {
 /// A lexed target expression.
 struct TargetExpr {
     members: Members,
-    backref: Option<Spanned<String>>,
+    backref: Option<Spanned<CompactString>>,
     array: bool,
     optional: bool,
     /// Whether a member name was missing or empty (already reported).
@@ -436,7 +437,7 @@ impl<'s> Parser<'s> {
             Some((op_span, op)) => self.reference(span, op_span, op),
             None if body.contains(char::is_whitespace) => {
                 // A prompt-only field: a generated string whose prompt is the whole text.
-                let text = self.text(span).to_owned();
+                let text = CompactString::from(self.text(span));
                 Some(FieldDef {
                     span,
                     prompt: Some(Spanned::new(text, span)),
@@ -493,7 +494,7 @@ impl<'s> Parser<'s> {
                 );
             }
             let ps = Span::new(prompt_span.start, prompt_span.start + trimmed.len());
-            Some(Spanned::new(trimmed.to_owned(), ps))
+            Some(Spanned::new(CompactString::from(trimmed), ps))
         };
 
         let target_span = Span::new(op_span.end, span.end);
@@ -577,7 +578,7 @@ impl<'s> Parser<'s> {
                 );
             }
             targets.push(Target {
-                name: Spanned::new(name.to_owned(), member.name),
+                name: Spanned::new(CompactString::from(name), member.name),
                 threshold: member.threshold.clone(),
             });
         }
@@ -931,7 +932,8 @@ impl<'s> Parser<'s> {
                         expr.broken = true;
                     }
                     if self.check_backref(name_text, span_of(&name), whole) {
-                        expr.backref = Some(Spanned::new(name_text.to_owned(), span_of(&name)));
+                        expr.backref =
+                            Some(Spanned::new(CompactString::from(name_text), span_of(&name)));
                     } else {
                         expr.broken = true;
                     }
