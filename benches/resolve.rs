@@ -14,6 +14,10 @@
 //!   the precomputed *final* threshold (no precedence at run time).
 //! - `hashmap_prejoined`: the same map, the key already joined by the caller: one SipHash
 //!   lookup and nothing else (no precedence, no provenance): the strongest baseline.
+//!
+//! The tables are built at run time but laid out as the code generator's statics are (see
+//! `tables`), and before anything is timed every variant is checked to give the table's answer
+//! to every query.
 
 use std::cell::Cell;
 use std::collections::HashMap;
@@ -87,6 +91,107 @@ impl Layers {
     }
 }
 
+/// A threshold and the key it was written at, before the strings are packed.
+type Draft = Option<(Threshold, String)>;
+
+/// Packs strings back to back in one buffer, as a compiled crate's string literals lie in
+/// `.rodata` (no allocator header between them).
+#[derive(Default)]
+struct Strings(String);
+
+impl Strings {
+    fn push(&mut self, s: &str) -> std::ops::Range<usize> {
+        let start = self.0.len();
+        self.0.push_str(s);
+        start..self.0.len()
+    }
+}
+
+/// The schema's tables laid out like the code generator's statics: in a compiled schema the
+/// type array is one static, each type's fields and each field's members are small arrays lying
+/// back to back in `.data.rel.ro` (fields and members interleaved), and the string literals are
+/// packed in `.rodata`. Here the types are one array, all fields one array and all members
+/// another (back to back, no allocator headers), and the strings are packed per type in the
+/// order a type's literals are emitted (name, then the keys its thresholds were written at). The
+/// field names are shared literals, as identical literals are in a compiled crate.
+fn tables(
+    names: &[String],
+    type_thresholds: &[Draft],
+    members: &[Vec<(usize, Draft)>],
+    fuzzies: &[Draft],
+    field_names: &[&'static str],
+) -> Schema {
+    let mut strings = Strings::default();
+    let mut packed = Vec::with_capacity(names.len());
+    for (i, name) in names.iter().enumerate() {
+        let name = strings.push(name);
+        let mut at = |d: &Draft| d.as_ref().map(|(t, key)| (*t, strings.push(key)));
+        let threshold = at(&type_thresholds[i]);
+        let members: Vec<_> = members[i]
+            .iter()
+            .map(|(target, d)| (*target, at(d)))
+            .collect();
+        let fuzzy = at(&fuzzies[i]);
+        packed.push((name, threshold, members, fuzzy));
+    }
+    let buffer: &'static str = leak_str(strings.0);
+    let text = |range: std::ops::Range<usize>| &buffer[range];
+    let written = |d: Option<(Threshold, std::ops::Range<usize>)>| {
+        d.map(|(value, range)| Written {
+            value,
+            at: text(range),
+        })
+    };
+    let type_names: Vec<&'static str> = packed.iter().map(|p| text(p.0.clone())).collect();
+    let type_written: Vec<Option<Written>> = packed.iter().map(|p| written(p.1.clone())).collect();
+    let targets: &'static [TargetTable] = leak(
+        packed
+            .iter()
+            .flat_map(|p| &p.2)
+            .map(|(target, d)| TargetTable {
+                type_name: type_names[*target],
+                threshold: written(d.clone()),
+                type_threshold: type_written[*target],
+                strategy: None,
+            })
+            .collect(),
+    );
+    let fields: &'static [FieldTable] = leak(
+        targets
+            .chunks(1)
+            .zip(field_names.iter().cycle())
+            .map(|(targets, name)| FieldTable {
+                name,
+                operator: Some(Operator::ForwardFuzzy),
+                array: false,
+                optional: false,
+                targets,
+            })
+            .collect(),
+    );
+    let default = Some(Written::new(0.8, "$config.default"));
+    let types: &'static [TypeTable] = leak(
+        packed
+            .iter()
+            .zip(fields.chunks(field_names.len()))
+            .enumerate()
+            .map(|(i, (p, fields))| TypeTable {
+                name: type_names[i],
+                threshold: type_written[i],
+                strategy: None,
+                fuzzy_threshold: written(p.3.clone()),
+                schema_default: default,
+                fields,
+            })
+            .collect(),
+    );
+    Schema {
+        default,
+        types,
+        index: leak(build_index_vec(types)),
+    }
+}
+
 fn fixture() -> Fixture {
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     let words = [
@@ -96,59 +201,34 @@ fn fixture() -> Fixture {
         .map(|i| format!("{}{i}", words[rng.below(words.len())]))
         .collect();
     names.sort();
-    let names: Vec<&'static str> = names.into_iter().map(leak_str).collect();
-    let type_thresholds: Vec<Option<Written>> = names
+    let type_thresholds: Vec<Draft> = names
         .iter()
-        .map(|n| {
-            (rng.below(2) == 0).then(|| Written {
-                value: rng.threshold(),
-                at: leak_str(format!("{n}.$threshold")),
-            })
-        })
+        .map(|n| (rng.below(2) == 0).then(|| (rng.threshold(), format!("{n}.$threshold"))))
         .collect();
-    let default = Some(Written::new(0.8, "$config.default"));
     let field_names = ["customer", "industry", "owner", "related"];
-    let mut types = Vec::with_capacity(TYPES);
-    for (i, name) in names.iter().enumerate() {
-        let mut fields = Vec::with_capacity(FIELDS_PER_TYPE);
+    let mut members = Vec::with_capacity(TYPES);
+    let mut fuzzies = Vec::with_capacity(TYPES);
+    for name in &names {
+        let mut own = Vec::with_capacity(FIELDS_PER_TYPE);
         for f in field_names.iter().take(FIELDS_PER_TYPE) {
             let target = rng.below(TYPES);
-            let member = TargetTable {
-                type_name: names[target],
-                threshold: (rng.below(3) == 0).then(|| Written {
-                    value: rng.threshold(),
-                    at: leak_str(format!("{name}.{f}")),
-                }),
-                type_threshold: type_thresholds[target],
-                strategy: None,
-            };
-            fields.push(FieldTable {
-                name: f,
-                operator: Some(Operator::ForwardFuzzy),
-                array: false,
-                optional: false,
-                targets: leak(vec![member]),
-            });
+            let threshold = (rng.below(3) == 0).then(|| (rng.threshold(), format!("{name}.{f}")));
+            own.push((target, threshold));
         }
-        let fuzzy = (rng.below(5) == 0).then(|| Written {
-            value: rng.threshold(),
-            at: leak_str(format!("{name}.$fuzzyThreshold")),
-        });
-        types.push(TypeTable {
-            name,
-            threshold: type_thresholds[i],
-            strategy: None,
-            fuzzy_threshold: fuzzy,
-            schema_default: default,
-            fields: leak(fields),
-        });
+        members.push(own);
+        fuzzies.push(
+            (rng.below(5) == 0).then(|| (rng.threshold(), format!("{name}.$fuzzyThreshold"))),
+        );
     }
-    let types = leak(types);
-    let schema = Schema {
-        default,
-        types,
-        index: leak(build_index_vec(types)),
-    };
+    let schema = tables(
+        &names,
+        &type_thresholds,
+        &members,
+        &fuzzies,
+        &field_names[..FIELDS_PER_TYPE],
+    );
+    let types = schema.types;
+    let names: Vec<&'static str> = types.iter().map(|t| t.name).collect();
     assert_eq!(schema.check(), Ok(()));
 
     let mut map = HashMap::new();
@@ -195,13 +275,22 @@ fn fixture() -> Fixture {
                 .map_or("", |t| t.type_name)
         })
         .collect();
+    // Every variant answers every query the same before anything is timed.
     for (k, (o, f)) in queries.iter().enumerate() {
-        let layered = layers.resolve(o, f, targets[k]);
+        let table = schema.resolve(o, f).map(|r| r.value);
+        assert!(table.is_some(), "every query names a fuzzy field");
         assert_eq!(
-            Some(layered),
-            schema.resolve(o, f).map(|r| r.value),
-            "the baselines agree"
+            Some(layers.resolve(o, f, targets[k])),
+            table,
+            "hashmap_resolver"
         );
+        assert_eq!(
+            map.get(&format!("{o}.{f}")).copied(),
+            table,
+            "hashmap_format"
+        );
+        let known = schema.find_type(o).and_then(|t| t.resolve(f));
+        assert_eq!(known.map(|r| r.value), table, "table_known_type");
     }
 
     let mut config = SimilarityThresholdConfig::default();

@@ -28,7 +28,7 @@ use crate::config::SimilarityThresholdConfig;
 use crate::config::suggest::did_you_mean;
 use crate::table::{
     BUILTIN, Cascade, FieldTable, Schema, TargetTable, TypeTable, Written, home_slot, index_len,
-    name_hash_runtime,
+    name_hash,
 };
 use crate::{Layer, Operator, Strategy, Threshold};
 
@@ -378,8 +378,7 @@ impl Slots {
 /// The key of a `fields` override: the owner's and the field's hashes combined, so a lookup
 /// never joins strings.
 fn field_key(owner: &str, field: &str) -> u64 {
-    (name_hash_runtime(owner).rotate_left(17) ^ name_hash_runtime(field))
-        .wrapping_mul(0x9e37_79b9_7f4a_7c15)
+    (name_hash(owner).rotate_left(17) ^ name_hash(field)).wrapping_mul(0x9e37_79b9_7f4a_7c15)
 }
 
 impl<'a> Resolver<'a> {
@@ -407,7 +406,7 @@ impl<'a> Resolver<'a> {
             .iter()
             .map(|(name, t)| (name.as_str(), *t))
             .collect();
-        let type_slots = Slots::build(types.iter().map(|e| name_hash_runtime(e.0)));
+        let type_slots = Slots::build(types.iter().map(|e| name_hash(e.0)));
         Resolver {
             schema,
             config,
@@ -565,7 +564,7 @@ impl<'a> Resolver<'a> {
         }
         if !self.types.is_empty() {
             let name = target.type_name;
-            let hit = self.type_slots.find(name_hash_runtime(name), |at| {
+            let hit = self.type_slots.find(name_hash(name), |at| {
                 self.types.get(at).is_some_and(|e| e.0 == name)
             });
             if let Some(&(key, t)) = hit.and_then(|at| self.types.get(at)) {

@@ -15,6 +15,11 @@
 //!
 //! Every threshold carries where it was written ([`Written::at`]), so a resolution can say why.
 //!
+//! A lookup by name ([`Schema::resolve`]) is bound by dependent memory reads, so the index is laid
+//! out to need few: an [`IndexSlot`] holds all of a type name of up to 16 bytes (compared with two
+//! word compares, never reading the name itself) and a copy of the type's fields, so one slot read
+//! decides the type and leads straight to its fields; the target's table is the only other read.
+//!
 //! # What the code generator emits
 //!
 //! For a schema, in this order (all names sorted by byte order, `str::cmp`):
@@ -230,15 +235,7 @@ impl TypeTable {
     /// ```
     #[inline(always)]
     pub fn field(&self, name: &str) -> Option<&'static FieldTable> {
-        let fields = self.fields;
-        // Few fields: a linear scan that rejects on length first beats a binary search.
-        if fields.len() <= 8 {
-            return fields.iter().find(|f| same(f.name, name));
-        }
-        fields
-            .binary_search_by(|f| f.name.cmp(name))
-            .ok()
-            .and_then(|i| fields.get(i))
+        field_in(self.fields, name)
     }
 
     /// Resolves the schema layers (2, 4, 5, 7, 8) for `field`'s first target; `None` when the
@@ -252,7 +249,12 @@ impl TypeTable {
     /// ```
     #[inline(always)]
     pub fn resolve(&'static self, field: &str) -> Option<Resolved<'static>> {
-        let f = self.field(field)?;
+        self.resolve_field(self.field(field)?)
+    }
+
+    /// [`TypeTable::resolve`] for a field already found.
+    #[inline(always)]
+    fn resolve_field(&'static self, f: &'static FieldTable) -> Option<Resolved<'static>> {
         if !f.is_fuzzy() {
             return None;
         }
@@ -319,12 +321,15 @@ pub struct Schema {
     pub default: Option<Written>,
     /// The types, sorted by name.
     pub types: &'static [TypeTable],
-    /// Open-addressing hash index over `types` ([`build_index`]), or empty for a binary search.
-    pub index: &'static [u32],
+    /// Open-addressing hash index over `types` ([`build_index`]`(types)`: built from these very
+    /// tables, since its slots hold copies of their fields; [`Schema::check`] verifies it), or
+    /// empty for a binary search.
+    pub index: &'static [IndexSlot],
 }
 
 impl Schema {
-    /// The type called `name`: one hash, usually one probe; a binary search if `index` is empty.
+    /// The type called `name`: one hash, usually one slot read (see [`IndexSlot`]); a binary
+    /// search if `index` is empty.
     ///
     /// ```
     /// # use cascade_runtime::table::{Schema, TypeTable};
@@ -335,26 +340,37 @@ impl Schema {
     /// ```
     #[inline(always)]
     pub fn find_type(&self, name: &str) -> Option<&'static TypeTable> {
+        self.lookup(name).map(|(ty, _)| ty)
+    }
+
+    /// The type called `name` and its fields, the fields read from the index slot (a copy of
+    /// `ty.fields`) so a field lookup need not wait for the type's table to arrive from memory.
+    #[inline(always)]
+    fn lookup(&self, name: &str) -> Option<(&'static TypeTable, &'static [FieldTable])> {
         let types = self.types;
         let index = self.index;
         if index.len() < 2 || !index.len().is_power_of_two() {
             return types
                 .binary_search_by(|t| t.name.cmp(name))
                 .ok()
-                .and_then(|i| types.get(i));
+                .and_then(|i| types.get(i))
+                .map(|ty| (ty, ty.fields));
         }
         // `build_index` makes the length a power of two, so the mask wraps the probe sequence;
         // the probe count is bounded so a hand-made index without an empty slot cannot loop.
         let mask = index.len() - 1;
-        let mut slot = home_slot(name_hash_runtime(name), index.len());
+        let key = NameKey::of(name);
+        let mut slot = home_slot(key.hash(), index.len());
         for _ in 0..index.len() {
             let entry = *index.get(slot)?;
-            if entry == 0 {
+            if entry.is_empty() {
                 return None;
             }
-            let ty = types.get(entry as usize - 1)?;
-            if same(ty.name, name) {
-                return Some(ty);
+            if entry.has_key(key)
+                && let Some(ty) = types.get(entry.position())
+                && (key.is_whole() || ty.name == name)
+            {
+                return Some((ty, entry.fields));
             }
             slot = (slot + 1) & mask;
         }
@@ -374,8 +390,8 @@ impl Schema {
         owner: &str,
         field: &str,
     ) -> Option<(&'static TypeTable, &'static FieldTable)> {
-        let ty = self.find_type(owner)?;
-        Some((ty, ty.field(field)?))
+        let (ty, fields) = self.lookup(owner)?;
+        Some((ty, field_in(fields, field)?))
     }
 
     /// Resolves the schema layers for the first target of `owner.field`; `None` when the type or
@@ -388,7 +404,8 @@ impl Schema {
     /// ```
     #[inline(always)]
     pub fn resolve(&self, owner: &str, field: &str) -> Option<Resolved<'static>> {
-        self.find_type(owner)?.resolve(field)
+        let (ty, f) = self.find_field(owner, field)?;
+        ty.resolve_field(f)
     }
 
     /// Resolves the schema layers for the union member `member` of `owner.field`.
@@ -471,14 +488,15 @@ impl Schema {
                 return Err(TableError::BadIndex { name: "" });
             }
             for ty in self.types {
-                if !self
-                    .find_type(ty.name)
-                    .is_some_and(|found| std::ptr::eq(found, ty))
-                {
+                // The slot's copy of the fields must be the type's own (same slice, not equal
+                // contents), or a lookup would answer with another type's fields.
+                if !self.lookup(ty.name).is_some_and(|(found, fields)| {
+                    std::ptr::eq(found, ty) && std::ptr::eq(fields, ty.fields)
+                }) {
                     return Err(TableError::BadIndex { name: ty.name });
                 }
             }
-            let filled = self.index.iter().filter(|&&e| e != 0).count();
+            let filled = self.index.iter().filter(|s| !s.is_empty()).count();
             if filled != self.types.len() {
                 return Err(TableError::BadIndex { name: "" });
             }
@@ -555,12 +573,14 @@ pub trait Cascade {
     const TABLE: &'static TypeTable;
 }
 
-const K: u64 = 0xf135_7aea_2e62_a9c5;
+// The constants of wyhash (public domain): odd, with well-spread bits.
+const P0: u64 = 0xa076_1d64_78bd_642f;
+const P1: u64 = 0xe703_7ed1_a0b4_28db;
 
-/// The hash [`build_index`] and [`Schema::find_type`] use: word-at-a-time multiply-rotate over
-/// the bytes (FxHash style); a name of 8 bytes or more ends with its last 8 bytes (overlapping
-/// the previous word), a shorter one is one zero-padded word. Not for untrusted keys at scale:
-/// it only indexes a fixed table.
+/// The hash [`build_index`] and [`Schema::find_type`] use, at compile time and at run time alike:
+/// wyhash's folded 128-bit multiply over the name's length and two words (a name of up to 16
+/// bytes is read with two overlapping loads, no loop; a longer one folds 16 bytes per round).
+/// Not for untrusted keys at scale: it only indexes a fixed table.
 ///
 /// ```
 /// # use cascade_runtime::table::name_hash;
@@ -568,78 +588,110 @@ const K: u64 = 0xf135_7aea_2e62_a9c5;
 /// assert_eq!(H, name_hash("ICP"));
 /// assert_ne!(name_hash("ICP"), name_hash("ICQ"));
 /// ```
-#[inline]
+#[inline(always)]
 pub const fn name_hash(name: &str) -> u64 {
-    const fn word(b: &[u8], at: usize) -> u64 {
-        u64::from_le_bytes([
-            b[at],
-            b[at + 1],
-            b[at + 2],
-            b[at + 3],
-            b[at + 4],
-            b[at + 5],
-            b[at + 6],
-            b[at + 7],
-        ])
-    }
-    let b = name.as_bytes();
-    let len = b.len();
-    let mut h = (len as u64).wrapping_mul(K);
-    if len < 8 {
-        let mut w = 0u64;
-        let mut i = 0;
-        while i < len {
-            w |= (b[i] as u64) << (8 * i);
-            i += 1;
-        }
-        return finish(mix(h, w));
-    }
-    let mut i = 0;
-    while i + 8 < len {
-        h = mix(h, word(b, i));
-        i += 8;
-    }
-    finish(mix(h, word(b, len - 8)))
+    NameKey::of(name).hash()
 }
 
-/// One more xor-shift-multiply so the top bits (the slot) depend well on every input byte.
+/// What the index hashes and compares of a name: its length and two words that hold all of a
+/// name of at most 16 bytes (most type names), so for those equal keys mean equal names and a
+/// probe needs no other read. A longer name keeps its last 16 bytes; the bytes before them are
+/// folded into `seed`, and a probe compares the whole name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct NameKey {
+    words: [u64; 2],
+    len: usize,
+    seed: u64,
+}
+
+impl NameKey {
+    /// The key of `name`: overlapping word loads, no loop, for up to 16 bytes.
+    #[inline(always)]
+    const fn of(name: &str) -> NameKey {
+        let b = name.as_bytes();
+        let len = b.len();
+        let mut seed = P0 ^ len as u64;
+        let words = if len <= 16 {
+            if len >= 8 {
+                [read_u64(b, 0), read_u64(b, len - 8)]
+            } else if len >= 4 {
+                [read_u32(b, 0) as u64, read_u32(b, len - 4) as u64]
+            } else if len > 0 {
+                // wyhash's 1..=3 bytes: first, middle and last cover them all.
+                let (first, middle, last) = (byte(b, 0), byte(b, len / 2), byte(b, len - 1));
+                [(first as u64) << 16 | (middle as u64) << 8 | last as u64, 0]
+            } else {
+                [0, 0]
+            }
+        } else {
+            let mut i = 0;
+            while i + 16 < len {
+                seed = fold(read_u64(b, i) ^ P1, read_u64(b, i + 8) ^ seed);
+                i += 16;
+            }
+            [read_u64(b, len - 16), read_u64(b, len - 8)]
+        };
+        NameKey { words, len, seed }
+    }
+
+    /// Whether the key holds the whole name (at most 16 bytes).
+    #[inline(always)]
+    const fn is_whole(self) -> bool {
+        self.len <= 16
+    }
+
+    #[inline(always)]
+    const fn hash(self) -> u64 {
+        let [x, y] = self.words;
+        fold(x ^ P1, y ^ self.seed)
+    }
+}
+
+/// wyhash's `mix`: the two halves of the full product, xored.
 #[inline(always)]
-const fn finish(h: u64) -> u64 {
-    (h ^ (h >> 29)).wrapping_mul(0xbf58_476d_1ce4_e5b9)
+const fn fold(a: u64, b: u64) -> u64 {
+    let product = (a as u128) * (b as u128);
+    product as u64 ^ (product >> 64) as u64
+}
+
+/// `N` bytes of `b` from `at`; zeros past the end (the callers stay inside).
+#[inline(always)]
+const fn read<const N: usize>(b: &[u8], at: usize) -> [u8; N] {
+    if let Some((_, rest)) = b.split_at_checked(at)
+        && let Some(chunk) = rest.first_chunk::<N>()
+    {
+        *chunk
+    } else {
+        [0; N]
+    }
 }
 
 #[inline(always)]
-const fn mix(h: u64, w: u64) -> u64 {
-    (h.rotate_left(26) ^ w).wrapping_mul(K)
+const fn read_u32(b: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes(read::<4>(b, at))
 }
 
-/// [`name_hash`] with word loads instead of byte loads, for lookups (same value, checked in tests).
 #[inline(always)]
-pub(crate) fn name_hash_runtime(name: &str) -> u64 {
-    let b = name.as_bytes();
-    let len = b.len();
-    let h = (len as u64).wrapping_mul(K);
-    let word = |at: usize| -> u64 {
-        let bytes: [u8; 8] = b
-            .get(at..at + 8)
-            .and_then(|s| s.try_into().ok())
-            .expect("the caller reads whole words inside the name");
-        u64::from_le_bytes(bytes)
-    };
-    if len < 8 {
-        let mut buf = [0u8; 8];
-        for (dst, src) in buf.iter_mut().zip(b) {
-            *dst = *src;
-        }
-        return finish(mix(h, u64::from_le_bytes(buf)));
+const fn read_u64(b: &[u8], at: usize) -> u64 {
+    u64::from_le_bytes(read::<8>(b, at))
+}
+
+#[inline(always)]
+const fn byte(b: &[u8], at: usize) -> u8 {
+    read::<1>(b, at)[0]
+}
+
+/// The field called `name` among `fields` (sorted by name).
+#[inline(always)]
+fn field_in(fields: &'static [FieldTable], name: &str) -> Option<&'static FieldTable> {
+    // Few fields: a linear scan that rejects on length first beats a binary search.
+    if fields.len() <= 8 {
+        return fields.iter().find(|f| same(f.name, name));
     }
-    let mut h = h;
-    let mut i = 0;
-    while i + 8 < len {
-        h = mix(h, word(i));
-        i += 8;
-    }
-    finish(mix(h, word(len - 8)))
+    fields
+        .binary_search_by(|f| f.name.cmp(name))
+        .ok()
+        .and_then(|i| fields.get(i))
 }
 
 /// String equality without a `memcmp` call for the short names schemas use: two overlapping word
@@ -687,40 +739,110 @@ pub const fn index_len(types: usize) -> usize {
     }
 }
 
-/// Builds the hash index over `types` at compile time: slot `the top `log2(N)` bits of `name_hash(name)``,
-/// linear probing, each slot holding the type's position + 1 (0 = empty). `N` must be
+/// One slot of a [`Schema`]'s hash index. It holds what a by-name resolution needs first, so
+/// that one slot read decides the type: the name's length and words (all of a name of up to 16
+/// bytes, compared without reading the name), the type's position in [`Schema::types`], and a
+/// copy of its [`TypeTable::fields`], so the field lookup need not wait for the type's table.
+/// [`build_index`] fills the slots from the same `types`; [`IndexSlot::EMPTY`] marks a free one.
+///
+/// ```
+/// # use cascade_runtime::table::IndexSlot;
+/// assert!(IndexSlot::EMPTY.is_empty());
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct IndexSlot {
+    /// [`NameKey::words`] of the type's name.
+    words: [u64; 2],
+    /// A copy of the type's [`TypeTable::fields`].
+    fields: &'static [FieldTable],
+    /// The name's length in bytes.
+    len: u32,
+    /// The type's position + 1; 0 for an empty slot.
+    entry: u32,
+}
+
+impl IndexSlot {
+    /// A free slot.
+    pub const EMPTY: IndexSlot = IndexSlot {
+        words: [0; 2],
+        fields: &[],
+        len: 0,
+        entry: 0,
+    };
+
+    /// The slot of `ty`, at `position` in its schema's types.
+    const fn new(key: NameKey, position: usize, ty: &TypeTable) -> IndexSlot {
+        assert!(
+            position < u32::MAX as usize && key.len <= u32::MAX as usize,
+            "cascade: too many types, or too long a name, for a u32 index"
+        );
+        IndexSlot {
+            words: key.words,
+            fields: ty.fields,
+            len: key.len as u32,
+            entry: position as u32 + 1,
+        }
+    }
+
+    /// Whether no type occupies this slot.
+    ///
+    /// ```
+    /// # use cascade_runtime::table::{build_index, index_len, TypeTable};
+    /// const T: TypeTable = TypeTable { name: "A", threshold: None, strategy: None,
+    ///     fuzzy_threshold: None, schema_default: None, fields: &[] };
+    /// let index = build_index::<{ index_len(1) }>(&[T]);
+    /// assert_eq!(index.iter().filter(|s| !s.is_empty()).count(), 1);
+    /// ```
+    #[inline(always)]
+    pub const fn is_empty(self) -> bool {
+        self.entry == 0
+    }
+
+    /// The type's position in [`Schema::types`] (`usize::MAX` for an empty slot, which no
+    /// slice holds).
+    #[inline(always)]
+    const fn position(self) -> usize {
+        (self.entry as usize).wrapping_sub(1)
+    }
+
+    /// Whether the slot's name has `key` (the whole name when [`NameKey::is_whole`]).
+    #[inline(always)]
+    fn has_key(self, key: NameKey) -> bool {
+        self.len as usize == key.len && self.words == key.words
+    }
+}
+
+/// Builds the hash index over `types` at compile time: home slot the top `log2(N)` bits of
+/// [`name_hash`]`(name)`, linear probing, each slot an [`IndexSlot`] of one type. `N` must be
 /// [`index_len`]`(types.len())`; anything else, or a duplicate name, fails compilation.
 ///
 /// ```
-/// # use cascade_runtime::table::{build_index, index_len, TypeTable};
+/// # use cascade_runtime::table::{build_index, index_len, IndexSlot, TypeTable};
 /// const T: TypeTable = TypeTable { name: "A", threshold: None, strategy: None,
 ///     fuzzy_threshold: None, schema_default: None, fields: &[] };
 /// const TYPES: [TypeTable; 2] = [T, TypeTable { name: "B", ..T }];
-/// const INDEX: [u32; index_len(2)] = build_index(&TYPES);
-/// assert_eq!(INDEX.iter().filter(|&&e| e != 0).count(), 2);
+/// const INDEX: [IndexSlot; index_len(2)] = build_index(&TYPES);
+/// assert_eq!(INDEX.iter().filter(|s| !s.is_empty()).count(), 2);
 /// ```
-pub const fn build_index<const N: usize>(types: &[TypeTable]) -> [u32; N] {
+pub const fn build_index<const N: usize>(types: &[TypeTable]) -> [IndexSlot; N] {
     assert!(
         N == index_len(types.len()),
         "cascade: index length must be index_len(types.len())"
     );
-    assert!(
-        types.len() < u32::MAX as usize,
-        "cascade: too many types for a u32 index"
-    );
-    let mut index = [0u32; N];
+    let mut index = [IndexSlot::EMPTY; N];
     let mut i = 0;
     while i < types.len() {
         let name = types[i].name;
-        let mut slot = home_slot(name_hash(name), N);
-        while index[slot] != 0 {
+        let key = NameKey::of(name);
+        let mut slot = home_slot(key.hash(), N);
+        while !index[slot].is_empty() {
             assert!(
-                !str_eq(types[index[slot] as usize - 1].name, name),
+                !str_eq(types[index[slot].position()].name, name),
                 "cascade: duplicate type name in a schema table"
             );
             slot = (slot + 1) & (N - 1);
         }
-        index[slot] = i as u32 + 1;
+        index[slot] = IndexSlot::new(key, i, &types[i]);
         i += 1;
     }
     index
@@ -734,16 +856,17 @@ pub const fn build_index<const N: usize>(types: &[TypeTable]) -> [u32; N] {
 ///     fuzzy_threshold: None, schema_default: None, fields: &[] };
 /// assert_eq!(build_index_vec(&[T, TypeTable { name: "B", ..T }]).len(), 4);
 /// ```
-pub fn build_index_vec(types: &[TypeTable]) -> Vec<u32> {
+pub fn build_index_vec(types: &[TypeTable]) -> Vec<IndexSlot> {
     let len = index_len(types.len());
-    let mut index = vec![0u32; len];
+    let mut index = vec![IndexSlot::EMPTY; len];
     for (i, ty) in types.iter().enumerate() {
-        let mut slot = home_slot(name_hash(ty.name), len);
-        while index.get(slot).is_some_and(|&e| e != 0) {
+        let key = NameKey::of(ty.name);
+        let mut slot = home_slot(key.hash(), len);
+        while index.get(slot).is_some_and(|s| !s.is_empty()) {
             slot = (slot + 1) & (len - 1);
         }
-        if let Some(e) = index.get_mut(slot) {
-            *e = u32::try_from(i + 1).expect("a schema holds fewer than u32::MAX types");
+        if let Some(s) = index.get_mut(slot) {
+            *s = IndexSlot::new(key, i, ty);
         }
     }
     index
@@ -824,11 +947,14 @@ mod tests {
     fn runtime_index_matches_const_shape_and_probes_little() {
         // Names that differ only in a few bytes (a counter at the end, in the middle, a prefix)
         // are where a weak hash clusters.
-        let families: [fn(usize) -> String; 4] = [
+        let families: [fn(usize) -> String; 7] = [
             |i| format!("Type{i:05}"),
             |i| format!("T{i}"),
             |i| format!("Entity{i:04}Record"),
             |i| format!("{}Account", i * 7919),
+            |i| format!("{}{i}", ["Account", "Person", "Company", "Skill"][i % 4]),
+            |i| format!("t{i:x}"),
+            |i| format!("com.example.schema.Entity{i}"),
         ];
         for family in families {
             let mut names: Vec<String> = (0..10_000).map(family).collect();
@@ -841,7 +967,7 @@ mod tests {
                 })
                 .collect();
             let types: &'static [TypeTable] = Box::leak(types.into_boxed_slice());
-            let index: &'static [u32] = Box::leak(build_index_vec(types).into_boxed_slice());
+            let index: &'static [IndexSlot] = Box::leak(build_index_vec(types).into_boxed_slice());
             let s = Schema {
                 default: None,
                 types,
@@ -850,9 +976,9 @@ mod tests {
             assert_eq!(s.check(), Ok(()));
             let mask = index.len() - 1;
             let mut position = vec![0usize; types.len()];
-            for (slot, &e) in index.iter().enumerate() {
-                if e != 0 {
-                    position[e as usize - 1] = slot;
+            for (slot, e) in index.iter().enumerate() {
+                if !e.is_empty() {
+                    position[e.position()] = slot;
                 }
             }
             let probes: Vec<usize> = types
@@ -874,14 +1000,42 @@ mod tests {
     }
 
     #[test]
-    fn runtime_hash_equals_const_hash() {
-        for len in 0..40 {
-            let name: String = (0..len)
-                .map(|i| char::from(b'A' + (i * 7 % 26) as u8))
-                .collect();
-            assert_eq!(name_hash(&name), name_hash_runtime(&name), "{name}");
+    fn the_hash_is_the_same_at_compile_time_and_at_run_time() {
+        const AT_COMPILE_TIME: [u64; 6] = [
+            name_hash(""),
+            name_hash("ICP"),
+            name_hash("Startup"),
+            name_hash("Entity0001Record"),
+            name_hash("Entity0001RecordX"),
+            name_hash("ÜberschriftÜberschriftÜberschriftÜberschrift"),
+        ];
+        let names = [
+            "",
+            "ICP",
+            "Startup",
+            "Entity0001Record",
+            "Entity0001RecordX",
+            "ÜberschriftÜberschriftÜberschriftÜberschrift",
+        ];
+        for (name, h) in names.iter().zip(AT_COMPILE_TIME) {
+            assert_eq!(name_hash(std::hint::black_box(name)), h, "{name}");
         }
-        assert_eq!(name_hash("Überschrift"), name_hash_runtime("Überschrift"));
+    }
+
+    #[test]
+    fn every_byte_of_every_length_changes_the_hash() {
+        // Each length takes a different path (1..=3, 4..=7, 8..=16, rounds of 16 and a tail):
+        // flipping any one byte must change the hash, so no byte is left out.
+        for len in 0..70 {
+            let base: Vec<u8> = (0..len).map(|i| b'a' + (i % 26) as u8).collect();
+            let h = name_hash(std::str::from_utf8(&base).expect("ASCII"));
+            for at in 0..len {
+                let mut flipped = base.clone();
+                flipped[at] = b'Z';
+                let flipped = std::str::from_utf8(&flipped).expect("ASCII");
+                assert_ne!(name_hash(flipped), h, "length {len}, byte {at}");
+            }
+        }
     }
 
     #[test]
@@ -913,10 +1067,14 @@ mod tests {
             TypeTable { name: "A", ..BASE },
             TypeTable { name: "B", ..BASE },
         ];
+        static FULL: [IndexSlot; 2] = [
+            IndexSlot::new(NameKey::of("A"), 0, &TYPES[0]),
+            IndexSlot::new(NameKey::of("B"), 1, &TYPES[1]),
+        ];
         let s = Schema {
             default: None,
             types: &TYPES,
-            index: &[1, 2],
+            index: &FULL,
         };
         assert!(s.find_type("C").is_none());
         assert!(s.check().is_err());
@@ -944,7 +1102,7 @@ mod tests {
         let bad = Schema {
             default: None,
             types: &TYPES,
-            index: &[0, 0, 0, 0],
+            index: &[IndexSlot::EMPTY; 4],
         };
         assert!(matches!(bad.check(), Err(TableError::BadIndex { .. })));
         let stale = Schema {
@@ -952,6 +1110,119 @@ mod tests {
             ..bad
         };
         assert!(matches!(stale.check(), Err(TableError::StaleCopy { .. })));
+    }
+
+    #[test]
+    fn an_index_built_from_other_tables_is_rejected() {
+        // Same names and positions, other fields: only the slots' copies of `fields` differ.
+        const F: FieldTable = FieldTable {
+            name: "f",
+            operator: None,
+            array: false,
+            optional: false,
+            targets: &[],
+        };
+        static MINE: [TypeTable; 2] = [
+            TypeTable {
+                name: "A",
+                fields: &[F],
+                ..BASE
+            },
+            TypeTable { name: "B", ..BASE },
+        ];
+        static OTHER: [TypeTable; 2] = [
+            TypeTable {
+                name: "A",
+                fields: &[F, FieldTable { name: "g", ..F }],
+                ..BASE
+            },
+            TypeTable { name: "B", ..BASE },
+        ];
+        static OWN: [IndexSlot; index_len(2)] = build_index(&MINE);
+        static BORROWED: [IndexSlot; index_len(2)] = build_index(&OTHER);
+        let own = Schema {
+            default: None,
+            types: &MINE,
+            index: &OWN,
+        };
+        assert_eq!(own.check(), Ok(()));
+        let borrowed = Schema {
+            index: &BORROWED,
+            ..own
+        };
+        assert_eq!(borrowed.check(), Err(TableError::BadIndex { name: "A" }));
+    }
+
+    #[test]
+    fn names_of_every_length_are_found_and_near_misses_are_not() {
+        // Up to 16 bytes the slot holds the whole name; past that, only the last 16 bytes, so
+        // names that share them (and the length) must still be told apart by the full compare.
+        let mut names: Vec<String> = (0..=40)
+            .map(|len| {
+                (0..len)
+                    .map(|i| char::from(b'a' + (i % 26) as u8))
+                    .collect()
+            })
+            .collect();
+        names.extend((17..=40).map(|len| {
+            let mut other: String = (0..len)
+                .map(|i| char::from(b'a' + (i % 26) as u8))
+                .collect();
+            other.replace_range(0..1, "Z");
+            other
+        }));
+        names.sort();
+        let types: Vec<TypeTable> = names
+            .iter()
+            .map(|n| TypeTable {
+                name: Box::leak(n.clone().into_boxed_str()),
+                ..BASE
+            })
+            .collect();
+        let types: &'static [TypeTable] = Box::leak(types.into_boxed_slice());
+        let s = Schema {
+            default: None,
+            types,
+            index: Box::leak(build_index_vec(types).into_boxed_slice()),
+        };
+        assert_eq!(s.check(), Ok(()));
+        for name in &names {
+            assert_eq!(s.find_type(name).map(|t| t.name), Some(name.as_str()));
+            for at in 0..name.len() {
+                let mut miss = name.clone();
+                miss.replace_range(at..=at, "#");
+                assert!(s.find_type(&miss).is_none(), "{miss}");
+            }
+            assert!(s.find_type(&format!("{name}#")).is_none());
+        }
+    }
+
+    proptest::proptest! {
+        /// The index finds exactly the schema's names: every one of them (the same table a
+        /// binary search finds) and nothing else, whatever the names' lengths and bytes.
+        #[test]
+        fn the_index_finds_exactly_the_schema_names(
+            names in proptest::collection::btree_set("[a-zA-Z0-9_.é]{0,40}", 1..60),
+            others in proptest::collection::vec("[a-zA-Z0-9_.é]{0,40}", 0..60),
+        ) {
+            let types: Vec<TypeTable> = names
+                .iter()
+                .map(|n| TypeTable { name: Box::leak(n.clone().into_boxed_str()), ..BASE })
+                .collect();
+            let types: &'static [TypeTable] = Box::leak(types.into_boxed_slice());
+            let indexed = Schema {
+                default: None,
+                types,
+                index: Box::leak(build_index_vec(types).into_boxed_slice()),
+            };
+            let searched = Schema { index: &[], ..indexed };
+            proptest::prop_assert_eq!(indexed.check(), Ok(()));
+            for name in names.iter().chain(&others) {
+                let found = indexed.find_type(name);
+                proptest::prop_assert_eq!(found.map(|t| t.name), names.get(name).map(String::as_str));
+                proptest::prop_assert_eq!(found.map(|t| t as *const _), searched.find_type(name).map(|t| t as *const _));
+            }
+        }
     }
 
     #[test]
