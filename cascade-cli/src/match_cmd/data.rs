@@ -3,9 +3,10 @@
 //! Every bad row is reported as `file:line: field `x`: what is wrong`, and loading carries on so
 //! that all errors of a file are reported at once. Blank lines are allowed (they hold no row).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::Path;
 
+use cascade_runtime::config::suggest::did_you_mean;
 use cascade_runtime::similarity::UnitVector;
 use serde_json::Value;
 
@@ -217,11 +218,24 @@ pub(crate) fn load_catalog(path: &Path, errors: &mut Vec<RowError>) -> Vec<Entit
     out
 }
 
-/// Loads the queries and checks each names a catalog type and, when labelled, a catalog id of
-/// that type.
+/// The types a query may have beyond the catalog's: a type `--schema` declares but no catalog
+/// entity has is a type with no candidates yet (`~>` creates, `<~` links nothing; DESIGN §8).
+#[derive(Clone, Debug)]
+pub(crate) enum Declared<'s> {
+    /// No `--schema`: a query type must be a catalog type.
+    Nothing,
+    /// `--schema` could not be read (its errors stop the run): a query type is not checked.
+    Unknown,
+    /// The types of `--schema` (the file, for messages).
+    Types(&'s Path, Vec<&'s str>),
+}
+
+/// Loads the queries and checks each names a catalog type or a type `declared` in the schema
+/// and, when labelled, a catalog id of that type.
 pub(crate) fn load_queries(
     path: &Path,
     catalog: &[Entity],
+    declared: &Declared<'_>,
     errors: &mut Vec<RowError>,
 ) -> Vec<Query> {
     let mut ids: BTreeMap<&str, HashSet<&str>> = BTreeMap::new();
@@ -230,33 +244,38 @@ pub(crate) fn load_queries(
             .or_default()
             .insert(e.id.as_str());
     }
+    let no_ids = HashSet::new();
+    let before = errors.len();
+    let mut rows = 0;
     let mut out = Vec::new();
     each_row(path, "query", errors, |mut fields| {
+        rows += 1;
         let query = fields.text("query");
         let entity_type = fields.text("type");
         let gold_id = fields.nullable_text("gold_id");
         if !fields.ok {
             return;
         }
-        let Some(type_ids) = ids.get(entity_type.as_str()) else {
-            let known: Vec<&str> = ids.keys().copied().collect();
-            let known = if known.is_empty() {
-                "(none)".to_owned()
-            } else {
-                known.join(", ")
-            };
-            fields.fail(format!(
-                "field `type`: no catalog entity has type `{entity_type}`; catalog types: {known}"
-            ));
-            return;
+        let type_ids = match ids.get(entity_type.as_str()) {
+            Some(type_ids) => type_ids,
+            None if declared.has(&entity_type) => &no_ids,
+            None => {
+                fields.fail(unknown_type(&entity_type, &ids, declared));
+                return;
+            }
         };
         let gold = match gold_id {
             None => Gold::Unlabelled,
             Some(None) => Gold::NoMatch,
             Some(Some(id)) if type_ids.contains(id.as_str()) => Gold::Id(id),
             Some(Some(id)) => {
+                let why = if type_ids.is_empty() {
+                    format!(" (the catalog has no entity of type `{entity_type}`)")
+                } else {
+                    String::new()
+                };
                 fields.fail(format!(
-                    "field `gold_id`: `{id}` is not a catalog id of type `{entity_type}`; use null when the query should match nothing"
+                    "field `gold_id`: `{id}` is not a catalog id of type `{entity_type}`{why}; use null when the query should match nothing"
                 ));
                 return;
             }
@@ -268,7 +287,63 @@ pub(crate) fn load_queries(
             gold,
         });
     });
+    if rows == 0 && errors.len() == before {
+        errors.push(empty_file(path, "query"));
+    }
     out
+}
+
+/// A file with no rows (blank lines at most): one error for the file, not one per row that
+/// needed it.
+fn empty_file(path: &Path, what: &str) -> RowError {
+    RowError::new(
+        path,
+        0,
+        format!(
+            "is empty (no {what} rows): expected one JSON object per line, like {}",
+            expected_shape(what)
+        ),
+    )
+}
+
+impl Declared<'_> {
+    fn has(&self, entity_type: &str) -> bool {
+        match self {
+            Declared::Nothing => false,
+            Declared::Unknown => true,
+            Declared::Types(_, types) => types.contains(&entity_type),
+        }
+    }
+}
+
+/// Why a query type is neither a catalog type nor declared, with a did-you-mean against both.
+fn unknown_type(
+    entity_type: &str,
+    catalog: &BTreeMap<&str, HashSet<&str>>,
+    declared: &Declared<'_>,
+) -> String {
+    let schema_types = match declared {
+        Declared::Types(_, types) => types.as_slice(),
+        Declared::Nothing | Declared::Unknown => &[],
+    };
+    let known: BTreeSet<&str> = catalog.keys().chain(schema_types).copied().collect();
+    let hint = did_you_mean(entity_type, known.iter().copied())
+        .map(|s| format!("did you mean `{s}`? "))
+        .unwrap_or_default();
+    let catalog_types = if catalog.is_empty() {
+        "none".to_owned()
+    } else {
+        catalog.keys().copied().collect::<Vec<_>>().join(", ")
+    };
+    match declared {
+        Declared::Types(schema, _) => format!(
+            "field `type`: unknown type `{entity_type}`: no catalog entity has it and `{}` does not declare it; {hint}catalog types: {catalog_types}",
+            schema.display()
+        ),
+        Declared::Nothing | Declared::Unknown => format!(
+            "field `type`: no catalog entity has type `{entity_type}`; {hint}catalog types: {catalog_types}; a type with no entities yet needs a `--schema` that declares it"
+        ),
+    }
 }
 
 /// Embeddings by exact text, all of one dimension.
@@ -279,6 +354,12 @@ pub(crate) struct Embeddings {
 }
 
 impl Embeddings {
+    /// Whether no vector was loaded (the file is empty, unreadable or has only bad rows, and
+    /// says so itself): looking texts up would only repeat that once per text.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.vectors.is_empty()
+    }
+
     /// The vector of `text`, or an error naming the row that needs it.
     pub(crate) fn get(
         &self,
@@ -308,7 +389,10 @@ impl Embeddings {
 pub(crate) fn load_embeddings(path: &Path, errors: &mut Vec<RowError>) -> Embeddings {
     let mut out = Embeddings::default();
     let mut first_line: HashMap<String, usize> = HashMap::new();
+    let before = errors.len();
+    let mut rows = 0;
     each_row(path, "embedding", errors, |mut fields| {
+        rows += 1;
         let text = fields.text("text");
         let vector = fields.vector("vector");
         if !fields.ok {
@@ -339,6 +423,9 @@ pub(crate) fn load_embeddings(path: &Path, errors: &mut Vec<RowError>) -> Embedd
             Err(e) => fields.fail(format!("field `vector`: {e}")),
         }
     });
+    if rows == 0 && errors.len() == before {
+        errors.push(empty_file(path, "embedding"));
+    }
     out
 }
 
