@@ -167,7 +167,11 @@ impl std::fmt::Display for Problem {
 /// Loads everything, reporting all input errors at once, then matches.
 fn execute(args: &Args) -> Result<Report, Vec<Problem>> {
     let sources = thresholds::read(args.schema.as_deref(), args.config.as_deref());
+    let mut errors: Vec<RowError> = Vec::new();
+    let catalog_rows = data::load_catalog(&args.catalog, &mut errors);
+    let catalog_unreadable = errors.iter().any(|e| e.line == 0);
     let declared = match &sources {
+        _ if catalog_unreadable => Declared::Unknown,
         Ok(s) => match (s.schema_path(), s.schema_types()) {
             (Some(path), Some(types)) => Declared::Types(path, types),
             _ => Declared::Nothing,
@@ -175,8 +179,6 @@ fn execute(args: &Args) -> Result<Report, Vec<Problem>> {
         Err(_) if args.schema.is_some() => Declared::Unknown,
         Err(_) => Declared::Nothing,
     };
-    let mut errors: Vec<RowError> = Vec::new();
-    let catalog_rows = data::load_catalog(&args.catalog, &mut errors);
     let queries = data::load_queries(&args.queries, &catalog_rows, &declared, &mut errors);
     let embeddings = data::load_embeddings(&args.embeddings, &mut errors);
 

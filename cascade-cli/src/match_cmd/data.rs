@@ -224,7 +224,8 @@ pub(crate) fn load_catalog(path: &Path, errors: &mut Vec<RowError>) -> Vec<Entit
 pub(crate) enum Declared<'s> {
     /// No `--schema`: a query type must be a catalog type.
     Nothing,
-    /// `--schema` could not be read (its errors stop the run): a query type is not checked.
+    /// `--schema` or the catalog could not be read (its error stops the run): a query's type and
+    /// `gold_id` are not checked, as every row would only repeat that error.
     Unknown,
     /// The types of `--schema` (the file, for messages).
     Types(&'s Path, Vec<&'s str>),
@@ -256,10 +257,14 @@ pub(crate) fn load_queries(
         if !fields.ok {
             return;
         }
-        let type_ids = match ids.get(entity_type.as_str()) {
-            Some(type_ids) => type_ids,
-            None if declared.has(&entity_type) => &no_ids,
-            None => {
+        // `None`: not checked (see `Declared::Unknown`).
+        let type_ids = match (ids.get(entity_type.as_str()), declared) {
+            (Some(type_ids), _) => Some(type_ids),
+            (None, Declared::Unknown) => None,
+            (None, Declared::Types(_, types)) if types.contains(&entity_type.as_str()) => {
+                Some(&no_ids)
+            }
+            (None, _) => {
                 fields.fail(unknown_type(&entity_type, &ids, declared));
                 return;
             }
@@ -267,9 +272,9 @@ pub(crate) fn load_queries(
         let gold = match gold_id {
             None => Gold::Unlabelled,
             Some(None) => Gold::NoMatch,
-            Some(Some(id)) if type_ids.contains(id.as_str()) => Gold::Id(id),
+            Some(Some(id)) if type_ids.is_none_or(|ids| ids.contains(id.as_str())) => Gold::Id(id),
             Some(Some(id)) => {
-                let why = if type_ids.is_empty() {
+                let why = if type_ids.is_some_and(HashSet::is_empty) {
                     format!(" (the catalog has no entity of type `{entity_type}`)")
                 } else {
                     String::new()
@@ -304,16 +309,6 @@ fn empty_file(path: &Path, what: &str) -> RowError {
             expected_shape(what)
         ),
     )
-}
-
-impl Declared<'_> {
-    fn has(&self, entity_type: &str) -> bool {
-        match self {
-            Declared::Nothing => false,
-            Declared::Unknown => true,
-            Declared::Types(_, types) => types.contains(&entity_type),
-        }
-    }
 }
 
 /// Why a query type is neither a catalog type nor declared, with a did-you-mean against both.
@@ -480,13 +475,99 @@ mod tests {
         );
         let mut errors = Vec::new();
         let catalog = load_catalog(&c, &mut errors);
-        let queries = load_queries(&q, &catalog, &mut errors);
+        let queries = load_queries(&q, &catalog, &Declared::Nothing, &mut errors);
         let golds: Vec<_> = queries.iter().map(|q| q.gold.clone()).collect();
         assert_eq!(
             golds,
             [Gold::Id("a".into()), Gold::NoMatch, Gold::Unlabelled]
         );
         insta::assert_debug_snapshot!(messages(&errors));
+    }
+
+    #[test]
+    fn a_declared_type_without_entities_has_no_candidates() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = write(
+            &dir,
+            "c.jsonl",
+            "{\"id\":\"a\",\"type\":\"T\",\"name\":\"A\"}\n",
+        );
+        let q = write(
+            &dir,
+            "q.jsonl",
+            "{\"query\":\"x\",\"type\":\"U\",\"gold_id\":null}\n{\"query\":\"x\",\"type\":\"U\"}\n{\"query\":\"x\",\"type\":\"U\",\"gold_id\":\"a\"}\n{\"query\":\"x\",\"type\":\"Uu\"}\n{\"query\":\"x\",\"type\":\"T\",\"gold_id\":\"a\"}\n",
+        );
+        let mut errors = Vec::new();
+        let catalog = load_catalog(&c, &mut errors);
+        let schema = Path::new("s.cascade");
+        let declared = Declared::Types(schema, vec!["T", "U"]);
+        let queries = load_queries(&q, &catalog, &declared, &mut errors);
+        let kept: Vec<_> = queries
+            .iter()
+            .map(|q| (q.line, q.entity_type.as_str(), q.gold.clone()))
+            .collect();
+        assert_eq!(
+            kept,
+            [
+                (1, "U", Gold::NoMatch),
+                (2, "U", Gold::Unlabelled),
+                (5, "T", Gold::Id("a".into()))
+            ]
+        );
+        assert_eq!(
+            messages(&errors),
+            [
+                "3: field `gold_id`: `a` is not a catalog id of type `U` (the catalog has no entity of type `U`); use null when the query should match nothing",
+                "4: field `type`: unknown type `Uu`: no catalog entity has it and `s.cascade` does not declare it; did you mean `U`? catalog types: T",
+            ]
+        );
+        // Without a schema the same type is unknown; with an unreadable schema or catalog
+        // neither types nor gold ids are checked.
+        let mut errors = Vec::new();
+        assert_eq!(
+            load_queries(&q, &catalog, &Declared::Nothing, &mut errors).len(),
+            1
+        );
+        assert_eq!(errors.len(), 4, "{errors:?}");
+        let mut errors = Vec::new();
+        assert_eq!(
+            load_queries(&q, &catalog, &Declared::Unknown, &mut errors).len(),
+            5
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+    }
+
+    #[test]
+    fn an_empty_file_is_one_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let empty = write(&dir, "e.jsonl", "\n  \n");
+        let mut errors = Vec::new();
+        let e = load_embeddings(&empty, &mut errors);
+        assert!(e.is_empty());
+        assert_eq!(
+            messages(&errors),
+            [
+                "0: is empty (no embedding rows): expected one JSON object per line, like {\"text\": \"...\", \"vector\": [numbers]}"
+            ]
+        );
+        let mut errors = Vec::new();
+        assert!(load_queries(&empty, &[], &Declared::Nothing, &mut errors).is_empty());
+        assert_eq!(errors.len(), 1);
+        assert!(errors[0].message.starts_with("is empty (no query rows)"));
+        // A file whose rows are all bad says so row by row, and is not also "empty".
+        let bad = write(&dir, "b.jsonl", "[1]\n");
+        let mut errors = Vec::new();
+        let e = load_embeddings(&bad, &mut errors);
+        assert!(e.is_empty());
+        assert_eq!(errors.len(), 1);
+        assert!(
+            errors[0].message.starts_with("expected a JSON object"),
+            "{errors:?}"
+        );
+        // An empty catalog is no error: with `--schema`, every query type has no candidates.
+        let mut errors = Vec::new();
+        assert!(load_catalog(&empty, &mut errors).is_empty());
+        assert!(errors.is_empty());
     }
 
     #[test]

@@ -81,7 +81,7 @@ pub(crate) fn read(
             .into_iter()
             .map(|p| {
                 Problem::from(format!(
-                    "config `{}` names what schema `{}` does not have: {p}",
+                    "config `{}` does not fit schema `{}`: {p}",
                     config_path.display(),
                     schema_path.display()
                 ))
@@ -173,18 +173,20 @@ impl Sources {
                 .map(|s| format!("; did you mean `{s}`?"))
                 .unwrap_or_default();
                 warnings.push(format!(
-                    "config `{section}.{name}`: no catalog entity or query has type `{name}`, so it is not used{hint}"
+                    "config `{}`: `{section}.{name}`: no catalog entity or query has type `{name}`, so it is not used{hint}",
+                    config_path.display()
                 ));
             }
         }
         if !config.fields.is_empty() {
             let keys: Vec<String> = config.fields.keys().map(|k| format!("`{k}`")).collect();
             warnings.push(format!(
-                "config `{}`: {} {} not used: a `cascade match` query is a reference to its type \
-                 with no owner field, so only `types` and `default` set its threshold; {}",
+                "config `{}`: `fields` {} {} {} not used: a `cascade match` query is a reference to \
+                 its type with no owner field, so only `types` and `default` set its threshold; {}",
                 config_path.display(),
-                plural(keys.len(), "field entry", "field entries"),
+                plural(keys.len(), "entry", "entries"),
                 keys.join(", "),
+                plural(keys.len(), "is", "are"),
                 self.fields_advice(),
             ));
         }
