@@ -219,6 +219,13 @@ fn document(outcome: &Outcome) -> Document<'_> {
 }
 
 pub(crate) fn run(args: Args) -> u8 {
+    // A `--write` path the runtime could not load back is a usage error, found before any work.
+    if let Some(path) = &args.write
+        && let Err(e) = config::format_of(path)
+    {
+        eprintln!("error: {e:#}");
+        return 2;
+    }
     match calibrate(&args) {
         Ok(outcome) => {
             let text = if args.json {

@@ -615,7 +615,7 @@ fn written_configs_load_as_runtime_configs() {
         assert_eq!(adj.types["Tag"][&384], config.types["Tag"]);
     }
     let out = calibrate(&[PAIRS, "--write", "t.yaml"]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2), "a usage error");
     assert!(
         stderr(&out).contains("must end in `.json` or `.toml`"),
         "{}",
