@@ -137,6 +137,8 @@ pub(crate) struct Outcome {
     pub(crate) groups: Vec<Group>,
     /// Requested dimensions (empty without `--dims`).
     pub(crate) dims: Vec<usize>,
+    /// `--cv` (0: no cross-validation asked for).
+    pub(crate) cv_folds: u32,
     /// Threshold of each type in the schema, when `--schema` was given.
     pub(crate) schema: Option<SchemaInfo>,
 }
@@ -196,8 +198,20 @@ struct TypeDocument<'a> {
     ty: &'a str,
     #[serde(flatten)]
     calibration: &'a Calibration,
+    /// `"cv": null` when `--cv` was asked for but the group has fewer pairs than folds (the
+    /// calibration's own `cv` key is then absent), so the key is there whenever `--cv` is.
+    #[serde(
+        rename = "cv",
+        skip_serializing_if = "std::ops::Not::not",
+        serialize_with = "null"
+    )]
+    cv_unavailable: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     dims: Option<&'a [DimCalibration]>,
+}
+
+fn null<S: serde::Serializer>(_: &bool, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_none()
 }
 
 /// The DESIGN §10 document of `outcome` (serialised directly, so keys keep the documented order).
@@ -212,6 +226,7 @@ fn document(outcome: &Outcome) -> Document<'_> {
             .map(|g| TypeDocument {
                 ty: &g.name,
                 calibration: &g.calibration,
+                cv_unavailable: outcome.cv_folds > 0 && g.calibration.cv.is_none(),
                 dims: (!outcome.dims.is_empty()).then_some(g.dims.as_slice()),
             })
             .collect(),
@@ -479,6 +494,7 @@ pub(crate) fn calibrate(args: &Args) -> Result<Outcome, Failure> {
         score_field,
         groups,
         dims,
+        cv_folds: args.cv,
         schema,
     })
 }
