@@ -454,7 +454,16 @@ fn json_bool(v: &Option<Loose<'_>>) -> Result<bool, String> {
     match v {
         None => Err(missing("same")),
         Some(Loose::Bool(b)) => Ok(*b),
-        Some(other) => Err(format!("expected true or false, found {}", other.kind())),
+        // As in CSV: 1 and 0 are labels too (exported from pandas or SQL, say).
+        Some(Loose::Num(n)) if *n == 1.0 => Ok(true),
+        Some(Loose::Num(n)) if *n == 0.0 => Ok(false),
+        Some(Loose::Num(n)) => Err(format!(
+            "`{n}` is not a label: write true or false (or 1 or 0)"
+        )),
+        Some(other) => Err(format!(
+            "expected true or false (or 1 or 0), found {}",
+            other.kind()
+        )),
     }
 }
 
@@ -1015,7 +1024,7 @@ mod tests {
         assert_eq!(m.len(), 8, "{m:#?}");
         assert_eq!(
             m[0],
-            "F:2: field `same`: expected true or false, found a string"
+            "F:2: field `same`: expected true or false (or 1 or 0), found a string"
         );
         assert_eq!(
             m[1],
@@ -1040,6 +1049,29 @@ mod tests {
             "F:7: field `similarity`: expected a number, found a string"
         );
         assert_eq!(m[7], "F:8: field `similarity`: appears twice in the object");
+    }
+
+    #[test]
+    fn jsonl_labels_may_be_1_and_0_as_in_csv() {
+        let f = file(
+            ".jsonl",
+            concat!(
+                "\u{feff}",
+                r#"{"a":"x","b":"y","type":"Skill","same":1,"similarity":0.9}"#,
+                "\n",
+                r#"{"a":"x","b":"z","type":"Skill","same":0,"similarity":0.2}"#,
+                "\n",
+                r#"{"a":"x","b":"w","type":"Skill","same":2,"similarity":0.5}"#,
+                "\n",
+            ),
+        );
+        let errors =
+            read_pairs(f.path(), Format::Jsonl, &ScoreSource::Field("similarity")).unwrap_err();
+        // The byte-order mark is not content; 1 and 0 are labels; 2 is not.
+        assert_eq!(
+            messages(errors),
+            ["F:3: field `same`: `2` is not a label: write true or false (or 1 or 0)"]
+        );
     }
 
     #[test]
