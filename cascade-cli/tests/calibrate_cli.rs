@@ -386,10 +386,12 @@ fn usage_errors_exit_2_and_bad_values_exit_1() {
         "{}",
         stderr(&out)
     );
+    // A field no row has: one error naming the fields there are, not 2100 bad rows.
     let out = calibrate(&[PAIRS, "--score-field", "similarity_32"]);
     assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("error: 2100 bad rows"),
+        stderr(&out).contains("no row has the field `similarity_32`: the rows' numeric fields are `similarity`, `similarity_128`, `similarity_256`, `similarity_64`"),
         "{}",
         stderr(&out)
     );
