@@ -433,7 +433,9 @@ impl<'a> RowChecker<'a> {
         self.pairs.type_of.push(id);
         self.pairs.same.push(same);
         for (column, s) in self.pairs.scores.iter_mut().zip(&scores) {
-            column.push(s.expect("a row with an undefined cosine was reported as an error"));
+            // `+ 0.0`: a -0.0 score (read, or a cosine of orthogonal vectors) is 0.0, so no
+            // threshold prints as `-0.0`.
+            column.push(s.expect("a row with an undefined cosine was reported as an error") + 0.0);
         }
         self.cosines = scores;
     }
