@@ -626,6 +626,21 @@ fn written_configs_load_as_runtime_configs() {
 }
 
 #[test]
+fn a_negative_zero_score_is_zero() {
+    let text = ok(&[
+        "cascade-cli/tests/fixtures/calibrate/negative-zero.jsonl",
+        "--json",
+        "--bootstrap",
+        "0",
+        "--cv",
+        "0",
+    ]);
+    assert!(!text.contains("-0.0"), "{text}");
+    let doc: Value = serde_json::from_str(&text).expect("valid JSON");
+    assert_eq!(doc["types"][0]["best"]["threshold"], 0.0);
+}
+
+#[test]
 fn degenerate_groups_give_defined_numbers() {
     let text = ok(&[
         "cascade-cli/tests/fixtures/calibrate/degenerate.jsonl",
