@@ -169,6 +169,7 @@ fn execute(args: &Args) -> Result<Report, Vec<Problem>> {
     let sources = thresholds::read(args.schema.as_deref(), args.config.as_deref());
     let mut errors: Vec<RowError> = Vec::new();
     let catalog_rows = data::load_catalog(&args.catalog, &mut errors);
+    // Only the catalog has been read: a file-level error means it could not be.
     let catalog_unreadable = errors.iter().any(|e| e.line == 0);
     let declared = match &sources {
         _ if catalog_unreadable => Declared::Unknown,

@@ -34,11 +34,14 @@ pub(crate) struct Sources {
     config_path: Option<PathBuf>,
     /// The schema's runtime tables and the file they came from.
     schema: Option<(&'static Schema, PathBuf)>,
+    /// Config entries that name what the schema does not have.
+    misfits: Vec<Problem>,
 }
 
-/// Reads `--config` and `--schema`; every problem is reported, including config `types`,
-/// `strategies` and `fields` entries that name what the schema does not have (with a
-/// did-you-mean, as [`SimilarityThresholdConfig::check_against`] words it).
+/// Reads `--config` and `--schema`; an error when either cannot be read or is invalid. Config
+/// `types`, `strategies` and `fields` entries that name what the schema does not have are
+/// checked here too (with a did-you-mean, as [`SimilarityThresholdConfig::check_against`] words
+/// it) and reported by [`Sources::resolve`].
 pub(crate) fn read(
     schema_path: Option<&Path>,
     config_path: Option<&Path>,
@@ -68,6 +71,9 @@ pub(crate) fn read(
     if !errors.is_empty() {
         return Err(errors);
     }
+    // A config that does not fit the schema still leaves the schema's types known, so the
+    // queries are checked against them in the same run; `resolve` reports the misfits.
+    let mut misfits = Vec::new();
     if let (Some(config_path), Some((tables, schema_path))) = (config_path, &schema)
         && let Err(e) = config.check_against(tables)
     {
@@ -77,21 +83,19 @@ pub(crate) fn read(
             }
             other => vec![other.to_string()],
         };
-        return Err(problems
-            .into_iter()
-            .map(|p| {
-                Problem::from(format!(
-                    "config `{}` does not fit schema `{}`: {p}",
-                    config_path.display(),
-                    schema_path.display()
-                ))
-            })
-            .collect());
+        misfits.extend(problems.into_iter().map(|p| {
+            Problem::from(format!(
+                "config `{}` does not fit schema `{}`: {p}",
+                config_path.display(),
+                schema_path.display()
+            ))
+        }));
     }
     Ok(Sources {
         config,
         config_path: config_path.map(Path::to_owned),
         schema,
+        misfits,
     })
 }
 
@@ -109,7 +113,7 @@ impl Sources {
     }
 
     /// Resolves every type in `types` (those of the catalog and the queries). Every type must be
-    /// declared in `--schema` when one is given. Config entries that no type in `types` uses go
+    /// declared in `--schema` when one is given, and the config must fit the schema. Config entries that no type in `types` uses go
     /// to `warnings` (a shared config may cover more types), as do `fields` entries: a query has
     /// no owner field, so they never apply here.
     pub(crate) fn resolve(
@@ -117,13 +121,16 @@ impl Sources {
         types: &BTreeSet<&str>,
         warnings: &mut Vec<String>,
     ) -> Result<Levels, Vec<Problem>> {
-        self.warn_unused(types, warnings);
+        // A config that does not fit the schema fails the run; "not used" would be noise then.
+        if self.misfits.is_empty() {
+            self.warn_unused(types, warnings);
+        }
         let tables = self.schema.as_ref().map(|(tables, _)| *tables);
         let isolated = Isolated::new(tables);
         let config = leak(self.config);
         let resolver = Resolver::new(&NO_TYPES, config);
         let mut resolved = BTreeMap::new();
-        let mut errors = Vec::new();
+        let mut errors = self.misfits;
         for &name in types {
             let Some((field, target)) = isolated.reference(name) else {
                 let known = tables.iter().flat_map(|t| t.types.iter().map(|t| t.name));
