@@ -1,7 +1,9 @@
 //! Loading the JSONL inputs of `cascade match`: catalog, queries and embeddings.
 //!
 //! Every bad row is reported as `file:line: field `x`: what is wrong`, and loading carries on so
-//! that all errors of a file are reported at once. Blank lines are allowed (they hold no row).
+//! that all errors of a file are reported at once. Blank lines are allowed (they hold no row); a
+//! queries or embeddings file with no row at all is one error (an empty catalog is fine: with
+//! `--schema`, every query type then simply has no candidates).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::Path;

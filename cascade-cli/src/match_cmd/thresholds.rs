@@ -113,9 +113,9 @@ impl Sources {
     }
 
     /// Resolves every type in `types` (those of the catalog and the queries). Every type must be
-    /// declared in `--schema` when one is given, and the config must fit the schema. Config entries that no type in `types` uses go
-    /// to `warnings` (a shared config may cover more types), as do `fields` entries: a query has
-    /// no owner field, so they never apply here.
+    /// declared in `--schema` when one is given, and the config must fit the schema. Config
+    /// entries that no type in `types` uses go to `warnings` (a shared config may cover more
+    /// types), as do `fields` entries: a query has no owner field, so they never apply here.
     pub(crate) fn resolve(
         self,
         types: &BTreeSet<&str>,
