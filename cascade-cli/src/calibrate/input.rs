@@ -1814,7 +1814,7 @@ mod tests {
         }
 
         proptest! {
-            #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+            #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
             #[test]
             fn arbitrary_bytes_give_pairs_or_located_errors(bytes in arbitrary_file()) {
@@ -1887,7 +1887,7 @@ mod tests {
         }
 
         proptest! {
-            #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+            #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
 
             #[test]
             fn csv_errors_name_the_line_of_their_row((bytes, bad) in rows_with_bad_lines(true)) {
