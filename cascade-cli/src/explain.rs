@@ -60,8 +60,9 @@ pub(crate) fn run(args: Args) -> u8 {
     let (owner, field) = match split_path(&args.field) {
         Ok(parts) => parts,
         Err(e) => {
+            // A malformed argument is a usage error (exit 2), like clap's own.
             eprintln!("error: {e}");
-            return 1;
+            return 2;
         }
     };
     let Some(loaded) = load(&args.file, args.config.as_deref()) else {

@@ -615,7 +615,7 @@ fn written_configs_load_as_runtime_configs() {
         assert_eq!(adj.types["Tag"][&384], config.types["Tag"]);
     }
     let out = calibrate(&[PAIRS, "--write", "t.yaml"]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2), "a usage error");
     assert!(
         stderr(&out).contains("must end in `.json` or `.toml`"),
         "{}",
@@ -645,9 +645,10 @@ fn degenerate_groups_give_defined_numbers() {
     for k in ["precision", "recall", "f1"] {
         assert_eq!(ty(1)["best"][k], 0.0, "{k}");
     }
-    // One pair: too few for 2 folds, so no `cv`, and a warning says so.
+    // One pair: too few for 2 folds, so `"cv": null` (the key is there whenever `--cv` is),
+    // and a warning says so.
     assert_eq!(ty(2)["n"], 1);
-    assert!(ty(2).get("cv").is_none());
+    assert_eq!(ty(2).get("cv"), Some(&Value::Null));
     let out = calibrate(&[
         "cascade-cli/tests/fixtures/calibrate/degenerate.jsonl",
         "--cv",

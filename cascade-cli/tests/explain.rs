@@ -123,7 +123,6 @@ fn user_errors_exit_1_with_a_fix() {
         &[LAYERS, "Startp.customer"],
         &[LAYERS, "Startup.idea"],
         &[LAYERS, "Startup.founder"],
-        &[LAYERS, "Startup"],
         &[
             LAYERS,
             "Startup.market",
@@ -158,6 +157,9 @@ fn bad_arguments_are_usage_errors() {
     assert!(run.2.contains("within -1.0..=1.0"), "{}", run.2);
     let run = explain(&[LAYERS, "Startup.market", "--dims", "0"]);
     assert_eq!(run.0, 2);
+    let run = explain(&[LAYERS, "Startup"]);
+    assert_eq!(run.0, 2);
+    assert!(run.2.contains("write `Owner.field`"), "{}", run.2);
 }
 
 /// `calibrated.json` is what `cascade calibrate examples/data/pairs.jsonl --embeddings
