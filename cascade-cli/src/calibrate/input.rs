@@ -1683,6 +1683,7 @@ mod tests {
             let mut n = 0;
             while let Ok(true) | Err(_) = csv.read_byte_record(&mut record) {
                 n += 1;
+                // Every record takes a byte: more would be an error repeating without progress.
                 if n > bytes.len() + 1 {
                     break;
                 }
