@@ -133,6 +133,18 @@ fn assert_adaptive(a: &AdaptiveConfig, input: &str) {
             );
         }
     }
+    // Counts below the first band and above the last adjust by 0: the first may not loosen
+    // unless it starts at 0, the last may not tighten unless it is open-ended.
+    if let (Some(first), Some(last)) = (bands.first(), bands.last()) {
+        assert!(
+            first.min_candidates == 0 || first.adjustment >= 0.0,
+            "{input:?}"
+        );
+        assert!(
+            last.max_candidates.is_none() || last.adjustment <= 0.0,
+            "{input:?}"
+        );
+    }
     // band_for agrees with the bands: a count inside a band finds that band.
     for b in &bands {
         let found = a.band_for(b.min_candidates).expect("a band's own minimum");
