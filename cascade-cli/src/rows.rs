@@ -112,6 +112,9 @@ pub(crate) fn value_kind(v: &serde_json::Value) -> &'static str {
     }
 }
 
+/// The UTF-8 encoding of U+FEFF, the byte order mark.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
 /// The non-blank lines of a reader with their 1-based numbers, without line terminators.
 pub(crate) struct Lines<R> {
     reader: BufReader<R>,
@@ -152,9 +155,10 @@ impl<R: Read> Lines<R> {
                     return Some((line, Err(LineError::Read(e))));
                 }
             }
-            // A byte-order mark opening the file (Windows editors write one) is not content.
-            if self.line == 1 && bytes.starts_with(b"\xef\xbb\xbf") {
-                bytes.drain(..3);
+            // A UTF-8 byte order mark (as Windows tools write) starts the file, not its data;
+            // the csv crate skips it too.
+            if self.line == 1 && bytes.starts_with(BOM) {
+                bytes.drain(..BOM.len());
             }
             if bytes.last() == Some(&b'\n') {
                 bytes.pop();
@@ -190,14 +194,6 @@ impl<R: Read> Lines<R> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_byte_order_mark_opening_the_file_is_dropped() {
-        assert_eq!(
-            all(b"\xef\xbb\xbf{\"a\":1}\n\xef\xbb\xbf{}\n"),
-            [(1, "{\"a\":1}".to_owned()), (2, "\u{feff}{}".to_owned())]
-        );
-    }
-
     fn all(input: &[u8]) -> Vec<(usize, String)> {
         let mut lines = Lines::new(input);
         let mut out = Vec::new();
@@ -225,6 +221,20 @@ mod tests {
         let mut lines = Lines::new(&b"\n\n"[..]);
         assert!(lines.next_line().is_none());
         assert_eq!(lines.lines_read(), 2);
+    }
+
+    #[test]
+    fn a_byte_order_mark_starts_the_file_not_its_first_line() {
+        let got = all(b"\xEF\xBB\xBF{\"a\":1}\n\xEF\xBB\xBF{\"b\":2}\n");
+        assert_eq!(
+            got,
+            [
+                (1, "{\"a\":1}".to_owned()),
+                // Only the file's first bytes are a byte order mark; later it is data.
+                (2, "\u{feff}{\"b\":2}".to_owned()),
+            ]
+        );
+        assert_eq!(all(b"\xEF\xBB\xBF\n\n"), []);
     }
 
     #[test]

@@ -6,7 +6,7 @@
 
 use cascade_runtime::config::suggest::did_you_mean;
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::fmt;
 use std::fs::File;
 use std::io::{self, IsTerminal, Read, Write};
@@ -478,17 +478,93 @@ fn json_num(v: &Option<Loose<'_>>, what: &str) -> Result<f64, String> {
     }
 }
 
-/// Counts bytes read, for the progress bar.
+/// Counts bytes read, for the progress bar, and (for CSV) notes where lines start.
 struct Counting<R> {
     inner: R,
     read: u64,
+    lines: Option<LineStarts>,
+}
+
+impl<R> Counting<R> {
+    fn new(inner: R) -> Counting<R> {
+        Counting {
+            inner,
+            read: 0,
+            lines: None,
+        }
+    }
 }
 
 impl<R: Read> Read for Counting<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
+        if let (Some(lines), Some(bytes)) = (&mut self.lines, buf.get(..n)) {
+            lines.scan(bytes, self.read);
+        }
         self.read += n as u64;
         Ok(n)
+    }
+}
+
+/// The 1-based line of each CSV record, from the byte offset the csv crate reports.
+///
+/// The csv crate's own line numbers are one short in a CRLF file and count the blank lines it
+/// skips before a record into that record, and its byte offset points at the end of the
+/// previous record (before those terminators). So a record's line is the line of the first
+/// byte at or after that offset that is no line terminator.
+#[derive(Debug)]
+struct LineStarts {
+    /// Offset and line of each byte that follows a `\n` or `\r` (or starts the input) and is
+    /// neither, not yet passed by a query. Queries come in increasing order, so this holds only
+    /// the lines read ahead of the current record.
+    pending: VecDeque<(u64, usize)>,
+    /// The line the next byte is on (1 + the `\n` bytes seen).
+    line: usize,
+    /// Whether the previous byte was a line terminator (or there was none).
+    after_break: bool,
+    /// The line of the last byte that is no line terminator (1 before there is one).
+    last: usize,
+}
+
+impl LineStarts {
+    fn new() -> LineStarts {
+        LineStarts {
+            pending: VecDeque::new(),
+            line: 1,
+            after_break: true,
+            last: 1,
+        }
+    }
+
+    /// Notes the line starts of `bytes`, which begin at `offset` of the input.
+    fn scan(&mut self, bytes: &[u8], offset: u64) {
+        for (at, &b) in (offset..).zip(bytes) {
+            match b {
+                b'\n' => {
+                    self.line += 1;
+                    self.after_break = true;
+                }
+                b'\r' => self.after_break = true,
+                _ if self.after_break => {
+                    self.pending.push_back((at, self.line));
+                    self.after_break = false;
+                    self.last = self.line;
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// The line of the first byte at or after `offset` that is no line terminator (the last
+    /// line with such a byte when there is none after `offset`).
+    fn line_at(&mut self, offset: u64) -> usize {
+        while let Some(&(at, line)) = self.pending.front() {
+            if at >= offset {
+                return line;
+            }
+            self.pending.pop_front();
+        }
+        self.last
     }
 }
 
@@ -607,13 +683,13 @@ pub(crate) fn read_pairs(
     };
     let (file, len) = open(path).map_err(Errors::of_file)?;
     let mut progress = Progress::new(&format!("reading {display}"), len);
-    let reader = Counting {
-        inner: file,
-        read: 0,
-    };
+    let mut reader = Counting::new(file);
     match format {
         Format::Jsonl => read_jsonl(Lines::new(reader), &mut checker, &mut progress),
-        Format::Csv => read_csv(reader, &mut checker, &mut progress),
+        Format::Csv => {
+            reader.lines = Some(LineStarts::new());
+            read_csv(reader, &mut checker, &mut progress);
+        }
     }
     progress.finish();
     if checker.errors.is_empty() {
@@ -773,17 +849,40 @@ fn read_csv<R: Read>(reader: Counting<R>, checker: &mut RowChecker<'_>, progress
     let mut csv = csv::ReaderBuilder::new()
         .has_headers(true)
         .from_reader(reader);
+    // The line of a record or error at the csv crate's `position` (see `LineStarts`).
+    let line_of = |csv: &mut csv::Reader<Counting<R>>, position: Option<&csv::Position>| {
+        let (Some(p), Some(lines)) = (position, &mut csv.get_mut().lines) else {
+            return 0;
+        };
+        lines.line_at(p.byte())
+    };
     let headers = match csv.headers() {
         Ok(h) => h.clone(),
         Err(e) => {
+            let line = line_of(&mut csv, e.position()).max(1);
             checker.file_error(
-                1,
+                line,
                 None,
                 format!("cannot read the CSV header: {}", csv_message(&e)),
             );
             return;
         }
     };
+    if headers.is_empty() {
+        checker.file_error(
+            0,
+            None,
+            format!(
+                "is empty: expected a header line naming the columns (type, a, b, same{}) and one row per pair",
+                match checker.source {
+                    ScoreSource::Field(name) => format!(", {name}"),
+                    ScoreSource::Embeddings { .. } => String::new(),
+                }
+            ),
+        );
+        return;
+    }
+    let header_line = line_of(&mut csv, headers.position()).max(1);
     let col = |name: &str| headers.iter().position(|h| h.trim() == name);
     let score_name = checker.score_name().to_owned();
     let mut wanted = vec![("type", col("type")), ("a", col("a")), ("b", col("b"))];
@@ -797,7 +896,7 @@ fn read_csv<R: Read>(reader: Counting<R>, checker: &mut RowChecker<'_>, progress
             missing_columns = true;
             let have: Vec<&str> = headers.iter().collect();
             checker.file_error(
-                1,
+                header_line,
                 Some(name),
                 format!(
                     "no such column in the header (columns: {})",
@@ -826,7 +925,7 @@ fn read_csv<R: Read>(reader: Counting<R>, checker: &mut RowChecker<'_>, progress
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line() as usize);
+                let line = line_of(&mut csv, e.position());
                 checker.error(line, None, csv_message(&e));
                 if matches!(e.kind(), csv::ErrorKind::Io(_)) {
                     break;
@@ -838,7 +937,7 @@ fn read_csv<R: Read>(reader: Counting<R>, checker: &mut RowChecker<'_>, progress
         if rows.is_multiple_of(8192) {
             progress.update(csv.get_ref().read, checker.pairs.len());
         }
-        let line = record.position().map_or(0, |p| p.line() as usize);
+        let line = line_of(&mut csv, record.position());
         let get = |i: Option<usize>| i.and_then(|i| record.get(i));
         let row = CsvRow {
             ty: get(ty),
@@ -888,6 +987,23 @@ fn csv_message(e: &csv::Error) -> String {
     }
 }
 
+/// Below this magnitude (and above its inverse) squaring a vector's numbers may underflow (or
+/// summing their squares overflow).
+const SAFE_MAGNITUDE: f64 = 1e-150;
+
+/// Divides a vector whose largest magnitude is outside `SAFE_MAGNITUDE..=1/SAFE_MAGNITUDE` by
+/// that magnitude, so its cosines can be computed: a cosine does not change when a vector is
+/// scaled, but `1e200` squared is infinite (the cosine became NaN) and `1e-200` squared is 0 (a
+/// vector "all zeros"). Vectors in the safe range, every real embedding, are left bit for bit.
+fn rescale(vector: &mut [f64]) {
+    let largest = vector.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+    if largest > 0.0 && !(SAFE_MAGNITUDE..=1.0 / SAFE_MAGNITUDE).contains(&largest) {
+        for v in vector {
+            *v /= largest;
+        }
+    }
+}
+
 #[derive(Deserialize)]
 struct EmbeddingRow {
     text: Option<serde_json::Value>,
@@ -903,10 +1019,7 @@ pub(crate) fn read_embeddings(path: &Path) -> Result<Embeddings, Errors> {
     };
     let (file, len) = open(path).map_err(Errors::of_file)?;
     let mut progress = Progress::new(&format!("reading {display}"), len);
-    let mut lines = Lines::new(Counting {
-        inner: file,
-        read: 0,
-    });
+    let mut lines = Lines::new(Counting::new(file));
     let mut table = Embeddings::default();
     let mut first_line_of: HashMap<String, usize> = HashMap::new();
     let mut width_line = 0;
@@ -979,9 +1092,10 @@ pub(crate) fn read_embeddings(path: &Path) -> Result<Embeddings, Errors> {
                 None
             }
         };
-        let (Some(text), Some(vector)) = (text, vector) else {
+        let (Some(text), Some(mut vector)) = (text, vector) else {
             continue;
         };
+        rescale(&mut vector);
         if vector.is_empty() {
             err(&mut errors, line, Some("vector"), "is empty".into());
             continue;
@@ -1183,6 +1297,18 @@ mod tests {
         let headless = file(".csv", "type,a,b,same,similarity\n");
         let errors = read_pairs(headless.path(), Format::Csv, &field).unwrap_err();
         assert_eq!((errors.total, errors.rows), (1, 0));
+
+        for blank in ["", "\n", "\r\n\r\n"] {
+            let empty = file(".csv", blank);
+            let errors = read_pairs(empty.path(), Format::Csv, &field).unwrap_err();
+            assert_eq!((errors.total, errors.rows), (1, 0));
+            assert_eq!(
+                messages(errors),
+                [
+                    "F: is empty: expected a header line naming the columns (type, a, b, same, similarity) and one row per pair"
+                ]
+            );
+        }
     }
 
     #[test]
@@ -1403,6 +1529,511 @@ mod tests {
                 .fold(0.0, f64::max);
             // The stored column is the same cosine rounded to 6 decimals.
             assert!(worst <= 5e-7 + 1e-12, "{field}: worst difference {worst}");
+        }
+    }
+
+    #[test]
+    fn csv_errors_name_the_line_with_crlf_and_blank_lines() {
+        // The csv crate's record positions count a CRLF file's lines one short and put the
+        // blank lines before a record into it: these rows were reported as lines 1, 2, 5, 6, 8.
+        let f = file(
+            ".csv",
+            concat!(
+                "type,a,b,same,similarity\r\n",
+                "Skill,x,y,maybe,0.5\r\n",
+                "\r\n",
+                "\r\n",
+                "Skill,x,y,true,2\r\n",
+                "Skill,x\r\n",
+                "\"Skill\",\"x\r\ny\",z,true,0.5,9\r\n",
+                "Skill,x,y,1,nope\n",
+            ),
+        );
+        let errors =
+            read_pairs(f.path(), Format::Csv, &ScoreSource::Field("similarity")).unwrap_err();
+        assert_eq!((errors.total, errors.rows), (5, 5));
+        assert_eq!(
+            messages(errors),
+            [
+                "F:2: field `same`: `maybe` is not a label: write true or false (or 1 or 0)",
+                "F:5: field `similarity`: 2 is outside [-1, 1]: a cosine similarity lies between -1 and 1",
+                "F:6: invalid CSV: this record has 2 fields but the header has 5",
+                "F:7: invalid CSV: this record has 6 fields but the header has 5",
+                "F:9: field `similarity`: `nope` is not a number",
+            ]
+        );
+        let f = file(".csv", "\n\r\ntype,a,b,similarity\nx,y,z,0.5\n");
+        let m = messages(
+            read_pairs(f.path(), Format::Csv, &ScoreSource::Field("similarity")).unwrap_err(),
+        );
+        assert_eq!(
+            m,
+            ["F:3: field `same`: no such column in the header (columns: type, a, b, similarity)"]
+        );
+    }
+
+    #[test]
+    fn huge_and_tiny_vectors_give_their_cosines() {
+        // Squaring 1e200 overflows and squaring 1e-200 underflows: the cosines were NaN (kept
+        // as a pair's score) and "no cosine: all zeros" before vectors were rescaled on reading.
+        let emb = file(
+            ".jsonl",
+            concat!(
+                r#"{"text":"x","vector":[1e200,1e200]}"#,
+                "\n",
+                r#"{"text":"y","vector":[1e200,0]}"#,
+                "\n",
+                r#"{"text":"u","vector":[1e-200,1e-200]}"#,
+                "\n",
+                r#"{"text":"v","vector":[-3e-320,0]}"#,
+                "\n",
+            ),
+        );
+        let table = read_embeddings(emb.path()).unwrap();
+        let pairs = file(
+            ".jsonl",
+            concat!(
+                r#"{"type":"T","a":"x","b":"y","same":true}"#,
+                "\n",
+                r#"{"type":"T","a":"u","b":"v","same":false}"#,
+                "\n",
+                r#"{"type":"T","a":"x","b":"u","same":true}"#,
+                "\n",
+            ),
+        );
+        let dims = [2, 1];
+        let source = ScoreSource::Embeddings {
+            table: &table,
+            dims: &dims,
+        };
+        let got = read_pairs(pairs.path(), Format::Jsonl, &source).unwrap();
+        let half = 1.0 / 2f64.sqrt();
+        let want = [[half, -half, 1.0], [1.0, -1.0, 1.0]];
+        for (column, want) in got.scores.iter().zip(want) {
+            for (g, w) in column.iter().zip(want) {
+                assert!((g - w).abs() < 1e-15, "{:?}", got.scores);
+            }
+        }
+    }
+
+    /// Property tests: arbitrary bytes and mutated valid files through every reader.
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+        use std::collections::BTreeSet;
+
+        const VALID_JSONL: &str = concat!(
+            r#"{"type":"Skill","a":"x","b":"y","same":true,"similarity":0.5}"#,
+            "\n",
+            r#"{"type":"Tag","a":"y","b":"x","same":false,"similarity":-0.25}"#,
+            "\r\n",
+            "\n",
+            r#"{"type":"Skill","a":"x","b":"x","same":false,"similarity":1}"#,
+            "\n",
+        );
+        const VALID_CSV: &str = "type,a,b,same,similarity\nSkill,x,y,true,0.5\r\nTag,y,x,0,-0.25\n\"Skill\",\"x\",x,1,1\n";
+        const VALID_EMBEDDINGS: &str = concat!(
+            r#"{"text":"x","vector":[1,0,0.5]}"#,
+            "\n",
+            r#"{"text":"y","vector":[0,1,-2e-3]}"#,
+            "\r\n",
+            r#"{"text":"z","vector":[0,0,1]}"#,
+            "\n",
+        );
+
+        const PAIRS_OF_XYZ: &str = concat!(
+            r#"{"type":"T","a":"x","b":"y","same":true}"#,
+            "\n",
+            r#"{"type":"T","a":"y","b":"z","same":false}"#,
+            "\n",
+            r#"{"type":"T","a":"z","b":"x","same":false}"#,
+            "\n",
+        );
+
+        /// Pieces that hit the readers' edges: terminators, NUL, BOM, bad UTF-8, deep nesting,
+        /// huge and odd numbers, quotes, and fragments of valid rows.
+        fn piece() -> impl Strategy<Value = Vec<u8>> {
+            let fixed: Vec<&'static [u8]> = vec![
+                b"\n",
+                b"\r\n",
+                b"\r",
+                b"\0",
+                b"\xEF\xBB\xBF",
+                b"\xff",
+                b"\xc3",
+                b"\xed\xa0\x80",
+                b"\"",
+                b",",
+                b"{",
+                b"}",
+                b"[",
+                b"]",
+                b":",
+                b" ",
+                b"\t",
+                b"1e400",
+                b"1e300",
+                b"-1e-300",
+                b"4.9e-324",
+                b"-1e-400",
+                b"18446744073709551616",
+                b"-0",
+                b"NaN",
+                b"inf",
+                b"0.5",
+                b"true",
+                b"null",
+                b"\"type\":",
+                b"\"same\":",
+                b"\"similarity\":",
+                b"\"a\":\"x\",",
+                b"\"b\":\"y\",",
+                b"\"text\":\"x\",",
+                b"\"vector\":[1,2,3]",
+                b"\"vector\":[1e300,1e300,1e300]",
+                b"\"ALL\"",
+                b"type,a,b,same,similarity",
+                b"Skill,x,y,true,0.5",
+                br#"{"type":"T","a":"x","b":"y","same":true,"similarity":0.1}"#,
+            ];
+            prop_oneof![
+                proptest::sample::select(fixed).prop_map(<[u8]>::to_vec),
+                proptest::collection::vec(any::<u8>(), 1..8),
+                (1usize..300).prop_map(|n| "[".repeat(n).into_bytes()),
+                (1usize..300).prop_map(|n| format!(
+                    r#"{{"type":"T","a":"x","b":"y","same":true,"similarity":{}0{}}}"#,
+                    "[".repeat(n),
+                    "]".repeat(n)
+                )
+                .into_bytes()),
+                "[ -~]{0,12}".prop_map(String::into_bytes),
+            ]
+        }
+
+        fn arbitrary_file() -> impl Strategy<Value = Vec<u8>> {
+            prop_oneof![
+                proptest::collection::vec(any::<u8>(), 0..256),
+                proptest::collection::vec(piece(), 0..24).prop_map(|p| p.concat()),
+            ]
+        }
+
+        #[derive(Clone, Debug)]
+        enum Mutation {
+            Drop(usize),
+            Duplicate(usize),
+            Replace(usize, u8),
+            Insert(usize, Vec<u8>),
+            /// Swaps two fields of a line (comma-separated segments).
+            SwapFields(usize, usize, usize),
+        }
+
+        fn mutation() -> impl Strategy<Value = Mutation> {
+            prop_oneof![
+                any::<usize>().prop_map(Mutation::Drop),
+                any::<usize>().prop_map(Mutation::Duplicate),
+                (any::<usize>(), any::<u8>()).prop_map(|(i, b)| Mutation::Replace(i, b)),
+                (any::<usize>(), piece()).prop_map(|(i, p)| Mutation::Insert(i, p)),
+                (any::<usize>(), any::<usize>(), any::<usize>())
+                    .prop_map(|(l, i, j)| Mutation::SwapFields(l, i, j)),
+            ]
+        }
+
+        fn apply(bytes: &mut Vec<u8>, m: &Mutation) {
+            let len = bytes.len();
+            match *m {
+                Mutation::Drop(i) if len > 0 => {
+                    bytes.remove(i % len);
+                }
+                Mutation::Duplicate(i) if len > 0 => {
+                    let b = bytes[i % len];
+                    bytes.insert(i % len, b);
+                }
+                Mutation::Replace(i, b) if len > 0 => bytes[i % len] = b,
+                Mutation::Insert(i, ref p) => {
+                    let at = i % (len + 1);
+                    bytes.splice(at..at, p.iter().copied());
+                }
+                Mutation::SwapFields(l, i, j) => {
+                    let mut lines: Vec<Vec<u8>> =
+                        bytes.split(|&b| b == b'\n').map(<[u8]>::to_vec).collect();
+                    let n = lines.len();
+                    let line = &mut lines[l % n];
+                    let mut fields: Vec<Vec<u8>> =
+                        line.split(|&b| b == b',').map(<[u8]>::to_vec).collect();
+                    let k = fields.len();
+                    fields.swap(i % k, j % k);
+                    *line = fields.join(&b","[..]);
+                    *bytes = lines.join(&b"\n"[..]);
+                }
+                _ => {}
+            }
+        }
+
+        fn mutated(valid: &'static str) -> impl Strategy<Value = Vec<u8>> {
+            proptest::collection::vec(mutation(), 1..6).prop_map(move |ms| {
+                let mut bytes = valid.as_bytes().to_vec();
+                for m in &ms {
+                    apply(&mut bytes, m);
+                }
+                bytes
+            })
+        }
+
+        fn temp(ext: &str, bytes: &[u8]) -> tempfile::NamedTempFile {
+            let mut f = tempfile::Builder::new().suffix(ext).tempfile().unwrap();
+            f.write_all(bytes).unwrap();
+            f
+        }
+
+        /// The lines `Lines` yields as rows: non-blank after the terminator is cut.
+        fn jsonl_rows(bytes: &[u8]) -> usize {
+            let mut lines = Lines::new(bytes);
+            let mut n = 0;
+            while lines.next_line().is_some() {
+                n += 1;
+            }
+            n
+        }
+
+        /// The records the csv crate reads after the header (errors included).
+        fn csv_records(bytes: &[u8]) -> usize {
+            let mut csv = csv::ReaderBuilder::new()
+                .has_headers(true)
+                .from_reader(bytes);
+            let mut record = csv::ByteRecord::new();
+            let mut n = 0;
+            while let Ok(true) | Err(_) = csv.read_byte_record(&mut record) {
+                n += 1;
+                // Every record takes a byte: more would be an error repeating without progress.
+                if n > bytes.len() + 1 {
+                    break;
+                }
+            }
+            n
+        }
+
+        /// Whether an error is about the file as a whole: line 0, or (CSV) the header's.
+        fn of_file(e: &RowError) -> bool {
+            e.line == 0
+                || e.message.starts_with("cannot read the CSV header")
+                || e.message.starts_with("no such column in the header")
+        }
+
+        /// Every kept error names the file and a line (`F:`, `F:LINE:` or `F:LINE:COL:`) and
+        /// says what is wrong; the counts agree with the errors kept: `rows` counts the
+        /// distinct lines of the errors that are not the file's.
+        fn check_errors(errors: &Errors, path: &Path) -> Result<(), TestCaseError> {
+            prop_assert!(errors.total >= 1);
+            prop_assert_eq!(errors.kept.len(), errors.total.min(KEEP_ERRORS));
+            let name = path.display().to_string();
+            let mut lines = BTreeSet::new();
+            for e in &errors.kept {
+                let text = e.to_string();
+                let rest = text.strip_prefix(&format!("{name}:")).ok_or_else(|| {
+                    TestCaseError::fail(format!("{text:?} does not start with the file name"))
+                })?;
+                let rest = match (e.line, e.column) {
+                    (0, _) => rest.strip_prefix(' '),
+                    (line, None) => rest.strip_prefix(&format!("{line}: ")),
+                    (line, Some(col)) => {
+                        prop_assert!(col >= 1);
+                        rest.strip_prefix(&format!("{line}:{col}: "))
+                    }
+                };
+                let rest = rest.ok_or_else(|| TestCaseError::fail(format!("{text:?}")))?;
+                prop_assert!(!rest.trim().is_empty(), "no message: {text:?}");
+                prop_assert!(!e.message.trim().is_empty(), "no message: {text:?}");
+                if !of_file(e) {
+                    lines.insert(e.line);
+                }
+            }
+            if errors.total <= KEEP_ERRORS {
+                prop_assert_eq!(errors.rows, lines.len(), "{:#?}", errors.kept);
+            }
+            prop_assert!(errors.rows <= errors.total);
+            Ok(())
+        }
+
+        /// Pairs read are well formed: column lengths agree, type ids index the type names,
+        /// scores are finite within [-1, 1].
+        fn check_pairs(pairs: &Pairs, columns: usize) -> Result<(), TestCaseError> {
+            prop_assert!(pairs.len() > 0);
+            prop_assert_eq!(pairs.type_of.len(), pairs.len());
+            prop_assert_eq!(pairs.scores.len(), columns);
+            for column in &pairs.scores {
+                prop_assert_eq!(column.len(), pairs.len());
+                for &s in column {
+                    prop_assert!(s.is_finite() && (-1.0..=1.0).contains(&s), "score {}", s);
+                }
+            }
+            for &t in &pairs.type_of {
+                prop_assert!((t as usize) < pairs.types.len());
+            }
+            for t in &pairs.types {
+                prop_assert!(!t.trim().is_empty() && t != ALL);
+            }
+            Ok(())
+        }
+
+        fn table() -> Embeddings {
+            Embeddings {
+                index: HashMap::from([("x".to_owned(), 0), ("y".to_owned(), 1)]),
+                values: vec![1.0, 0.0, 0.5, 0.0, 1.0, -2e-3],
+                width: 3,
+            }
+        }
+
+        /// Reads `bytes` as JSONL and CSV pairs (a score column, and cosines from embeddings)
+        /// and as embeddings; checks every outcome.
+        fn read_everything(bytes: &[u8]) -> Result<(), TestCaseError> {
+            let field = ScoreSource::Field("similarity");
+            let table = table();
+            let dims = [3, 1];
+            let cosines = ScoreSource::Embeddings {
+                table: &table,
+                dims: &dims,
+            };
+            let jsonl = temp(".jsonl", bytes);
+            let csv = temp(".csv", bytes);
+            for (source, columns) in [(&field, 1), (&cosines, 2)] {
+                match read_pairs(jsonl.path(), Format::Jsonl, source) {
+                    // Nothing dropped: every non-blank line is a pair.
+                    Ok(p) => {
+                        check_pairs(&p, columns)?;
+                        prop_assert_eq!(p.len(), jsonl_rows(bytes));
+                    }
+                    Err(e) => check_errors(&e, jsonl.path())?,
+                }
+                match read_pairs(csv.path(), Format::Csv, source) {
+                    Ok(p) => {
+                        check_pairs(&p, columns)?;
+                        prop_assert_eq!(p.len(), csv_records(bytes));
+                    }
+                    Err(e) => check_errors(&e, csv.path())?,
+                }
+            }
+            match read_embeddings(jsonl.path()) {
+                Ok(t) => {
+                    prop_assert!(t.width > 0);
+                    prop_assert_eq!(t.values.len(), t.len() * t.width);
+                    prop_assert_eq!(t.len(), jsonl_rows(bytes));
+                    prop_assert!(t.values.iter().all(|v| v.is_finite()));
+                    // The vectors read give cosines, or an error naming the row.
+                    let dims = [t.width, 1];
+                    let source = ScoreSource::Embeddings {
+                        table: &t,
+                        dims: &dims,
+                    };
+                    let pairs = temp(".jsonl", PAIRS_OF_XYZ.as_bytes());
+                    match read_pairs(pairs.path(), Format::Jsonl, &source) {
+                        Ok(p) => check_pairs(&p, 2)?,
+                        Err(e) => check_errors(&e, pairs.path())?,
+                    }
+                }
+                Err(e) => check_errors(&e, jsonl.path())?,
+            }
+            Ok(())
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+            #[test]
+            fn arbitrary_bytes_give_pairs_or_located_errors(bytes in arbitrary_file()) {
+                read_everything(&bytes)?;
+            }
+
+            #[test]
+            fn mutated_jsonl_pairs_give_pairs_or_located_errors(bytes in mutated(VALID_JSONL)) {
+                read_everything(&bytes)?;
+            }
+
+            #[test]
+            fn mutated_csv_pairs_give_pairs_or_located_errors(bytes in mutated(VALID_CSV)) {
+                read_everything(&bytes)?;
+            }
+
+            #[test]
+            fn mutated_embeddings_give_vectors_or_located_errors(bytes in mutated(VALID_EMBEDDINGS)) {
+                read_everything(&bytes)?;
+            }
+        }
+
+        /// Files of good and bad rows with LF or CRLF ends and blank lines between them; what
+        /// the bad rows' errors must name.
+        fn rows_with_bad_lines(csv: bool) -> impl Strategy<Value = (Vec<u8>, Vec<usize>)> {
+            proptest::collection::vec((any::<bool>(), 0usize..3, any::<bool>()), 1..12).prop_map(
+                move |rows| {
+                    let mut text = String::new();
+                    let mut line = 1;
+                    if csv {
+                        text.push_str("type,a,b,same,similarity\n");
+                        line += 1;
+                    }
+                    let mut bad_lines = Vec::new();
+                    for (crlf, blanks, bad) in rows {
+                        let end = if crlf { "\r\n" } else { "\n" };
+                        for _ in 0..blanks {
+                            text.push_str(end);
+                            line += 1;
+                        }
+                        let same = if bad { "\"maybe\"" } else { "true" };
+                        if csv {
+                            text.push_str(&format!("T,x,y,{same},0.5{end}"));
+                        } else {
+                            text.push_str(&format!(
+                                r#"{{"type":"T","a":"x","b":"y","same":{same},"similarity":0.5}}{end}"#
+                            ));
+                        }
+                        if bad {
+                            bad_lines.push(line);
+                        }
+                        line += 1;
+                    }
+                    (text.into_bytes(), bad_lines)
+                },
+            )
+        }
+
+        fn error_lines(bytes: &[u8], format: Format) -> Vec<usize> {
+            let ext = if format == Format::Csv {
+                ".csv"
+            } else {
+                ".jsonl"
+            };
+            let f = temp(ext, bytes);
+            match read_pairs(f.path(), format, &ScoreSource::Field("similarity")) {
+                Ok(_) => Vec::new(),
+                Err(e) => e.kept.iter().map(|e| e.line).collect(),
+            }
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+            #[test]
+            fn csv_errors_name_the_line_of_their_row((bytes, bad) in rows_with_bad_lines(true)) {
+                prop_assert_eq!(error_lines(&bytes, Format::Csv), bad);
+            }
+
+            #[test]
+            fn jsonl_errors_name_the_line_of_their_row((bytes, bad) in rows_with_bad_lines(false)) {
+                prop_assert_eq!(error_lines(&bytes, Format::Jsonl), bad);
+            }
+        }
+
+        #[test]
+        fn the_valid_files_read() {
+            let field = ScoreSource::Field("similarity");
+            let f = temp(".jsonl", VALID_JSONL.as_bytes());
+            assert_eq!(
+                read_pairs(f.path(), Format::Jsonl, &field).unwrap().len(),
+                3
+            );
+            let f = temp(".csv", VALID_CSV.as_bytes());
+            assert_eq!(read_pairs(f.path(), Format::Csv, &field).unwrap().len(), 3);
+            let f = temp(".jsonl", VALID_EMBEDDINGS.as_bytes());
+            assert_eq!(read_embeddings(f.path()).unwrap().len(), 3);
         }
     }
 }
