@@ -70,6 +70,8 @@ pub(super) struct SyntaxError {
     /// Replaces the usual `expected X, found Y` message.
     message: Option<String>,
     help: Option<String>,
+    /// A second place to point at (the bracket left open).
+    secondary: Option<(Span, String)>,
 }
 
 impl SyntaxError {
@@ -80,6 +82,7 @@ impl SyntaxError {
             expected: expected.into(),
             message: None,
             help: None,
+            secondary: None,
         }
     }
 
@@ -90,11 +93,17 @@ impl SyntaxError {
             expected: Cow::Borrowed(label),
             message: Some(message.into()),
             help: None,
+            secondary: None,
         }
     }
 
     fn help(mut self, help: impl Into<String>) -> SyntaxError {
         self.help = Some(help.into());
+        self
+    }
+
+    fn secondary(mut self, span: Span, label: impl Into<String>) -> SyntaxError {
+        self.secondary = Some((span, label.into()));
         self
     }
 
@@ -121,6 +130,10 @@ impl SyntaxError {
                 span,
             )
             .with_label(label),
+        };
+        let diagnostic = match self.secondary {
+            Some((span, label)) => diagnostic.with_secondary(span, label),
+            None => diagnostic,
         };
         match self.help {
             Some(help) => diagnostic.with_help(help),
@@ -243,11 +256,26 @@ struct State<'a> {
     /// an array: every container up to the one the closer or entry belongs to ends there
     /// without an error of its own.
     unwinding: bool,
+    /// An unterminated string took the closers of this many open containers less than are
+    /// open: the ones inside end where the string does, without an error of their own, and the
+    /// container at this depth reads on.
+    unwind_to: Option<usize>,
     /// The whole text.
     src: &'a str,
-    /// For every closer of the file (by offset): how many more closers than openers follow it.
-    /// Counted in one pass, the first time recovery meets a closer of the wrong kind.
-    closers_after: Option<Vec<(usize, isize)>>,
+    /// Every bracket of the file (by offset) and how many more closers than openers follow it.
+    /// Counted in one pass, the first time recovery needs to know.
+    brackets: Option<Vec<Bracket>>,
+}
+
+/// Whether the containers inside one ended with an unterminated string (see
+/// [`State::unwind_to`]).
+enum Unwound<'a> {
+    /// They did not.
+    No,
+    /// This container reads on from here (past a `,`: `true`).
+    Here(In<'a>, bool),
+    /// This container ended too.
+    Out,
 }
 
 /// Where recovery stopped skipping.
@@ -286,6 +314,7 @@ impl<'a> State<'a> {
         let mut i = from;
         loop {
             let (len, point) = sync(i.fragment().as_bytes(), own);
+            let skipped = i;
             i = i.take_from(len);
             let stop = match point {
                 SyncPoint::Comma => Stop::Comma,
@@ -300,11 +329,27 @@ impl<'a> State<'a> {
                     self.ended = true;
                     Stop::End
                 }
-                SyncPoint::LineEnd => {
+                SyncPoint::LineEnd(quote) => {
                     // An unterminated string ends at its line break, and most likely its entry
                     // or item too (the closing quote, and often the `,`, were forgotten): when
                     // the next line starts a new one, read on from there; else skip on.
+                    let string = skipped.fragment().as_bytes().get(quote + 1..len);
+                    let swallowed = self.swallowed(string.unwrap_or_default(), offset(&i));
                     i = self.trivia(i);
+                    if swallowed > 0 {
+                        // The string took the closers of the innermost containers: they end
+                        // here, and the one around them reads on.
+                        let open = self.open.len();
+                        if swallowed >= open {
+                            // The top level's `}` too: the end of the file is explained.
+                            self.ended = true;
+                        }
+                        let depth = open - swallowed.min(open - 1);
+                        if depth < open {
+                            self.unwind_to = Some(depth);
+                            return (i, Stop::Unwind);
+                        }
+                    }
                     let entry = starts_entry(i);
                     if own == b']' && entry {
                         // The array's `]` went with the string: the entry is the object's.
@@ -370,13 +415,57 @@ impl<'a> State<'a> {
     /// finds from where it started skipping, unless the text between was read differently (in
     /// garbage): then there is no count.
     fn closes_after(&mut self, i: In<'a>) -> Option<usize> {
-        let src = self.src;
-        let closers = self.closers_after.get_or_insert_with(|| closers_after(src));
-        let index = closers
-            .binary_search_by_key(&offset(&i), |&(closer, _)| closer)
-            .ok()?;
-        let &(_, closes) = closers.get(index)?;
+        let at = offset(&i);
+        let brackets = self.brackets();
+        let index = brackets.binary_search_by_key(&at, |b| b.at).ok()?;
+        let bracket = brackets.get(index).filter(|b| b.closer)?;
+        usize::try_from(bracket.after).ok()
+    }
+
+    /// How many containers the text from `at` on closes (more closers than openers), if any.
+    fn closes_from(&mut self, at: usize) -> Option<usize> {
+        let brackets = self.brackets();
+        let index = brackets.partition_point(|b| b.at < at);
+        let closes = brackets.get(index).map_or(0, |b| match b.closer {
+            true => b.after + 1,
+            false => b.after - 1,
+        });
         usize::try_from(closes).ok()
+    }
+
+    fn brackets(&mut self) -> &[Bracket] {
+        let src = self.src;
+        self.brackets.get_or_insert_with(|| brackets(src))
+    }
+
+    /// How many of the innermost open containers an unterminated `string` (its text, without
+    /// the quote) took the closers of, the rest of the file being at `rest`: its closers, in
+    /// order, must be those of the innermost containers, and the rest of the file must not
+    /// close them (`{ A: { x: 'a },` then `B: ...` of the top level).
+    fn swallowed(&mut self, string: &[u8], rest: usize) -> usize {
+        let mut depth = 0usize;
+        let mut closers = Vec::new();
+        for &b in string {
+            match b {
+                b'{' | b'[' => depth += 1,
+                b'}' | b']' if depth > 0 => depth -= 1,
+                b'}' | b']' => closers.push(b),
+                _ => {}
+            }
+        }
+        let taken = closers
+            .iter()
+            .zip(self.open.iter().rev())
+            .take_while(|(closer, open)| closer == open)
+            .count();
+        if taken == 0 {
+            return 0;
+        }
+        // The rest closes some of the open containers; the string took the others'.
+        let Some(closes) = self.closes_from(rest) else {
+            return 0;
+        };
+        taken.min(self.open.len().saturating_sub(closes))
     }
 
     /// Whitespace and comments; an unterminated comment is recorded and takes the rest of the
@@ -403,10 +492,40 @@ impl<'a> State<'a> {
 
     /// The file ends where `expected` was: an error, unless an error already took the end of
     /// the file.
-    fn ends_early(&mut self, i: &In<'_>, expected: impl Into<Cow<'static, str>>) {
+    /// The container opened at `start` with `open` is the innermost one left open.
+    fn ends_early(
+        &mut self,
+        i: &In<'_>,
+        expected: impl Into<Cow<'static, str>>,
+        (start, open, close): (usize, char, char),
+    ) {
         if !self.ended {
             self.ended = true;
-            self.record(SyntaxError::expected(offset(i), expected));
+            self.record(
+                SyntaxError::expected(offset(i), expected)
+                    .secondary(
+                        Span::new(start, start + 1),
+                        format!("this `{open}` is never closed"),
+                    )
+                    .help(format!("add the missing `{close}`")),
+            );
+        }
+    }
+
+    /// After a value that ends at `i`: whether an unterminated string took the closers of the
+    /// containers inside this one, and if so, where this one reads on.
+    fn unwound(&mut self, i: In<'a>) -> Unwound<'a> {
+        match self.unwind_to {
+            None => Unwound::No,
+            Some(depth) if depth < self.open.len() => Unwound::Out,
+            Some(_) => {
+                self.unwind_to = None;
+                let i = self.trivia(i);
+                match peek(&i) {
+                    Some(',') => Unwound::Here(i.take_from(1), true),
+                    _ => Unwound::Here(i, false),
+                }
+            }
         }
     }
 
@@ -465,8 +584,8 @@ enum SyncPoint {
     Own,
     /// A closer of the other kind.
     Foreign(u8),
-    /// The line break that ends an unterminated string.
-    LineEnd,
+    /// The line break that ends an unterminated string, and where the string's quote is.
+    LineEnd(usize),
     /// The end of the file.
     End,
 }
@@ -483,33 +602,47 @@ fn sync(rest: &[u8], own: u8) -> (usize, SyncPoint) {
             Mark::Close(closer) if closer == own => return (at, SyncPoint::Own),
             Mark::Close(closer) => return (at, SyncPoint::Foreign(closer)),
             Mark::Comma if depth == 0 => return (at, SyncPoint::Comma),
-            Mark::LineEnd if depth == 0 => return (at, SyncPoint::LineEnd),
-            Mark::Comma | Mark::LineEnd => {}
+            Mark::LineEnd(quote) if depth == 0 => return (at, SyncPoint::LineEnd(quote)),
+            Mark::Comma | Mark::LineEnd(_) => {}
         }
     }
     (rest.len(), SyncPoint::End)
 }
 
-/// Every closer of `src` with how many more closers than openers follow it, by offset.
-fn closers_after(src: &str) -> Vec<(usize, isize)> {
-    let mut closers = Vec::new();
+/// A bracket of the file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Bracket {
+    /// Its offset.
+    at: usize,
+    /// `}` or `]` (else `{` or `[`).
+    closer: bool,
+    /// How many more closers than openers follow it.
+    after: isize,
+}
+
+/// Every bracket of `src` outside strings and comments, by offset.
+fn brackets(src: &str) -> Vec<Bracket> {
+    let mut brackets = Vec::new();
     let mut net = 0isize;
     for (at, mark) in Marks::new(src.as_bytes()) {
-        match mark {
-            Mark::Open => net -= 1,
-            Mark::Close(_) => {
-                net += 1;
-                closers.push((at, net));
-            }
-            Mark::Comma | Mark::LineEnd => {}
-        }
+        let closer = match mark {
+            Mark::Open => false,
+            Mark::Close(_) => true,
+            Mark::Comma | Mark::LineEnd(_) => continue,
+        };
+        net += if closer { 1 } else { -1 };
+        brackets.push(Bracket {
+            at,
+            closer,
+            after: net,
+        });
     }
-    // `net` counted each closer's own text and what came before it: subtracting that from the
-    // total leaves what follows.
-    for (_, closes) in &mut closers {
-        *closes = net - *closes;
+    // `net` counted each bracket and what came before it: subtracting that from the total
+    // leaves what follows.
+    for bracket in &mut brackets {
+        bracket.after = net - bracket.after;
     }
-    closers
+    brackets
 }
 
 /// A byte of the text that recovery looks at.
@@ -521,8 +654,8 @@ enum Mark {
     Close(u8),
     /// `,`.
     Comma,
-    /// The line break that ends an unterminated string.
-    LineEnd,
+    /// The line break that ends an unterminated string, and where the string's quote is.
+    LineEnd(usize),
 }
 
 /// The marks of a text, with their offsets, outside strings and comments: strings are read to
@@ -553,7 +686,7 @@ impl Iterator for Marks<'_> {
                     let (end, closed) = skip_string(rest, at, b);
                     self.at = end;
                     if !closed && end < rest.len() {
-                        return Some((end, Mark::LineEnd));
+                        return Some((end, Mark::LineEnd(at)));
                     }
                 }
                 b'/' if rest.get(at + 1) == Some(&b'/') => {
@@ -733,6 +866,14 @@ fn object<'a>(i: In<'a>, depth: usize, state: &mut State<'a>) -> (In<'a>, Object
             Ok((rest, entry)) => {
                 state.entries.push(entry);
                 i = rest;
+                match state.unwound(i) {
+                    Unwound::No => {}
+                    Unwound::Here(rest, comma) => {
+                        (i, after_comma) = (rest, comma);
+                        continue;
+                    }
+                    Unwound::Out => break,
+                }
             }
             Err(error) => {
                 let (rest, stop) = state.recover(into_error(error), from);
@@ -777,7 +918,7 @@ fn object<'a>(i: In<'a>, depth: usize, state: &mut State<'a>) -> (In<'a>, Object
                 let name = state.entries.last().map_or("", |e| &*e.key.value);
                 let expected = format!("`,` or `}}` after the value of `{name}`");
                 if found.is_none() {
-                    state.ends_early(&i, expected);
+                    state.ends_early(&i, expected, (start, '{', '}'));
                     break;
                 }
                 let error = SyntaxError::expected(offset(&i), expected)
@@ -910,6 +1051,14 @@ fn array<'a>(i: In<'a>, depth: usize, state: &mut State<'a>) -> (In<'a>, Array<'
             Ok((rest, item)) => {
                 state.items.push(item);
                 i = rest;
+                match state.unwound(i) {
+                    Unwound::No => {}
+                    Unwound::Here(rest, _) => {
+                        i = rest;
+                        continue;
+                    }
+                    Unwound::Out => break,
+                }
             }
             Err(error) if starts_entry(from) => {
                 entry_in_array(into_error(error), state);
@@ -935,7 +1084,7 @@ fn array<'a>(i: In<'a>, depth: usize, state: &mut State<'a>) -> (In<'a>, Array<'
             // Ends with the container that recovery stopped for.
             Some(_) if state.unwinding => break,
             None => {
-                state.ends_early(&i, "`,` or `]` in the array");
+                state.ends_early(&i, "`,` or `]` in the array", (start, '[', ']'));
                 break;
             }
             Some(_) => {
@@ -1554,8 +1703,8 @@ mod tests {
             (b"/* , } */ }", b'}', (10, Own)),
             (b"1/2, x", b'}', (3, Comma)),
             // An unterminated string stops at its line break, outside brackets only.
-            (b"'x, }\n, ", b'}', (5, LineEnd)),
-            (b"'x, }\r\n, ", b'}', (5, LineEnd)),
+            (b"'x, }\n, ", b'}', (5, LineEnd(0))),
+            (b"x 'y }\r\n, ", b'}', (6, LineEnd(2))),
             (b"['x\n], ", b'}', (5, Comma)),
             (b"x /* , }", b'}', (8, End)),
             (b"x // , }", b'}', (8, End)),
@@ -1576,12 +1725,24 @@ mod tests {
     }
 
     #[test]
-    fn closers_are_counted_outside_strings_and_comments() {
+    fn brackets_are_counted_outside_strings_and_comments() {
+        let found: Vec<_> = brackets("{ a: [1, {}] }, '}' /* ] */ // ]\n }")
+            .into_iter()
+            .map(|b| (b.at, b.closer, b.after))
+            .collect();
         assert_eq!(
-            closers_after("{ a: [1, {}] }, '}' /* ] */ // ]\n }"),
-            [(10, 3), (11, 2), (13, 1), (34, 0)]
+            found,
+            [
+                (0, false, 2),
+                (5, false, 3),
+                (9, false, 4),
+                (10, true, 3),
+                (11, true, 2),
+                (13, true, 1),
+                (34, true, 0)
+            ]
         );
-        assert_eq!(closers_after(""), []);
+        assert_eq!(brackets(""), []);
     }
 
     /// A closer of the wrong kind is taken for the bracket that leaves the rest balanced.
