@@ -72,6 +72,7 @@ pub(super) struct SyntaxError {
     help: Option<String>,
     /// A second place to point at (the bracket left open).
     secondary: Option<(Span, String)>,
+    note: Option<String>,
 }
 
 impl SyntaxError {
@@ -83,6 +84,7 @@ impl SyntaxError {
             message: None,
             help: None,
             secondary: None,
+            note: None,
         }
     }
 
@@ -94,6 +96,7 @@ impl SyntaxError {
             message: Some(message.into()),
             help: None,
             secondary: None,
+            note: None,
         }
     }
 
@@ -133,6 +136,10 @@ impl SyntaxError {
         };
         let diagnostic = match self.secondary {
             Some((span, label)) => diagnostic.with_secondary(span, label),
+            None => diagnostic,
+        };
+        let diagnostic = match self.note {
+            Some(note) => diagnostic.with_note(note),
             None => diagnostic,
         };
         match self.help {
@@ -335,6 +342,20 @@ impl<'a> State<'a> {
                     // the next line starts a new one, read on from there; else skip on.
                     let string = skipped.fragment().as_bytes().get(quote + 1..len);
                     let swallowed = self.swallowed(string.unwrap_or_default(), offset(&i));
+                    let quote = offset(&skipped) + quote;
+                    if swallowed > 0
+                        && self.more == 0
+                        && let Some(error) = self.errors.last_mut().filter(|e| e.at == quote)
+                    {
+                        // The error recorded above is the string's: say where the closers went.
+                        let closers: Vec<String> = (self.open.iter().rev().take(swallowed))
+                            .map(|&c| format!("`{}`", char::from(c)))
+                            .collect();
+                        error.note = Some(format!(
+                            "the string runs to the end of the line and takes the {} with it",
+                            closers.join(" and ")
+                        ));
+                    }
                     i = self.trivia(i);
                     if swallowed > 0 {
                         // The string took the closers of the innermost containers: they end
@@ -1637,6 +1658,96 @@ mod tests {
                 "expected a value, found `.`",
             ]
         );
+    }
+
+    /// An unterminated string that took the closers of the containers it is in: they end with
+    /// it, and the rest of the file is read in the container around them.
+    #[test]
+    fn an_unterminated_string_that_takes_closers_ends_their_containers() {
+        let unterminated = "unterminated string: expected a closing `'`";
+        for src in [
+            // The type's `}`, the array's `]`, both, and the top level's `}`.
+            "{\n  B: { x: 'unterminated },\n  A: { y: 'string' },\n}\n",
+            "{\n  B: ['unterminated ],\n  A: { y: 'string' },\n}\n",
+            "{\n  B: { x: ['unterminated ] },\n  A: { y: 'string' },\n}\n",
+            "{\n  B: { x: [{ y: ['unterminated ] }] },\n  A: { y: 'string' },\n}\n",
+            "{\n  A: { y: 'string' },\n  B: 'x }\n",
+            "{\n  A: { y: 'string' },\n  B: 'x }\n  C: 'y',\n",
+            // `\r\n` line breaks, a `,` on the next line.
+            "{\r\n  B: { x: 'unterminated }\r\n  , A: { y: 'string' },\r\n}\r\n",
+        ] {
+            let errors = parse(src).unwrap_err();
+            let found: Vec<_> = errors.iter().map(|d| &*d.message).collect();
+            assert_eq!(found, [unterminated], "{src:?}");
+            assert_eq!(errors[0].notes.len(), 1, "{src:?}");
+        }
+        assert_eq!(
+            parse("{\n  B: { x: ['unterminated ] },\n  A: { y: 'string' },\n}").unwrap_err()[0]
+                .notes,
+            ["the string runs to the end of the line and takes the `]` and `}` with it"]
+        );
+        // The next entry, read in the container around, reports its own errors.
+        assert_eq!(
+            messages("{\n  B: { x: 'a },\n  A: { y: .5 }\n  C: 1,\n}"),
+            [
+                unterminated,
+                "expected a value, found `.`",
+                "expected `,` or `}` after the value of `A`, found `C`",
+            ]
+        );
+        // Closers the rest of the file still needs are not taken: the string is a prompt with
+        // a `}` in it, and the next line continues the object.
+        assert_eq!(
+            messages("{\n  B: { x: 'a } b,\n  y: .5 },\n}"),
+            [unterminated, "expected a value, found `.`"]
+        );
+        // A string whose brackets pair up takes no closer.
+        let errors = parse("{\n  B: { x: 'a {b} c,\n  y: 1 },\n}").unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert!(errors[0].notes.is_empty());
+        // The top level's `}` taken, and another one missing: both are reported.
+        assert_eq!(
+            messages("{\n  A: { y: 'string },\n"),
+            ["unclosed `{`: the file ends before its `}`", unterminated]
+        );
+    }
+
+    /// A container left open at the end of the file: one error, at the end, pointing at the
+    /// innermost bracket left open.
+    #[test]
+    fn the_bracket_left_open_at_the_end_is_pointed_at() {
+        for (src, open, message, help) in [
+            (
+                "{\n  A: { y: 'string',\n  B: { z: 'string' }\n",
+                7,
+                "expected `,` or `}` after the value of `B`, found end of file",
+                "add the missing `}`",
+            ),
+            (
+                "{\n  A: { y: 'string',\n  B: { z: 'string' }\n}\n",
+                0,
+                "expected `,` or `}` after the value of `A`, found end of file",
+                "add the missing `}`",
+            ),
+            (
+                "{\n  A: { tags: ['a', 'b'\n",
+                15,
+                "expected `,` or `]` in the array, found end of file",
+                "add the missing `]`",
+            ),
+        ] {
+            let errors = parse(src).unwrap_err();
+            assert_eq!(errors.len(), 1, "{src:?}");
+            let error = &errors[0];
+            assert_eq!(error.message, message);
+            assert_eq!(error.help.as_deref(), Some(help));
+            let (span, label) = &error.secondary[0];
+            assert_eq!(*span, Span::new(open, open + 1), "{src:?}");
+            let bracket = &src[open..=open];
+            assert_eq!(*label, format!("this `{bracket}` is never closed"));
+            // At the end of what was written, not on an empty line below.
+            assert_eq!(error.span().end, src.trim_end().len());
+        }
     }
 
     #[test]
