@@ -578,14 +578,46 @@ impl<'a> State<'a> {
         if self.more > 0
             && let Some(last) = diagnostics.last_mut()
         {
-            let s = if self.more == 1 { "" } else { "s" };
-            last.notes.push(format!(
-                "{} more syntax error{s} not shown: fix these and check again",
-                self.more
-            ));
+            last.notes.push(more_note(self.more));
         }
         diagnostics
     }
+}
+
+/// The note on the last error shown when `more` errors are not shown.
+fn more_note(more: usize) -> String {
+    let s = if more == 1 { "" } else { "s" };
+    format!("{more} {MORE_NOTE}{s}{MORE_NOTE_END}")
+}
+
+/// The note of [`more_note`] without its count and plural `s`.
+const MORE_NOTE: &str = "more syntax error";
+const MORE_NOTE_END: &str = " not shown: fix these and check again";
+
+/// How many syntax errors [`parse`](super::parse) found beyond the [`MAX_ERRORS`] it returned:
+/// the count that the note on the last one gives, else 0.
+///
+/// ```
+/// let entries: Vec<String> = (0..150).map(|i| format!("a{i}: .5")).collect();
+/// let src = format!("{{ {} }}", entries.join(", "));
+/// let errors = cascade_dsl::schema::parse(&src).unwrap_err();
+/// assert_eq!(errors.len(), cascade_dsl::schema::MAX_ERRORS);
+/// assert_eq!(cascade_dsl::schema::not_shown(&errors), 50);
+/// ```
+pub fn not_shown(diagnostics: &[Diagnostic]) -> usize {
+    let Some(last) = diagnostics.last() else {
+        return 0;
+    };
+    last.notes
+        .iter()
+        .filter_map(|note| {
+            let (count, rest) = note.split_once(' ')?;
+            let rest = rest.strip_prefix(MORE_NOTE)?;
+            let rest = rest.strip_prefix('s').unwrap_or(rest);
+            (rest == MORE_NOTE_END).then(|| count.parse().ok())?
+        })
+        .next()
+        .unwrap_or(0)
 }
 
 /// The error inside nom's wrapper.
@@ -1791,6 +1823,10 @@ mod tests {
             errors[MAX_ERRORS - 1].notes,
             ["30 more syntax errors not shown: fix these and check again"]
         );
+        assert_eq!(not_shown(&errors), 30);
+        assert_eq!(not_shown(&parse(&src(MAX_ERRORS + 1)).unwrap_err()), 1);
+        assert_eq!(not_shown(&parse(&src(MAX_ERRORS)).unwrap_err()), 0);
+        assert_eq!(not_shown(&[]), 0);
         // The first ones found are the ones shown.
         assert_eq!(errors[0].span().start, "{ a0: ".len());
     }
