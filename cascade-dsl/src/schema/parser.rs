@@ -70,7 +70,13 @@ pub(super) struct SyntaxError {
     /// Replaces the usual `expected X, found Y` message.
     message: Option<String>,
     help: Option<String>,
-    /// A second place to point at (the bracket left open).
+    /// What few errors add (boxed: errors travel in `Result`s, and most have none).
+    extra: Option<Box<Extra>>,
+}
+
+/// A second place to point at (the bracket left open) and a note.
+#[derive(Debug, Default)]
+struct Extra {
     secondary: Option<(Span, String)>,
     note: Option<String>,
 }
@@ -83,8 +89,7 @@ impl SyntaxError {
             expected: expected.into(),
             message: None,
             help: None,
-            secondary: None,
-            note: None,
+            extra: None,
         }
     }
 
@@ -95,8 +100,7 @@ impl SyntaxError {
             expected: Cow::Borrowed(label),
             message: Some(message.into()),
             help: None,
-            secondary: None,
-            note: None,
+            extra: None,
         }
     }
 
@@ -106,7 +110,7 @@ impl SyntaxError {
     }
 
     fn secondary(mut self, span: Span, label: impl Into<String>) -> SyntaxError {
-        self.secondary = Some((span, label.into()));
+        self.extra.get_or_insert_default().secondary = Some((span, label.into()));
         self
     }
 
@@ -134,11 +138,12 @@ impl SyntaxError {
             )
             .with_label(label),
         };
-        let diagnostic = match self.secondary {
+        let Extra { secondary, note } = self.extra.map(|extra| *extra).unwrap_or_default();
+        let diagnostic = match secondary {
             Some((span, label)) => diagnostic.with_secondary(span, label),
             None => diagnostic,
         };
-        let diagnostic = match self.note {
+        let diagnostic = match note {
             Some(note) => diagnostic.with_note(note),
             None => diagnostic,
         };
@@ -351,7 +356,7 @@ impl<'a> State<'a> {
                         let closers: Vec<String> = (self.open.iter().rev().take(swallowed))
                             .map(|&c| format!("`{}`", char::from(c)))
                             .collect();
-                        error.note = Some(format!(
+                        error.extra.get_or_insert_default().note = Some(format!(
                             "the string runs to the end of the line and takes the {} with it",
                             closers.join(" and ")
                         ));
