@@ -19,8 +19,13 @@
 //!   item with it when the next line starts a new one (a `key:` after a string in an array ends
 //!   the array too: its `]` went with the string); any other line is taken for the string's
 //!   continuation (a prompt written over two lines) and skipped;
+//! - an unterminated string that took the closers of the containers it is in (`{ x: 'a },`
+//!   then the next type) ends them at its line break, without errors of their own, when the
+//!   rest of the file does not close them: the container around them reads on (the top level's
+//!   `}` taken: the end of the file is not reported), and the string's error notes the closers;
 //! - the file's end is reported once: an unterminated comment, an unclosed `{`/`[` (the innermost)
-//!   or a skip that runs to the end stops every enclosing container from adding "unclosed";
+//!   or a skip that runs to the end stops every enclosing container from adding "unclosed"; an
+//!   entry or item cut off by the end points at the innermost bracket left open;
 //! - a closer of the wrong kind is taken for the bracket that leaves the rest of the file
 //!   balanced: a typo for the container's own closer (`['a' }`), the closer of an enclosing
 //!   container whose inner ones were never closed (they end quietly after the one error), or
