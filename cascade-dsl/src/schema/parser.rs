@@ -25,7 +25,9 @@
 //!   `}` taken: the end of the file is not reported), and the string's error notes the closers;
 //! - the file's end is reported once: an unterminated comment, an unclosed `{`/`[` (the innermost)
 //!   or a skip that runs to the end stops every enclosing container from adding "unclosed"; an
-//!   entry or item cut off by the end points at the innermost bracket left open;
+//!   entry or item cut off by the end points at the innermost bracket left open, and at the
+//!   first bracket inside it whose closer starts a line indented less than the bracket's line
+//!   (that closer likely belonged to an enclosing container: rustc's hint);
 //! - a closer of the wrong kind is taken for the bracket that leaves the rest of the file
 //!   balanced: a typo for the container's own closer (`['a' }`), the closer of an enclosing
 //!   container whose inner ones were never closed (they end quietly after the one error), or
@@ -79,10 +81,10 @@ pub(super) struct SyntaxError {
     extra: Option<Box<Extra>>,
 }
 
-/// A second place to point at (the bracket left open) and a note.
+/// More places to point at (the bracket left open) and a note.
 #[derive(Debug, Default)]
 struct Extra {
-    secondary: Option<(Span, String)>,
+    secondary: Vec<(Span, String)>,
     note: Option<String>,
 }
 
@@ -115,7 +117,10 @@ impl SyntaxError {
     }
 
     fn secondary(mut self, span: Span, label: impl Into<String>) -> SyntaxError {
-        self.extra.get_or_insert_default().secondary = Some((span, label.into()));
+        self.extra
+            .get_or_insert_default()
+            .secondary
+            .push((span, label.into()));
         self
     }
 
@@ -144,10 +149,9 @@ impl SyntaxError {
             .with_label(label),
         };
         let Extra { secondary, note } = self.extra.map(|extra| *extra).unwrap_or_default();
-        let diagnostic = match secondary {
-            Some((span, label)) => diagnostic.with_secondary(span, label),
-            None => diagnostic,
-        };
+        let diagnostic = secondary
+            .into_iter()
+            .fold(diagnostic, |d, (span, label)| d.with_secondary(span, label));
         let diagnostic = match note {
             Some(note) => diagnostic.with_note(note),
             None => diagnostic,
@@ -266,6 +270,11 @@ struct State<'a> {
     more: usize,
     /// The closers (`}` or `]`) of the open objects and arrays, innermost last.
     open: Vec<u8>,
+    /// Where they were opened.
+    starts: Vec<usize>,
+    /// The brackets (their offsets, and their closers') whose closer starts a line indented
+    /// less than the line of the bracket, in order.
+    misindented: Vec<(usize, usize)>,
     /// An error took the rest of the file (an unterminated comment, a skip to the end, an
     /// unclosed bracket): the containers still open are not also reported as unclosed.
     ended: bool,
@@ -517,13 +526,13 @@ impl<'a> State<'a> {
     fn unclosed(&mut self, start: usize, open: char, close: char) {
         if !self.ended {
             self.ended = true;
-            self.record(unclosed(start, open, close));
+            let error = self.misindented(unclosed(start, open, close), start);
+            self.record(error);
         }
     }
 
     /// The file ends where `expected` was: an error, unless an error already took the end of
-    /// the file.
-    /// The container opened at `start` with `open` is the innermost one left open.
+    /// the file. The container opened at `start` with `open` is the innermost one left open.
     fn ends_early(
         &mut self,
         i: &In<'_>,
@@ -532,14 +541,48 @@ impl<'a> State<'a> {
     ) {
         if !self.ended {
             self.ended = true;
-            self.record(
-                SyntaxError::expected(offset(i), expected)
+            let error = SyntaxError::expected(offset(i), expected)
+                .secondary(
+                    Span::new(start, start + 1),
+                    format!("this `{open}` is never closed"),
+                )
+                .help(format!("add the missing `{close}`"));
+            let error = self.misindented(error, start);
+            self.record(error);
+        }
+    }
+
+    /// Adds to the error of the container opened at `start`, left open at the end of the file,
+    /// the first bracket inside it whose closer is indented less than the line that opened it:
+    /// the closer likely belongs to an enclosing container, and that bracket is the one left
+    /// open (rustc's hint; the closers after it are off by one too).
+    fn misindented(&self, error: SyntaxError, start: usize) -> SyntaxError {
+        match self.misindented.iter().find(|&&(open, _)| open > start) {
+            Some(&(open, close)) => {
+                let bracket = self.src.get(open..=open).unwrap_or("{");
+                let open = Span::new(open, open + 1);
+                if close + 1 >= self.src.trim_end().len() {
+                    // The closer is where the file ends, which the error points at already.
+                    let closer = self.src.get(close..=close).unwrap_or("}");
+                    return error.secondary(
+                        open,
+                        format!(
+                            "this `{bracket}` might be the one not closed: \
+                             the last `{closer}` is indented less"
+                        ),
+                    );
+                }
+                error
                     .secondary(
-                        Span::new(start, start + 1),
-                        format!("this `{open}` is never closed"),
+                        open,
+                        format!("this `{bracket}` might be the one not closed..."),
                     )
-                    .help(format!("add the missing `{close}`")),
-            );
+                    .secondary(
+                        Span::new(close, close + 1),
+                        "...as it matches this closer, indented less",
+                    )
+            }
+            _ => error,
         }
     }
 
@@ -563,6 +606,11 @@ impl<'a> State<'a> {
     /// The container's own closer at `i`: consumed; unwinding (if any) is over.
     fn close(&mut self, i: In<'a>) -> In<'a> {
         self.unwinding = false;
+        if let Some(&start) = self.starts.last()
+            && dedented(self.src, start, offset(&i))
+        {
+            self.misindented.push((start, offset(&i)));
+        }
         i.take_from(1)
     }
 
@@ -893,6 +941,24 @@ fn too_deep(i: &In<'_>) -> SyntaxError {
     .help("a schema needs at most 4 levels: schema, type, `$config`, value")
 }
 
+/// Whether the closer at `close` starts its line indented less than the line where its
+/// bracket, at `open`, is: then it likely closes an enclosing container (a closer indented more
+/// is only a style).
+fn dedented(src: &str, open: usize, close: usize) -> bool {
+    let line_start = |at: usize| {
+        src.get(..at)
+            .map_or(0, |before| before.rfind('\n').map_or(0, |n| n + 1))
+    };
+    let indent = |at: usize| {
+        let line = src.get(line_start(at)..).unwrap_or("");
+        let indented = line.len() - line.trim_start_matches([' ', '\t']).len();
+        line.get(..indented).unwrap_or("")
+    };
+    let before_close = src.get(line_start(close)..close).unwrap_or("");
+    let starts_line = before_close.bytes().all(|b| b == b' ' || b == b'\t');
+    starts_line && line_start(open) != line_start(close) && before_close.len() < indent(open).len()
+}
+
 /// The file ends inside the object or array opened at `start`.
 fn unclosed(start: usize, open: char, close: char) -> SyntaxError {
     SyntaxError::message(
@@ -911,6 +977,7 @@ fn object<'a>(i: In<'a>, depth: usize, state: &mut State<'a>) -> (In<'a>, Object
     let base = state.entries.len();
     let mut after_comma = false;
     state.open.push(b'}');
+    state.starts.push(start);
     loop {
         i = state.trivia(i);
         match peek(&i) {
@@ -1003,6 +1070,7 @@ fn object<'a>(i: In<'a>, depth: usize, state: &mut State<'a>) -> (In<'a>, Object
         }
     }
     state.open.pop();
+    state.starts.pop();
     let entries = state.entries.drain(base..).collect();
     let object = Object {
         span: Span::new(start, offset(&i)),
@@ -1096,6 +1164,7 @@ fn array<'a>(i: In<'a>, depth: usize, state: &mut State<'a>) -> (In<'a>, Array<'
     let mut i = i.take_from(1);
     let base = state.items.len();
     state.open.push(b']');
+    state.starts.push(start);
     loop {
         i = state.trivia(i);
         match peek(&i) {
@@ -1172,6 +1241,7 @@ fn array<'a>(i: In<'a>, depth: usize, state: &mut State<'a>) -> (In<'a>, Array<'
         }
     }
     state.open.pop();
+    state.starts.pop();
     let items = state.items.drain(base..).collect();
     let array = Array {
         span: Span::new(start, offset(&i)),
@@ -1790,6 +1860,54 @@ mod tests {
             // At the end of what was written, not on an empty line below.
             assert_eq!(error.span().end, src.trim_end().len());
         }
+    }
+
+    /// The first bracket whose closer is indented less than its line is pointed at as the one
+    /// likely left open; a closer indented more is only a style.
+    #[test]
+    fn a_closer_indented_less_than_its_bracket_is_a_hint() {
+        let labels = |src: &str| -> Vec<(usize, String)> {
+            let errors = parse(src).unwrap_err();
+            assert_eq!(errors.len(), 1, "{src:?}");
+            (errors[0].secondary.iter())
+                .map(|(span, label)| (span.start, label.clone()))
+                .collect()
+        };
+        let src = "{\n  A: {\n    B: {\n      y: 'string',\n  },\n  C: { w: 'string' },\n}\n";
+        let b = src.find("B: {").unwrap() + 3;
+        let closer = src.find("  },").unwrap() + 2;
+        assert_eq!(
+            labels(src),
+            [
+                (0, "this `{` is never closed".to_owned()),
+                (b, "this `{` might be the one not closed...".to_owned()),
+                (
+                    closer,
+                    "...as it matches this closer, indented less".to_owned()
+                ),
+            ]
+        );
+        // The closer is where the file ends: one label says it.
+        let src = "{\n  A: { y: 'string',\n  B: { z: 'string' }\n}\n";
+        assert_eq!(
+            labels(src)[1],
+            (
+                7,
+                "this `{` might be the one not closed: the last `}` is indented less".to_owned()
+            )
+        );
+        // Indented more, or on the bracket's line: no hint.
+        for src in [
+            "{\n  A: { x: [1,\n    2,\n    ],\n  C: { z: 1 },\n",
+            "{\n  A: { x: [1, 2], y: 1 }, B: { z: 1 }\n",
+        ] {
+            let labels = labels(src);
+            assert!(labels.iter().all(|(_, l)| !l.contains("might")), "{src:?}");
+        }
+        assert!(dedented("{\n  a: [\n]", 7, 9));
+        assert!(!dedented("{\n  a: [\n  ]", 7, 11));
+        assert!(!dedented("{\n  a: [ ]", 7, 9));
+        assert!(!dedented("{\n  a: [\n  x ]", 7, 13));
     }
 
     #[test]
