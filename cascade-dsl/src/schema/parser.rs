@@ -943,21 +943,36 @@ fn too_deep(i: &In<'_>) -> SyntaxError {
 
 /// Whether the closer at `close` starts its line indented less than the line where its
 /// bracket, at `open`, is: then it likely closes an enclosing container (a closer indented more
-/// is only a style).
+/// is only a style). Looks at most [`HINT_LINE`] bytes back for the bracket's line: a longer
+/// line gives no hint, so that closing stays linear in the file's size.
 fn dedented(src: &str, open: usize, close: usize) -> bool {
-    let line_start = |at: usize| {
-        src.get(..at)
-            .map_or(0, |before| before.rfind('\n').map_or(0, |n| n + 1))
+    let bytes = src.as_bytes();
+    let blank = |b: &&u8| **b == b' ' || **b == b'\t';
+    let Some(before) = bytes.get(..close) else {
+        return false;
     };
-    let indent = |at: usize| {
-        let line = src.get(line_start(at)..).unwrap_or("");
-        let indented = line.len() - line.trim_start_matches([' ', '\t']).len();
-        line.get(..indented).unwrap_or("")
+    let close_indent = before.iter().rev().take_while(blank).count();
+    let close_line = close - close_indent;
+    if close_line > 0 && bytes.get(close_line - 1) != Some(&b'\n') {
+        return false;
+    }
+    let from = open.saturating_sub(HINT_LINE);
+    let Some(window) = bytes.get(from..open) else {
+        return false;
     };
-    let before_close = src.get(line_start(close)..close).unwrap_or("");
-    let starts_line = before_close.bytes().all(|b| b == b' ' || b == b'\t');
-    starts_line && line_start(open) != line_start(close) && before_close.len() < indent(open).len()
+    let open_line = match window.iter().rposition(|&b| b == b'\n') {
+        Some(n) => from + n + 1,
+        None if from == 0 => 0,
+        None => return false,
+    };
+    let open_indent = bytes
+        .get(open_line..)
+        .map_or(0, |line| line.iter().take_while(blank).count());
+    open_line != close_line && close_indent < open_indent
 }
+
+/// How far back [`dedented`] looks for the start of a bracket's line.
+const HINT_LINE: usize = 1024;
 
 /// The file ends inside the object or array opened at `start`.
 fn unclosed(start: usize, open: char, close: char) -> SyntaxError {
@@ -1908,6 +1923,11 @@ mod tests {
         assert!(!dedented("{\n  a: [\n  ]", 7, 11));
         assert!(!dedented("{\n  a: [ ]", 7, 9));
         assert!(!dedented("{\n  a: [\n  x ]", 7, 13));
+        // A bracket on a line longer than the look-back gives no hint.
+        let long = format!("  {}[\n]", "x".repeat(HINT_LINE));
+        assert!(!dedented(&long, HINT_LINE + 2, HINT_LINE + 4));
+        let short = format!("  {}[\n]", "x".repeat(HINT_LINE - 10));
+        assert!(dedented(&short, HINT_LINE - 8, HINT_LINE - 6));
     }
 
     #[test]
