@@ -282,9 +282,9 @@ struct State<'a> {
     /// an array: every container up to the one the closer or entry belongs to ends there
     /// without an error of its own.
     unwinding: bool,
-    /// An unterminated string took the closers of this many open containers less than are
-    /// open: the ones inside end where the string does, without an error of their own, and the
-    /// container at this depth reads on.
+    /// An unterminated string took the closers of the innermost containers: those deeper than
+    /// this depth end where the string does, without errors of their own, and the container at
+    /// this depth reads on.
     unwind_to: Option<usize>,
     /// The whole text.
     src: &'a str,
