@@ -77,9 +77,14 @@ pub(crate) struct Args {
         value_name = "D,..."
     )]
     pub(crate) dims: Vec<usize>,
-    /// Bootstrap resamples for the 90% confidence interval (0 = none; 1000 take seconds per
-    /// million pairs)
-    #[arg(long, default_value_t = 1000, value_name = "N")]
+    /// Bootstrap resamples for the 90% confidence interval (0 = none, at most 100000; 1000 take
+    /// seconds per million pairs)
+    #[arg(
+        long,
+        default_value_t = 1000,
+        value_name = "N",
+        value_parser = clap::value_parser!(u32).range(0..=MAX_BOOTSTRAP)
+    )]
     pub(crate) bootstrap: u32,
     /// Folds of the cross-validated F1 (0 = none, else at least 2)
     #[arg(long, default_value_t = 5, value_name = "K", value_parser = parse_folds)]
@@ -100,6 +105,10 @@ pub(crate) struct Args {
     #[arg(long, value_enum)]
     pub(crate) format: Option<Format>,
 }
+
+/// The most bootstrap resamples `--bootstrap` takes: far past where the interval stops moving
+/// (it is stable to the third decimal by a few thousand), and small enough to keep in memory.
+const MAX_BOOTSTRAP: i64 = 100_000;
 
 /// `--cv`: 0 (off) or at least 2 folds.
 fn parse_folds(text: &str) -> Result<u32, String> {
@@ -128,6 +137,8 @@ pub(crate) struct Outcome {
     pub(crate) groups: Vec<Group>,
     /// Requested dimensions (empty without `--dims`).
     pub(crate) dims: Vec<usize>,
+    /// `--cv` (0: no cross-validation asked for).
+    pub(crate) cv_folds: u32,
     /// Threshold of each type in the schema, when `--schema` was given.
     pub(crate) schema: Option<SchemaInfo>,
 }
@@ -187,8 +198,20 @@ struct TypeDocument<'a> {
     ty: &'a str,
     #[serde(flatten)]
     calibration: &'a Calibration,
+    /// `"cv": null` when `--cv` was asked for but the group has fewer pairs than folds (the
+    /// calibration's own `cv` key is then absent), so the key is there whenever `--cv` is.
+    #[serde(
+        rename = "cv",
+        skip_serializing_if = "std::ops::Not::not",
+        serialize_with = "null"
+    )]
+    cv_unavailable: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     dims: Option<&'a [DimCalibration]>,
+}
+
+fn null<S: serde::Serializer>(_: &bool, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_none()
 }
 
 /// The DESIGN §10 document of `outcome` (serialised directly, so keys keep the documented order).
@@ -203,6 +226,7 @@ fn document(outcome: &Outcome) -> Document<'_> {
             .map(|g| TypeDocument {
                 ty: &g.name,
                 calibration: &g.calibration,
+                cv_unavailable: outcome.cv_folds > 0 && g.calibration.cv.is_none(),
                 dims: (!outcome.dims.is_empty()).then_some(g.dims.as_slice()),
             })
             .collect(),
@@ -210,6 +234,13 @@ fn document(outcome: &Outcome) -> Document<'_> {
 }
 
 pub(crate) fn run(args: Args) -> u8 {
+    // A `--write` path the runtime could not load back is a usage error, found before any work.
+    if let Some(path) = &args.write
+        && let Err(e) = config::format_of(path)
+    {
+        eprintln!("error: {e:#}");
+        return 2;
+    }
     match calibrate(&args) {
         Ok(outcome) => {
             let text = if args.json {
@@ -463,6 +494,7 @@ pub(crate) fn calibrate(args: &Args) -> Result<Outcome, Failure> {
         score_field,
         groups,
         dims,
+        cv_folds: args.cv,
         schema,
     })
 }

@@ -9,9 +9,10 @@
 
 use std::path::PathBuf;
 
+use cascade_runtime::Strategy;
 use cascade_runtime::adjust::Conditions;
-use cascade_runtime::config::DimensionAdjustment;
-use cascade_runtime::explain::explain;
+use cascade_runtime::config::{DimensionAdjustment, SimilarityThresholdConfig};
+use cascade_runtime::explain::{Explanation, explain};
 use cascade_runtime::resolve::{Resolver, split_path};
 
 use crate::thresholds::load;
@@ -60,8 +61,9 @@ pub(crate) fn run(args: Args) -> u8 {
     let (owner, field) = match split_path(&args.field) {
         Ok(parts) => parts,
         Err(e) => {
+            // A malformed argument is a usage error (exit 2), like clap's own.
             eprintln!("error: {e}");
-            return 1;
+            return 2;
         }
     };
     let Some(loaded) = load(&args.file, args.config.as_deref()) else {
@@ -118,9 +120,49 @@ pub(crate) fn run(args: Args) -> u8 {
                 "\n(no candidate scores given: pass `--scores 0.91,0.84` to count them)\n",
             );
         }
+        for note in skipped_steps(&explanations, &args, &loaded.config) {
+            text.push_str(&format!("({note})\n"));
+        }
         text
     };
     crate::diagnostics::print_stdout(&text).map_or_else(|code| code, |()| 0)
+}
+
+/// What the conditions given did not drive, so a step missing from the explanation is not
+/// mistaken for a step that found nothing to do.
+fn skipped_steps(
+    explanations: &[Explanation],
+    args: &Args,
+    config: &SimilarityThresholdConfig,
+) -> Vec<String> {
+    let mut notes = Vec::new();
+    let adaptive: Vec<&str> = explanations
+        .iter()
+        .filter(|e| e.strategy == Strategy::Adaptive)
+        .map(|e| e.target.as_str())
+        .collect();
+    match args.candidates {
+        None if !adaptive.is_empty() => notes.push(format!(
+            "{} {} the adaptive strategy: pass `--candidates N` to apply the candidate-count step",
+            adaptive.join(", "),
+            if adaptive.len() == 1 { "uses" } else { "use" }
+        )),
+        Some(n) if adaptive.is_empty() => notes.push(format!(
+            "`--candidates {n}` changes nothing here: the strategy is static, so the threshold does not adapt to the candidate count"
+        )),
+        _ => {}
+    }
+    if let Some(d) = args.dims
+        && config
+            .dimension_adjustment
+            .as_ref()
+            .is_some_and(|dims| !dims.enabled)
+    {
+        notes.push(format!(
+            "`--dims {d}` changes nothing here: the config's dimensionAdjustment is disabled"
+        ));
+    }
+    notes
 }
 
 #[cfg(test)]

@@ -4,6 +4,12 @@
 //! A query is an isolated reference to its type (no owner field), so its threshold comes from the
 //! type layers of DESIGN §4: config `types` > schema `$threshold` > config `default` > schema
 //! default > built-in 0.80.
+//!
+//! A query type must be a catalog type or, with `--schema`, a type the schema declares: a declared
+//! type with no catalog entity yet has no candidates, so `~>` creates and `<~` links nothing
+//! (DESIGN §8). A type known to neither is an error with a did-you-mean. With `--schema`, the
+//! config is checked against it as `thresholds` and `explain` check it. All problems are found in
+//! one run; the first [`SHOW_ERRORS`] are printed and the rest counted.
 
 mod data;
 mod report;
@@ -16,7 +22,7 @@ use cascade_runtime::Operator;
 use cascade_runtime::index::{Catalog, IndexKind};
 use cascade_runtime::matching::Matcher;
 
-use data::Gold;
+use data::{Declared, Gold};
 use report::{Outcome, Report};
 
 use crate::diagnostics::plural;
@@ -75,6 +81,8 @@ fn parse_operator(s: &str) -> Result<Operator, String> {
     }
 }
 
+/// How many problems are printed in full (as `calibrate` does); the rest are counted.
+const SHOW_ERRORS: usize = 20;
 /// `--hot-dims` when the two-phase index does not say otherwise.
 const HOT_DIMS: usize = 128;
 /// `--oversample` when the two-phase index does not say otherwise.
@@ -115,8 +123,12 @@ pub(crate) fn run(args: Args) -> u8 {
             crate::diagnostics::print_stdout(&text).map_or_else(|code| code, |()| 0)
         }
         Err(errors) => {
-            for e in &errors {
+            for e in errors.iter().take(SHOW_ERRORS) {
                 eprintln!("{e}");
+            }
+            if errors.len() > SHOW_ERRORS {
+                let more = errors.len() - SHOW_ERRORS;
+                eprintln!("... and {more} more {}", plural(more, "error", "errors"));
             }
             eprintln!(
                 "error: {} {} found; nothing was matched",
@@ -154,24 +166,22 @@ impl std::fmt::Display for Problem {
 
 /// Loads everything, reporting all input errors at once, then matches.
 fn execute(args: &Args) -> Result<Report, Vec<Problem>> {
+    let sources = thresholds::read(args.schema.as_deref(), args.config.as_deref());
     let mut errors: Vec<RowError> = Vec::new();
     let catalog_rows = data::load_catalog(&args.catalog, &mut errors);
-    let queries = data::load_queries(&args.queries, &catalog_rows, &mut errors);
+    // Only the catalog has been read: a file-level error means it could not be.
+    let catalog_unreadable = errors.iter().any(|e| e.line == 0);
+    let declared = match &sources {
+        _ if catalog_unreadable => Declared::Unknown,
+        Ok(s) => match (s.schema_path(), s.schema_types()) {
+            (Some(path), Some(types)) => Declared::Types(path, types),
+            _ => Declared::Nothing,
+        },
+        Err(_) if args.schema.is_some() => Declared::Unknown,
+        Err(_) => Declared::Nothing,
+    };
+    let queries = data::load_queries(&args.queries, &catalog_rows, &declared, &mut errors);
     let embeddings = data::load_embeddings(&args.embeddings, &mut errors);
-    let types: BTreeSet<&str> = catalog_rows
-        .iter()
-        .map(|e| e.entity_type.as_str())
-        .collect();
-    let mut warnings = Vec::new();
-    let levels = thresholds::load(
-        args.schema.as_deref(),
-        args.config.as_deref(),
-        types,
-        &mut warnings,
-    );
-    for w in warnings {
-        eprintln!("warning: {w}");
-    }
 
     let kind = match args.index {
         IndexChoice::Exact => IndexKind::Exact,
@@ -191,42 +201,62 @@ fn execute(args: &Args) -> Result<Report, Vec<Problem>> {
         _ => kind,
     };
     let mut catalog = Catalog::new(embeddings.dims, kind);
-    for entity in &catalog_rows {
-        let needed_by = (args.catalog.as_path(), entity.line, "name");
-        let Some(v) = embeddings.get(&entity.name, &args.embeddings, needed_by, &mut errors) else {
-            continue;
-        };
-        if let Err(e) = catalog.add(&entity.entity_type, &entity.id, v) {
-            errors.push(RowError::new(
-                &args.catalog,
-                entity.line,
-                format!("field `name`: {e}"),
+    let mut vectors = Vec::with_capacity(queries.len());
+    // With no vector at all, the embeddings file has said why once; a "no embedding" error per
+    // catalog row and query would bury that.
+    if !embeddings.is_empty() {
+        for entity in &catalog_rows {
+            let needed_by = (args.catalog.as_path(), entity.line, "name");
+            let Some(v) = embeddings.get(&entity.name, &args.embeddings, needed_by, &mut errors)
+            else {
+                continue;
+            };
+            if let Err(e) = catalog.add(&entity.entity_type, &entity.id, v) {
+                errors.push(RowError::new(
+                    &args.catalog,
+                    entity.line,
+                    format!("field `name`: {e}"),
+                ));
+            }
+        }
+        for q in &queries {
+            vectors.push(embeddings.get(
+                &q.text,
+                &args.embeddings,
+                (&args.queries, q.line, "query"),
+                &mut errors,
             ));
         }
     }
-    let mut vectors = Vec::with_capacity(queries.len());
-    for q in &queries {
-        vectors.push(embeddings.get(
-            &q.text,
-            &args.embeddings,
-            (&args.queries, q.line, "query"),
-            &mut errors,
-        ));
-    }
-    // Report in file order, line by line, whichever step found the problem.
-    errors.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+    // Problems of the whole run first (they are few and explain the rest), then the rows in
+    // file order, line by line, whichever step found the problem.
     let mut messages: Vec<Problem> = setting_error.into_iter().map(Problem::from).collect();
-    messages.extend(errors.into_iter().map(|e| Problem::from(e.to_string())));
-    let levels = match levels {
-        Ok(levels) => levels,
+    let mut warnings = Vec::new();
+    let levels = match sources {
+        Ok(sources) => {
+            let types: BTreeSet<&str> = catalog_rows
+                .iter()
+                .map(|e| e.entity_type.as_str())
+                .chain(queries.iter().map(|q| q.entity_type.as_str()))
+                .collect();
+            sources
+                .resolve(&types, &mut warnings)
+                .map_err(|more| messages.extend(more))
+                .ok()
+        }
         Err(more) => {
             messages.extend(more);
-            return Err(messages);
+            None
         }
     };
-    if !messages.is_empty() {
-        return Err(messages);
+    for w in warnings {
+        eprintln!("warning: {w}");
     }
+    errors.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+    messages.extend(errors.into_iter().map(|e| Problem::from(e.to_string())));
+    let Some(levels) = levels.filter(|_| messages.is_empty()) else {
+        return Err(messages);
+    };
 
     let matcher = Matcher::new(&catalog, levels.config);
     let mut outcomes = Vec::with_capacity(queries.len());
@@ -256,17 +286,16 @@ fn execute(args: &Args) -> Result<Report, Vec<Problem>> {
     }
     Ok(Report::new(
         args.operator,
-        catalog_index_name(&catalog),
+        index_name(kind, catalog.dims()),
         outcomes,
     ))
 }
 
-fn catalog_index_name(catalog: &Catalog) -> String {
-    catalog
-        .types()
-        .next()
-        .and_then(|t| catalog.partition(t))
-        .map_or_else(|| "exact".to_owned(), |p| p.index().describe())
+/// The index searched, as the report names it: an empty one of the same kind describes it even
+/// when no type has entities.
+fn index_name(kind: IndexKind, dims: usize) -> String {
+    kind.build(dims.max(1))
+        .map_or_else(|_| "exact".to_owned(), |index| index.describe())
 }
 
 /// Whether a decision agrees with the gold label; `None` for unlabelled queries.

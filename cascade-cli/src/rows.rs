@@ -152,6 +152,10 @@ impl<R: Read> Lines<R> {
                     return Some((line, Err(LineError::Read(e))));
                 }
             }
+            // A byte-order mark opening the file (Windows editors write one) is not content.
+            if self.line == 1 && bytes.starts_with(b"\xef\xbb\xbf") {
+                bytes.drain(..3);
+            }
             if bytes.last() == Some(&b'\n') {
                 bytes.pop();
                 if bytes.last() == Some(&b'\r') {
@@ -185,6 +189,14 @@ impl<R: Read> Lines<R> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_byte_order_mark_opening_the_file_is_dropped() {
+        assert_eq!(
+            all(b"\xef\xbb\xbf{\"a\":1}\n\xef\xbb\xbf{}\n"),
+            [(1, "{\"a\":1}".to_owned()), (2, "\u{feff}{}".to_owned())]
+        );
+    }
 
     fn all(input: &[u8]) -> Vec<(usize, String)> {
         let mut lines = Lines::new(input);

@@ -386,10 +386,12 @@ fn usage_errors_exit_2_and_bad_values_exit_1() {
         "{}",
         stderr(&out)
     );
+    // A field no row has: one error naming the fields there are, not 2100 bad rows.
     let out = calibrate(&[PAIRS, "--score-field", "similarity_32"]);
     assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("error: 2100 bad rows"),
+        stderr(&out).contains("no row has the field `similarity_32`: the rows' numeric fields are `similarity`, `similarity_128`, `similarity_256`, `similarity_64`"),
         "{}",
         stderr(&out)
     );
@@ -615,12 +617,27 @@ fn written_configs_load_as_runtime_configs() {
         assert_eq!(adj.types["Tag"][&384], config.types["Tag"]);
     }
     let out = calibrate(&[PAIRS, "--write", "t.yaml"]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2), "a usage error");
     assert!(
         stderr(&out).contains("must end in `.json` or `.toml`"),
         "{}",
         stderr(&out)
     );
+}
+
+#[test]
+fn a_negative_zero_score_is_zero() {
+    let text = ok(&[
+        "cascade-cli/tests/fixtures/calibrate/negative-zero.jsonl",
+        "--json",
+        "--bootstrap",
+        "0",
+        "--cv",
+        "0",
+    ]);
+    assert!(!text.contains("-0.0"), "{text}");
+    let doc: Value = serde_json::from_str(&text).expect("valid JSON");
+    assert_eq!(doc["types"][0]["best"]["threshold"], 0.0);
 }
 
 #[test]
@@ -645,9 +662,10 @@ fn degenerate_groups_give_defined_numbers() {
     for k in ["precision", "recall", "f1"] {
         assert_eq!(ty(1)["best"][k], 0.0, "{k}");
     }
-    // One pair: too few for 2 folds, so no `cv`, and a warning says so.
+    // One pair: too few for 2 folds, so `"cv": null` (the key is there whenever `--cv` is),
+    // and a warning says so.
     assert_eq!(ty(2)["n"], 1);
-    assert!(ty(2).get("cv").is_none());
+    assert_eq!(ty(2).get("cv"), Some(&Value::Null));
     let out = calibrate(&[
         "cascade-cli/tests/fixtures/calibrate/degenerate.jsonl",
         "--cv",

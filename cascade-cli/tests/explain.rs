@@ -117,13 +117,42 @@ fn static_targets_ignore_the_candidate_count() {
 }
 
 #[test]
+fn conditions_that_drive_no_step_say_so() {
+    let run = explain(&[LAYERS, "Company.industry", "--candidates", "3"]);
+    assert_eq!(run.0, 0, "{}", run.2);
+    assert!(
+        run.1
+            .contains("(`--candidates 3` changes nothing here: the strategy is static"),
+        "{}",
+        run.1
+    );
+    let run = explain(&[LAYERS, "Company.skills", "--scores", "0.9"]);
+    assert_eq!(run.0, 0, "{}", run.2);
+    assert!(
+        run.1.contains(
+            "(Skill uses the adaptive strategy: pass `--candidates N` to apply the candidate-count step)"
+        ),
+        "{}",
+        run.1
+    );
+    let run = explain(&[
+        LAYERS,
+        "Company.skills",
+        "--scores",
+        "0.9",
+        "--candidates",
+        "500",
+    ]);
+    assert!(!run.1.contains("--candidates N"), "{}", run.1);
+}
+
+#[test]
 fn user_errors_exit_1_with_a_fix() {
     let cases: &[&[&str]] = &[
         &[LAYERS, "Startup.custmer"],
         &[LAYERS, "Startp.customer"],
         &[LAYERS, "Startup.idea"],
         &[LAYERS, "Startup.founder"],
-        &[LAYERS, "Startup"],
         &[
             LAYERS,
             "Startup.market",
@@ -158,6 +187,9 @@ fn bad_arguments_are_usage_errors() {
     assert!(run.2.contains("within -1.0..=1.0"), "{}", run.2);
     let run = explain(&[LAYERS, "Startup.market", "--dims", "0"]);
     assert_eq!(run.0, 2);
+    let run = explain(&[LAYERS, "Startup"]);
+    assert_eq!(run.0, 2);
+    assert!(run.2.contains("write `Owner.field`"), "{}", run.2);
 }
 
 /// `calibrated.json` is what `cascade calibrate examples/data/pairs.jsonl --embeddings

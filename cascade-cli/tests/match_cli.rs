@@ -219,3 +219,161 @@ fn unlabelled_queries_give_a_null_accuracy() {
     assert_eq!(doc["summary"]["accuracy"], serde_json::Value::Null);
     assert_eq!(doc["summary"]["matched"], 1);
 }
+
+/// The stdout and stderr of a successful run.
+fn ok_with_warnings(files: [&str; 3], args: &[&str]) -> (String, String) {
+    let out = run(files, args);
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", text(&out.stderr));
+    (text(&out.stdout), text(&out.stderr))
+}
+
+const PEOPLE: &str = "cascade-cli/tests/fixtures/match/people_schema.cascade";
+
+#[test]
+fn the_config_is_checked_against_the_schema() {
+    let config = format!("{DIR}/typo_config.json");
+    // In the same run, the queries are still checked against the schema's types.
+    let files = [
+        "catalog.jsonl",
+        "unknown_type_queries.jsonl",
+        "embeddings.jsonl",
+    ];
+    let (code, stderr) = fails(files, &["--schema", PEOPLE, "--config", &config]);
+    assert_eq!(code, Some(1));
+    insta::assert_snapshot!(stderr);
+}
+
+#[test]
+fn without_a_schema_unused_config_entries_are_warned_about() {
+    let config = format!("{DIR}/fields_config.json");
+    let (stdout, stderr) = ok_with_warnings(FILES, &["--config", &config, "--json"]);
+    insta::assert_snapshot!(stderr);
+    // The warned-about entries change nothing: the run is the one without the config.
+    assert_eq!(stdout, ok(FILES, &["--json"]));
+}
+
+#[test]
+fn with_a_schema_field_entries_point_at_the_types_entry() {
+    let config = format!("{DIR}/fields_config.json");
+    let dir = tempfile::tempdir().expect("a temp dir");
+    // `fields_config.json` with the type typo fixed: it fits the schema, but `fields` still
+    // does not apply to a query.
+    let fixed = dir.path().join("fixed.json");
+    let fixture = std::fs::read_to_string(root().join(&config)).expect("the fixture is readable");
+    std::fs::write(&fixed, fixture.replace("Skil\"", "Skill\"")).expect("writable");
+    let fixed = fixed.to_str().expect("UTF-8");
+    let (_, stderr) = ok_with_warnings(FILES, &["--schema", PEOPLE, "--config", fixed]);
+    let stderr = stderr.replace(fixed, "[fixed.json]");
+    insta::assert_snapshot!(stderr, @"warning: config `[fixed.json]`: `fields` entries `Person.employer`, `Person.skills` are not used: a `cascade match` query is a reference to its type with no owner field, so only `types` and `default` set its threshold; set `types.Company` or `types.Skill` instead");
+}
+
+#[test]
+fn a_schema_type_without_entities_has_no_candidates() {
+    let files = [
+        "catalog.jsonl",
+        "new_type_queries.jsonl",
+        "embeddings.jsonl",
+    ];
+    let (stdout, stderr) = ok_with_warnings(files, &["--schema", PEOPLE]);
+    assert_eq!(stderr, "");
+    insta::assert_snapshot!(stdout);
+}
+
+#[test]
+fn an_empty_catalog_creates_every_query_or_links_nothing() {
+    let files = ["empty.jsonl", "new_type_queries.jsonl", "embeddings.jsonl"];
+    let dir = tempfile::tempdir().expect("a temp dir");
+    // The fixture's labelled query points at a catalog id; with no catalog it is unlabelled.
+    let queries = dir.path().join("q.jsonl");
+    let fixture = std::fs::read_to_string(root().join(DIR).join(files[1])).expect("readable");
+    std::fs::write(
+        &queries,
+        fixture.replace(r#", "gold_id": "skill:rust""#, ""),
+    )
+    .expect("ok");
+    let run_with = |op: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_cascade"))
+            .args(["match", "--catalog", &format!("{DIR}/{}", files[0])])
+            .args(["--embeddings", &format!("{DIR}/{}", files[2])])
+            .arg("--queries")
+            .arg(&queries)
+            .args(["--schema", PEOPLE, "--operator", op, "--json"])
+            .current_dir(root())
+            .output()
+            .expect("the cascade binary runs");
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        serde_json::from_str::<serde_json::Value>(&text(&out.stdout)).expect("JSON")
+    };
+    let created = run_with("~>");
+    insta::assert_json_snapshot!("empty_catalog_creates", created["summary"]);
+    let none = run_with("<~");
+    insta::assert_json_snapshot!("empty_catalog_links_nothing", none["summary"]);
+    for doc in [created, none] {
+        let results = doc["results"].as_array().expect("an array of results");
+        assert_eq!(results.len(), 4);
+        for r in results {
+            assert_eq!(r["id"], serde_json::Value::Null, "{r}");
+            assert_eq!(r["similarity"], serde_json::Value::Null, "{r}");
+        }
+    }
+}
+
+#[test]
+fn a_type_unknown_to_catalog_and_schema_is_an_error() {
+    let files = [
+        "catalog.jsonl",
+        "unknown_type_queries.jsonl",
+        "embeddings.jsonl",
+    ];
+    let (code, stderr) = fails(files, &["--schema", PEOPLE]);
+    assert_eq!(code, Some(1));
+    insta::assert_snapshot!(stderr);
+}
+
+#[test]
+fn printed_errors_are_capped_at_20() {
+    let files = ["empty.jsonl", "many_queries.jsonl", "embeddings.jsonl"];
+    let (code, stderr) = fails(files, &[]);
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        stderr.lines().count(),
+        22,
+        "20 errors, the rest counted, a summary"
+    );
+    insta::assert_snapshot!(stderr);
+}
+
+#[test]
+fn an_empty_embeddings_file_is_one_error() {
+    let files = ["catalog.jsonl", "queries.jsonl", "empty.jsonl"];
+    let (code, stderr) = fails(files, &[]);
+    assert_eq!(code, Some(1));
+    insta::assert_snapshot!(stderr, @r#"
+    error: cascade-cli/tests/fixtures/match/empty.jsonl: is empty (no embedding rows): expected one JSON object per line, like {"text": "...", "vector": [numbers]}
+    error: 1 problem found; nothing was matched
+    "#);
+    // An unreadable one is also one error, not one per text it should have held.
+    let files = ["catalog.jsonl", "queries.jsonl", "nope.jsonl"];
+    let (code, stderr) = fails(files, &[]);
+    assert_eq!(code, Some(1));
+    assert_eq!(stderr.lines().count(), 2, "{stderr}");
+    assert!(stderr.contains("nope.jsonl: cannot open: "), "{stderr}");
+}
+
+#[test]
+fn an_empty_queries_file_is_one_error() {
+    let files = ["catalog.jsonl", "empty.jsonl", "embeddings.jsonl"];
+    let (code, stderr) = fails(files, &[]);
+    assert_eq!(code, Some(1));
+    insta::assert_snapshot!(stderr, @r#"
+    error: cascade-cli/tests/fixtures/match/empty.jsonl: is empty (no query rows): expected one JSON object per line, like {"query": "...", "type": "...", "gold_id": "..." | null}
+    error: 1 problem found; nothing was matched
+    "#);
+}
+
+#[test]
+fn an_unreadable_catalog_is_one_error() {
+    let (code, stderr) = fails(["nope.jsonl", "queries.jsonl", "embeddings.jsonl"], &[]);
+    assert_eq!(code, Some(1));
+    assert_eq!(stderr.lines().count(), 2, "{stderr}");
+}

@@ -184,9 +184,10 @@ fn render_one(renderer: &Renderer, d: &Diagnostic, source: &str, origin: &str) -
     }
     // annotate-snippets draws a tab as four spaces but places carets by character, so carets
     // drift right of the text on tab-indented lines. A tab becomes one space (one byte for one
-    // byte: spans and columns stay valid), and carets land under the offending text.
-    let shown: std::borrow::Cow<'_, str> = if source.contains('\t') {
-        std::borrow::Cow::Owned(source.replace('\t', " "))
+    // byte: spans and columns stay valid), and carets land under the offending text. So does
+    // the `\r` of a CRLF line end, which would otherwise reach the terminal raw.
+    let shown: std::borrow::Cow<'_, str> = if source.contains(['\t', '\r']) {
+        std::borrow::Cow::Owned(source.replace(['\t', '\r'], " "))
     } else {
         std::borrow::Cow::Borrowed(source)
     };
@@ -252,6 +253,19 @@ pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn crlf_line_ends_do_not_reach_the_output() {
+        let source = "{\r\n  A: { b: '~>Nope' },\r\n}\r\n";
+        let d = Diagnostic::error(
+            Code::UnknownTargetType,
+            "unknown type `Nope`",
+            Span::new(16, 20),
+        );
+        let out = render(&[d], source, "crlf.cascade", Style::Plain);
+        assert!(!out.contains('\r'), "{out:?}");
+        assert!(out.contains("crlf.cascade:2:14"), "{out}");
+    }
 
     #[test]
     fn carets_line_up_on_tab_indented_lines() {

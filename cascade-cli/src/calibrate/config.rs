@@ -85,7 +85,8 @@ pub(crate) fn render(outcome: &Outcome, path: &Path) -> anyhow::Result<(String, 
             ));
             0.0
         } else {
-            t.min(1.0)
+            // `+ 0.0` turns a -0.0 score into 0.0: a config never says `-0.0`.
+            t.min(1.0) + 0.0
         }
     };
     let mut default = None;

@@ -4,6 +4,7 @@
 //! and reading goes on so that all bad rows are reported at once. Nothing is skipped silently:
 //! the only lines without a pair are blank JSONL lines (whitespace only), which hold no data.
 
+use cascade_runtime::config::suggest::did_you_mean;
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
@@ -432,7 +433,9 @@ impl<'a> RowChecker<'a> {
         self.pairs.type_of.push(id);
         self.pairs.same.push(same);
         for (column, s) in self.pairs.scores.iter_mut().zip(&scores) {
-            column.push(s.expect("a row with an undefined cosine was reported as an error"));
+            // `+ 0.0`: a -0.0 score (read, or a cosine of orthogonal vectors) is 0.0, so no
+            // threshold prints as `-0.0`.
+            column.push(s.expect("a row with an undefined cosine was reported as an error") + 0.0);
         }
         self.cosines = scores;
     }
@@ -454,7 +457,16 @@ fn json_bool(v: &Option<Loose<'_>>) -> Result<bool, String> {
     match v {
         None => Err(missing("same")),
         Some(Loose::Bool(b)) => Ok(*b),
-        Some(other) => Err(format!("expected true or false, found {}", other.kind())),
+        // As in CSV: 1 and 0 are labels too (exported from pandas or SQL, say).
+        Some(Loose::Num(n)) if *n == 1.0 => Ok(true),
+        Some(Loose::Num(n)) if *n == 0.0 => Ok(false),
+        Some(Loose::Num(n)) => Err(format!(
+            "`{n}` is not a label: write true or false (or 1 or 0)"
+        )),
+        Some(other) => Err(format!(
+            "expected true or false (or 1 or 0), found {}",
+            other.kind()
+        )),
     }
 }
 
@@ -620,6 +632,10 @@ fn read_jsonl<R: Read>(
         ScoreSource::Field(name) => Some(*name),
         ScoreSource::Embeddings { .. } => None,
     };
+    // Rows read, rows without the score field, and the numeric fields of the first of those:
+    // when no row has the field, the flag is wrong, not every row.
+    let (mut rows, mut rows_without_score) = (0usize, 0usize);
+    let mut numeric_fields: Option<Vec<String>> = None;
     loop {
         if lines.lines_read().is_multiple_of(8192) {
             progress.update(lines.get_ref().read, checker.pairs.len());
@@ -662,6 +678,13 @@ fn read_jsonl<R: Read>(
         // `a` and `b` identify the pair (and with embeddings give its score), so every row needs
         // them; the score column only when the score comes from the file.
         let score = score_field.map_or(Ok(0.0), |name| json_num(&row.score, name));
+        if score_field.is_some() && row.score.is_none() {
+            rows_without_score += 1;
+            if numeric_fields.is_none() {
+                numeric_fields = Some(numeric_keys(text));
+            }
+        }
+        rows += 1;
         checker.accept(
             line,
             json_str(&row.ty, "type"),
@@ -671,6 +694,33 @@ fn read_jsonl<R: Read>(
             json_str(&row.b, "b"),
         );
     }
+    if let Some(name) = score_field
+        && rows > 0
+        && rows_without_score == rows
+    {
+        let fields = numeric_fields.unwrap_or_default();
+        let mut message = format!("no row has the field `{name}`");
+        if fields.is_empty() {
+            message.push_str(
+                ": the rows have no numeric field; pass --embeddings to compute the similarities",
+            );
+        } else {
+            let list = fields
+                .iter()
+                .map(|f| format!("`{f}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            message.push_str(&format!(": the rows' numeric fields are {list}"));
+            if let Some(similar) = did_you_mean(name, fields.iter().map(String::as_str)) {
+                message.push_str(&format!("; did you mean `--score-field {similar}`?"));
+            } else {
+                message.push_str("; name one with --score-field");
+            }
+        }
+        checker.errors = Errors::default();
+        checker.file_error(0, None, message);
+        return;
+    }
     // A file that could not be read at all is not also "empty"; blank lines hold no pairs.
     if checker.pairs.len() == 0 && checker.errors.is_empty() {
         checker.file_error(
@@ -678,6 +728,19 @@ fn read_jsonl<R: Read>(
             None,
             "is empty (no pairs): expected one JSON object per line".into(),
         );
+    }
+}
+
+/// The keys of the JSON object `line` whose values are numbers, in order (none if it is not an
+/// object).
+fn numeric_keys(line: &str) -> Vec<String> {
+    match serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(line) {
+        Ok(object) => object
+            .into_iter()
+            .filter(|(_, v)| v.is_number())
+            .map(|(k, _)| k)
+            .collect(),
+        Err(_) => Vec::new(),
     }
 }
 
@@ -1015,7 +1078,7 @@ mod tests {
         assert_eq!(m.len(), 8, "{m:#?}");
         assert_eq!(
             m[0],
-            "F:2: field `same`: expected true or false, found a string"
+            "F:2: field `same`: expected true or false (or 1 or 0), found a string"
         );
         assert_eq!(
             m[1],
@@ -1040,6 +1103,64 @@ mod tests {
             "F:7: field `similarity`: expected a number, found a string"
         );
         assert_eq!(m[7], "F:8: field `similarity`: appears twice in the object");
+    }
+
+    #[test]
+    fn jsonl_labels_may_be_1_and_0_as_in_csv() {
+        let f = file(
+            ".jsonl",
+            concat!(
+                "\u{feff}",
+                r#"{"a":"x","b":"y","type":"Skill","same":1,"similarity":0.9}"#,
+                "\n",
+                r#"{"a":"x","b":"z","type":"Skill","same":0,"similarity":0.2}"#,
+                "\n",
+                r#"{"a":"x","b":"w","type":"Skill","same":2,"similarity":0.5}"#,
+                "\n",
+            ),
+        );
+        let errors =
+            read_pairs(f.path(), Format::Jsonl, &ScoreSource::Field("similarity")).unwrap_err();
+        // The byte-order mark is not content; 1 and 0 are labels; 2 is not.
+        assert_eq!(
+            messages(errors),
+            ["F:3: field `same`: `2` is not a label: write true or false (or 1 or 0)"]
+        );
+    }
+
+    #[test]
+    fn a_score_field_no_row_has_is_one_error_with_a_suggestion() {
+        let f = file(
+            ".jsonl",
+            concat!(
+                r#"{"a":"x","b":"y","type":"Skill","same":true,"similarity":0.9,"n":3}"#,
+                "\n",
+                r#"{"a":"x","b":"z","type":"Skill","same":false,"similarity":0.2}"#,
+                "\n",
+            ),
+        );
+        let errors =
+            read_pairs(f.path(), Format::Jsonl, &ScoreSource::Field("similarty")).unwrap_err();
+        assert_eq!((errors.total, errors.rows), (1, 0));
+        assert_eq!(
+            messages(errors),
+            [
+                "F: no row has the field `similarty`: the rows' numeric fields are `n`, `similarity`; did you mean `--score-field similarity`?"
+            ]
+        );
+        // Some rows have it: the others are bad rows, each reported.
+        let g = file(
+            ".jsonl",
+            concat!(
+                r#"{"a":"x","b":"y","type":"Skill","same":true,"similarity":0.9}"#,
+                "\n",
+                r#"{"a":"x","b":"z","type":"Skill","same":false}"#,
+                "\n",
+            ),
+        );
+        let errors =
+            read_pairs(g.path(), Format::Jsonl, &ScoreSource::Field("similarity")).unwrap_err();
+        assert_eq!((errors.total, errors.rows), (1, 1));
     }
 
     #[test]

@@ -1,11 +1,14 @@
 //! Loading the JSONL inputs of `cascade match`: catalog, queries and embeddings.
 //!
 //! Every bad row is reported as `file:line: field `x`: what is wrong`, and loading carries on so
-//! that all errors of a file are reported at once. Blank lines are allowed (they hold no row).
+//! that all errors of a file are reported at once. Blank lines are allowed (they hold no row); a
+//! queries or embeddings file with no row at all is one error (an empty catalog is fine: with
+//! `--schema`, every query type then simply has no candidates).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::Path;
 
+use cascade_runtime::config::suggest::did_you_mean;
 use cascade_runtime::similarity::UnitVector;
 use serde_json::Value;
 
@@ -217,11 +220,25 @@ pub(crate) fn load_catalog(path: &Path, errors: &mut Vec<RowError>) -> Vec<Entit
     out
 }
 
-/// Loads the queries and checks each names a catalog type and, when labelled, a catalog id of
-/// that type.
+/// The types a query may have beyond the catalog's: a type `--schema` declares but no catalog
+/// entity has is a type with no candidates yet (`~>` creates, `<~` links nothing; DESIGN §8).
+#[derive(Clone, Debug)]
+pub(crate) enum Declared<'s> {
+    /// No `--schema`: a query type must be a catalog type.
+    Nothing,
+    /// `--schema` or the catalog could not be read (its error stops the run): a query's type and
+    /// `gold_id` are not checked, as every row would only repeat that error.
+    Unknown,
+    /// The types of `--schema` (the file, for messages).
+    Types(&'s Path, Vec<&'s str>),
+}
+
+/// Loads the queries and checks each names a catalog type or a type `declared` in the schema
+/// and, when labelled, a catalog id of that type.
 pub(crate) fn load_queries(
     path: &Path,
     catalog: &[Entity],
+    declared: &Declared<'_>,
     errors: &mut Vec<RowError>,
 ) -> Vec<Query> {
     let mut ids: BTreeMap<&str, HashSet<&str>> = BTreeMap::new();
@@ -230,33 +247,42 @@ pub(crate) fn load_queries(
             .or_default()
             .insert(e.id.as_str());
     }
+    let no_ids = HashSet::new();
+    let before = errors.len();
+    let mut rows = 0;
     let mut out = Vec::new();
     each_row(path, "query", errors, |mut fields| {
+        rows += 1;
         let query = fields.text("query");
         let entity_type = fields.text("type");
         let gold_id = fields.nullable_text("gold_id");
         if !fields.ok {
             return;
         }
-        let Some(type_ids) = ids.get(entity_type.as_str()) else {
-            let known: Vec<&str> = ids.keys().copied().collect();
-            let known = if known.is_empty() {
-                "(none)".to_owned()
-            } else {
-                known.join(", ")
-            };
-            fields.fail(format!(
-                "field `type`: no catalog entity has type `{entity_type}`; catalog types: {known}"
-            ));
-            return;
+        // `None`: not checked (see `Declared::Unknown`).
+        let type_ids = match (ids.get(entity_type.as_str()), declared) {
+            (Some(type_ids), _) => Some(type_ids),
+            (None, Declared::Unknown) => None,
+            (None, Declared::Types(_, types)) if types.contains(&entity_type.as_str()) => {
+                Some(&no_ids)
+            }
+            (None, _) => {
+                fields.fail(unknown_type(&entity_type, &ids, declared));
+                return;
+            }
         };
         let gold = match gold_id {
             None => Gold::Unlabelled,
             Some(None) => Gold::NoMatch,
-            Some(Some(id)) if type_ids.contains(id.as_str()) => Gold::Id(id),
+            Some(Some(id)) if type_ids.is_none_or(|ids| ids.contains(id.as_str())) => Gold::Id(id),
             Some(Some(id)) => {
+                let why = if type_ids.is_some_and(HashSet::is_empty) {
+                    format!(" (the catalog has no entity of type `{entity_type}`)")
+                } else {
+                    String::new()
+                };
                 fields.fail(format!(
-                    "field `gold_id`: `{id}` is not a catalog id of type `{entity_type}`; use null when the query should match nothing"
+                    "field `gold_id`: `{id}` is not a catalog id of type `{entity_type}`{why}; use null when the query should match nothing"
                 ));
                 return;
             }
@@ -268,7 +294,53 @@ pub(crate) fn load_queries(
             gold,
         });
     });
+    if rows == 0 && errors.len() == before {
+        errors.push(empty_file(path, "query"));
+    }
     out
+}
+
+/// A file with no rows (blank lines at most): one error for the file, not one per row that
+/// needed it.
+fn empty_file(path: &Path, what: &str) -> RowError {
+    RowError::new(
+        path,
+        0,
+        format!(
+            "is empty (no {what} rows): expected one JSON object per line, like {}",
+            expected_shape(what)
+        ),
+    )
+}
+
+/// Why a query type is neither a catalog type nor declared, with a did-you-mean against both.
+fn unknown_type(
+    entity_type: &str,
+    catalog: &BTreeMap<&str, HashSet<&str>>,
+    declared: &Declared<'_>,
+) -> String {
+    let schema_types = match declared {
+        Declared::Types(_, types) => types.as_slice(),
+        Declared::Nothing | Declared::Unknown => &[],
+    };
+    let known: BTreeSet<&str> = catalog.keys().chain(schema_types).copied().collect();
+    let hint = did_you_mean(entity_type, known.iter().copied())
+        .map(|s| format!("did you mean `{s}`? "))
+        .unwrap_or_default();
+    let catalog_types = if catalog.is_empty() {
+        "none".to_owned()
+    } else {
+        catalog.keys().copied().collect::<Vec<_>>().join(", ")
+    };
+    match declared {
+        Declared::Types(schema, _) => format!(
+            "field `type`: unknown type `{entity_type}`: no catalog entity has it and `{}` does not declare it; {hint}catalog types: {catalog_types}",
+            schema.display()
+        ),
+        Declared::Nothing | Declared::Unknown => format!(
+            "field `type`: no catalog entity has type `{entity_type}`; {hint}catalog types: {catalog_types}; a type with no entities yet needs a `--schema` that declares it"
+        ),
+    }
 }
 
 /// Embeddings by exact text, all of one dimension.
@@ -279,6 +351,12 @@ pub(crate) struct Embeddings {
 }
 
 impl Embeddings {
+    /// Whether no vector was loaded (the file is empty, unreadable or has only bad rows, and
+    /// says so itself): looking texts up would only repeat that once per text.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.vectors.is_empty()
+    }
+
     /// The vector of `text`, or an error naming the row that needs it.
     pub(crate) fn get(
         &self,
@@ -308,7 +386,10 @@ impl Embeddings {
 pub(crate) fn load_embeddings(path: &Path, errors: &mut Vec<RowError>) -> Embeddings {
     let mut out = Embeddings::default();
     let mut first_line: HashMap<String, usize> = HashMap::new();
+    let before = errors.len();
+    let mut rows = 0;
     each_row(path, "embedding", errors, |mut fields| {
+        rows += 1;
         let text = fields.text("text");
         let vector = fields.vector("vector");
         if !fields.ok {
@@ -339,6 +420,9 @@ pub(crate) fn load_embeddings(path: &Path, errors: &mut Vec<RowError>) -> Embedd
             Err(e) => fields.fail(format!("field `vector`: {e}")),
         }
     });
+    if rows == 0 && errors.len() == before {
+        errors.push(empty_file(path, "embedding"));
+    }
     out
 }
 
@@ -393,13 +477,99 @@ mod tests {
         );
         let mut errors = Vec::new();
         let catalog = load_catalog(&c, &mut errors);
-        let queries = load_queries(&q, &catalog, &mut errors);
+        let queries = load_queries(&q, &catalog, &Declared::Nothing, &mut errors);
         let golds: Vec<_> = queries.iter().map(|q| q.gold.clone()).collect();
         assert_eq!(
             golds,
             [Gold::Id("a".into()), Gold::NoMatch, Gold::Unlabelled]
         );
         insta::assert_debug_snapshot!(messages(&errors));
+    }
+
+    #[test]
+    fn a_declared_type_without_entities_has_no_candidates() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = write(
+            &dir,
+            "c.jsonl",
+            "{\"id\":\"a\",\"type\":\"T\",\"name\":\"A\"}\n",
+        );
+        let q = write(
+            &dir,
+            "q.jsonl",
+            "{\"query\":\"x\",\"type\":\"U\",\"gold_id\":null}\n{\"query\":\"x\",\"type\":\"U\"}\n{\"query\":\"x\",\"type\":\"U\",\"gold_id\":\"a\"}\n{\"query\":\"x\",\"type\":\"Uu\"}\n{\"query\":\"x\",\"type\":\"T\",\"gold_id\":\"a\"}\n",
+        );
+        let mut errors = Vec::new();
+        let catalog = load_catalog(&c, &mut errors);
+        let schema = Path::new("s.cascade");
+        let declared = Declared::Types(schema, vec!["T", "U"]);
+        let queries = load_queries(&q, &catalog, &declared, &mut errors);
+        let kept: Vec<_> = queries
+            .iter()
+            .map(|q| (q.line, q.entity_type.as_str(), q.gold.clone()))
+            .collect();
+        assert_eq!(
+            kept,
+            [
+                (1, "U", Gold::NoMatch),
+                (2, "U", Gold::Unlabelled),
+                (5, "T", Gold::Id("a".into()))
+            ]
+        );
+        assert_eq!(
+            messages(&errors),
+            [
+                "3: field `gold_id`: `a` is not a catalog id of type `U` (the catalog has no entity of type `U`); use null when the query should match nothing",
+                "4: field `type`: unknown type `Uu`: no catalog entity has it and `s.cascade` does not declare it; did you mean `U`? catalog types: T",
+            ]
+        );
+        // Without a schema the same type is unknown; with an unreadable schema or catalog
+        // neither types nor gold ids are checked.
+        let mut errors = Vec::new();
+        assert_eq!(
+            load_queries(&q, &catalog, &Declared::Nothing, &mut errors).len(),
+            1
+        );
+        assert_eq!(errors.len(), 4, "{errors:?}");
+        let mut errors = Vec::new();
+        assert_eq!(
+            load_queries(&q, &catalog, &Declared::Unknown, &mut errors).len(),
+            5
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+    }
+
+    #[test]
+    fn an_empty_file_is_one_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let empty = write(&dir, "e.jsonl", "\n  \n");
+        let mut errors = Vec::new();
+        let e = load_embeddings(&empty, &mut errors);
+        assert!(e.is_empty());
+        assert_eq!(
+            messages(&errors),
+            [
+                "0: is empty (no embedding rows): expected one JSON object per line, like {\"text\": \"...\", \"vector\": [numbers]}"
+            ]
+        );
+        let mut errors = Vec::new();
+        assert!(load_queries(&empty, &[], &Declared::Nothing, &mut errors).is_empty());
+        assert_eq!(errors.len(), 1);
+        assert!(errors[0].message.starts_with("is empty (no query rows)"));
+        // A file whose rows are all bad says so row by row, and is not also "empty".
+        let bad = write(&dir, "b.jsonl", "[1]\n");
+        let mut errors = Vec::new();
+        let e = load_embeddings(&bad, &mut errors);
+        assert!(e.is_empty());
+        assert_eq!(errors.len(), 1);
+        assert!(
+            errors[0].message.starts_with("expected a JSON object"),
+            "{errors:?}"
+        );
+        // An empty catalog is no error: with `--schema`, every query type has no candidates.
+        let mut errors = Vec::new();
+        assert!(load_catalog(&empty, &mut errors).is_empty());
+        assert!(errors.is_empty());
     }
 
     #[test]

@@ -25,19 +25,23 @@ use super::{Counts, Curve};
 /// );
 /// assert_eq!(Objective::Cost { fp: 1.0, fn_: 5.0 }.to_string(), "cost=fp:1,fn:5");
 /// assert!("precision>=1.5".parse::<Objective>().is_err());
+/// assert!("fbeta=1e200".parse::<Objective>().is_err());
+/// assert!("cost=fp:1e308,fn:1e308".parse::<Objective>().is_err());
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub enum Objective {
     /// Maximise F1 (the default).
     #[default]
     F1,
-    /// Maximise F-beta; β < 1 favours precision, β > 1 recall. β is finite and > 0.
+    /// Maximise F-beta; β < 1 favours precision, β > 1 recall. Parsed β lies within
+    /// `1e-6..=1e6`.
     FBeta(f64),
     /// Maximise recall among thresholds whose precision is at least the floor (within 0..=1).
     /// When no threshold reaches the floor, the most precise threshold is chosen and the choice
     /// is marked as not meeting the objective.
     PrecisionFloor(f64),
-    /// Minimise `fp × false positives + fn_ × false negatives` (weights finite and >= 0).
+    /// Minimise `fp × false positives + fn_ × false negatives` (parsed weights within
+    /// `0..=1e12`, not both 0; only their ratio matters).
     Cost {
         /// The cost of accepting a different pair.
         fp: f64,
@@ -45,6 +49,14 @@ pub enum Objective {
         fn_: f64,
     },
 }
+
+/// The range of β that `fbeta=` takes: F-beta at β = 10⁶ is recall to twelve digits, and β²
+/// stays far inside f64.
+const MIN_BETA: f64 = 1e-6;
+const MAX_BETA: f64 = 1e6;
+/// The largest cost weight: weights are relative, and a cost of this weight times every pair of
+/// a large file stays finite.
+const MAX_COST_WEIGHT: f64 = 1e12;
 
 /// Why an objective string does not parse.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -88,6 +100,12 @@ impl FromStr for Objective {
             if beta <= 0.0 {
                 return Err(err("beta must be greater than 0"));
             }
+            if !(MIN_BETA..=MAX_BETA).contains(&beta) {
+                return Err(err(
+                    "beta must be within 0.000001..=1000000 (beyond that F-beta is recall or \
+                     precision alone, and beta² leaves the range of exact arithmetic)",
+                ));
+            }
             return Ok(Objective::FBeta(beta));
         }
         if let Some(floor) = input.strip_prefix("precision>=") {
@@ -116,6 +134,12 @@ impl FromStr for Objective {
                 let w = number(s, value, "cost weight")?;
                 if w < 0.0 {
                     return Err(err("cost weights must be >= 0"));
+                }
+                if w > MAX_COST_WEIGHT {
+                    return Err(err(
+                        "cost weights must be at most 1000000000000 (only their ratio matters: \
+                         write `fp:1,fn:5`)",
+                    ));
                 }
                 *slot = Some(w);
             }
@@ -232,6 +256,14 @@ impl Objective {
                 });
             }
             Objective::Cost { fp, fn_ } => {
+                // Compared with the weights scaled to at most 1 (the same order, and finite
+                // for any weights a caller builds by hand).
+                let scale = fp.max(fn_);
+                let (fp, fn_) = if scale > 0.0 {
+                    (fp / scale, fn_ / scale)
+                } else {
+                    (fp, fn_)
+                };
                 let cost = |c: Counts| fp * c.fp as f64 + fn_ * c.fn_ as f64;
                 let mut best_cost = cost(counts(0));
                 for i in 1..n {
@@ -267,6 +299,36 @@ mod tests {
 
     fn curve(scores: &[f64], labels: &[bool]) -> Curve {
         SortedPairs::new(scores, labels).unwrap().curve()
+    }
+
+    #[test]
+    fn huge_cost_weights_choose_as_their_ratio_does() {
+        let c = curve(&[0.9, 0.8, 0.7, 0.6], &[true, false, true, true]);
+        // Costs with equal weights: 0.9 → 2 (two same pairs left out), 0.8 → 3, 0.7 → 2,
+        // 0.6 → 1 (one different pair accepted). Unscaled, f64::MAX weights make every cost
+        // infinite and the first (highest) threshold would win.
+        let huge = Objective::Cost {
+            fp: f64::MAX,
+            fn_: f64::MAX,
+        };
+        let plain = Objective::Cost { fp: 1.0, fn_: 1.0 };
+        assert_eq!(huge.choose(&c), plain.choose(&c));
+        assert_eq!(c.points()[plain.choose(&c).unwrap().index].threshold, 0.6);
+    }
+
+    #[test]
+    fn beta_and_weights_outside_their_ranges_are_refused() {
+        for text in [
+            "fbeta=1e200",
+            "fbeta=1e-7",
+            "cost=fp:1e13,fn:1",
+            "cost=fp:1,fn:inf",
+        ] {
+            assert!(text.parse::<Objective>().is_err(), "{text}");
+        }
+        for text in ["fbeta=1e6", "fbeta=0.000001", "cost=fp:1e12,fn:0"] {
+            assert!(text.parse::<Objective>().is_ok(), "{text}");
+        }
     }
 
     #[test]

@@ -129,7 +129,9 @@ pub fn bootstrap(
     }
     let mut rng = SplitMix64::new(seed);
     let mut weights = vec![0u32; n];
-    let capacity = resamples as usize;
+    // Grown as the samples come: a huge `resamples` runs long instead of failing to allocate
+    // up front.
+    let capacity = (resamples as usize).min(1 << 16);
     let (mut t, mut p, mut r, mut f) = (
         Vec::with_capacity(capacity),
         Vec::with_capacity(capacity),
