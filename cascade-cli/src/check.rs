@@ -6,7 +6,7 @@
 
 use std::path::PathBuf;
 
-use crate::diagnostics::{SchemaError, load_schema, plural};
+use crate::diagnostics::{SchemaError, error_count, load_schema, plural};
 
 /// Arguments.
 #[derive(Debug, clap::Args)]
@@ -52,13 +52,11 @@ pub(crate) fn run(args: Args) -> u8 {
                 origin,
                 rendered,
                 count,
+                shown,
             }) => {
                 failed += 1;
                 eprintln!("{rendered}\n");
-                eprintln!(
-                    "error: `{origin}` has {count} {}\n",
-                    plural(count, "error", "errors")
-                );
+                eprintln!("error: `{origin}` has {}\n", error_count(count, shown));
             }
         }
     }

@@ -38,8 +38,11 @@ pub(crate) enum SchemaError {
         origin: String,
         /// Every diagnostic, rendered in [`stderr_style`], without a trailing newline.
         rendered: String,
-        /// How many diagnostics `rendered` holds.
+        /// How many errors the file has.
         count: usize,
+        /// How many of them `rendered` holds: fewer than `count` when the parser stopped
+        /// listing syntax errors at [`MAX_ERRORS`](cascade_dsl::schema::MAX_ERRORS).
+        shown: usize,
     },
 }
 
@@ -60,10 +63,15 @@ impl fmt::Display for SchemaError {
             SchemaError::Read { path, source } => {
                 write!(f, "cannot read schema `{}`: {source}", path.display())
             }
-            SchemaError::Invalid { origin, count, .. } => write!(
+            SchemaError::Invalid {
+                origin,
+                count,
+                shown,
+                ..
+            } => write!(
                 f,
-                "`{origin}` has {count} {}; fix {} first (`cascade check {origin}`)",
-                plural(*count, "error", "errors"),
+                "`{origin}` has {}; fix {} first (`cascade check {origin}`)",
+                error_count(*count, *shown),
                 plural(*count, "it", "them"),
             ),
         }
@@ -87,7 +95,8 @@ pub(crate) fn load_schema(path: &Path) -> Result<(String, Model), SchemaError> {
             SchemaError::Invalid {
                 origin,
                 rendered,
-                count: diagnostics.len(),
+                count: diagnostics.len() + cascade_dsl::schema::not_shown(&diagnostics),
+                shown: diagnostics.len(),
             }
         }
     })
@@ -111,6 +120,16 @@ pub(crate) fn stdout_failed(e: &io::Error) -> u8 {
     } else {
         eprintln!("error: cannot write the output: {e}");
         1
+    }
+}
+
+/// `2 errors`, or `150 errors (100 shown)` when not all were shown.
+pub(crate) fn error_count(count: usize, shown: usize) -> String {
+    let errors = plural(count, "error", "errors");
+    if shown < count {
+        format!("{count} {errors} ({shown} shown)")
+    } else {
+        format!("{count} {errors}")
     }
 }
 
@@ -145,6 +164,20 @@ mod tests {
             e.to_string(),
             format!("`{origin}` has 2 errors; fix them first (`cascade check {origin}`)")
         );
+
+        // Past the parser's limit, the count is of every error, not of the ones shown.
+        let entries: Vec<String> = (0..150).map(|i| format!("a{i}: .5")).collect();
+        std::fs::write(&path, format!("{{ {} }}", entries.join(", "))).expect("writable");
+        let Err(e @ SchemaError::Invalid { .. }) = load_schema(&path) else {
+            panic!("the schema has 150 syntax errors");
+        };
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "`{origin}` has 150 errors (100 shown); fix them first (`cascade check {origin}`)"
+            )
+        );
+        assert_eq!(error_count(1, 1), "1 error");
 
         let missing = dir.path().join("missing.cascade");
         let e = load_schema(&missing).expect_err("the file does not exist");

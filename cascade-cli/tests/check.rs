@@ -62,6 +62,23 @@ fn every_syntax_error_in_one_run() {
 }
 
 #[test]
+fn the_summary_counts_the_errors_not_shown() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let path = dir.path().join("s.cascade");
+    let entries: Vec<String> = (0..150).map(|i| format!("a{i}: .5")).collect();
+    std::fs::write(&path, format!("{{ {} }}", entries.join(", "))).expect("writable");
+    let path = path.display().to_string();
+    let run = check(&[&path]);
+    assert_eq!(run.0, 1);
+    assert_eq!(run.2.matches("error[syntax-error]").count(), 100);
+    assert!(run.2.contains("= note: 50 more syntax errors not shown"));
+    assert_eq!(
+        run.2.trim_end().lines().last(),
+        Some(&*format!("error: `{path}` has 150 errors (100 shown)"))
+    );
+}
+
+#[test]
 fn no_file_is_a_usage_error() {
     let run = check(&[]);
     assert_eq!(run.0, 2);

@@ -9,11 +9,13 @@
 //! # Syntax errors
 //!
 //! Every syntax error of a file is reported in one run (at most [`MAX_ERRORS`]; the last one
-//! then notes how many more there are), sorted by position. The parser recovers like a
+//! then notes how many more there are, a count [`not_shown`] reads back), sorted by position. The parser recovers like a
 //! hand-written one: a broken entry or array item is recorded and skipped to the next `,` or
 //! closing bracket at its nesting depth (strings and comments are skipped whole), and parsing
-//! goes on. One mistake gives one error: an unterminated string ends at its line break, an
-//! unclosed `{` or `[` (or an unterminated comment) is reported once, a closer typed for the
+//! goes on. One mistake gives one error: an unterminated string ends at its line break (with
+//! the containers whose closers it took, when the rest of the file does not close them), an
+//! unclosed `{` or `[` (or an unterminated comment) is reported once, at the end of the file
+//! with a label on the innermost bracket left open, a closer typed for the
 //! wrong bracket is matched by the brackets of the rest of the file, a `key:` inside an array
 //! ends the array (its `]` was forgotten), and a forgotten `,` or `:` is reported and read past.
 //! The rules are in the parser's source (`schema/parser.rs`).
@@ -43,7 +45,7 @@ use crate::span::Span;
 mod fast;
 mod parser;
 
-pub use parser::MAX_ERRORS;
+pub use parser::{MAX_ERRORS, not_shown};
 
 /// How deeply objects and arrays may nest. A schema needs 4 levels; the limit keeps hostile input
 /// from overflowing the stack.

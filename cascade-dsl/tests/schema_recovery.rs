@@ -121,7 +121,7 @@ proptest! {
 /// A broken entry line (`{name}` stands for the field's name), each one mistake that gives
 /// exactly one error on its line, whatever comes before or after it (but see
 /// [`MISSING_COLON`] and [`MISCOUNTS`]).
-const BROKEN_ENTRIES: [&str; 18] = [
+const BROKEN_ENTRIES: [&str; 20] = [
     "{name} 'string',",
     "{name}: .5,",
     "{name}: +1,",
@@ -140,20 +140,23 @@ const BROKEN_ENTRIES: [&str; 18] = [
     "{name}: x: 1 },",
     "{name}: 'a', 'b'],",
     "{name}: ['a', 'b,",
+    "{name}: { x: 'a },",
+    "{name}: [{ x: ['a ] }],",
 ];
 
 /// The entry with a forgotten `:`. Right after an unterminated string, a line that is not a
 /// `key:` is read as the string's continuation (a prompt written over two lines), so its error
 /// shows only once the string is fixed: the generator does not put it there.
 const MISSING_COLON: usize = 0;
-/// The entries with an unterminated string (the second one inside an array, its `]` lost).
-const UNTERMINATED: [usize; 2] = [7, 17];
+/// The entries with an unterminated string (the second one inside an array, its `]` lost; the
+/// last two take the closers of the containers they are in).
+const UNTERMINATED: [usize; 4] = [7, 17, 18, 19];
 /// The entries with a closer of the wrong kind (`}` for `]`, `]` for `}`).
 const WRONG_CLOSERS: [usize; 2] = [13, 14];
 /// The entries with a closer too many or too few. Which bracket a closer belongs to is decided
 /// by counting the brackets of the rest of the file, which such a mistake further on throws
 /// off by one: the generator puts one only before any other bracket mistake.
-const MISCOUNTS: [usize; 3] = [15, 16, 17];
+const MISCOUNTS: [usize; 5] = [15, 16, 17, 18, 19];
 
 /// A schema of one entry or type header per line, with mistakes on some lines; and the
 /// (1-based) lines of the mistakes.

@@ -19,8 +19,15 @@
 //!   item with it when the next line starts a new one (a `key:` after a string in an array ends
 //!   the array too: its `]` went with the string); any other line is taken for the string's
 //!   continuation (a prompt written over two lines) and skipped;
+//! - an unterminated string that took the closers of the containers it is in (`{ x: 'a },`
+//!   then the next type) ends them at its line break, without errors of their own, when the
+//!   rest of the file does not close them: the container around them reads on (the top level's
+//!   `}` taken: the end of the file is not reported), and the string's error notes the closers;
 //! - the file's end is reported once: an unterminated comment, an unclosed `{`/`[` (the innermost)
-//!   or a skip that runs to the end stops every enclosing container from adding "unclosed";
+//!   or a skip that runs to the end stops every enclosing container from adding "unclosed"; an
+//!   entry or item cut off by the end points at the innermost bracket left open, and at the
+//!   first bracket inside it whose closer starts a line indented less than the bracket's line
+//!   (that closer likely belonged to an enclosing container: rustc's hint);
 //! - a closer of the wrong kind is taken for the bracket that leaves the rest of the file
 //!   balanced: a typo for the container's own closer (`['a' }`), the closer of an enclosing
 //!   container whose inner ones were never closed (they end quietly after the one error), or
@@ -70,6 +77,15 @@ pub(super) struct SyntaxError {
     /// Replaces the usual `expected X, found Y` message.
     message: Option<String>,
     help: Option<String>,
+    /// What few errors add (boxed: errors travel in `Result`s, and most have none).
+    extra: Option<Box<Extra>>,
+}
+
+/// More places to point at (the bracket left open) and a note.
+#[derive(Debug, Default)]
+struct Extra {
+    secondary: Vec<(Span, String)>,
+    note: Option<String>,
 }
 
 impl SyntaxError {
@@ -80,6 +96,7 @@ impl SyntaxError {
             expected: expected.into(),
             message: None,
             help: None,
+            extra: None,
         }
     }
 
@@ -90,11 +107,20 @@ impl SyntaxError {
             expected: Cow::Borrowed(label),
             message: Some(message.into()),
             help: None,
+            extra: None,
         }
     }
 
     fn help(mut self, help: impl Into<String>) -> SyntaxError {
         self.help = Some(help.into());
+        self
+    }
+
+    fn secondary(mut self, span: Span, label: impl Into<String>) -> SyntaxError {
+        self.extra
+            .get_or_insert_default()
+            .secondary
+            .push((span, label.into()));
         self
     }
 
@@ -121,6 +147,14 @@ impl SyntaxError {
                 span,
             )
             .with_label(label),
+        };
+        let Extra { secondary, note } = self.extra.map(|extra| *extra).unwrap_or_default();
+        let diagnostic = secondary
+            .into_iter()
+            .fold(diagnostic, |d, (span, label)| d.with_secondary(span, label));
+        let diagnostic = match note {
+            Some(note) => diagnostic.with_note(note),
+            None => diagnostic,
         };
         match self.help {
             Some(help) => diagnostic.with_help(help),
@@ -236,6 +270,11 @@ struct State<'a> {
     more: usize,
     /// The closers (`}` or `]`) of the open objects and arrays, innermost last.
     open: Vec<u8>,
+    /// Where they were opened.
+    starts: Vec<usize>,
+    /// The brackets (their offsets, and their closers') whose closer starts a line indented
+    /// less than the line of the bracket, in order.
+    misindented: Vec<(usize, usize)>,
     /// An error took the rest of the file (an unterminated comment, a skip to the end, an
     /// unclosed bracket): the containers still open are not also reported as unclosed.
     ended: bool,
@@ -243,11 +282,26 @@ struct State<'a> {
     /// an array: every container up to the one the closer or entry belongs to ends there
     /// without an error of its own.
     unwinding: bool,
+    /// An unterminated string took the closers of the innermost containers: those deeper than
+    /// this depth end where the string does, without errors of their own, and the container at
+    /// this depth reads on.
+    unwind_to: Option<usize>,
     /// The whole text.
     src: &'a str,
-    /// For every closer of the file (by offset): how many more closers than openers follow it.
-    /// Counted in one pass, the first time recovery meets a closer of the wrong kind.
-    closers_after: Option<Vec<(usize, isize)>>,
+    /// Every bracket of the file (by offset) and how many more closers than openers follow it.
+    /// Counted in one pass, the first time recovery needs to know.
+    brackets: Option<Vec<Bracket>>,
+}
+
+/// Whether the containers inside one ended with an unterminated string (see
+/// [`State::unwind_to`]).
+enum Unwound<'a> {
+    /// They did not.
+    No,
+    /// This container reads on from here (past a `,`: `true`).
+    Here(In<'a>, bool),
+    /// This container ended too.
+    Out,
 }
 
 /// Where recovery stopped skipping.
@@ -286,6 +340,7 @@ impl<'a> State<'a> {
         let mut i = from;
         loop {
             let (len, point) = sync(i.fragment().as_bytes(), own);
+            let skipped = i;
             i = i.take_from(len);
             let stop = match point {
                 SyncPoint::Comma => Stop::Comma,
@@ -300,11 +355,41 @@ impl<'a> State<'a> {
                     self.ended = true;
                     Stop::End
                 }
-                SyncPoint::LineEnd => {
+                SyncPoint::LineEnd(quote) => {
                     // An unterminated string ends at its line break, and most likely its entry
                     // or item too (the closing quote, and often the `,`, were forgotten): when
                     // the next line starts a new one, read on from there; else skip on.
+                    let string = skipped.fragment().as_bytes().get(quote + 1..len);
+                    let swallowed = self.swallowed(string.unwrap_or_default(), offset(&i));
+                    let quote = offset(&skipped) + quote;
+                    if swallowed > 0
+                        && self.more == 0
+                        && let Some(error) = self.errors.last_mut().filter(|e| e.at == quote)
+                    {
+                        // The error recorded above is the string's: say where the closers went.
+                        let closers: Vec<String> = (self.open.iter().rev().take(swallowed))
+                            .map(|&c| format!("`{}`", char::from(c)))
+                            .collect();
+                        error.extra.get_or_insert_default().note = Some(format!(
+                            "the string runs to the end of the line and takes the {} with it",
+                            closers.join(" and ")
+                        ));
+                    }
                     i = self.trivia(i);
+                    if swallowed > 0 {
+                        // The string took the closers of the innermost containers: they end
+                        // here, and the one around them reads on.
+                        let open = self.open.len();
+                        if swallowed >= open {
+                            // The top level's `}` too: the end of the file is explained.
+                            self.ended = true;
+                        }
+                        let depth = open - swallowed.min(open - 1);
+                        if depth < open {
+                            self.unwind_to = Some(depth);
+                            return (i, Stop::Unwind);
+                        }
+                    }
                     let entry = starts_entry(i);
                     if own == b']' && entry {
                         // The array's `]` went with the string: the entry is the object's.
@@ -370,13 +455,57 @@ impl<'a> State<'a> {
     /// finds from where it started skipping, unless the text between was read differently (in
     /// garbage): then there is no count.
     fn closes_after(&mut self, i: In<'a>) -> Option<usize> {
-        let src = self.src;
-        let closers = self.closers_after.get_or_insert_with(|| closers_after(src));
-        let index = closers
-            .binary_search_by_key(&offset(&i), |&(closer, _)| closer)
-            .ok()?;
-        let &(_, closes) = closers.get(index)?;
+        let at = offset(&i);
+        let brackets = self.brackets();
+        let index = brackets.binary_search_by_key(&at, |b| b.at).ok()?;
+        let bracket = brackets.get(index).filter(|b| b.closer)?;
+        usize::try_from(bracket.after).ok()
+    }
+
+    /// How many containers the text from `at` on closes (more closers than openers), if any.
+    fn closes_from(&mut self, at: usize) -> Option<usize> {
+        let brackets = self.brackets();
+        let index = brackets.partition_point(|b| b.at < at);
+        let closes = brackets.get(index).map_or(0, |b| match b.closer {
+            true => b.after + 1,
+            false => b.after - 1,
+        });
         usize::try_from(closes).ok()
+    }
+
+    fn brackets(&mut self) -> &[Bracket] {
+        let src = self.src;
+        self.brackets.get_or_insert_with(|| brackets(src))
+    }
+
+    /// How many of the innermost open containers an unterminated `string` (its text, without
+    /// the quote) took the closers of, the rest of the file being at `rest`: its closers, in
+    /// order, must be those of the innermost containers, and the rest of the file must not
+    /// close them (`{ A: { x: 'a },` then `B: ...` of the top level).
+    fn swallowed(&mut self, string: &[u8], rest: usize) -> usize {
+        let mut depth = 0usize;
+        let mut closers = Vec::new();
+        for &b in string {
+            match b {
+                b'{' | b'[' => depth += 1,
+                b'}' | b']' if depth > 0 => depth -= 1,
+                b'}' | b']' => closers.push(b),
+                _ => {}
+            }
+        }
+        let taken = closers
+            .iter()
+            .zip(self.open.iter().rev())
+            .take_while(|(closer, open)| closer == open)
+            .count();
+        if taken == 0 {
+            return 0;
+        }
+        // The rest closes some of the open containers; the string took the others'.
+        let Some(closes) = self.closes_from(rest) else {
+            return 0;
+        };
+        taken.min(self.open.len().saturating_sub(closes))
     }
 
     /// Whitespace and comments; an unterminated comment is recorded and takes the rest of the
@@ -397,22 +526,91 @@ impl<'a> State<'a> {
     fn unclosed(&mut self, start: usize, open: char, close: char) {
         if !self.ended {
             self.ended = true;
-            self.record(unclosed(start, open, close));
+            let error = self.misindented(unclosed(start, open, close), start);
+            self.record(error);
         }
     }
 
     /// The file ends where `expected` was: an error, unless an error already took the end of
-    /// the file.
-    fn ends_early(&mut self, i: &In<'_>, expected: impl Into<Cow<'static, str>>) {
+    /// the file. The container opened at `start` with `open` is the innermost one left open.
+    fn ends_early(
+        &mut self,
+        i: &In<'_>,
+        expected: impl Into<Cow<'static, str>>,
+        (start, open, close): (usize, char, char),
+    ) {
         if !self.ended {
             self.ended = true;
-            self.record(SyntaxError::expected(offset(i), expected));
+            let error = SyntaxError::expected(offset(i), expected)
+                .secondary(
+                    Span::new(start, start + 1),
+                    format!("this `{open}` is never closed"),
+                )
+                .help(format!("add the missing `{close}`"));
+            let error = self.misindented(error, start);
+            self.record(error);
+        }
+    }
+
+    /// Adds to the error of the container opened at `start`, left open at the end of the file,
+    /// the first bracket inside it whose closer is indented less than the line that opened it:
+    /// the closer likely belongs to an enclosing container, and that bracket is the one left
+    /// open (rustc's hint; the closers after it are off by one too).
+    fn misindented(&self, error: SyntaxError, start: usize) -> SyntaxError {
+        match self.misindented.iter().find(|&&(open, _)| open > start) {
+            Some(&(open, close)) => {
+                let bracket = self.src.get(open..=open).unwrap_or("{");
+                let open = Span::new(open, open + 1);
+                if close + 1 >= self.src.trim_end().len() {
+                    // The closer is where the file ends, which the error points at already.
+                    let closer = self.src.get(close..=close).unwrap_or("}");
+                    return error.secondary(
+                        open,
+                        format!(
+                            "this `{bracket}` might be the one not closed: \
+                             the last `{closer}` is indented less"
+                        ),
+                    );
+                }
+                error
+                    .secondary(
+                        open,
+                        format!("this `{bracket}` might be the one not closed..."),
+                    )
+                    .secondary(
+                        Span::new(close, close + 1),
+                        "...as it matches this closer, indented less",
+                    )
+            }
+            _ => error,
+        }
+    }
+
+    /// After a value that ends at `i`: whether an unterminated string took the closers of the
+    /// containers inside this one, and if so, where this one reads on.
+    fn unwound(&mut self, i: In<'a>) -> Unwound<'a> {
+        match self.unwind_to {
+            None => Unwound::No,
+            Some(depth) if depth < self.open.len() => Unwound::Out,
+            Some(_) => {
+                self.unwind_to = None;
+                let i = self.trivia(i);
+                match peek(&i) {
+                    Some(',') => Unwound::Here(i.take_from(1), true),
+                    _ => Unwound::Here(i, false),
+                }
+            }
         }
     }
 
     /// The container's own closer at `i`: consumed; unwinding (if any) is over.
     fn close(&mut self, i: In<'a>) -> In<'a> {
         self.unwinding = false;
+        if let Some(&start) = self.starts.last()
+            && dedented(self.src, start, offset(&i))
+        {
+            self.misindented.push((start, offset(&i)));
+        }
         i.take_from(1)
     }
 
@@ -438,14 +636,46 @@ impl<'a> State<'a> {
         if self.more > 0
             && let Some(last) = diagnostics.last_mut()
         {
-            let s = if self.more == 1 { "" } else { "s" };
-            last.notes.push(format!(
-                "{} more syntax error{s} not shown: fix these and check again",
-                self.more
-            ));
+            last.notes.push(more_note(self.more));
         }
         diagnostics
     }
+}
+
+/// The note on the last error shown when `more` errors are not shown.
+fn more_note(more: usize) -> String {
+    let s = if more == 1 { "" } else { "s" };
+    format!("{more} {MORE_NOTE}{s}{MORE_NOTE_END}")
+}
+
+/// The note of [`more_note`] without its count and plural `s`.
+const MORE_NOTE: &str = "more syntax error";
+const MORE_NOTE_END: &str = " not shown: fix these and check again";
+
+/// How many syntax errors [`parse`](super::parse) found beyond the [`MAX_ERRORS`] it returned:
+/// the count that the note on the last one gives, else 0.
+///
+/// ```
+/// let entries: Vec<String> = (0..150).map(|i| format!("a{i}: .5")).collect();
+/// let src = format!("{{ {} }}", entries.join(", "));
+/// let errors = cascade_dsl::schema::parse(&src).unwrap_err();
+/// assert_eq!(errors.len(), cascade_dsl::schema::MAX_ERRORS);
+/// assert_eq!(cascade_dsl::schema::not_shown(&errors), 50);
+/// ```
+pub fn not_shown(diagnostics: &[Diagnostic]) -> usize {
+    let Some(last) = diagnostics.last() else {
+        return 0;
+    };
+    last.notes
+        .iter()
+        .filter_map(|note| {
+            let (count, rest) = note.split_once(' ')?;
+            let rest = rest.strip_prefix(MORE_NOTE)?;
+            let rest = rest.strip_prefix('s').unwrap_or(rest);
+            (rest == MORE_NOTE_END).then(|| count.parse().ok())?
+        })
+        .next()
+        .unwrap_or(0)
 }
 
 /// The error inside nom's wrapper.
@@ -465,8 +695,8 @@ enum SyncPoint {
     Own,
     /// A closer of the other kind.
     Foreign(u8),
-    /// The line break that ends an unterminated string.
-    LineEnd,
+    /// The line break that ends an unterminated string, and where the string's quote is.
+    LineEnd(usize),
     /// The end of the file.
     End,
 }
@@ -483,33 +713,47 @@ fn sync(rest: &[u8], own: u8) -> (usize, SyncPoint) {
             Mark::Close(closer) if closer == own => return (at, SyncPoint::Own),
             Mark::Close(closer) => return (at, SyncPoint::Foreign(closer)),
             Mark::Comma if depth == 0 => return (at, SyncPoint::Comma),
-            Mark::LineEnd if depth == 0 => return (at, SyncPoint::LineEnd),
-            Mark::Comma | Mark::LineEnd => {}
+            Mark::LineEnd(quote) if depth == 0 => return (at, SyncPoint::LineEnd(quote)),
+            Mark::Comma | Mark::LineEnd(_) => {}
         }
     }
     (rest.len(), SyncPoint::End)
 }
 
-/// Every closer of `src` with how many more closers than openers follow it, by offset.
-fn closers_after(src: &str) -> Vec<(usize, isize)> {
-    let mut closers = Vec::new();
+/// A bracket of the file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Bracket {
+    /// Its offset.
+    at: usize,
+    /// `}` or `]` (else `{` or `[`).
+    closer: bool,
+    /// How many more closers than openers follow it.
+    after: isize,
+}
+
+/// Every bracket of `src` outside strings and comments, by offset.
+fn brackets(src: &str) -> Vec<Bracket> {
+    let mut brackets = Vec::new();
     let mut net = 0isize;
     for (at, mark) in Marks::new(src.as_bytes()) {
-        match mark {
-            Mark::Open => net -= 1,
-            Mark::Close(_) => {
-                net += 1;
-                closers.push((at, net));
-            }
-            Mark::Comma | Mark::LineEnd => {}
-        }
+        let closer = match mark {
+            Mark::Open => false,
+            Mark::Close(_) => true,
+            Mark::Comma | Mark::LineEnd(_) => continue,
+        };
+        net += if closer { 1 } else { -1 };
+        brackets.push(Bracket {
+            at,
+            closer,
+            after: net,
+        });
     }
-    // `net` counted each closer's own text and what came before it: subtracting that from the
-    // total leaves what follows.
-    for (_, closes) in &mut closers {
-        *closes = net - *closes;
+    // `net` counted each bracket and what came before it: subtracting that from the total
+    // leaves what follows.
+    for bracket in &mut brackets {
+        bracket.after = net - bracket.after;
     }
-    closers
+    brackets
 }
 
 /// A byte of the text that recovery looks at.
@@ -521,8 +765,8 @@ enum Mark {
     Close(u8),
     /// `,`.
     Comma,
-    /// The line break that ends an unterminated string.
-    LineEnd,
+    /// The line break that ends an unterminated string, and where the string's quote is.
+    LineEnd(usize),
 }
 
 /// The marks of a text, with their offsets, outside strings and comments: strings are read to
@@ -553,7 +797,7 @@ impl Iterator for Marks<'_> {
                     let (end, closed) = skip_string(rest, at, b);
                     self.at = end;
                     if !closed && end < rest.len() {
-                        return Some((end, Mark::LineEnd));
+                        return Some((end, Mark::LineEnd(at)));
                     }
                 }
                 b'/' if rest.get(at + 1) == Some(&b'/') => {
@@ -697,6 +941,39 @@ fn too_deep(i: &In<'_>) -> SyntaxError {
     .help("a schema needs at most 4 levels: schema, type, `$config`, value")
 }
 
+/// Whether the closer at `close` starts its line indented less than the line where its
+/// bracket, at `open`, is: then it likely closes an enclosing container (a closer indented more
+/// is only a style). Looks at most [`HINT_LINE`] bytes back for the bracket's line: a longer
+/// line gives no hint, so that closing stays linear in the file's size.
+fn dedented(src: &str, open: usize, close: usize) -> bool {
+    let bytes = src.as_bytes();
+    let blank = |b: &&u8| **b == b' ' || **b == b'\t';
+    let Some(before) = bytes.get(..close) else {
+        return false;
+    };
+    let close_indent = before.iter().rev().take_while(blank).count();
+    let close_line = close - close_indent;
+    if close_line > 0 && bytes.get(close_line - 1) != Some(&b'\n') {
+        return false;
+    }
+    let from = open.saturating_sub(HINT_LINE);
+    let Some(window) = bytes.get(from..open) else {
+        return false;
+    };
+    let open_line = match window.iter().rposition(|&b| b == b'\n') {
+        Some(n) => from + n + 1,
+        None if from == 0 => 0,
+        None => return false,
+    };
+    let open_indent = bytes
+        .get(open_line..)
+        .map_or(0, |line| line.iter().take_while(blank).count());
+    open_line != close_line && close_indent < open_indent
+}
+
+/// How far back [`dedented`] looks for the start of a bracket's line.
+const HINT_LINE: usize = 1024;
+
 /// The file ends inside the object or array opened at `start`.
 fn unclosed(start: usize, open: char, close: char) -> SyntaxError {
     SyntaxError::message(
@@ -715,6 +992,7 @@ fn object<'a>(i: In<'a>, depth: usize, state: &mut State<'a>) -> (In<'a>, Object
     let base = state.entries.len();
     let mut after_comma = false;
     state.open.push(b'}');
+    state.starts.push(start);
     loop {
         i = state.trivia(i);
         match peek(&i) {
@@ -733,6 +1011,14 @@ fn object<'a>(i: In<'a>, depth: usize, state: &mut State<'a>) -> (In<'a>, Object
             Ok((rest, entry)) => {
                 state.entries.push(entry);
                 i = rest;
+                match state.unwound(i) {
+                    Unwound::No => {}
+                    Unwound::Here(rest, comma) => {
+                        (i, after_comma) = (rest, comma);
+                        continue;
+                    }
+                    Unwound::Out => break,
+                }
             }
             Err(error) => {
                 let (rest, stop) = state.recover(into_error(error), from);
@@ -777,7 +1063,7 @@ fn object<'a>(i: In<'a>, depth: usize, state: &mut State<'a>) -> (In<'a>, Object
                 let name = state.entries.last().map_or("", |e| &*e.key.value);
                 let expected = format!("`,` or `}}` after the value of `{name}`");
                 if found.is_none() {
-                    state.ends_early(&i, expected);
+                    state.ends_early(&i, expected, (start, '{', '}'));
                     break;
                 }
                 let error = SyntaxError::expected(offset(&i), expected)
@@ -799,6 +1085,7 @@ fn object<'a>(i: In<'a>, depth: usize, state: &mut State<'a>) -> (In<'a>, Object
         }
     }
     state.open.pop();
+    state.starts.pop();
     let entries = state.entries.drain(base..).collect();
     let object = Object {
         span: Span::new(start, offset(&i)),
@@ -892,6 +1179,7 @@ fn array<'a>(i: In<'a>, depth: usize, state: &mut State<'a>) -> (In<'a>, Array<'
     let mut i = i.take_from(1);
     let base = state.items.len();
     state.open.push(b']');
+    state.starts.push(start);
     loop {
         i = state.trivia(i);
         match peek(&i) {
@@ -910,6 +1198,14 @@ fn array<'a>(i: In<'a>, depth: usize, state: &mut State<'a>) -> (In<'a>, Array<'
             Ok((rest, item)) => {
                 state.items.push(item);
                 i = rest;
+                match state.unwound(i) {
+                    Unwound::No => {}
+                    Unwound::Here(rest, _) => {
+                        i = rest;
+                        continue;
+                    }
+                    Unwound::Out => break,
+                }
             }
             Err(error) if starts_entry(from) => {
                 entry_in_array(into_error(error), state);
@@ -935,7 +1231,7 @@ fn array<'a>(i: In<'a>, depth: usize, state: &mut State<'a>) -> (In<'a>, Array<'
             // Ends with the container that recovery stopped for.
             Some(_) if state.unwinding => break,
             None => {
-                state.ends_early(&i, "`,` or `]` in the array");
+                state.ends_early(&i, "`,` or `]` in the array", (start, '[', ']'));
                 break;
             }
             Some(_) => {
@@ -960,6 +1256,7 @@ fn array<'a>(i: In<'a>, depth: usize, state: &mut State<'a>) -> (In<'a>, Array<'
         }
     }
     state.open.pop();
+    state.starts.pop();
     let items = state.items.drain(base..).collect();
     let array = Array {
         span: Span::new(start, offset(&i)),
@@ -1490,6 +1787,149 @@ mod tests {
         );
     }
 
+    /// An unterminated string that took the closers of the containers it is in: they end with
+    /// it, and the rest of the file is read in the container around them.
+    #[test]
+    fn an_unterminated_string_that_takes_closers_ends_their_containers() {
+        let unterminated = "unterminated string: expected a closing `'`";
+        for src in [
+            // The type's `}`, the array's `]`, both, and the top level's `}`.
+            "{\n  B: { x: 'unterminated },\n  A: { y: 'string' },\n}\n",
+            "{\n  B: ['unterminated ],\n  A: { y: 'string' },\n}\n",
+            "{\n  B: { x: ['unterminated ] },\n  A: { y: 'string' },\n}\n",
+            "{\n  B: { x: [{ y: ['unterminated ] }] },\n  A: { y: 'string' },\n}\n",
+            "{\n  A: { y: 'string' },\n  B: 'x }\n",
+            "{\n  A: { y: 'string' },\n  B: 'x }\n  C: 'y',\n",
+            // `\r\n` line breaks, a `,` on the next line.
+            "{\r\n  B: { x: 'unterminated }\r\n  , A: { y: 'string' },\r\n}\r\n",
+        ] {
+            let errors = parse(src).unwrap_err();
+            let found: Vec<_> = errors.iter().map(|d| &*d.message).collect();
+            assert_eq!(found, [unterminated], "{src:?}");
+            assert_eq!(errors[0].notes.len(), 1, "{src:?}");
+        }
+        assert_eq!(
+            parse("{\n  B: { x: ['unterminated ] },\n  A: { y: 'string' },\n}").unwrap_err()[0]
+                .notes,
+            ["the string runs to the end of the line and takes the `]` and `}` with it"]
+        );
+        // The next entry, read in the container around, reports its own errors.
+        assert_eq!(
+            messages("{\n  B: { x: 'a },\n  A: { y: .5 }\n  C: 1,\n}"),
+            [
+                unterminated,
+                "expected a value, found `.`",
+                "expected `,` or `}` after the value of `A`, found `C`",
+            ]
+        );
+        // Closers the rest of the file still needs are not taken: the string is a prompt with
+        // a `}` in it, and the next line continues the object.
+        assert_eq!(
+            messages("{\n  B: { x: 'a } b,\n  y: .5 },\n}"),
+            [unterminated, "expected a value, found `.`"]
+        );
+        // A string whose brackets pair up takes no closer.
+        let errors = parse("{\n  B: { x: 'a {b} c,\n  y: 1 },\n}").unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert!(errors[0].notes.is_empty());
+        // The top level's `}` taken, and another one missing: both are reported.
+        assert_eq!(
+            messages("{\n  A: { y: 'string },\n"),
+            ["unclosed `{`: the file ends before its `}`", unterminated]
+        );
+    }
+
+    /// A container left open at the end of the file: one error, at the end, pointing at the
+    /// innermost bracket left open.
+    #[test]
+    fn the_bracket_left_open_at_the_end_is_pointed_at() {
+        for (src, open, message, help) in [
+            (
+                "{\n  A: { y: 'string',\n  B: { z: 'string' }\n",
+                7,
+                "expected `,` or `}` after the value of `B`, found end of file",
+                "add the missing `}`",
+            ),
+            (
+                "{\n  A: { y: 'string',\n  B: { z: 'string' }\n}\n",
+                0,
+                "expected `,` or `}` after the value of `A`, found end of file",
+                "add the missing `}`",
+            ),
+            (
+                "{\n  A: { tags: ['a', 'b'\n",
+                15,
+                "expected `,` or `]` in the array, found end of file",
+                "add the missing `]`",
+            ),
+        ] {
+            let errors = parse(src).unwrap_err();
+            assert_eq!(errors.len(), 1, "{src:?}");
+            let error = &errors[0];
+            assert_eq!(error.message, message);
+            assert_eq!(error.help.as_deref(), Some(help));
+            let (span, label) = &error.secondary[0];
+            assert_eq!(*span, Span::new(open, open + 1), "{src:?}");
+            let bracket = &src[open..=open];
+            assert_eq!(*label, format!("this `{bracket}` is never closed"));
+            // At the end of what was written, not on an empty line below.
+            assert_eq!(error.span().end, src.trim_end().len());
+        }
+    }
+
+    /// The first bracket whose closer is indented less than its line is pointed at as the one
+    /// likely left open; a closer indented more is only a style.
+    #[test]
+    fn a_closer_indented_less_than_its_bracket_is_a_hint() {
+        let labels = |src: &str| -> Vec<(usize, String)> {
+            let errors = parse(src).unwrap_err();
+            assert_eq!(errors.len(), 1, "{src:?}");
+            (errors[0].secondary.iter())
+                .map(|(span, label)| (span.start, label.clone()))
+                .collect()
+        };
+        let src = "{\n  A: {\n    B: {\n      y: 'string',\n  },\n  C: { w: 'string' },\n}\n";
+        let b = src.find("B: {").unwrap() + 3;
+        let closer = src.find("  },").unwrap() + 2;
+        assert_eq!(
+            labels(src),
+            [
+                (0, "this `{` is never closed".to_owned()),
+                (b, "this `{` might be the one not closed...".to_owned()),
+                (
+                    closer,
+                    "...as it matches this closer, indented less".to_owned()
+                ),
+            ]
+        );
+        // The closer is where the file ends: one label says it.
+        let src = "{\n  A: { y: 'string',\n  B: { z: 'string' }\n}\n";
+        assert_eq!(
+            labels(src)[1],
+            (
+                7,
+                "this `{` might be the one not closed: the last `}` is indented less".to_owned()
+            )
+        );
+        // Indented more, or on the bracket's line: no hint.
+        for src in [
+            "{\n  A: { x: [1,\n    2,\n    ],\n  C: { z: 1 },\n",
+            "{\n  A: { x: [1, 2], y: 1 }, B: { z: 1 }\n",
+        ] {
+            let labels = labels(src);
+            assert!(labels.iter().all(|(_, l)| !l.contains("might")), "{src:?}");
+        }
+        assert!(dedented("{\n  a: [\n]", 7, 9));
+        assert!(!dedented("{\n  a: [\n  ]", 7, 11));
+        assert!(!dedented("{\n  a: [ ]", 7, 9));
+        assert!(!dedented("{\n  a: [\n  x ]", 7, 13));
+        // A bracket on a line longer than the look-back gives no hint.
+        let long = format!("  {}[\n]", "x".repeat(HINT_LINE));
+        assert!(!dedented(&long, HINT_LINE + 2, HINT_LINE + 4));
+        let short = format!("  {}[\n]", "x".repeat(HINT_LINE - 10));
+        assert!(dedented(&short, HINT_LINE - 8, HINT_LINE - 6));
+    }
+
     #[test]
     fn errors_are_sorted_by_position() {
         // The unclosed `[` is found last but written first.
@@ -1531,6 +1971,10 @@ mod tests {
             errors[MAX_ERRORS - 1].notes,
             ["30 more syntax errors not shown: fix these and check again"]
         );
+        assert_eq!(not_shown(&errors), 30);
+        assert_eq!(not_shown(&parse(&src(MAX_ERRORS + 1)).unwrap_err()), 1);
+        assert_eq!(not_shown(&parse(&src(MAX_ERRORS)).unwrap_err()), 0);
+        assert_eq!(not_shown(&[]), 0);
         // The first ones found are the ones shown.
         assert_eq!(errors[0].span().start, "{ a0: ".len());
     }
@@ -1554,8 +1998,8 @@ mod tests {
             (b"/* , } */ }", b'}', (10, Own)),
             (b"1/2, x", b'}', (3, Comma)),
             // An unterminated string stops at its line break, outside brackets only.
-            (b"'x, }\n, ", b'}', (5, LineEnd)),
-            (b"'x, }\r\n, ", b'}', (5, LineEnd)),
+            (b"'x, }\n, ", b'}', (5, LineEnd(0))),
+            (b"x 'y }\r\n, ", b'}', (6, LineEnd(2))),
             (b"['x\n], ", b'}', (5, Comma)),
             (b"x /* , }", b'}', (8, End)),
             (b"x // , }", b'}', (8, End)),
@@ -1576,12 +2020,24 @@ mod tests {
     }
 
     #[test]
-    fn closers_are_counted_outside_strings_and_comments() {
+    fn brackets_are_counted_outside_strings_and_comments() {
+        let found: Vec<_> = brackets("{ a: [1, {}] }, '}' /* ] */ // ]\n }")
+            .into_iter()
+            .map(|b| (b.at, b.closer, b.after))
+            .collect();
         assert_eq!(
-            closers_after("{ a: [1, {}] }, '}' /* ] */ // ]\n }"),
-            [(10, 3), (11, 2), (13, 1), (34, 0)]
+            found,
+            [
+                (0, false, 2),
+                (5, false, 3),
+                (9, false, 4),
+                (10, true, 3),
+                (11, true, 2),
+                (13, true, 1),
+                (34, true, 0)
+            ]
         );
-        assert_eq!(closers_after(""), []);
+        assert_eq!(brackets(""), []);
     }
 
     /// A closer of the wrong kind is taken for the bracket that leaves the rest balanced.
