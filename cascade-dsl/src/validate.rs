@@ -87,8 +87,9 @@ pub const SCHEMA_CONFIG_KEYS: [&str; 1] = ["default"];
 pub fn validate(file: &File<'_>, src: &str) -> Result<Schema, Vec<Diagnostic>> {
     let mut builder = Builder::new(src);
     let mut schema = builder.schema(file, true);
-    // The checks of `check_model`, done while each type was built (its data still in cache)
-    // and here from the recorded references, in the same order and with the same results.
+    point_at_lowercase_declarations(&mut builder.diagnostics, &schema, src);
+    // The checks of `check_model`: the names and duplicates were checked while each type was
+    // built (its data still in cache); the rest here, in the same order and with the same results.
     let Builder {
         mut diagnostics,
         model: mut model_diagnostics,
@@ -107,6 +108,35 @@ pub fn validate(file: &File<'_>, src: &str) -> Result<Schema, Vec<Diagnostic>> {
         Ok(schema)
     } else {
         Err(sorted(diagnostics))
+    }
+}
+
+/// A reference to a lowercase name (`->author`) is an `invalid-type-name`; when the file declares
+/// a type of exactly that name, the error points at the declaration and says to rename the type,
+/// not just to capitalize the reference (which would name a type that does not exist).
+fn point_at_lowercase_declarations(diagnostics: &mut [Diagnostic], schema: &Schema, src: &str) {
+    if !diagnostics.iter().any(|d| d.code == Code::InvalidTypeName) {
+        return;
+    }
+    let index = schema.type_index();
+    for d in diagnostics
+        .iter_mut()
+        .filter(|d| d.code == Code::InvalidTypeName)
+    {
+        let Some(name) = src.get(d.primary.0.start..d.primary.0.end) else {
+            continue;
+        };
+        let Some(&i) = index.get(name) else {
+            continue;
+        };
+        let fixed = capitalized(name);
+        d.secondary.push((
+            schema.types[i].span,
+            format!("`{name}` is declared here, with a lowercase name"),
+        ));
+        d.help = Some(format!(
+            "references name types that start with an uppercase letter: rename the type `{name}` to `{fixed}` and write `{fixed}` here"
+        ));
     }
 }
 
@@ -1356,6 +1386,7 @@ mod tests {
     fn validate_unfused(file: &File<'_>, src: &str) -> Result<Schema, Vec<Diagnostic>> {
         let mut builder = Builder::new(src);
         let schema = builder.schema(file, false);
+        point_at_lowercase_declarations(&mut builder.diagnostics, &schema, src);
         let mut diagnostics = builder.diagnostics;
         match check_model(schema) {
             Ok(schema) if diagnostics.is_empty() => Ok(schema),
