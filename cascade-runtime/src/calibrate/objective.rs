@@ -256,14 +256,17 @@ impl Objective {
                 });
             }
             Objective::Cost { fp, fn_ } => {
-                // Compared with the weights scaled to at most 1 (the same order, and finite
-                // for any weights a caller builds by hand).
-                let scale = fp.max(fn_);
-                let (fp, fn_) = if scale > 0.0 {
-                    (fp / scale, fn_ / scale)
+                // Compared with the weights divided by a power of two that brings the larger
+                // below 2: exact (the same sums, the same ties), and finite for any weights a
+                // caller builds by hand (f64::MAX × a count would be infinite).
+                let larger = fp.max(fn_);
+                let scale = if larger > 1.0 {
+                    // 2^⌊log2(larger)⌋ from the exponent bits (a normal number above 1).
+                    2f64.powi(((larger.to_bits() >> 52) & 0x7ff) as i32 - 1023)
                 } else {
-                    (fp, fn_)
+                    1.0
                 };
+                let (fp, fn_) = (fp / scale, fn_ / scale);
                 let cost = |c: Counts| fp * c.fp as f64 + fn_ * c.fn_ as f64;
                 let mut best_cost = cost(counts(0));
                 for i in 1..n {
