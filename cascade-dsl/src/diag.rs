@@ -157,6 +157,26 @@ pub fn render(diagnostics: &[Diagnostic], source: &str, origin: &str, style: Sty
 }
 
 fn render_one(renderer: &Renderer, d: &Diagnostic, source: &str, origin: &str) -> String {
+    // Messages and labels quote the user's text, which may hold control characters (a NUL, an
+    // ANSI escape): they are shown escaped, never sent to the terminal.
+    let owned;
+    let d = if diagnostic_has_control(d) {
+        owned = Diagnostic {
+            message: visible(&d.message),
+            primary: (d.primary.0, visible(&d.primary.1)),
+            secondary: d
+                .secondary
+                .iter()
+                .map(|(span, label)| (*span, visible(label)))
+                .collect(),
+            notes: d.notes.iter().map(|note| visible(note)).collect(),
+            help: d.help.as_deref().map(visible),
+            ..d.clone()
+        };
+        &owned
+    } else {
+        d
+    };
     let level = match d.severity {
         Severity::Error => Level::Error,
         Severity::Warning => Level::Warning,
@@ -185,9 +205,22 @@ fn render_one(renderer: &Renderer, d: &Diagnostic, source: &str, origin: &str) -
     // annotate-snippets draws a tab as four spaces but places carets by character, so carets
     // drift right of the text on tab-indented lines. A tab becomes one space (one byte for one
     // byte: spans and columns stay valid), and carets land under the offending text. So does
-    // the `\r` of a CRLF line end, which would otherwise reach the terminal raw.
-    let shown: std::borrow::Cow<'_, str> = if source.contains(['\t', '\r']) {
-        std::borrow::Cow::Owned(source.replace(['\t', '\r'], " "))
+    // the `\r` of a CRLF line end. Other control characters would reach the terminal raw: each
+    // becomes one visible character of its own byte length (`?` for one byte, `¿` for two).
+    let shown: std::borrow::Cow<'_, str> = if source.contains(|c: char| c.is_control() && c != '\n')
+    {
+        std::borrow::Cow::Owned(
+            source
+                .chars()
+                .map(|c| match c {
+                    '\t' | '\r' => ' ',
+                    '\n' => '\n',
+                    c if c.is_control() && c.len_utf8() == 1 => '?',
+                    c if c.is_control() => '¿',
+                    c => c,
+                })
+                .collect(),
+        )
     } else {
         std::borrow::Cow::Borrowed(source)
     };
@@ -217,6 +250,28 @@ fn render_one(renderer: &Renderer, d: &Diagnostic, source: &str, origin: &str) -
         message = message.footer(Level::Help.title(help));
     }
     renderer.render(message).to_string()
+}
+
+fn diagnostic_has_control(d: &Diagnostic) -> bool {
+    let control = |text: &str| text.contains(char::is_control);
+    control(&d.message)
+        || control(&d.primary.1)
+        || d.secondary.iter().any(|(_, label)| control(label))
+        || d.notes.iter().any(|note| control(note))
+        || d.help.as_deref().is_some_and(control)
+}
+
+/// `text` with every control character escaped as Rust writes it (`\0`, `\n`, `\u{1b}`).
+fn visible(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// A span moved inside `source` and onto char boundaries.
@@ -253,6 +308,24 @@ pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_never_reach_the_output() {
+        let source = "{ \"User\u{0}Admin\u{1b}[31m\": { a: '~>Nope\u{85}' } }";
+        let d = Diagnostic::error(
+            Code::InvalidEntityName,
+            "invalid type name `User\u{0}Admin\u{1b}[31m`",
+            Span::new(2, 21),
+        )
+        .with_label("not \u{7} valid");
+        let out = render(&[d], source, "ctl.cascade", Style::Plain);
+        assert!(
+            !out.contains(|c: char| c.is_control() && c != '\n'),
+            "{out:?}"
+        );
+        assert!(out.contains("`User\\u{0}Admin\\u{1b}[31m`"), "{out}");
+        assert!(out.contains("not \\u{7} valid"), "{out}");
+    }
 
     #[test]
     fn crlf_line_ends_do_not_reach_the_output() {
