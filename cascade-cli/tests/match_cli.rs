@@ -52,6 +52,20 @@ fn fails(files: [&str; 3], args: &[&str]) -> (Option<i32>, String) {
 }
 
 #[test]
+fn a_dimension_adjustment_is_said_not_to_apply() {
+    let config = format!("{DIR}/config-dims.json");
+    let out = run(FILES, &["--config", &config]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains(
+            "`dimensionAdjustment` is not used: `cascade match` compares the embeddings as given"
+        ),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
 fn table_with_schema_and_config() {
     let schema = format!("{DIR}/schema.cascade");
     let config = format!("{DIR}/config.json");

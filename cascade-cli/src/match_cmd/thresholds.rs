@@ -185,6 +185,17 @@ impl Sources {
                 ));
             }
         }
+        if config
+            .dimension_adjustment
+            .as_ref()
+            .is_some_and(|dims| dims.enabled)
+        {
+            warnings.push(format!(
+                "config `{}`: `dimensionAdjustment` is not used: `cascade match` compares the \
+                 embeddings as given, untruncated, so no dimension step applies",
+                config_path.display()
+            ));
+        }
         if !config.fields.is_empty() {
             let keys: Vec<String> = config.fields.keys().map(|k| format!("`{k}`")).collect();
             warnings.push(format!(
