@@ -22,4 +22,5 @@ mod value;
 pub use resolve::{Resolved, Resolver, resolve, resolve_member};
 pub use value::{
     DecimalError, Direction, Layer, MatchMode, Operator, Strategy, Threshold, ThresholdError,
+    short_decimal,
 };

@@ -115,18 +115,9 @@ impl Threshold {
         if !in_range {
             return Err(DecimalError::OutOfRange(text.to_owned()));
         }
-        let value = match frac {
-            // Clinger's fast path: with at most 15 fraction digits the text is `m / 10^k` with `m`
-            // (< 2^53) and `10^k` exact in f64, so one IEEE division is the correctly rounded
-            // value, the one `str::parse` returns (a property test checks they agree).
-            Some(frac) if frac.len() <= 15 => {
-                let m = int_value
-                    .bytes()
-                    .chain(frac.bytes())
-                    .fold(0u64, |m, b| m * 10 + u64::from(b - b'0'));
-                m as f64 / POWERS_OF_TEN[frac.len()]
-            }
-            _ => text.parse().map_err(|_| not_decimal())?,
+        let value = match short_decimal(int_value, frac.unwrap_or("")) {
+            Some(value) => value,
+            None => text.parse().map_err(|_| not_decimal())?,
         };
         // The text is within 0..=1, so the nearest f64 is too.
         Threshold::new(value).map_err(|_| DecimalError::OutOfRange(text.to_owned()))
@@ -163,10 +154,39 @@ impl Threshold {
     }
 }
 
-/// `10^k` for `k` in `0..=15`, each exact in f64.
-const POWERS_OF_TEN: [f64; 16] = [
-    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-];
+/// The value of the unsigned decimal `whole.fraction` (ASCII digits, either part may be empty)
+/// when it has at most 15 digits, without the general float parser: the digits as an integer
+/// (below 2^53) and `10^k` are both exact in f64, so one IEEE division gives the correctly rounded
+/// value, exactly what `str::parse` gives (Clinger's fast path). `None` for more digits or a
+/// non-digit. [`Threshold::parse_decimal`] and cascade-dsl's `.cascade` scanner use it.
+///
+/// ```
+/// use cascade_runtime::short_decimal;
+/// assert_eq!(short_decimal("0", "85"), Some(0.85));
+/// assert_eq!(short_decimal("12", ""), Some(12.0));
+/// assert_eq!(short_decimal("1", "234567890123456"), None); // 16 digits
+/// assert_eq!(short_decimal("1e", "5"), None);
+/// ```
+pub fn short_decimal(whole: &str, fraction: &str) -> Option<f64> {
+    /// `10^k` for `k` in `0..=15`, each exact in f64.
+    const POWERS_OF_TEN: [f64; 16] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+    ];
+    if whole.len() + fraction.len() > 15 {
+        return None;
+    }
+    let mut mantissa: u64 = 0;
+    for b in whole.bytes().chain(fraction.bytes()) {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        mantissa = mantissa * 10 + u64::from(b - b'0');
+    }
+    // At most 15 digits: below 2^53, so the conversion is exact.
+    #[allow(clippy::cast_precision_loss)]
+    let value = mantissa as f64 / POWERS_OF_TEN[fraction.len()];
+    Some(value)
+}
 
 impl fmt::Display for Threshold {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -310,38 +310,17 @@ impl<'a> Scanner<'a> {
     }
 }
 
-/// Powers of ten that `f64` holds exactly.
-const EXACT_POWERS_OF_TEN: [f64; 16] = [
-    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-];
-
-/// The value of a short decimal such as `0.85` or `-12.5`, computed without the general
-/// float parser: with at most 15 digits and no exponent, both the digits (as an integer) and
-/// the power of ten are exact in `f64`, so one correctly rounded division gives exactly what
-/// `str::parse` gives (Clinger's fast path). `None` for anything else.
+/// The value of a short decimal such as `0.85` or `-12.5` without the general float parser
+/// ([`cascade_runtime::short_decimal`]: at most 15 digits, no exponent); `None` for anything else.
 fn decimal(text: &str) -> Option<f64> {
     let (negative, digits) = match text.strip_prefix('-') {
         Some(rest) => (true, rest),
         None => (false, text),
     };
     let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
-    if whole.len() + fraction.len() > 15 {
-        return None;
-    }
-    let mut mantissa: u64 = 0;
-    for b in whole.bytes().chain(fraction.bytes()) {
-        if !b.is_ascii_digit() {
-            return None;
-        }
-        mantissa = mantissa * 10 + u64::from(b - b'0');
-    }
-    // At most 15 digits: below 2^53, so the conversion is exact.
-    #[allow(clippy::cast_precision_loss)]
-    let value = mantissa as f64 / EXACT_POWERS_OF_TEN.get(fraction.len())?;
+    let value = cascade_runtime::short_decimal(whole, fraction)?;
     Some(if negative { -value } else { value })
 }
-
-impl Scanner<'_> {}
 
 #[cfg(test)]
 mod tests {
