@@ -353,11 +353,8 @@ fn check_dims(dims: &[usize], width: usize, path: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Reads the inputs and calibrates every group.
+/// Reads the inputs and calibrates every group (`run` has checked `--write`'s format already).
 pub(crate) fn calibrate(args: &Args) -> Result<Outcome, Failure> {
-    if let Some(path) = &args.write {
-        config::format_of(path)?;
-    }
     if args.embeddings.is_none() && ["type", "same", "a", "b"].contains(&args.score_field.as_str())
     {
         return Err(anyhow::anyhow!(
