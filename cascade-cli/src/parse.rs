@@ -94,8 +94,8 @@ fn errors_json(errors: &[Diagnostic]) -> Vec<ErrorJson<'_>> {
         .map(|e| ErrorJson {
             code: e.code.as_str(),
             message: &e.message,
-            start: e.span().start,
-            end: e.span().end,
+            start: e.span().start(),
+            end: e.span().end(),
         })
         .collect()
 }

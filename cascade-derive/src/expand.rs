@@ -57,7 +57,7 @@ pub(crate) fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
         }
     }
     for diagnostic in validate::check_type(&ty) {
-        let span = match diagnostic.span().start.checked_sub(1) {
+        let span = match diagnostic.span().start().checked_sub(1) {
             Some(i) => container.fields.get(i).map(|f| f.ident.span()),
             None => Some(container.ident.span()),
         };
@@ -105,11 +105,11 @@ fn parse_definition(text: &str) -> Result<cascade_dsl::field::FieldDef, Vec<Diag
 fn definition_error(lit: &LitStr, text: &str, diagnostic: &Diagnostic) -> syn::Error {
     let (span, label) = &diagnostic.primary;
     let mut message = diagnostic.message.clone();
-    if !text.contains('\n') && span.start <= span.end && span.end <= text.len() {
+    if !text.contains('\n') && span.start() <= span.end() && span.end() <= text.len() {
         // Columns count chars, so the caret lines up under non-ASCII text too.
-        let column = text.get(..span.start).map_or(0, |s| s.chars().count());
+        let column = text.get(..span.start()).map_or(0, |s| s.chars().count());
         let width = text
-            .get(span.start..span.end)
+            .get(span.start()..span.end())
             .map_or(1, |s| s.chars().count().max(1));
         message.push_str(&format!(
             "\n  {text}\n  {}{}",
@@ -139,7 +139,7 @@ fn literal_subspan(lit: &LitStr, text: &str, span: cascade_dsl::Span) -> Option<
     if inner != text {
         return None;
     }
-    token.subspan(span.start + 1..span.end + 1)
+    token.subspan(span.start() + 1..span.end() + 1)
 }
 
 #[cfg(test)]

@@ -253,7 +253,7 @@ impl BuildError {
                 for schema in invalid {
                     for diagnostic in &schema.diagnostics {
                         let (line, column) =
-                            crate::diag::line_col(&schema.text, diagnostic.span().start);
+                            crate::diag::line_col(&schema.text, diagnostic.span().start());
                         out.push_str(&format!(
                             "cargo::error={}:{line}:{column}: {}\n",
                             schema.path.display(),

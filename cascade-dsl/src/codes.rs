@@ -54,6 +54,7 @@
 //! | `duplicate-metadata-key` | a `$` key written twice in one object |
 //! | `unknown-config-key` | an unknown key inside a `$config` object |
 //! | `conflicting-backref` | two backrefs that would create the same inverse field on one type |
+//! | `source-too-large` | a file (or a field definition) of 4 GiB or more, past what a [`Span`](crate::Span) can point into |
 
 macro_rules! codes {
     ($($(#[doc = $doc:literal])* $variant:ident = $name:literal,)*) => {
@@ -137,6 +138,9 @@ codes! {
     /// The file is not a valid object literal: a missing `:` or `,`, an unterminated string or
     /// comment, an unclosed `{`, a bad escape (`\q`), a bare word (`NaN`), text after the object.
     SyntaxError = "syntax-error",
+    /// A text of [`MAX_SOURCE_LEN`](crate::span::MAX_SOURCE_LEN) bytes or more (4 GiB): spans
+    /// could not point into it, so it is refused before it is read.
+    SourceTooLarge = "source-too-large",
     /// `'~>Compnay'`: a reference names a type the schema does not declare (did-you-mean).
     UnknownTargetType = "unknown-target-type",
     /// `{ ICP: {...}, ICP: {...} }`: a type declared twice.

@@ -193,7 +193,7 @@ fn render_one(renderer: &Renderer, d: &Diagnostic, source: &str, origin: &str) -
             message = message.footer(Level::Help.title(help));
         }
         let rendered = renderer.render(message).to_string();
-        let (line, column) = line_col(source, primary.start);
+        let (line, column) = line_col(source, primary.start());
         let (title, rest) = rendered.split_once('\n').unwrap_or((rendered.as_str(), ""));
         let mut out = format!("{title}\n --> {origin}:{line}:{column}\n  |");
         for footer in rest.lines() {
@@ -228,7 +228,7 @@ fn render_one(renderer: &Renderer, d: &Diagnostic, source: &str, origin: &str) -
         .line_start(1)
         .origin(origin)
         .fold(true);
-    let mut annotation = level.span(primary.start..primary.end);
+    let mut annotation = level.span(primary.start()..primary.end());
     if !d.primary.1.is_empty() {
         annotation = annotation.label(&d.primary.1);
     }
@@ -236,7 +236,7 @@ fn render_one(renderer: &Renderer, d: &Diagnostic, source: &str, origin: &str) -
     for (span, label) in &d.secondary {
         let span = clamp(*span, source);
         // `Warning` draws `-` without a level prefix: the rustc look of a secondary label.
-        let mut annotation = Level::Warning.span(span.start..span.end);
+        let mut annotation = Level::Warning.span(span.start()..span.end());
         if !label.is_empty() {
             annotation = annotation.label(label);
         }
@@ -283,8 +283,8 @@ fn clamp(span: Span, source: &str) -> Span {
         }
         at
     };
-    let start = fix(span.start);
-    Span::new(start, fix(span.end).max(start))
+    let start = fix(span.start());
+    Span::new(start, fix(span.end()).max(start))
 }
 
 /// The 1-based line and column of byte `offset` in `source`; the column counts characters.
@@ -297,7 +297,7 @@ fn clamp(span: Span, source: &str) -> Span {
 /// assert_eq!(line_col("é ~>T(2)", 8), (1, 8)); // `é` is 2 bytes, 1 column
 /// ```
 pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
-    let offset = clamp(Span::new(offset, offset), source).start;
+    let offset = clamp(Span::new(offset, offset), source).start();
     let before = source.get(..offset).unwrap_or("");
     let line = before.matches('\n').count() + 1;
     let line_start = before.rfind('\n').map_or(0, |n| n + 1);

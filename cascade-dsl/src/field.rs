@@ -57,7 +57,7 @@
 //!
 //! let errors = field::parse("~>ICP(1.5)").unwrap_err();
 //! assert_eq!(errors[0].code.as_str(), "threshold-out-of-range");
-//! assert_eq!((errors[0].span().start, errors[0].span().end), (6, 9));
+//! assert_eq!((errors[0].span().start(), errors[0].span().end()), (6, 9));
 //! ```
 //!
 //! # Choices where DESIGN is silent
@@ -201,7 +201,7 @@ impl fmt::Display for Primitive {
 /// use cascade_dsl::field::parse;
 ///
 /// let def = parse("  ~>Persona(0.85)?").unwrap();
-/// assert_eq!(def.targets[0].name.span.start, 4);
+/// assert_eq!(def.targets[0].name.span.start(), 4);
 /// assert!(def.optional);
 ///
 /// let errors = parse("~>icp(abc)|B|B").unwrap_err();
@@ -209,6 +209,9 @@ impl fmt::Display for Primitive {
 /// assert_eq!(codes, ["invalid-type-name", "invalid-threshold", "duplicate-union-member"]);
 /// ```
 pub fn parse(def: &str) -> Result<FieldDef, Vec<Diagnostic>> {
+    if def.len() > crate::span::MAX_SOURCE_LEN {
+        return Err(vec![crate::span::too_large(def.len(), "field definition")]);
+    }
     // The canonical common forms take a byte-level fast path; everything else, and every error,
     // goes through the nom parser (`fast.rs` documents and tests that both agree).
     match fast::parse(def) {

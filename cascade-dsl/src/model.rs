@@ -151,8 +151,8 @@ pub(crate) fn place(content_start: usize, escapes: &[Escape], span: Span) -> Spa
         }
         content_start + offset + extra
     };
-    let start = map(span.start, false);
-    Span::new(start, map(span.end, true).max(start))
+    let start = map(span.start(), false);
+    Span::new(start, map(span.end(), true).max(start))
 }
 
 impl Schema {

@@ -118,7 +118,7 @@ pub struct Text<'a> {
     pub value: Cow<'a, str>,
     /// The whole token, quotes included.
     pub span: Span,
-    /// Where the text between the quotes starts (`span.start` for a bare key).
+    /// Where the text between the quotes starts (`span.start()` for a bare key).
     pub content_start: usize,
     /// Every escape sequence, in order (empty for most strings).
     pub escapes: Vec<Escape>,
@@ -145,7 +145,7 @@ impl Text<'_> {
     pub fn content_span(&self) -> Span {
         let end = self
             .source_span(Span::new(self.value.len(), self.value.len()))
-            .end;
+            .end();
         Span::new(self.content_start, end)
     }
 }
@@ -206,6 +206,9 @@ impl Value<'_> {
 ///
 /// [`Code::SyntaxError`]: crate::codes::Code::SyntaxError
 pub fn parse(src: &str) -> Result<File<'_>, Vec<Diagnostic>> {
+    if src.len() > crate::span::MAX_SOURCE_LEN {
+        return Err(vec![crate::span::too_large(src.len(), "file")]);
+    }
     // The byte-level scanner reads plain files; anything else (escapes, errors) goes to the nom
     // parser, which gives the same tree or every syntax error.
     match fast::file(src) {

@@ -123,7 +123,7 @@ fn point_at_lowercase_declarations(diagnostics: &mut [Diagnostic], schema: &Sche
         .iter_mut()
         .filter(|d| d.code == Code::InvalidTypeName)
     {
-        let Some(name) = src.get(d.primary.0.start..d.primary.0.end) else {
+        let Some(name) = src.get(d.primary.0.start()..d.primary.0.end()) else {
             continue;
         };
         let Some(&i) = index.get(name) else {
@@ -141,7 +141,7 @@ fn point_at_lowercase_declarations(diagnostics: &mut [Diagnostic], schema: &Sche
 }
 
 fn sorted(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    diagnostics.sort_by_key(|d| d.primary.0.start);
+    diagnostics.sort_by_key(|d| d.primary.0.start());
     diagnostics
 }
 
@@ -1021,7 +1021,7 @@ impl<'s, 'f> Builder<'s, 'f> {
         };
         let written = self
             .src
-            .get(number.span.start..number.span.end)
+            .get(number.span.start()..number.span.end())
             .unwrap_or("?");
         // A plain decimal is range-checked on its text: `1.0000000000000001` is above 1 even
         // though its nearest f64 is 1.0. Other number forms (`1e-1`) are checked on the value.
@@ -1498,7 +1498,7 @@ mod tests {
         assert_eq!(a.fuzzy_threshold.map(Threshold::get), Some(0.6));
         assert_eq!(a.instructions.as_deref(), Some("be 'nice'"));
         let span = a.threshold_span.unwrap();
-        assert_eq!(&src[span.start..span.end], "0.9");
+        assert_eq!(&src[span.start()..span.end()], "0.9");
     }
 
     #[test]

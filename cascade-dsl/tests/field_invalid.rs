@@ -198,8 +198,8 @@ fn invalid_definitions_report_code_and_span() {
                 let first = &errors[0];
                 let got = (
                     first.code,
-                    first.span().start,
-                    first.span().end,
+                    first.span().start(),
+                    first.span().end(),
                     errors.len(),
                 );
                 if got != (code, start, end, count) {
@@ -237,11 +237,11 @@ fn every_diagnostic_is_actionable() {
             );
             for span in std::iter::once(d.span()).chain(d.secondary.iter().map(|s| s.0)) {
                 assert!(
-                    span.start <= span.end && span.end <= input.len(),
+                    span.start() <= span.end() && span.end() <= input.len(),
                     "{input:?}: {span:?}"
                 );
                 assert!(
-                    input.is_char_boundary(span.start) && input.is_char_boundary(span.end),
+                    input.is_char_boundary(span.start()) && input.is_char_boundary(span.end()),
                     "{input:?}"
                 );
             }

@@ -237,12 +237,12 @@ fn check_total(input: &str) -> Result<(), TestCaseError> {
             for d in &errors {
                 let s = d.span();
                 prop_assert!(
-                    s.start <= s.end && s.end <= input.len(),
+                    s.start() <= s.end() && s.end() <= input.len(),
                     "{:?}: {:?}",
                     input,
                     s
                 );
-                prop_assert!(input.is_char_boundary(s.start) && input.is_char_boundary(s.end));
+                prop_assert!(input.is_char_boundary(s.start()) && input.is_char_boundary(s.end()));
             }
             let rendered = render(&errors, input, "<prop>", Style::Plain);
             prop_assert!(rendered.starts_with("error["));

@@ -164,7 +164,7 @@ fn prompts_before_operators() {
     assert_eq!(
         def.prompt
             .as_ref()
-            .map(|p| (p.value.as_str(), p.span.start, p.span.end)),
+            .map(|p| (p.value.as_str(), p.span.start(), p.span.end())),
         Some(("Who?", 3, 7))
     );
     assert_eq!(def.to_string(), "Who? ->Person");
@@ -185,7 +185,7 @@ fn prompts_before_operators() {
 fn spans_are_byte_offsets_into_the_input() {
     let input = "  Qui achète ? ~>Entreprise(0.85).clients[]?  ";
     let def = parse(input);
-    let text = |s: cascade_dsl::Span| &input[s.start..s.end];
+    let text = |s: cascade_dsl::Span| &input[s.start()..s.end()];
     assert_eq!(text(def.span), "Qui achète ? ~>Entreprise(0.85).clients[]?");
     assert_eq!(
         def.prompt.as_ref().map(|p| text(p.span)),
@@ -207,7 +207,7 @@ fn spans_are_byte_offsets_into_the_input() {
 }
 
 fn text_of(input: &str, span: cascade_dsl::Span) -> &str {
-    &input[span.start..span.end]
+    &input[span.start()..span.end()]
 }
 
 #[test]

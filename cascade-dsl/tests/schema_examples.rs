@@ -205,7 +205,7 @@ fn escapes_are_decoded() {
     let src =
         std::fs::read_to_string("tests/fixtures/schemas/valid/escapes-and-quotes.cascade").unwrap();
     let span = customer.place(customer.def.targets[0].name.span);
-    assert_eq!(&src[span.start..span.end], "ICP");
+    assert_eq!(&src[span.start()..span.end()], "ICP");
     let pitch = startup.field("pitch").unwrap();
     assert_eq!(
         pitch.def.prompt.as_ref().unwrap().value,

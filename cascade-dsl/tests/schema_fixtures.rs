@@ -91,7 +91,7 @@ fn many_errors_are_all_reported_at_once() {
     assert!(
         errors
             .windows(2)
-            .all(|w| w[0].span().start <= w[1].span().start)
+            .all(|w| w[0].span().start() <= w[1].span().start())
     );
 }
 
@@ -103,5 +103,5 @@ fn field_errors_are_placed_in_the_file() {
             .unwrap();
     let errors = cascade_dsl::check(&src).unwrap_err();
     let span = errors[0].span();
-    assert_eq!(&src[span.start..span.end], "1.5");
+    assert_eq!(&src[span.start()..span.end()], "1.5");
 }

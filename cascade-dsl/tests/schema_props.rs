@@ -177,10 +177,10 @@ proptest! {
         };
         prop_assert_eq!(&*x.value, value.as_str());
         let content = x.content_span();
-        prop_assert_eq!(content.end + 1, x.span.end);
+        prop_assert_eq!(content.end() + 1, x.span.end());
         for (at, c) in value.char_indices() {
             let span = x.source_span(cascade_dsl::Span::new(at, at + c.len_utf8()));
-            let written = &src[span.start..span.end];
+            let written = &src[span.start()..span.end()];
             prop_assert!(written == c.to_string() || written.starts_with('\\'), "{:?} written as {:?}", c, written);
         }
     }

@@ -19,20 +19,20 @@ fn well_formed(src: &str, errors: &[Diagnostic]) -> Result<(), TestCaseError> {
     for d in errors {
         let span = d.span();
         prop_assert!(
-            in_bounds(span.start, span.end),
+            in_bounds(span.start(), span.end()),
             "{:?} of {:?} outside {:?}",
             span,
             d.message,
             src
         );
         for (span, _) in &d.secondary {
-            prop_assert!(in_bounds(span.start, span.end));
+            prop_assert!(in_bounds(span.start(), span.end()));
         }
     }
     prop_assert!(
         errors
             .windows(2)
-            .all(|w| w[0].span().start <= w[1].span().start)
+            .all(|w| w[0].span().start() <= w[1].span().start())
     );
     let _ = render(errors, src, "fuzz.cascade", Style::Plain);
     Ok(())
@@ -224,7 +224,7 @@ proptest! {
             Ok(_) => prop_assert!(lines.is_empty(), "no error in {}", src),
             Err(errors) => {
                 well_formed(&src, &errors)?;
-                let found: Vec<usize> = errors.iter().map(|d| line_of(d.span().start)).collect();
+                let found: Vec<usize> = errors.iter().map(|d| line_of(d.span().start())).collect();
                 prop_assert_eq!(&found, &lines, "in\n{}", src);
             }
         }
@@ -257,7 +257,7 @@ fn syntax_fixtures_report_every_error() {
         let errors = cascade_dsl::check(&src).unwrap_err();
         let lines: Vec<usize> = errors
             .iter()
-            .map(|d| src[..d.span().start].matches('\n').count() + 1)
+            .map(|d| src[..d.span().start()].matches('\n').count() + 1)
             .collect();
         assert_eq!(lines, expected, "{name}");
         assert!(errors.iter().all(|d| d.code.as_str() == "syntax-error"));

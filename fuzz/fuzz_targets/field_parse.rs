@@ -33,8 +33,8 @@ fuzz_target!(|input: &str| {
             assert!(!errors.is_empty());
             for d in &errors {
                 let span = d.span();
-                assert!(span.start <= span.end && span.end <= input.len());
-                assert!(input.is_char_boundary(span.start) && input.is_char_boundary(span.end));
+                assert!(span.start() <= span.end() && span.end() <= input.len());
+                assert!(input.is_char_boundary(span.start()) && input.is_char_boundary(span.end()));
             }
             let _ = render(&errors, input, "fuzz", Style::Plain);
         }

@@ -18,19 +18,19 @@ fuzz_target!(|input: &str| {
             let index = schema.type_index();
             for ty in &schema.types {
                 assert!(
-                    in_bounds(ty.span.start, ty.span.end),
+                    in_bounds(ty.span.start(), ty.span.end()),
                     "type span {:?}",
                     ty.span
                 );
                 for field in &ty.fields {
-                    assert!(in_bounds(field.span.start, field.span.end));
+                    assert!(in_bounds(field.span.start(), field.span.end()));
                     for target in &field.def.targets {
                         assert!(
                             index.contains_key(target.name.value.as_str()),
                             "unknown target accepted"
                         );
                         let span = field.place(target.name.span);
-                        assert!(in_bounds(span.start, span.end), "target span {span:?}");
+                        assert!(in_bounds(span.start(), span.end()), "target span {span:?}");
                     }
                 }
             }
@@ -40,12 +40,12 @@ fuzz_target!(|input: &str| {
             for d in &errors {
                 let span = d.span();
                 assert!(
-                    in_bounds(span.start, span.end),
+                    in_bounds(span.start(), span.end()),
                     "{span:?} outside the input: {}",
                     d.message
                 );
                 for (span, _) in &d.secondary {
-                    assert!(in_bounds(span.start, span.end));
+                    assert!(in_bounds(span.start(), span.end()));
                 }
             }
             let _ = render(&errors, input, "fuzz.cascade", Style::Plain);

@@ -15,10 +15,10 @@ fuzz_target!(|input: &str| {
         for d in &errors {
             let span = d.span();
             assert!(
-                span.start <= span.end && span.end <= input.len(),
+                span.start() <= span.end() && span.end() <= input.len(),
                 "{span:?} outside the input"
             );
-            assert!(input.is_char_boundary(span.start) && input.is_char_boundary(span.end));
+            assert!(input.is_char_boundary(span.start()) && input.is_char_boundary(span.end()));
         }
         let _ = render(&errors, input, "fuzz.cascade", Style::Plain);
     }

@@ -102,7 +102,7 @@ fn definition(body: &str, base: usize) -> Option<FieldDef> {
         primitive: None,
         backref: expr.backref.and_then(|s| {
             Some(Spanned::new(
-                CompactString::from(body.get(s.start - base..s.end - base)?),
+                CompactString::from(body.get(s.start() - base..s.end() - base)?),
                 s,
             ))
         }),
@@ -116,14 +116,15 @@ fn plain(body: &str, base: usize, span: Span) -> Option<FieldDef> {
     let expr = target_expr(body, base, false, true)?;
     let backref = match expr.backref {
         Some(s) => Some(Spanned::new(
-            CompactString::from(body.get(s.start - base..s.end - base)?),
+            CompactString::from(body.get(s.start() - base..s.end() - base)?),
             s,
         )),
         None => None,
     };
     let (targets, primitive) = match (expr.word, expr.targets.len()) {
         (Some(word), 0) if backref.is_none() => {
-            let primitive = Primitive::from_name(body.get(word.start - base..word.end - base)?)?;
+            let primitive =
+                Primitive::from_name(body.get(word.start() - base..word.end() - base)?)?;
             (Vec::new(), Some(Spanned::new(primitive, word)))
         }
         (None, 1) => (expr.targets, None),

@@ -137,7 +137,7 @@ pub(super) fn parse(def: &str) -> Result<FieldDef, Vec<Diagnostic>> {
                     Span::new(0, def.len()),
                 ));
             }
-            errors.sort_by_key(|d| (d.primary.0.start, d.primary.0.end));
+            errors.sort_by_key(|d| (d.primary.0.start(), d.primary.0.end()));
             Err(errors)
         }
     }
@@ -208,12 +208,12 @@ impl<'s> Parser<'s> {
     /// The source text at `span`. Spans are made from nom offsets and `char_indices`, so they always
     /// fall on char boundaries; an impossible span yields `""` rather than a panic.
     fn text(&self, span: Span) -> &'s str {
-        self.src.get(span.start..span.end).unwrap_or("")
+        self.src.get(span.start()..span.end()).unwrap_or("")
     }
 
     fn located(&self, span: Span) -> In<'s> {
         let full = In::new(self.src);
-        let from = full.take_from(span.start.min(self.src.len()));
+        let from = full.take_from(span.start().min(self.src.len()));
         from.take(span.len().min(from.fragment().len()))
     }
 
@@ -281,7 +281,7 @@ impl<'s> Parser<'s> {
                 let raw = span_of(&body);
                 let text = self.text(raw);
                 if let Some(pos) = text.find('\\') {
-                    let at = Span::new(raw.start + pos, raw.start + pos + 1);
+                    let at = Span::new(raw.start() + pos, raw.start() + pos + 1);
                     self.error(
                         Diagnostic::error(
                             Code::InvalidArrayLiteral,
@@ -295,8 +295,8 @@ impl<'s> Parser<'s> {
                 }
                 let lead = text.len() - text.trim_start().len();
                 let inner = Span::new(
-                    raw.start + lead,
-                    raw.start + text.trim_end().len().max(lead),
+                    raw.start() + lead,
+                    raw.start() + text.trim_end().len().max(lead),
                 );
                 if inner.is_empty() {
                     self.error(
@@ -332,7 +332,7 @@ impl<'s> Parser<'s> {
     fn array_literal_error(&mut self, whole: Span, e: PError) {
         let body = self.text(whole);
         // Zero-width (end of input) and trailing-text errors point at everything from there on.
-        let rest = Span::new(e.span.start, whole.end);
+        let rest = Span::new(e.span.start(), whole.end());
         let expected_label = format!("expected {}", e.expected);
         let (message, at, help, label) = match e.expected {
             _ if body.contains("\\'") || body.contains("\\\"") => (
@@ -367,7 +367,7 @@ impl<'s> Parser<'s> {
             ),
             "`]`" if self.text(e.span).starts_with(['\'', '"']) => (
                 format!("array literal `{body}` holds more than one string"),
-                Span::new(e.span.start, whole.end),
+                Span::new(e.span.start(), whole.end()),
                 "declare one definition, e.g. `['~>Company']`; for several targets use a union: `~>A|B`".to_owned(),
                 "a second string".to_owned(),
             ),
@@ -395,7 +395,7 @@ impl<'s> Parser<'s> {
         let mut glued = false;
         // The operator characters are ASCII, so every run starts and ends on a char boundary.
         let mut rest = body;
-        let mut base = span.start;
+        let mut base = span.start();
         while let Some(run_at) = rest.find(is_op_char) {
             let from_run = rest.get(run_at..).unwrap_or("");
             let run_len = from_run.find(|c| !is_op_char(c)).unwrap_or(from_run.len());
@@ -412,7 +412,7 @@ impl<'s> Parser<'s> {
                 self.glued_operator(run, text, &inside);
             }
             rest = from_run.get(run_len..).unwrap_or("");
-            base = run.end;
+            base = run.end();
         }
         if glued {
             return None;
@@ -475,14 +475,14 @@ impl<'s> Parser<'s> {
 
     /// `[prompt WS] op target-expr`.
     fn reference(&mut self, span: Span, op_span: Span, op: Operator) -> Option<FieldDef> {
-        let prompt_span = Span::new(span.start, op_span.start);
+        let prompt_span = Span::new(span.start(), op_span.start());
         let prompt_raw = self.text(prompt_span);
         let prompt = if prompt_raw.is_empty() {
             None
         } else {
             let trimmed = prompt_raw.trim_end();
             if trimmed.len() == prompt_raw.len() {
-                let target_text = self.text(Span::new(op_span.start, span.end));
+                let target_text = self.text(Span::new(op_span.start(), span.end()));
                 self.error(
                     Diagnostic::error(
                         Code::MissingSpaceBeforeOperator,
@@ -493,11 +493,11 @@ impl<'s> Parser<'s> {
                     .with_help(format!("put a space between the prompt and the operator: `{prompt_raw} {target_text}`")),
                 );
             }
-            let ps = Span::new(prompt_span.start, prompt_span.start + trimmed.len());
+            let ps = Span::new(prompt_span.start(), prompt_span.start() + trimmed.len());
             Some(Spanned::new(CompactString::from(trimmed), ps))
         };
 
-        let target_span = Span::new(op_span.end, span.end);
+        let target_span = Span::new(op_span.end(), span.end());
         if target_span.is_empty() {
             self.error(
                 Diagnostic::error(
@@ -673,7 +673,7 @@ impl<'s> Parser<'s> {
         if expr.members.len() > 1 {
             let first = expr.members.first().map_or(span, |m| m.name);
             let last = expr.members.last().map_or(span, |m| m.name);
-            let union = Span::new(first.start, last.end);
+            let union = Span::new(first.start(), last.end());
             let text = self.text(union);
             self.error(
                 Diagnostic::error(Code::UnionWithoutOperator, format!("union `{text}` without an operator"), union)
@@ -763,7 +763,7 @@ impl<'s> Parser<'s> {
     /// Returns `None` only when the rest of the text cannot be read at all (already reported).
     fn target_expr(&mut self, span: Span, op: Option<(Operator, Span)>) -> Option<TargetExpr> {
         let mut i = self.located(span);
-        let full = Span::new(op.map_or(span.start, |(_, s)| s.start), span.end);
+        let full = Span::new(op.map_or(span.start(), |(_, s)| s.start()), span.end());
         let mut expr = TargetExpr {
             members: Members::default(),
             backref: None,
@@ -891,7 +891,7 @@ impl<'s> Parser<'s> {
                     let (rest, dot) = lit(".", i).ok()?;
                     let (rest, name) = name_token(rest).ok()?;
                     i = rest;
-                    let whole = Span::new(span_of(&dot).start, span_of(&name).end);
+                    let whole = Span::new(span_of(&dot).start(), span_of(&name).end());
                     let name_text = *name.fragment();
                     if let Some(first) = backref_seen {
                         self.error(
@@ -959,7 +959,7 @@ impl<'s> Parser<'s> {
                                 );
                                 expr.broken = true;
                             } else if let Some(q) = optional_seen {
-                                let both = Span::new(q.start, here.end);
+                                let both = Span::new(q.start(), here.end());
                                 self.error(
                                     Diagnostic::error(
                                         Code::OptionalBeforeArray,
@@ -975,12 +975,12 @@ impl<'s> Parser<'s> {
                             expr.array = true;
                         }
                         Err(_) => {
-                            let rest = self.text(Span::new(open.start, span.end));
+                            let rest = self.text(Span::new(open.start(), span.end()));
                             self.error(
                                 Diagnostic::error(
                                     Code::UnexpectedInput,
                                     format!("expected `[]`, found `{rest}`"),
-                                    Span::new(open.start, span.end),
+                                    Span::new(open.start(), span.end()),
                                 )
                                 .with_label("`[` must be followed by `]`")
                                 .with_help("write `[]` for an array field"),
@@ -1048,7 +1048,7 @@ impl<'s> Parser<'s> {
                     }
                 }
                 '|' => {
-                    let rest = self.text(Span::new(i.location_offset(), span.end));
+                    let rest = self.text(Span::new(i.location_offset(), span.end()));
                     let modifier = array_seen
                         .or(optional_seen)
                         .or(backref_seen)
@@ -1057,7 +1057,7 @@ impl<'s> Parser<'s> {
                         Diagnostic::error(
                             Code::UnexpectedInput,
                             format!("union member after `{modifier}`: `{rest}`"),
-                            Span::new(i.location_offset(), span.end),
+                            Span::new(i.location_offset(), span.end()),
                         )
                         .with_label("modifiers apply to the whole union")
                         .with_help(
@@ -1095,7 +1095,7 @@ impl<'s> Parser<'s> {
         let Some((first, rest)) = spaces.split_first() else {
             return;
         };
-        let full = Span::new(op.map_or(span.start, |(_, s)| s.start), span.end);
+        let full = Span::new(op.map_or(span.start(), |(_, s)| s.start()), span.end());
         let mut d = Diagnostic::error(
             Code::WhitespaceInTarget,
             format!(
@@ -1117,9 +1117,9 @@ impl<'s> Parser<'s> {
 
     fn trailing_text(&mut self, span: Span, at: &In<'_>, op: Option<(Operator, Span)>) {
         let from = at.location_offset();
-        let extra = Span::new(from, span.end);
+        let extra = Span::new(from, span.end());
         let target = self
-            .text(Span::new(op.map_or(span.start, |(_, s)| s.start), from))
+            .text(Span::new(op.map_or(span.start(), |(_, s)| s.start()), from))
             .trim_end();
         let text = self.text(extra);
         let help = if op.is_some() {
@@ -1174,10 +1174,13 @@ impl<'s> Parser<'s> {
                         spaces.push(span_of(&gap));
                     }
                 }
-                (rest, Span::new(span_of(&open).start, span_of(&close).end))
+                (
+                    rest,
+                    Span::new(span_of(&open).start(), span_of(&close).end()),
+                )
             }
             Err(_) => {
-                let upto = Span::new(span_of(&open).start, span_of(&content).end);
+                let upto = Span::new(span_of(&open).start(), span_of(&content).end());
                 let shown = self.text(upto);
                 let c = content.fragment();
                 self.error(

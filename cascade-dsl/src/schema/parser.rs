@@ -103,7 +103,7 @@ impl SyntaxError {
     fn message(span: Span, message: impl Into<String>, label: &'static str) -> SyntaxError {
         SyntaxError {
             span: Some(span),
-            at: span.start,
+            at: span.start(),
             expected: Cow::Borrowed(label),
             message: Some(message.into()),
             help: None,
@@ -632,7 +632,7 @@ impl<'a> State<'a> {
             .into_iter()
             .map(|error| error.into_diagnostic(src))
             .collect();
-        diagnostics.sort_by_key(|d| d.span().start);
+        diagnostics.sort_by_key(|d| d.span().start());
         if self.more > 0
             && let Some(last) = diagnostics.last_mut()
         {
@@ -1525,7 +1525,7 @@ mod tests {
         // `AB` decoded is written `\u{41}\x42`.
         let decoded = text.value.find('A').unwrap();
         let span = text.source_span(Span::new(decoded, decoded + 2));
-        assert_eq!(&src[span.start..span.end], r"\u{41}\x42");
+        assert_eq!(&src[span.start()..span.end()], r"\u{41}\x42");
         assert_eq!(text.content_span(), Span::new(6, src.len() - 3));
     }
 
@@ -1774,7 +1774,7 @@ mod tests {
         let errors = parse(src).unwrap_err();
         let lines: Vec<_> = errors
             .iter()
-            .map(|d| src[..d.span().start].matches('\n').count() + 1)
+            .map(|d| src[..d.span().start()].matches('\n').count() + 1)
             .collect();
         assert_eq!(lines, [2, 4]);
         // `\r\n` line breaks and a byte-order mark change nothing.
@@ -1873,7 +1873,7 @@ mod tests {
             let bracket = &src[open..=open];
             assert_eq!(*label, format!("this `{bracket}` is never closed"));
             // At the end of what was written, not on an empty line below.
-            assert_eq!(error.span().end, src.trim_end().len());
+            assert_eq!(error.span().end(), src.trim_end().len());
         }
     }
 
@@ -1885,7 +1885,7 @@ mod tests {
             let errors = parse(src).unwrap_err();
             assert_eq!(errors.len(), 1, "{src:?}");
             (errors[0].secondary.iter())
-                .map(|(span, label)| (span.start, label.clone()))
+                .map(|(span, label)| (span.start(), label.clone()))
                 .collect()
         };
         let src = "{\n  A: {\n    B: {\n      y: 'string',\n  },\n  C: { w: 'string' },\n}\n";
@@ -1936,7 +1936,7 @@ mod tests {
         let errors = parse("{ A: [ 1 2,").unwrap_err();
         let found: Vec<_> = errors
             .iter()
-            .map(|d| (d.span().start, &*d.message))
+            .map(|d| (d.span().start(), &*d.message))
             .collect();
         assert_eq!(
             found,
@@ -1976,7 +1976,7 @@ mod tests {
         assert_eq!(not_shown(&parse(&src(MAX_ERRORS)).unwrap_err()), 0);
         assert_eq!(not_shown(&[]), 0);
         // The first ones found are the ones shown.
-        assert_eq!(errors[0].span().start, "{ a0: ".len());
+        assert_eq!(errors[0].span().start(), "{ a0: ".len());
     }
 
     #[test]
