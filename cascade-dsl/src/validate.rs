@@ -21,6 +21,7 @@
 //! - Duplicate keys are errors (JavaScript would silently keep the last one).
 //! - Diagnostics come out sorted by position.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::path::{Path, PathBuf};
@@ -32,7 +33,7 @@ use crate::codes::Code;
 use crate::diag::Diagnostic;
 use crate::field::{FieldDef, Target};
 use crate::model::{EntityType, Field, Schema, ThresholdKey};
-use crate::schema::{File, Object, Text, Value};
+use crate::schema::{Entry, File, Object, Text, Value};
 use crate::span::{Span, Spanned};
 
 /// A hash map keyed by names from the user's own schema. SipHash's protection against
@@ -86,29 +87,29 @@ pub const SCHEMA_CONFIG_KEYS: [&str; 1] = ["default"];
 /// ```
 pub fn validate(file: &File<'_>, src: &str) -> Result<Schema, Vec<Diagnostic>> {
     let mut builder = Builder::new(src);
-    let mut schema = builder.schema(file, true);
-    point_at_lowercase_declarations(&mut builder.diagnostics, &schema, src);
-    // The checks of `check_model`: the names and duplicates were checked while each type was
-    // built (its data still in cache); the rest here, in the same order and with the same results.
-    let Builder {
-        mut diagnostics,
-        model: mut model_diagnostics,
-        index,
-        backrefs,
-        ..
-    } = builder;
-    unknown_targets(&schema, &index, &mut model_diagnostics);
-    if model_diagnostics.is_empty() {
-        let inverses = backref_inverses(&schema, &index, &backrefs);
-        drop(index);
-        model_diagnostics = add_inverses(&mut schema, inverses);
+    let schema = builder.schema(file, true);
+    builder.finish(schema)
+}
+
+/// [`check`]'s fast path: the schema built while the file is read, entry by entry, without a
+/// syntax tree of the whole file (the large part of the work for a large schema). `None` when
+/// the byte-level scanner cannot read the file (escapes in a top-level key, anything unusual,
+/// any syntax error): the full parser then reads it, and gives the same result.
+fn check_streaming(src: &str) -> Option<Result<Schema, Vec<Diagnostic>>> {
+    if src.len() > crate::span::MAX_SOURCE_LEN {
+        return None;
     }
-    diagnostics.append(&mut model_diagnostics);
-    if diagnostics.is_empty() {
-        Ok(schema)
-    } else {
-        Err(sorted(diagnostics))
+    let mut entries = crate::schema::entries(src)?;
+    let mut builder = Builder::new(src);
+    let mut schema = Schema::default();
+    let mut metadata = MetadataKeys::default();
+    while let Some(entry) = entries.next()? {
+        let Cow::Borrowed(name) = &entry.key.value else {
+            return None;
+        };
+        builder.root_entry(&mut schema, &mut metadata, name, &entry, true);
     }
+    Some(builder.finish(schema))
 }
 
 /// A reference to a lowercase name (`->author`) is an `invalid-type-name`; when the file declares
@@ -156,6 +157,9 @@ fn sorted(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
 /// assert!(cascade_dsl::check("{ Startup: { customer: '~>ICP' } }").is_err());
 /// ```
 pub fn check(src: &str) -> Result<Schema, Vec<Diagnostic>> {
+    if let Some(checked) = check_streaming(src) {
+        return checked;
+    }
     let file = crate::schema::parse(src)?;
     validate(&file, src)
 }
@@ -833,24 +837,65 @@ impl<'s, 'f> Builder<'s, 'f> {
         };
         let mut metadata = MetadataKeys::default();
         for entry in &file.root.entries {
-            if entry.key.value.starts_with('$') {
-                if !self.first_metadata(&mut metadata, &entry.key) {
-                    continue;
-                }
-                if entry.key.value == "$config" {
-                    self.schema_config(&mut schema, &entry.value);
-                } else {
-                    self.unknown_metadata(&entry.key, &SCHEMA_METADATA, "at the top level");
-                }
-            } else {
-                let ty = self.entity(schema.types.len(), &entry.key, &entry.value);
-                if checked {
-                    self.check_type(&schema.types, &ty, &entry.key);
-                }
-                schema.types.push(ty);
-            }
+            self.root_entry(&mut schema, &mut metadata, &entry.key.value, entry, checked);
         }
         schema
+    }
+
+    /// Builds one entry of the top-level object into `schema`: a type, or top-level metadata.
+    /// `name` is the entry's key, borrowed for as long as the builder lives (the index of
+    /// types by name and the duplicate `$` keys hold it).
+    fn root_entry(
+        &mut self,
+        schema: &mut Schema,
+        metadata: &mut MetadataKeys<'f>,
+        name: &'f str,
+        entry: &Entry<'_>,
+        checked: bool,
+    ) {
+        if name.starts_with('$') {
+            if !self.first_metadata(metadata, name, entry.key.span) {
+                return;
+            }
+            if name == "$config" {
+                self.schema_config(schema, &entry.value);
+            } else {
+                self.unknown_metadata(&entry.key, &SCHEMA_METADATA, "at the top level");
+            }
+        } else {
+            let ty = self.entity(schema.types.len(), &entry.key, &entry.value);
+            if checked {
+                self.check_type(&schema.types, &ty, name);
+            }
+            schema.types.push(ty);
+        }
+    }
+
+    /// The checks of `check_model` that need every type (unknown targets, then the inverse
+    /// fields of backrefs), after [`Builder::schema`] with `checked`; the schema, or every error.
+    fn finish(self, mut schema: Schema) -> Result<Schema, Vec<Diagnostic>> {
+        let Builder {
+            src,
+            mut diagnostics,
+            model: mut model_diagnostics,
+            index,
+            backrefs,
+        } = self;
+        point_at_lowercase_declarations(&mut diagnostics, &schema, src);
+        // The names and duplicates were checked while each type was built (its data still in
+        // cache); the rest here, in `check_model`'s order and with the same results.
+        unknown_targets(&schema, &index, &mut model_diagnostics);
+        if model_diagnostics.is_empty() {
+            let inverses = backref_inverses(&schema, &index, &backrefs);
+            drop(index);
+            model_diagnostics = add_inverses(&mut schema, inverses);
+        }
+        diagnostics.append(&mut model_diagnostics);
+        if diagnostics.is_empty() {
+            Ok(schema)
+        } else {
+            Err(sorted(diagnostics))
+        }
     }
 
     fn error(&mut self, diagnostic: Diagnostic) {
@@ -858,14 +903,18 @@ impl<'s, 'f> Builder<'s, 'f> {
     }
 
     /// Records `key`; false (with an error) when the object already had it.
-    fn first_metadata<'a>(&mut self, seen: &mut MetadataKeys<'a>, key: &'a Text<'_>) -> bool {
-        let name: &'a str = &key.value;
+    fn first_metadata<'a>(
+        &mut self,
+        seen: &mut MetadataKeys<'a>,
+        name: &'a str,
+        span: Span,
+    ) -> bool {
         if let Some(first) = seen.get(name) {
             self.error(
                 Diagnostic::error(
                     Code::DuplicateMetadataKey,
                     format!("duplicate `{name}`"),
-                    key.span,
+                    span,
                 )
                 .with_label("set again here")
                 .with_secondary(first, "first set here")
@@ -873,7 +922,7 @@ impl<'s, 'f> Builder<'s, 'f> {
             );
             return false;
         }
-        seen.insert(name, key.span);
+        seen.insert(name, span);
         true
     }
 
@@ -935,7 +984,7 @@ impl<'s, 'f> Builder<'s, 'f> {
         };
         let mut seen = MetadataKeys::default();
         for entry in &config.entries {
-            if !self.first_metadata(&mut seen, &entry.key) {
+            if !self.first_metadata(&mut seen, &entry.key.value, entry.key.span) {
                 continue;
             }
             match &*entry.key.value {
@@ -1057,11 +1106,11 @@ impl<'s, 'f> Builder<'s, 'f> {
 
     /// `check_model`'s checks of one type, in its order: a duplicate type name, then
     /// [`check_type`]. Records the type's position by name.
-    fn check_type(&mut self, types: &[EntityType], ty: &EntityType, key: &'f Text<'_>) {
-        match self.index.get(&*key.value) {
+    fn check_type(&mut self, types: &[EntityType], ty: &EntityType, name: &'f str) {
+        match self.index.get(name) {
             Some(&first) => self.model.push(duplicate_type(ty, &types[first])),
             None => {
-                self.index.insert(&key.value, types.len());
+                self.index.insert(name, types.len());
             }
         }
         self.model.extend(check_type(ty));
@@ -1075,7 +1124,7 @@ impl<'s, 'f> Builder<'s, 'f> {
         }
     }
 
-    fn entity(&mut self, position: usize, key: &Text<'_>, value: &'f Value<'_>) -> EntityType {
+    fn entity(&mut self, position: usize, key: &Text<'_>, value: &Value<'_>) -> EntityType {
         let mut ty = EntityType::new(key.value.as_ref(), key.span);
         let Value::Object(object) = value else {
             let mut diagnostic = Diagnostic::error(
@@ -1110,7 +1159,7 @@ impl<'s, 'f> Builder<'s, 'f> {
                 }
                 continue;
             }
-            if !self.first_metadata(&mut seen, &entry.key) {
+            if !self.first_metadata(&mut seen, &entry.key.value, entry.key.span) {
                 continue;
             }
             match name {
@@ -1200,7 +1249,7 @@ impl<'s, 'f> Builder<'s, 'f> {
         };
         let mut seen = MetadataKeys::default();
         for entry in &config.entries {
-            if !self.first_metadata(&mut seen, &entry.key) {
+            if !self.first_metadata(&mut seen, &entry.key.value, entry.key.span) {
                 continue;
             }
             match &*entry.key.value {
@@ -1399,7 +1448,8 @@ mod tests {
     }
 
     /// Every schema fixture and peer schema gives the same model or the same diagnostics, in
-    /// the same order, through `validate` as through `check_model` (what the derive runs).
+    /// the same order, through `validate` as through `check_model` (what the derive runs), and
+    /// through `check`'s streaming path whenever it reads the file.
     #[test]
     fn fused_checks_equal_check_model() {
         let mut sources = Vec::new();
@@ -1421,15 +1471,29 @@ mod tests {
             "{ A: { b: 'B.as', c: '~>Nope|A', d: 'A.ds' }, A: { x: '~>Ab' }, B: { as: 'string' } }"
                 .to_owned(),
         );
-        let mut compared = 0;
+        let (mut compared, mut streamed) = (0, 0);
         for src in &sources {
+            let streaming = check_streaming(src);
             let Ok(file) = crate::schema::parse(src) else {
+                assert!(
+                    streaming.is_none(),
+                    "a file with syntax errors was streamed: {src}"
+                );
                 continue;
             };
-            assert_eq!(validate(&file, src), validate_unfused(&file, src), "{src}");
+            let checked = validate(&file, src);
+            assert_eq!(checked, validate_unfused(&file, src), "{src}");
+            if let Some(streamed_result) = streaming {
+                assert_eq!(streamed_result, checked, "{src}");
+                streamed += 1;
+            }
             compared += 1;
         }
         assert!(compared > 700, "only {compared} schemas compared");
+        assert!(
+            streamed * 10 > compared * 9,
+            "only {streamed} schemas streamed"
+        );
     }
 
     fn codes(src: &str) -> Vec<&'static str> {

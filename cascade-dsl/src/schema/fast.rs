@@ -39,6 +39,62 @@ pub(super) fn file(src: &str) -> Option<File<'_>> {
 
 /// The input and the position; the entries and items of the objects and arrays being read,
 /// innermost last (each object's entries move into one exactly sized `Vec` at its `}`).
+/// The entries of the top-level object, read one at a time, so that a schema can be built
+/// while it is read, without a tree of the whole file. Reads what [`file`] reads, and gives the
+/// same entries.
+pub(crate) struct Entries<'a> {
+    scanner: Scanner<'a>,
+    /// The `}` of the top-level object was reached.
+    closed: bool,
+}
+
+/// The top-level entries of `src`; `None` when the scanner cannot read its start.
+pub(crate) fn entries(src: &str) -> Option<Entries<'_>> {
+    let mut scanner = Scanner {
+        src,
+        bytes: src.as_bytes(),
+        at: 0,
+        entries: Vec::new(),
+        items: Vec::new(),
+    };
+    if scanner.bytes.starts_with("\u{feff}".as_bytes()) {
+        scanner.at = 3;
+    }
+    scanner.trivia()?;
+    if scanner.peek()? != b'{' {
+        return None;
+    }
+    scanner.at += 1;
+    Some(Entries {
+        scanner,
+        closed: false,
+    })
+}
+
+impl<'a> Entries<'a> {
+    /// `Some(Some(entry))`, the next entry; `Some(None)` once the object is closed and nothing
+    /// but trivia follows; `None` when the scanner cannot read on (the full parser must).
+    pub(crate) fn next(&mut self) -> Option<Option<Entry<'a>>> {
+        let scanner = &mut self.scanner;
+        if !self.closed {
+            scanner.trivia()?;
+            if scanner.peek()? != b'}' {
+                let entry = scanner.entry(1)?;
+                match scanner.peek()? {
+                    b',' => scanner.at += 1,
+                    b'}' => {}
+                    _ => return None,
+                }
+                return Some(Some(entry));
+            }
+            self.closed = true;
+            scanner.at += 1;
+            scanner.trivia()?;
+        }
+        (scanner.at == scanner.bytes.len()).then_some(None)
+    }
+}
+
 struct Scanner<'a> {
     src: &'a str,
     bytes: &'a [u8],
@@ -126,6 +182,33 @@ impl<'a> Scanner<'a> {
         self.src.get(start..self.at)
     }
 
+    /// `key: value` and the trivia after it, in an object at `depth`.
+    fn entry(&mut self, depth: usize) -> Option<Entry<'a>> {
+        let key = match self.peek()? {
+            q @ (b'"' | b'\'') => self.string(q)?,
+            _ => {
+                let start = self.at;
+                let word = self.ident()?;
+                Text {
+                    value: Cow::Borrowed(word),
+                    span: Span::new(start, self.at),
+                    content_start: start,
+                    escapes: Vec::new(),
+                    quoted: false,
+                }
+            }
+        };
+        self.trivia()?;
+        if self.peek()? != b':' {
+            return None;
+        }
+        self.at += 1;
+        self.trivia()?;
+        let value = self.value(depth)?;
+        self.trivia()?;
+        Some(Entry { key, value })
+    }
+
     fn object(&mut self, depth: usize) -> Option<Object<'a>> {
         if depth > MAX_DEPTH || self.peek() != Some(b'{') {
             return None;
@@ -135,30 +218,11 @@ impl<'a> Scanner<'a> {
         let base = self.entries.len();
         loop {
             self.trivia()?;
-            let key = match self.peek()? {
-                b'}' => break,
-                q @ (b'"' | b'\'') => self.string(q)?,
-                _ => {
-                    let start = self.at;
-                    let word = self.ident()?;
-                    Text {
-                        value: Cow::Borrowed(word),
-                        span: Span::new(start, self.at),
-                        content_start: start,
-                        escapes: Vec::new(),
-                        quoted: false,
-                    }
-                }
-            };
-            self.trivia()?;
-            if self.peek()? != b':' {
-                return None;
+            if self.peek()? == b'}' {
+                break;
             }
-            self.at += 1;
-            self.trivia()?;
-            let value = self.value(depth)?;
-            self.trivia()?;
-            self.entries.push(Entry { key, value });
+            let entry = self.entry(depth)?;
+            self.entries.push(entry);
             match self.peek()? {
                 b',' => self.at += 1,
                 b'}' => break,
@@ -329,11 +393,30 @@ mod tests {
     use super::*;
 
     /// The fast path agrees with the nom parser: same tree, or it defers.
-    fn agrees(src: &str) -> Result<(), TestCaseError> {
-        if let Some(tree) = file(src) {
-            let slow = super::super::parser::file(src);
-            prop_assert_eq!(Ok(&tree), slow.as_ref(), "on {:?}", src);
+    /// The entries read one at a time, or `None` where [`Entries`] gives up.
+    fn streamed(src: &str) -> Option<Vec<Entry<'_>>> {
+        let mut entries = super::entries(src)?;
+        let mut all = Vec::new();
+        while let Some(entry) = entries.next()? {
+            all.push(entry);
         }
+        Some(all)
+    }
+
+    fn agrees(src: &str) -> Result<(), TestCaseError> {
+        let tree = file(src);
+        if let Some(tree) = &tree {
+            let slow = super::super::parser::file(src);
+            prop_assert_eq!(Ok(tree), slow.as_ref(), "on {:?}", src);
+        }
+        // Streaming reads exactly the files the scanner reads, with the same entries.
+        let streamed = streamed(src);
+        prop_assert_eq!(
+            streamed.as_ref(),
+            tree.as_ref().map(|t| &t.root.entries),
+            "streaming on {:?}",
+            src
+        );
         Ok(())
     }
 
