@@ -33,7 +33,7 @@ use crate::codes::Code;
 use crate::diag::Diagnostic;
 use crate::field::{FieldDef, Target};
 use crate::model::{EntityType, Field, Schema, ThresholdKey};
-use crate::schema::{Entry, File, Object, Text, Value};
+use crate::schema::{Entry, File, Item, Object, Text, Value};
 use crate::span::{Span, Spanned};
 
 /// A hash map keyed by names from the user's own schema. SipHash's protection against
@@ -103,11 +103,36 @@ fn check_streaming(src: &str) -> Option<Result<Schema, Vec<Diagnostic>>> {
     let mut builder = Builder::new(src);
     let mut schema = Schema::default();
     let mut metadata = MetadataKeys::default();
-    while let Some(entry) = entries.next()? {
-        let Cow::Borrowed(name) = &entry.key.value else {
-            return None;
-        };
-        builder.root_entry(&mut schema, &mut metadata, name, &entry, true);
+    let mut fields = Vec::new();
+    while let Some(item) = entries.next()? {
+        match item {
+            Item::Entry(entry) => {
+                let Cow::Borrowed(name) = &entry.key.value else {
+                    return None;
+                };
+                builder.root_entry(&mut schema, &mut metadata, name, &entry, true);
+            }
+            // A type's fields are built as they are read, into `fields` (reused from type to
+            // type), then moved to a vector of exactly their number.
+            Item::Type(key) => {
+                let Cow::Borrowed(name) = key.value else {
+                    return None;
+                };
+                let position = schema.types.len();
+                let mut ty = EntityType::new(name, key.span);
+                let mut state = TypeState::default();
+                while let Some(entry) = entries.member()? {
+                    let Cow::Borrowed(field) = entry.key.value else {
+                        return None;
+                    };
+                    builder.type_entry(position, &mut ty, &mut fields, &mut state, field, &entry);
+                }
+                // One spare place: a type commonly receives one inverse field.
+                ty.fields = Vec::with_capacity(fields.len() + 1);
+                ty.fields.append(&mut fields);
+                builder.push_type(&mut schema, name, ty, true);
+            }
+        }
     }
     Some(builder.finish(schema))
 }
@@ -596,6 +621,15 @@ fn collect_inverses(schema: &Schema, index: &NameMap<&str, usize>) -> Vec<Invers
 /// inverse fields (every type backrefs one hub) finds names through a map, not a scan.
 fn add_inverses(schema: &mut Schema, inverses: Vec<Inverse>) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
+    // Room for every type's inverse fields, made once: pushing them one by one would grow (and
+    // copy) a type's fields for each.
+    let mut received = vec![0_usize; schema.types.len()];
+    for inverse in &inverses {
+        received[inverse.target] += 1;
+    }
+    for (ty, count) in schema.types.iter_mut().zip(received) {
+        ty.fields.reserve_exact(count);
+    }
     // Per type with many fields: each field's position by name (the first one of a name).
     let mut positions: NameMap<usize, NameMap<CompactString, usize>> = NameMap::default();
     for Inverse {
@@ -804,6 +838,15 @@ impl<'a> MetadataKeys<'a> {
     }
 }
 
+/// What a type's object has set so far, while its entries are built.
+#[derive(Default)]
+struct TypeState<'a> {
+    /// Its `$` keys, for duplicate errors.
+    seen: MetadataKeys<'a>,
+    /// Where its threshold was set, to report `$threshold` with `$config.threshold`.
+    threshold_key: Option<(Span, &'static str)>,
+}
+
 struct Builder<'s, 'f> {
     src: &'s str,
     /// Errors of the file's syntax-level meaning (values, metadata, field definitions).
@@ -864,11 +907,16 @@ impl<'s, 'f> Builder<'s, 'f> {
             }
         } else {
             let ty = self.entity(schema.types.len(), &entry.key, &entry.value);
-            if checked {
-                self.check_type(&schema.types, &ty, name);
-            }
-            schema.types.push(ty);
+            self.push_type(schema, name, ty, checked);
         }
+    }
+
+    /// Adds the built type `ty` (declared as `name`) to `schema`, checking it with `checked`.
+    fn push_type(&mut self, schema: &mut Schema, name: &'f str, ty: EntityType, checked: bool) {
+        if checked {
+            self.check_type(&schema.types, &ty, name);
+        }
+        schema.types.push(ty);
     }
 
     /// The checks of `check_model` that need every type (unknown targets, then the inverse
@@ -1146,56 +1194,75 @@ impl<'s, 'f> Builder<'s, 'f> {
             self.error(diagnostic);
             return ty;
         };
-        ty.fields.reserve(object.entries.len());
-        let mut seen = MetadataKeys::default();
-        // Where the type's threshold was set, to report `$threshold` with `$config.threshold`.
-        let mut threshold_key: Option<(Span, &'static str)> = None;
+        let mut fields = Vec::with_capacity(object.entries.len());
+        let mut state = TypeState::default();
         for entry in &object.entries {
-            let name: &str = &entry.key.value;
-            if !name.starts_with('$') {
-                if self.field(&entry.key, &entry.value, &mut ty.fields) {
-                    let field = ty.fields.len() - 1;
-                    self.record(position, field, &ty.fields[field]);
-                }
-                continue;
-            }
-            if !self.first_metadata(&mut seen, &entry.key.value, entry.key.span) {
-                continue;
-            }
-            match name {
-                "$threshold" => {
-                    let set = self.threshold(&entry.value, "`$threshold`");
-                    self.set_type_threshold(
-                        &mut ty,
-                        &mut threshold_key,
-                        set,
-                        entry.key.span,
-                        "$threshold",
-                    );
-                }
-                "$fuzzyThreshold" => {
-                    if let Some((t, span)) = self.threshold(&entry.value, "`$fuzzyThreshold`") {
-                        ty.fuzzy_threshold = Some(t);
-                        ty.fuzzy_threshold_span = Some(span);
-                    }
-                }
-                "$instructions" => match &entry.value {
-                    Value::String(text) => ty.instructions = Some(text.value.to_string()),
-                    other => self.error(
-                        Diagnostic::error(
-                            Code::InvalidMetadataValue,
-                            format!("`$instructions` must be a string, found {}", other.kind()),
-                            other.span(),
-                        )
-                        .with_label("expected a string")
-                        .with_help("write `$instructions: 'how to generate this type'`"),
-                    ),
-                },
-                "$config" => self.type_config(&mut ty, &mut threshold_key, &entry.value),
-                _ => self.unknown_metadata(&entry.key, &TYPE_METADATA, "in a type"),
-            }
+            self.type_entry(
+                position,
+                &mut ty,
+                &mut fields,
+                &mut state,
+                &entry.key.value,
+                entry,
+            );
         }
+        ty.fields = fields;
         ty
+    }
+
+    /// Builds one entry of a type's object (`position` in the schema) into `ty`: a field, pushed
+    /// to `fields`, or the type's metadata. `name` is the entry's key.
+    fn type_entry<'a>(
+        &mut self,
+        position: usize,
+        ty: &mut EntityType,
+        fields: &mut Vec<Field>,
+        state: &mut TypeState<'a>,
+        name: &'a str,
+        entry: &Entry<'_>,
+    ) {
+        if !name.starts_with('$') {
+            if self.field(&entry.key, &entry.value, fields) {
+                let field = fields.len() - 1;
+                self.record(position, field, &fields[field]);
+            }
+            return;
+        }
+        if !self.first_metadata(&mut state.seen, name, entry.key.span) {
+            return;
+        }
+        match name {
+            "$threshold" => {
+                let set = self.threshold(&entry.value, "`$threshold`");
+                self.set_type_threshold(
+                    ty,
+                    &mut state.threshold_key,
+                    set,
+                    entry.key.span,
+                    "$threshold",
+                );
+            }
+            "$fuzzyThreshold" => {
+                if let Some((t, span)) = self.threshold(&entry.value, "`$fuzzyThreshold`") {
+                    ty.fuzzy_threshold = Some(t);
+                    ty.fuzzy_threshold_span = Some(span);
+                }
+            }
+            "$instructions" => match &entry.value {
+                Value::String(text) => ty.instructions = Some(text.value.to_string()),
+                other => self.error(
+                    Diagnostic::error(
+                        Code::InvalidMetadataValue,
+                        format!("`$instructions` must be a string, found {}", other.kind()),
+                        other.span(),
+                    )
+                    .with_label("expected a string")
+                    .with_help("write `$instructions: 'how to generate this type'`"),
+                ),
+            },
+            "$config" => self.type_config(ty, &mut state.threshold_key, &entry.value),
+            _ => self.unknown_metadata(&entry.key, &TYPE_METADATA, "in a type"),
+        }
     }
 
     fn set_type_threshold(
