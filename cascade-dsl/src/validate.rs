@@ -33,7 +33,7 @@ use crate::codes::Code;
 use crate::diag::Diagnostic;
 use crate::field::{FieldDef, Target};
 use crate::model::{EntityType, Field, Schema, ThresholdKey};
-use crate::schema::{Entry, File, Item, Object, Text, Value};
+use crate::schema::{Entry, File, Item, Member, Object, PlainField, Text, Value};
 use crate::span::{Span, Spanned};
 
 /// A hash map keyed by names from the user's own schema. SipHash's protection against
@@ -121,11 +121,25 @@ fn check_streaming(src: &str) -> Option<Result<Schema, Vec<Diagnostic>>> {
                 let position = schema.types.len();
                 let mut ty = EntityType::new(name, key.span);
                 let mut state = TypeState::default();
-                while let Some(entry) = entries.member()? {
-                    let Cow::Borrowed(field) = entry.key.value else {
-                        return None;
-                    };
-                    builder.type_entry(position, &mut ty, &mut fields, &mut state, field, &entry);
+                while let Some(member) = entries.member()? {
+                    match member {
+                        Member::Field(plain) => {
+                            builder.plain_field(position, &mut ty, &mut fields, &mut state, &plain);
+                        }
+                        Member::Entry(entry) => {
+                            let Cow::Borrowed(field) = entry.key.value else {
+                                return None;
+                            };
+                            builder.type_entry(
+                                position,
+                                &mut ty,
+                                &mut fields,
+                                &mut state,
+                                field,
+                                &entry,
+                            );
+                        }
+                    }
                 }
                 // One spare place: a type commonly receives one inverse field.
                 ty.fields = Vec::with_capacity(fields.len() + 1);
@@ -1208,6 +1222,35 @@ impl<'s, 'f> Builder<'s, 'f> {
         }
         ty.fields = fields;
         ty
+    }
+
+    /// [`Builder::type_entry`] for a field entry read as a [`PlainField`]: the same field,
+    /// without the entry's syntax tree (unless the definition has errors).
+    fn plain_field<'a>(
+        &mut self,
+        position: usize,
+        ty: &mut EntityType,
+        fields: &mut Vec<Field>,
+        state: &mut TypeState<'a>,
+        plain: &PlainField<'a>,
+    ) {
+        match parse_definition(plain.def) {
+            Ok(mut def) => {
+                def.array |= plain.array.is_some();
+                fields.push(Field {
+                    name: CompactString::from(plain.key),
+                    span: plain.key_span,
+                    def,
+                    def_offset: plain.def_span.start() + 1,
+                    def_escapes: Vec::new(),
+                    inverse: false,
+                });
+                let field = fields.len() - 1;
+                self.record(position, field, &fields[field]);
+            }
+            // Its errors come from the general path, which parses it again.
+            Err(_) => self.type_entry(position, ty, fields, state, plain.key, &plain.entry()),
+        }
     }
 
     /// Builds one entry of a type's object (`position` in the schema) into `ty`: a field, pushed

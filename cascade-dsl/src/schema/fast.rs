@@ -106,9 +106,9 @@ impl<'a> Entries<'a> {
         (scanner.at == scanner.bytes.len()).then_some(None)
     }
 
-    /// `Some(Some(entry))`, the next entry of the type object opened by the last
+    /// `Some(Some(member))`, the next entry of the type object opened by the last
     /// [`Item::Type`]; `Some(None)` once that object is closed; `None` as for [`Entries::next`].
-    pub(crate) fn member(&mut self) -> Option<Option<Entry<'a>>> {
+    pub(crate) fn member(&mut self) -> Option<Option<Member<'a>>> {
         let scanner = &mut self.scanner;
         scanner.trivia()?;
         if scanner.peek()? == b'}' {
@@ -117,9 +117,60 @@ impl<'a> Entries<'a> {
             scanner.separator()?;
             return Some(None);
         }
-        let entry = scanner.entry(2)?;
+        let member = match scanner.plain_field() {
+            Some(field) => Member::Field(field),
+            None => Member::Entry(scanner.entry(2)?),
+        };
         scanner.separator()?;
-        Some(Some(entry))
+        Some(Some(member))
+    }
+}
+
+/// An entry of a type's object, as [`Entries::member`] reads it.
+#[derive(Debug)]
+pub(crate) enum Member<'a> {
+    /// The common field entry, read without building its syntax tree.
+    Field(PlainField<'a>),
+    /// Any other entry: metadata, escapes, values that are not a definition string.
+    Entry(Entry<'a>),
+}
+
+/// A field written plainly: `key: 'definition'` or `key: ['definition']`, where the key is
+/// not a `$` key and neither string has an escape sequence.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct PlainField<'a> {
+    pub(crate) key: &'a str,
+    pub(crate) key_span: Span,
+    pub(crate) key_quoted: bool,
+    /// The definition, between its quotes.
+    pub(crate) def: &'a str,
+    /// The definition string, quotes included.
+    pub(crate) def_span: Span,
+    /// The `[...]` around the string, in the array-literal form.
+    pub(crate) array: Option<Span>,
+}
+
+impl<'a> PlainField<'a> {
+    /// The entry as [`Scanner::entry`] reads it.
+    pub(crate) fn entry(&self) -> Entry<'a> {
+        let text = |value: &'a str, span: Span, quoted: bool| Text {
+            value: Cow::Borrowed(value),
+            span,
+            content_start: span.start() + usize::from(quoted),
+            escapes: Vec::new(),
+            quoted,
+        };
+        let def = Value::String(text(self.def, self.def_span, true));
+        Entry {
+            key: text(self.key, self.key_span, self.key_quoted),
+            value: match self.array {
+                Some(span) => Value::Array(Array {
+                    span,
+                    items: vec![def],
+                }),
+                None => def,
+            },
+        }
     }
 }
 
@@ -216,6 +267,90 @@ impl<'a> Scanner<'a> {
         let value = self.value(depth)?;
         self.trivia()?;
         Some(Entry { key, value })
+    }
+
+    /// A [`PlainField`] and the trivia after it, or `None` with nothing read.
+    fn plain_field(&mut self) -> Option<PlainField<'a>> {
+        let start = self.at;
+        let field = self.try_plain_field();
+        if field.is_none() {
+            self.at = start;
+        }
+        field
+    }
+
+    fn try_plain_field(&mut self) -> Option<PlainField<'a>> {
+        let (key, key_span, key_quoted) = match self.peek()? {
+            q @ (b'"' | b'\'') => {
+                let (key, span) = self.plain_string(q)?;
+                (key, span, true)
+            }
+            _ => {
+                let start = self.at;
+                let word = self.ident()?;
+                (word, Span::new(start, self.at), false)
+            }
+        };
+        if key.starts_with('$') {
+            return None;
+        }
+        self.trivia()?;
+        if self.peek()? != b':' {
+            return None;
+        }
+        self.at += 1;
+        self.trivia()?;
+        let (def, def_span, array) = match self.peek()? {
+            q @ (b'"' | b'\'') => {
+                let (def, span) = self.plain_string(q)?;
+                (def, span, None)
+            }
+            b'[' => {
+                let open = self.at;
+                self.at += 1;
+                self.trivia()?;
+                let quote = self.peek()?;
+                if quote != b'"' && quote != b'\'' {
+                    return None;
+                }
+                let (def, span) = self.plain_string(quote)?;
+                self.trivia()?;
+                if self.peek()? == b',' {
+                    self.at += 1;
+                    self.trivia()?;
+                }
+                if self.peek()? != b']' {
+                    return None;
+                }
+                self.at += 1;
+                (def, span, Some(Span::new(open, self.at)))
+            }
+            _ => return None,
+        };
+        self.trivia()?;
+        Some(PlainField {
+            key,
+            key_span,
+            key_quoted,
+            def,
+            def_span,
+            array,
+        })
+    }
+
+    /// A string without escapes (nor line breaks), and its span.
+    fn plain_string(&mut self, quote: u8) -> Option<(&'a str, Span)> {
+        let start = self.at;
+        let content = self.bytes.get(start + 1..)?;
+        let len = content
+            .iter()
+            .position(|&b| b == quote || b == b'\\' || b == b'\n' || b == b'\r')?;
+        if content[len] != quote {
+            return None;
+        }
+        let text = self.src.get(start + 1..start + 1 + len)?;
+        self.at = start + len + 2;
+        Some((text, Span::new(start, self.at)))
     }
 
     /// After an entry of an object: past its `,`, or at its `}`.
@@ -447,8 +582,11 @@ mod tests {
                 Item::Entry(entry) => all.push((entry.key, Some(entry.value), Vec::new())),
                 Item::Type(key) => {
                     let mut members = Vec::new();
-                    while let Some(entry) = entries.member()? {
-                        members.push(entry);
+                    while let Some(member) = entries.member()? {
+                        members.push(match member {
+                            Member::Field(field) => field.entry(),
+                            Member::Entry(entry) => entry,
+                        });
                     }
                     all.push((key, None, members));
                 }
