@@ -124,6 +124,16 @@ pub struct Target {
     pub threshold: Option<Spanned<Threshold>>,
 }
 
+/// The union members of a reference: a `Vec` that holds one member without allocating. It
+/// derefs to `[Target]`.
+///
+/// ```
+/// let def = cascade_dsl::field::parse("~>A(0.9)|B").unwrap();
+/// let names: Vec<&str> = def.targets.iter().map(|t| t.name.value.as_str()).collect();
+/// assert_eq!(names, ["A", "B"]);
+/// ```
+pub type Targets = smallvec::SmallVec<[Target; 1]>;
+
 /// A parsed field definition. Spans are byte offsets into the definition string.
 ///
 /// Invariants: `primitive.is_some()` ⇔ `targets.is_empty()`; `operator` is `None` for primitives,
@@ -136,8 +146,9 @@ pub struct FieldDef {
     pub prompt: Option<Spanned<CompactString>>,
     /// `->`, `~>`, `<-` or `<~`.
     pub operator: Option<Spanned<Operator>>,
-    /// The union members, in the order written.
-    pub targets: Vec<Target>,
+    /// The union members, in the order written (one member is kept inline: most references
+    /// have one, and a schema of 100,000 fields then needs no allocation per reference).
+    pub targets: Targets,
     /// The primitive type, for primitive and prompt-only fields.
     pub primitive: Option<Spanned<Primitive>>,
     /// `.backref`.

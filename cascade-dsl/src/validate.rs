@@ -772,7 +772,7 @@ fn inverse_field(owner: &str, field: &str, name: &str, span: Span) -> Field {
         span,
         prompt: None,
         operator: None,
-        targets: vec![Target {
+        targets: smallvec::smallvec![Target {
             name: Spanned::new(CompactString::from(owner), span),
             threshold: None,
         }],

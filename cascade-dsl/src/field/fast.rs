@@ -12,7 +12,7 @@
 use cascade_runtime::{Operator, Threshold};
 
 use super::parser::MAX_NAME_LEN;
-use super::{FieldDef, Primitive, Target};
+use super::{FieldDef, Primitive, Target, Targets};
 use crate::CompactString;
 use crate::span::{Span, Spanned};
 
@@ -56,7 +56,7 @@ fn definition(body: &str, base: usize) -> Option<FieldDef> {
                 span,
                 prompt: Some(Spanned::new(CompactString::from(body), span)),
                 operator: None,
-                targets: Vec::new(),
+                targets: Targets::new(),
                 primitive: Some(Spanned::new(Primitive::String, span)),
                 backref: None,
                 array: false,
@@ -125,7 +125,7 @@ fn plain(body: &str, base: usize, span: Span) -> Option<FieldDef> {
         (Some(word), 0) if backref.is_none() => {
             let primitive =
                 Primitive::from_name(body.get(word.start() - base..word.end() - base)?)?;
-            (Vec::new(), Some(Spanned::new(primitive, word)))
+            (Targets::new(), Some(Spanned::new(primitive, word)))
         }
         (None, 1) => (expr.targets, None),
         _ => return None,
@@ -145,7 +145,7 @@ fn plain(body: &str, base: usize, span: Span) -> Option<FieldDef> {
 /// A lexed target expression. The targets are built directly (no intermediate member list: the
 /// fast path is the hot path of `benches/field_parse.rs`).
 struct Expr {
-    targets: Vec<Target>,
+    targets: Targets,
     /// A lowercase first word: a primitive candidate of a `plain` definition.
     word: Option<Span>,
     backref: Option<Span>,
@@ -159,7 +159,7 @@ struct Expr {
 fn target_expr(text: &str, base: usize, fuzzy: bool, plain: bool) -> Option<Expr> {
     let bytes = text.as_bytes();
     let mut expr = Expr {
-        targets: Vec::new(),
+        targets: Targets::new(),
         word: None,
         backref: None,
         array: false,
@@ -217,9 +217,8 @@ fn target_expr(text: &str, base: usize, fuzzy: bool, plain: bool) -> Option<Expr
             if expr.targets.iter().any(|t| t.name.value == name_text) {
                 return None;
             }
-            if expr.targets.capacity() == 0 {
-                // Exact capacity: a `Vec` grown by `push` starts at 4 members, and most
-                // references have one.
+            if expr.targets.is_empty() {
+                // One member is inline; a union gets its exact capacity at once.
                 let members = bytes.iter().filter(|&&b| b == b'|').count() + 1;
                 expr.targets.reserve_exact(members);
             }

@@ -22,7 +22,7 @@ use nom::error::{ContextError, ErrorKind, ParseError, context};
 use nom::{IResult, Input, Parser as _};
 use nom_locate::LocatedSpan;
 
-use super::{FieldDef, Primitive, Target};
+use super::{FieldDef, Primitive, Target, Targets};
 use crate::CompactString;
 use crate::codes::Code;
 use crate::diag::Diagnostic;
@@ -442,7 +442,7 @@ impl<'s> Parser<'s> {
                     span,
                     prompt: Some(Spanned::new(text, span)),
                     operator: None,
-                    targets: Vec::new(),
+                    targets: Targets::new(),
                     primitive: Some(Spanned::new(Primitive::String, span)),
                     backref: None,
                     array: false,
@@ -553,8 +553,8 @@ impl<'s> Parser<'s> {
     }
 
     /// Checks member names (entity `Type` rule after an operator) and duplicates.
-    fn targets(&mut self, expr: &TargetExpr, after_operator: bool) -> Option<Vec<Target>> {
-        let mut targets = Vec::with_capacity(expr.members.len());
+    fn targets(&mut self, expr: &TargetExpr, after_operator: bool) -> Option<Targets> {
+        let mut targets = Targets::with_capacity(expr.members.len());
         let mut ok = true;
         for (index, member) in expr.members.iter().enumerate() {
             let name = self.text(member.name);
@@ -709,7 +709,7 @@ impl<'s> Parser<'s> {
                 span,
                 prompt: None,
                 operator: None,
-                targets: Vec::new(),
+                targets: Targets::new(),
                 primitive: Some(Spanned::new(primitive, member.name)),
                 backref: None,
                 array: expr.array,
