@@ -119,7 +119,7 @@ impl<'a> Entries<'a> {
         }
         let member = match scanner.plain_field() {
             Some(field) => Member::Field(field),
-            None => Member::Entry(scanner.entry(2)?),
+            None => Member::Entry(Box::new(scanner.entry(2)?)),
         };
         scanner.separator()?;
         Some(Some(member))
@@ -131,8 +131,9 @@ impl<'a> Entries<'a> {
 pub(crate) enum Member<'a> {
     /// The common field entry, read without building its syntax tree.
     Field(PlainField<'a>),
-    /// Any other entry: metadata, escapes, values that are not a definition string.
-    Entry(Entry<'a>),
+    /// Any other entry: metadata, escapes, values that are not a definition string. Boxed,
+    /// so that the common member stays small to move.
+    Entry(Box<Entry<'a>>),
 }
 
 /// A field written plainly: `key: 'definition'` or `key: ['definition']`, where the key is
@@ -585,7 +586,7 @@ mod tests {
                     while let Some(member) = entries.member()? {
                         members.push(match member {
                             Member::Field(field) => field.entry(),
-                            Member::Entry(entry) => entry,
+                            Member::Entry(entry) => *entry,
                         });
                     }
                     all.push((key, None, members));
