@@ -1530,7 +1530,79 @@ use crate::field::parse as parse_definition;
 mod tests {
     use super::*;
 
+    /// Schemas of a few types whose entries are drawn from plain fields, fields with errors,
+    /// escapes, array literals, metadata (valid, duplicated, unknown) and odd values, so that
+    /// the streaming path meets every kind of entry, and falls back where it must.
+    fn generated_schema() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let key = prop::sample::select(vec![
+            "a",
+            "b",
+            "'c'",
+            "\"d\"",
+            "a",
+            "'it\\'s'",
+            "bad-name",
+            "_x",
+            "$threshold",
+            "$fuzzyThreshold",
+            "$config",
+            "$treshold",
+            "$instructions",
+        ]);
+        let value = prop::sample::select(vec![
+            "'string'",
+            "'~>A(0.8)'",
+            "\"Who? ~>B|A(0.9)\"",
+            "['->B']",
+            "[ '<~A' , ]",
+            "'A.back'",
+            "'B.back'",
+            "'~>Nope'",
+            "'~>A(1.5)'",
+            "'~>a'",
+            "'x\\'y'",
+            "'\\u0041.items'",
+            "['a', 'b']",
+            "[]",
+            "0.8",
+            "2",
+            "'0.7'",
+            "{ threshold: 0.7 }",
+            "{ thresholdStrategy: 'adaptive', threshold: 0.6 }",
+            "null",
+            "true",
+        ]);
+        let entry = (key, value).prop_map(|(k, v)| format!("{k}: {v}"));
+        let ty_name =
+            prop::sample::select(vec!["A", "B", "'A'", "C", "lower", "$config", "'\\u0042'"]);
+        let ty_value = prop_oneof![
+            prop::collection::vec(entry, 0..6).prop_map(|e| format!("{{ {} }}", e.join(", "))),
+            Just("'string'".to_owned()),
+            Just("{ default: 0.8 }".to_owned()),
+            Just("[]".to_owned()),
+        ];
+        prop::collection::vec((ty_name, ty_value), 0..5).prop_map(|types| {
+            let types: Vec<String> = types.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+            format!("{{ {} }}", types.join(",\n"))
+        })
+    }
+
     proptest::proptest! {
+        /// Whenever `check` streams a file, it gives what parsing it and validating the tree
+        /// gives: the same model, or the same diagnostics in the same order.
+        #[test]
+        fn streaming_equals_validating_the_tree(src in generated_schema()) {
+            let tree = crate::schema::parse(&src);
+            match (check_streaming(&src), tree) {
+                (Some(streamed), Ok(file)) => {
+                    proptest::prop_assert_eq!(streamed, validate(&file, &src), "{}", src);
+                }
+                (Some(_), Err(errors)) => proptest::prop_assert!(false, "streamed a file with syntax errors {:?}: {}", errors, src),
+                (None, _) => {}
+            }
+        }
+
         /// The hot-path name checks say "valid" exactly when the full checks find no error.
         #[test]
         fn quick_name_checks_agree(name in "[A-Za-z0-9_][A-Za-z0-9_]{0,70}|[A-Za-z0-9_ $é-]{0,70}") {
