@@ -100,11 +100,12 @@ pub struct Field {
     /// [`Field::place`] to put them in the source.
     pub def: FieldDef,
     /// Where the definition string starts in the source (between the quotes). Adding it to
-    /// `def`'s spans is exact when [`def_escapes`](Field::def_escapes) is empty.
-    pub def_offset: usize,
+    /// `def`'s spans is exact when [`def_escapes`](Field::def_escapes) is empty. 32 bits, as
+    /// a [`Span`]'s offsets are.
+    pub def_offset: u32,
     /// The escape sequences of the definition's string literal (`\u0041`), so spans inside the
     /// decoded text map back exactly. Empty for most fields and for the derive front end.
-    pub def_escapes: Vec<Escape>,
+    pub def_escapes: Box<[Escape]>,
     /// Whether the field was created as the inverse of a backref. `Post.author: 'Author.posts'`
     /// creates `Author.posts`, defined as `Post.author[]` (an operator-less relation to every
     /// `Post` whose `author` is this one; an array, as ai-database makes it). Its spans all point
@@ -228,7 +229,8 @@ impl EntityType {
 }
 
 impl Field {
-    /// A field whose definition string starts at `def_offset` and holds no escape.
+    /// A field whose definition string starts at `def_offset` and holds no escape. An offset
+    /// past [`MAX_SOURCE_LEN`](crate::span::MAX_SOURCE_LEN) is held at it.
     pub fn new(
         name: impl Into<CompactString>,
         span: Span,
@@ -239,8 +241,8 @@ impl Field {
             name: name.into(),
             span,
             def,
-            def_offset,
-            def_escapes: Vec::new(),
+            def_offset: crate::span::offset(def_offset),
+            def_escapes: Box::default(),
             inverse: false,
         }
     }
@@ -258,7 +260,7 @@ impl Field {
     /// assert_eq!(field.place(field.def.targets[0].name.span), cascade_dsl::Span::new(13, 14));
     /// ```
     pub fn place(&self, span: Span) -> Span {
-        place(self.def_offset, &self.def_escapes, span)
+        place(self.def_offset as usize, &self.def_escapes, span)
     }
 }
 

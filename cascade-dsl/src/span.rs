@@ -28,7 +28,7 @@ pub struct Span {
 
 /// `offset` as a span offset; offsets past [`MAX_SOURCE_LEN`] (a text the parsers refuse before
 /// reading) are held at it rather than wrapped.
-const fn offset(offset: usize) -> u32 {
+pub(crate) const fn offset(offset: usize) -> u32 {
     if offset > MAX_SOURCE_LEN {
         u32::MAX
     } else {

@@ -1241,8 +1241,8 @@ impl<'s, 'f> Builder<'s, 'f> {
                     name: CompactString::from(plain.key),
                     span: plain.key_span,
                     def,
-                    def_offset: plain.def_span.start() + 1,
-                    def_escapes: Vec::new(),
+                    def_offset: crate::span::offset(plain.def_span.start() + 1),
+                    def_escapes: Box::default(),
                     inverse: false,
                 });
                 let field = fields.len() - 1;
@@ -1491,8 +1491,8 @@ impl<'s, 'f> Builder<'s, 'f> {
                     name: CompactString::from(&*key.value),
                     span: key.span,
                     def,
-                    def_offset: text.content_start,
-                    def_escapes: text.escapes.clone(),
+                    def_offset: crate::span::offset(text.content_start),
+                    def_escapes: text.escapes.as_slice().into(),
                     inverse: false,
                 });
                 true
