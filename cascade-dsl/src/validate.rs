@@ -41,6 +41,11 @@ use crate::span::{Span, Spanned};
 /// the keys are hashed with FxHash (rustc's hasher: a multiply and a rotate per word).
 type NameMap<K, V> = HashMap<K, V, BuildHasherDefault<NameHasher>>;
 
+/// Every type's position by name (the first one, if a name is declared twice). The names are
+/// held in the table, not borrowed from the source: a lookup then compares with a name next to
+/// the entry instead of reading a random place of the source text.
+type TypeIndex = NameMap<CompactString, usize>;
+
 #[derive(Default)]
 struct NameHasher(u64);
 
@@ -301,15 +306,15 @@ pub fn check_schema(schema: &Schema) -> Vec<Diagnostic> {
 
 /// [`check_schema`], also returning every type's position by name (the first one, if a name is
 /// declared twice).
-fn check_schema_indexed(schema: &Schema) -> (NameMap<&str, usize>, Vec<Diagnostic>) {
+fn check_schema_indexed(schema: &Schema) -> (TypeIndex, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
-    let mut index: NameMap<&str, usize> = NameMap::default();
+    let mut index = TypeIndex::default();
     index.reserve(schema.types.len());
     for (i, ty) in schema.types.iter().enumerate() {
         if let Some(&first) = index.get(ty.name.as_str()) {
             diagnostics.push(duplicate_type(ty, &schema.types[first]));
         } else {
-            index.insert(&ty.name, i);
+            index.insert(ty.name.clone(), i);
         }
         diagnostics.extend(check_type(ty));
     }
@@ -320,11 +325,7 @@ fn check_schema_indexed(schema: &Schema) -> (NameMap<&str, usize>, Vec<Diagnosti
 /// An `unknown-target-type` error for every reference to a type not in `index`, in the order
 /// written (a did-you-mean for the first 64 of them: past that, a schema pasted without its types,
 /// the suggestions stop so that checking stays linear).
-fn unknown_targets(
-    schema: &Schema,
-    index: &NameMap<&str, usize>,
-    diagnostics: &mut Vec<Diagnostic>,
-) {
+fn unknown_targets(schema: &Schema, index: &TypeIndex, diagnostics: &mut Vec<Diagnostic>) {
     let mut suggestions_left = 64;
     for ty in &schema.types {
         for field in ty.fields.iter().filter(|f| !f.inverse) {
@@ -343,7 +344,7 @@ fn unknown_targets(
 /// target type that exists, in order.
 fn backref_inverses(
     schema: &Schema,
-    index: &NameMap<&str, usize>,
+    index: &TypeIndex,
     backrefs: &[(usize, usize)],
 ) -> Vec<Inverse> {
     let mut inverses = Vec::with_capacity(backrefs.len());
@@ -375,7 +376,7 @@ fn duplicate_type(again: &EntityType, first: &EntityType) -> Diagnostic {
 
 fn unknown_target(
     schema: &Schema,
-    index: &NameMap<&str, usize>,
+    index: &TypeIndex,
     owner: &EntityType,
     field: &Field,
     target: &Target,
@@ -597,10 +598,10 @@ fn sanitize(name: &str, entity: bool) -> Option<String> {
 /// assert_eq!((children.inverse, children.def.array), (true, true));
 /// ```
 pub fn link_backrefs(schema: &mut Schema) -> Vec<Diagnostic> {
-    let mut index: NameMap<&str, usize> = NameMap::default();
+    let mut index = TypeIndex::default();
     index.reserve(schema.types.len());
     for (i, ty) in schema.types.iter().enumerate() {
-        index.entry(&ty.name).or_insert(i);
+        index.entry(ty.name.clone()).or_insert(i);
     }
     let inverses = collect_inverses(schema, &index);
     drop(index);
@@ -618,7 +619,7 @@ struct Inverse {
 
 /// Every backref's inverse field, with the position of the type that receives it, in the order
 /// the backrefs were written.
-fn collect_inverses(schema: &Schema, index: &NameMap<&str, usize>) -> Vec<Inverse> {
+fn collect_inverses(schema: &Schema, index: &TypeIndex) -> Vec<Inverse> {
     let mut backrefs = Vec::new();
     for (owner, ty) in schema.types.iter().enumerate() {
         for (position, field) in ty.fields.iter().enumerate() {
@@ -861,19 +862,19 @@ struct TypeState<'a> {
     threshold_key: Option<(Span, &'static str)>,
 }
 
-struct Builder<'s, 'f> {
+struct Builder<'s> {
     src: &'s str,
     /// Errors of the file's syntax-level meaning (values, metadata, field definitions).
     diagnostics: Vec<Diagnostic>,
     /// Errors of the model checks (`check_model`'s): names, duplicates, unknown targets.
     model: Vec<Diagnostic>,
     /// Every type's position by name (the first one, if a name is declared twice).
-    index: NameMap<&'f str, usize>,
+    index: TypeIndex,
     /// Every built field with a backref: (type position, field position).
     backrefs: Vec<(usize, usize)>,
 }
 
-impl<'s, 'f> Builder<'s, 'f> {
+impl<'s> Builder<'s> {
     fn new(src: &'s str) -> Self {
         Builder {
             src,
@@ -886,7 +887,7 @@ impl<'s, 'f> Builder<'s, 'f> {
 
     /// The model of `file`. With `checked`, each type also gets `check_model`'s checks of one
     /// type as it is built (its data still in cache) and its references are recorded.
-    fn schema(&mut self, file: &'f File<'_>, checked: bool) -> Schema {
+    fn schema(&mut self, file: &File<'_>, checked: bool) -> Schema {
         self.index.reserve(file.root.entries.len());
         let mut schema = Schema {
             types: Vec::with_capacity(file.root.entries.len()),
@@ -900,13 +901,13 @@ impl<'s, 'f> Builder<'s, 'f> {
     }
 
     /// Builds one entry of the top-level object into `schema`: a type, or top-level metadata.
-    /// `name` is the entry's key, borrowed for as long as the builder lives (the index of
-    /// types by name and the duplicate `$` keys hold it).
-    fn root_entry(
+    /// `name` is the entry's key, borrowed as long as `metadata` (which holds the top-level
+    /// `$` keys seen, for duplicate errors).
+    fn root_entry<'a>(
         &mut self,
         schema: &mut Schema,
-        metadata: &mut MetadataKeys<'f>,
-        name: &'f str,
+        metadata: &mut MetadataKeys<'a>,
+        name: &'a str,
         entry: &Entry<'_>,
         checked: bool,
     ) {
@@ -926,7 +927,7 @@ impl<'s, 'f> Builder<'s, 'f> {
     }
 
     /// Adds the built type `ty` (declared as `name`) to `schema`, checking it with `checked`.
-    fn push_type(&mut self, schema: &mut Schema, name: &'f str, ty: EntityType, checked: bool) {
+    fn push_type(&mut self, schema: &mut Schema, name: &str, ty: EntityType, checked: bool) {
         if checked {
             self.check_type(&schema.types, &ty, name);
         }
@@ -1168,11 +1169,11 @@ impl<'s, 'f> Builder<'s, 'f> {
 
     /// `check_model`'s checks of one type, in its order: a duplicate type name, then
     /// [`check_type`]. Records the type's position by name.
-    fn check_type(&mut self, types: &[EntityType], ty: &EntityType, name: &'f str) {
+    fn check_type(&mut self, types: &[EntityType], ty: &EntityType, name: &str) {
         match self.index.get(name) {
             Some(&first) => self.model.push(duplicate_type(ty, &types[first])),
             None => {
-                self.index.insert(name, types.len());
+                self.index.insert(CompactString::from(name), types.len());
             }
         }
         self.model.extend(check_type(ty));
