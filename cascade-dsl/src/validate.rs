@@ -1235,23 +1235,24 @@ impl<'s> Builder<'s> {
         state: &mut TypeState<'a>,
         plain: &PlainField<'a>,
     ) {
-        match parse_definition(plain.def) {
-            Ok(mut def) => {
-                def.array |= plain.array.is_some();
-                fields.push(Field {
-                    name: CompactString::from(plain.key),
-                    span: plain.key_span,
-                    def,
-                    def_offset: crate::span::offset(plain.def_span.start() + 1),
-                    def_escapes: Box::default(),
-                    inverse: false,
-                });
-                let field = fields.len() - 1;
-                self.record(position, field, &fields[field]);
-            }
-            // Its errors come from the general path, which parses it again.
-            Err(_) => self.type_entry(position, ty, fields, state, plain.key, &plain.entry()),
+        // The common forms are parsed into the field's place in `fields`, not moved there.
+        fields.push(Field {
+            name: CompactString::from(plain.key),
+            span: plain.key_span,
+            def: FieldDef::placeholder(),
+            def_offset: crate::span::offset(plain.def_span.start() + 1),
+            def_escapes: Box::default(),
+            inverse: false,
+        });
+        let field = fields.len() - 1;
+        if crate::field::parse_common_into(plain.def, &mut fields[field].def) {
+            fields[field].def.array |= plain.array.is_some();
+            self.record(position, field, &fields[field]);
+            return;
         }
+        fields.pop();
+        // Anything else (and every error) goes through the general path.
+        self.type_entry(position, ty, fields, state, plain.key, &plain.entry());
     }
 
     /// Builds one entry of a type's object (`position` in the schema) into `ty`: a field, pushed

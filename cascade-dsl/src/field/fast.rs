@@ -18,6 +18,14 @@ use crate::span::{Span, Spanned};
 
 /// The canonical-subset parse of `def`, or `None` to defer to the full parser.
 pub(super) fn parse(def: &str) -> Option<FieldDef> {
+    let mut field = FieldDef::placeholder();
+    parse_into(def, &mut field)?;
+    Some(field)
+}
+
+/// [`parse`] into `out`, which it leaves untouched when it returns `None`. The definition is
+/// written where it will stay (a field of a schema being built), not moved there.
+pub(crate) fn parse_into(def: &str, out: &mut FieldDef) -> Option<()> {
     let start = def.len() - def.trim_start().len();
     let body = def.trim();
     if body.is_empty() {
@@ -28,19 +36,19 @@ pub(super) fn parse(def: &str) -> Option<FieldDef> {
         if inner.is_empty() || inner.contains(['\'', '\\']) || inner.trim().len() != inner.len() {
             return None;
         }
-        let mut field = definition(inner, start + 2)?;
-        field.span = Span::new(start, start + body.len());
-        field.array = true;
-        return Some(field);
+        definition(inner, start + 2, out)?;
+        out.span = Span::new(start, start + body.len());
+        out.array = true;
+        return Some(());
     }
     if body.starts_with('[') {
         return None;
     }
-    definition(body, start)
+    definition(body, start, out)
 }
 
-/// `body` is trimmed and starts at byte `base` of the input.
-fn definition(body: &str, base: usize) -> Option<FieldDef> {
+/// `body` is trimmed and starts at byte `base` of the input; its definition is written to `out`.
+fn definition(body: &str, base: usize, out: &mut FieldDef) -> Option<()> {
     let bytes = body.as_bytes();
     let span = Span::new(base, base + body.len());
     let first_op = bytes
@@ -52,7 +60,7 @@ fn definition(body: &str, base: usize) -> Option<FieldDef> {
             .any(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
         {
             // Text with whitespace and no operator character at all: a prompt-only field.
-            return Some(FieldDef {
+            *out = FieldDef {
                 span,
                 prompt: Some(Spanned::new(CompactString::from(body), span)),
                 operator: None,
@@ -61,12 +69,13 @@ fn definition(body: &str, base: usize) -> Option<FieldDef> {
                 backref: None,
                 array: false,
                 optional: false,
-            });
+            };
+            return Some(());
         }
         if !body.is_ascii() {
             return None;
         }
-        return plain(body, base, span);
+        return plain(body, base, span, out);
     };
     let op_text = body.get(at..at + 2)?;
     let op = Operator::ALL
@@ -94,25 +103,28 @@ fn definition(body: &str, base: usize) -> Option<FieldDef> {
         ))
     };
     let expr = target_expr(target, base + at + 2, op.is_fuzzy(), false)?;
-    Some(FieldDef {
+    let backref = match expr.backref {
+        Some(s) => Some(Spanned::new(
+            CompactString::from(body.get(s.start() - base..s.end() - base)?),
+            s,
+        )),
+        None => None,
+    };
+    *out = FieldDef {
         span,
         prompt,
         operator: Some(Spanned::new(op, Span::new(base + at, base + at + 2))),
         targets: expr.targets,
         primitive: None,
-        backref: expr.backref.and_then(|s| {
-            Some(Spanned::new(
-                CompactString::from(body.get(s.start() - base..s.end() - base)?),
-                s,
-            ))
-        }),
+        backref,
         array: expr.array,
         optional: expr.optional,
-    })
+    };
+    Some(())
 }
 
 /// `primitive` or `Type[.backref]`, with `[]` and `?`; ASCII, no whitespace, no operator.
-fn plain(body: &str, base: usize, span: Span) -> Option<FieldDef> {
+fn plain(body: &str, base: usize, span: Span, out: &mut FieldDef) -> Option<()> {
     let expr = target_expr(body, base, false, true)?;
     let backref = match expr.backref {
         Some(s) => Some(Spanned::new(
@@ -130,7 +142,7 @@ fn plain(body: &str, base: usize, span: Span) -> Option<FieldDef> {
         (None, 1) => (expr.targets, None),
         _ => return None,
     };
-    Some(FieldDef {
+    *out = FieldDef {
         span,
         prompt: None,
         operator: None,
@@ -139,7 +151,8 @@ fn plain(body: &str, base: usize, span: Span) -> Option<FieldDef> {
         backref,
         array: expr.array,
         optional: expr.optional,
-    })
+    };
+    Some(())
 }
 
 /// A lexed target expression. The targets are built directly (no intermediate member list: the
