@@ -195,6 +195,11 @@ fn sorted(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
 /// validated, since what could not be read would give false errors; a file that parses gets
 /// every schema error.
 ///
+/// The result is always that of [`schema::parse`](crate::schema::parse) then [`validate`]. A
+/// plain file (what the byte-level scanner reads: no escapes in keys, no syntax error) is
+/// checked while it is read, without a syntax tree: each field definition is parsed into its
+/// place in the model. Anything else takes the two steps.
+///
 /// ```
 /// let schema = cascade_dsl::check("{ ICP: { $threshold: 0.82, name: 'string' }, Startup: { customer: '~>ICP' } }").unwrap();
 /// assert_eq!(schema.get("ICP").and_then(|t| t.threshold).map(|t| t.get()), Some(0.82));

@@ -1,16 +1,21 @@
 //! `.cascade` files: `cascade_dsl::schema::parse` and the whole `validate::check` (parse, field
 //! definitions, validation) on arbitrary UTF-8 never panic, and every diagnostic points inside the
-//! input and renders.
+//! input and renders. `check` (which builds the schema while it reads the file, when its scanner can)
+//! gives exactly what parsing the file and validating its tree gives.
 #![no_main]
 
 use cascade_dsl::diag::{Style, render};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|input: &str| {
-    if let Err(errors) = cascade_dsl::schema::parse(input) {
+    let tree = cascade_dsl::schema::parse(input);
+    if let Err(errors) = &tree {
         assert!(!errors.is_empty());
     }
-    if let Err(errors) = cascade_dsl::validate::check(input) {
+    let checked = cascade_dsl::validate::check(input);
+    let validated = tree.and_then(|file| cascade_dsl::validate::validate(&file, input));
+    assert_eq!(checked, validated, "check differs from parse + validate");
+    if let Err(errors) = checked {
         assert!(!errors.is_empty());
         for d in &errors {
             let span = d.span();
