@@ -401,8 +401,11 @@ impl<'a> Scanner<'a> {
             if self.peek()? == b'}' {
                 break;
             }
-            let entry = self.entry(depth)?;
-            self.entries.push(entry);
+            // Not `entry()`: built in the push, the entry is not moved once more.
+            let key = self.key()?;
+            let value = self.value(depth)?;
+            self.trivia()?;
+            self.entries.push(Entry { key, value });
             self.separator()?;
             if self.peek() == Some(b'}') {
                 break;
