@@ -98,8 +98,8 @@ pub fn validate(file: &File<'_>, src: &str) -> Result<Schema, Vec<Diagnostic>> {
 
 /// [`check`]'s fast path: the schema built while the file is read, entry by entry, without a
 /// syntax tree of the whole file (the large part of the work for a large schema). `None` when
-/// the byte-level scanner cannot read the file (escapes in a top-level key, anything unusual,
-/// any syntax error): the full parser then reads it, and gives the same result.
+/// the byte-level scanner cannot read the file (an escape in a type's or a field's key, anything
+/// unusual, any syntax error): the full parser then reads it, and gives the same result.
 fn check_streaming(src: &str) -> Option<Result<Schema, Vec<Diagnostic>>> {
     if src.len() > crate::span::MAX_SOURCE_LEN {
         return None;
@@ -118,7 +118,7 @@ fn check_streaming(src: &str) -> Option<Result<Schema, Vec<Diagnostic>>> {
                 builder.root_entry(&mut schema, &mut metadata, name, &entry, true);
             }
             // A type's fields are built as they are read, into `fields` (reused from type to
-            // type), then moved to a vector of exactly their number.
+            // type), then moved to a vector of their number plus one spare place.
             Item::Type(key) => {
                 let Cow::Borrowed(name) = key.value else {
                     return None;
@@ -146,7 +146,7 @@ fn check_streaming(src: &str) -> Option<Result<Schema, Vec<Diagnostic>>> {
                         }
                     }
                 }
-                // One spare place: a type commonly receives one inverse field.
+                // The spare place: a type commonly receives one inverse field.
                 ty.fields = Vec::with_capacity(fields.len() + 1);
                 ty.fields.append(&mut fields);
                 builder.push_type(&mut schema, name, ty, true);

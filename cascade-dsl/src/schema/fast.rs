@@ -21,24 +21,12 @@ use crate::span::Span;
 
 /// The syntax tree of `src`, or `None` to defer to the nom parser.
 pub(super) fn file(src: &str) -> Option<File<'_>> {
-    let mut scanner = Scanner {
-        src,
-        bytes: src.as_bytes(),
-        at: 0,
-        entries: Vec::new(),
-        items: Vec::new(),
-    };
-    if scanner.bytes.starts_with("\u{feff}".as_bytes()) {
-        scanner.at = 3;
-    }
-    scanner.trivia()?;
+    let mut scanner = Scanner::at_start(src)?;
     let root = scanner.object(1)?;
     scanner.trivia()?;
     (scanner.at == scanner.bytes.len()).then_some(File { root })
 }
 
-/// The input and the position; the entries and items of the objects and arrays being read,
-/// innermost last (each object's entries move into one exactly sized `Vec` at its `}`).
 /// The entries of the top-level object, read one at a time, so that a schema can be built
 /// while it is read, without a tree of the whole file. Reads what [`file`] reads, and gives the
 /// same entries.
@@ -50,17 +38,7 @@ pub(crate) struct Entries<'a> {
 
 /// The top-level entries of `src`; `None` when the scanner cannot read its start.
 pub(crate) fn entries(src: &str) -> Option<Entries<'_>> {
-    let mut scanner = Scanner {
-        src,
-        bytes: src.as_bytes(),
-        at: 0,
-        entries: Vec::new(),
-        items: Vec::new(),
-    };
-    if scanner.bytes.starts_with("\u{feff}".as_bytes()) {
-        scanner.at = 3;
-    }
-    scanner.trivia()?;
+    let mut scanner = Scanner::at_start(src)?;
     if scanner.peek()? != b'{' {
         return None;
     }
@@ -175,6 +153,8 @@ impl<'a> PlainField<'a> {
     }
 }
 
+/// The input and the position; the entries and items of the objects and arrays being read,
+/// innermost last (each object's entries move into one exactly sized `Vec` at its `}`).
 struct Scanner<'a> {
     src: &'a str,
     bytes: &'a [u8],
@@ -190,6 +170,22 @@ fn is_ident_byte(b: u8) -> bool {
 }
 
 impl<'a> Scanner<'a> {
+    /// A scanner of `src` past its byte-order mark and leading trivia.
+    fn at_start(src: &'a str) -> Option<Scanner<'a>> {
+        let mut scanner = Scanner {
+            src,
+            bytes: src.as_bytes(),
+            at: 0,
+            entries: Vec::new(),
+            items: Vec::new(),
+        };
+        if scanner.bytes.starts_with("\u{feff}".as_bytes()) {
+            scanner.at = 3;
+        }
+        scanner.trivia()?;
+        Some(scanner)
+    }
+
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.at).copied()
     }
