@@ -133,20 +133,21 @@ fn plain(body: &str, base: usize, span: Span, out: &mut FieldDef) -> Option<()> 
         )),
         None => None,
     };
-    let (targets, primitive) = match (expr.word, expr.targets.len()) {
+    // A primitive has no targets: `expr.targets` is empty then, and moves as it is.
+    let primitive = match (expr.word, expr.targets.len()) {
         (Some(word), 0) if backref.is_none() => {
             let primitive =
                 Primitive::from_name(body.get(word.start() - base..word.end() - base)?)?;
-            (Targets::new(), Some(Spanned::new(primitive, word)))
+            Some(Spanned::new(primitive, word))
         }
-        (None, 1) => (expr.targets, None),
+        (None, 1) => None,
         _ => return None,
     };
     *out = FieldDef {
         span,
         prompt: None,
         operator: None,
-        targets,
+        targets: expr.targets,
         primitive,
         backref,
         array: expr.array,
