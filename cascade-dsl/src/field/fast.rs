@@ -18,14 +18,6 @@ use crate::span::{Span, Spanned};
 
 /// The canonical-subset parse of `def`, or `None` to defer to the full parser.
 pub(super) fn parse(def: &str) -> Option<FieldDef> {
-    let mut field = FieldDef::placeholder();
-    parse_into(def, &mut field)?;
-    Some(field)
-}
-
-/// [`parse`] into `out`, which it leaves untouched when it returns `None`. The definition is
-/// written where it will stay (a field of a schema being built), not moved there.
-pub(crate) fn parse_into(def: &str, out: &mut FieldDef) -> Option<()> {
     let start = def.len() - def.trim_start().len();
     let body = def.trim();
     if body.is_empty() {
@@ -36,19 +28,26 @@ pub(crate) fn parse_into(def: &str, out: &mut FieldDef) -> Option<()> {
         if inner.is_empty() || inner.contains(['\'', '\\']) || inner.trim().len() != inner.len() {
             return None;
         }
-        definition(inner, start + 2, out)?;
-        out.span = Span::new(start, start + body.len());
-        out.array = true;
-        return Some(());
+        let mut field = definition(inner, start + 2)?;
+        field.span = Span::new(start, start + body.len());
+        field.array = true;
+        return Some(field);
     }
     if body.starts_with('[') {
         return None;
     }
-    definition(body, start, out)
+    definition(body, start)
 }
 
-/// `body` is trimmed and starts at byte `base` of the input; its definition is written to `out`.
-fn definition(body: &str, base: usize, out: &mut FieldDef) -> Option<()> {
+/// [`parse`] into `out` (the field of a schema being built), which it leaves untouched when it
+/// returns `None`.
+pub(crate) fn parse_into(def: &str, out: &mut FieldDef) -> Option<()> {
+    *out = parse(def)?;
+    Some(())
+}
+
+/// `body` is trimmed and starts at byte `base` of the input.
+fn definition(body: &str, base: usize) -> Option<FieldDef> {
     let bytes = body.as_bytes();
     let span = Span::new(base, base + body.len());
     let first_op = bytes
@@ -60,7 +59,7 @@ fn definition(body: &str, base: usize, out: &mut FieldDef) -> Option<()> {
             .any(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
         {
             // Text with whitespace and no operator character at all: a prompt-only field.
-            *out = FieldDef {
+            return Some(FieldDef {
                 span,
                 prompt: Some(Spanned::new(CompactString::from(body), span)),
                 operator: None,
@@ -69,13 +68,12 @@ fn definition(body: &str, base: usize, out: &mut FieldDef) -> Option<()> {
                 backref: None,
                 array: false,
                 optional: false,
-            };
-            return Some(());
+            });
         }
         if !body.is_ascii() {
             return None;
         }
-        return plain(body, base, span, out);
+        return plain(body, base, span);
     };
     let op_text = body.get(at..at + 2)?;
     let op = Operator::ALL
@@ -110,7 +108,7 @@ fn definition(body: &str, base: usize, out: &mut FieldDef) -> Option<()> {
         )),
         None => None,
     };
-    *out = FieldDef {
+    Some(FieldDef {
         span,
         prompt,
         operator: Some(Spanned::new(op, Span::new(base + at, base + at + 2))),
@@ -119,12 +117,11 @@ fn definition(body: &str, base: usize, out: &mut FieldDef) -> Option<()> {
         backref,
         array: expr.array,
         optional: expr.optional,
-    };
-    Some(())
+    })
 }
 
 /// `primitive` or `Type[.backref]`, with `[]` and `?`; ASCII, no whitespace, no operator.
-fn plain(body: &str, base: usize, span: Span, out: &mut FieldDef) -> Option<()> {
+fn plain(body: &str, base: usize, span: Span) -> Option<FieldDef> {
     let expr = target_expr(body, base, false, true)?;
     let backref = match expr.backref {
         Some(s) => Some(Spanned::new(
@@ -143,7 +140,7 @@ fn plain(body: &str, base: usize, span: Span, out: &mut FieldDef) -> Option<()> 
         (None, 1) => None,
         _ => return None,
     };
-    *out = FieldDef {
+    Some(FieldDef {
         span,
         prompt: None,
         operator: None,
@@ -152,8 +149,7 @@ fn plain(body: &str, base: usize, span: Span, out: &mut FieldDef) -> Option<()> 
         backref,
         array: expr.array,
         optional: expr.optional,
-    };
-    Some(())
+    })
 }
 
 /// A lexed target expression. The targets are built directly (no intermediate member list: the
