@@ -138,8 +138,8 @@ codes! {
     /// The file is not a valid object literal: a missing `:` or `,`, an unterminated string or
     /// comment, an unclosed `{`, a bad escape (`\q`), a bare word (`NaN`), text after the object.
     SyntaxError = "syntax-error",
-    /// A text of [`MAX_SOURCE_LEN`](crate::span::MAX_SOURCE_LEN) bytes or more (4 GiB): spans
-    /// could not point into it, so it is refused before it is read.
+    /// A text longer than [`MAX_SOURCE_LEN`](crate::span::MAX_SOURCE_LEN) bytes (4 GiB or
+    /// more): spans could not point into it, so it is refused before it is read.
     SourceTooLarge = "source-too-large",
     /// `'~>Compnay'`: a reference names a type the schema does not declare (did-you-mean).
     UnknownTargetType = "unknown-target-type",

@@ -78,12 +78,13 @@ impl Span {
     /// assert!(Span::new(4, 4).is_empty());
     /// ```
     pub const fn len(self) -> usize {
-        (self.end - self.start) as usize
+        // A span built backwards (`Span::new(5, 2)`) covers nothing.
+        self.end.saturating_sub(self.start) as usize
     }
 
     /// Whether the span covers no byte.
     pub const fn is_empty(self) -> bool {
-        self.start == self.end
+        self.end <= self.start
     }
 
     /// The span moved right by `offset` bytes (a span inside a string literal, placed in its file).

@@ -21,7 +21,6 @@
 //! - Duplicate keys are errors (JavaScript would silently keep the last one).
 //! - Diagnostics come out sorted by position.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::path::{Path, PathBuf};
@@ -98,8 +97,8 @@ pub fn validate(file: &File<'_>, src: &str) -> Result<Schema, Vec<Diagnostic>> {
 
 /// [`check`]'s fast path: the schema built while the file is read, entry by entry, without a
 /// syntax tree of the whole file (the large part of the work for a large schema). `None` when
-/// the byte-level scanner cannot read the file (an escape in a type's or a field's key, anything
-/// unusual, any syntax error): the full parser then reads it, and gives the same result.
+/// the byte-level scanner cannot read the file (an escape it does not know, anything unusual, any
+/// syntax error): the full parser then reads it, and gives the same result.
 fn check_streaming(src: &str) -> Option<Result<Schema, Vec<Diagnostic>>> {
     if src.len() > crate::span::MAX_SOURCE_LEN {
         return None;
@@ -112,17 +111,12 @@ fn check_streaming(src: &str) -> Option<Result<Schema, Vec<Diagnostic>>> {
     while let Some(item) = entries.next()? {
         match item {
             Item::Entry(entry) => {
-                let Cow::Borrowed(name) = &entry.key.value else {
-                    return None;
-                };
-                builder.root_entry(&mut schema, &mut metadata, name, &entry, true);
+                builder.root_entry(&mut schema, &mut metadata, &entry.key.value, &entry, true);
             }
             // A type's fields are built as they are read, into `fields` (reused from type to
             // type), then moved to a vector of their number plus one spare place.
             Item::Type(key) => {
-                let Cow::Borrowed(name) = key.value else {
-                    return None;
-                };
+                let name: &str = &key.value;
                 let position = schema.types.len();
                 let mut ty = EntityType::new(name, key.span);
                 let mut state = TypeState::default();
@@ -132,9 +126,7 @@ fn check_streaming(src: &str) -> Option<Result<Schema, Vec<Diagnostic>>> {
                             builder.plain_field(position, &mut ty, &mut fields, &mut state, &plain);
                         }
                         Member::Entry(entry) => {
-                            let Cow::Borrowed(field) = entry.key.value else {
-                                return None;
-                            };
+                            let field: &str = &entry.key.value;
                             builder.type_entry(
                                 position,
                                 &mut ty,
@@ -196,7 +188,7 @@ fn sorted(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
 /// every schema error.
 ///
 /// The result is always that of [`schema::parse`](crate::schema::parse) then [`validate`]. A
-/// plain file (what the byte-level scanner reads: no escapes in keys, no syntax error) is
+/// plain file (what the byte-level scanner reads: one-character escapes only, no syntax error) is
 /// checked while it is read, without a syntax tree: each field definition is parsed into its
 /// place in the model. Anything else takes the two steps.
 ///
@@ -825,13 +817,13 @@ pub fn did_you_mean<'a>(
 /// Which `$` keys an object already had (for duplicate errors). A scan while there are few; a
 /// map once there are many, so an object of thousands of (unknown) `$` keys stays linear.
 #[derive(Default)]
-struct MetadataKeys<'a> {
-    seen: Vec<(&'a str, Span)>,
+struct MetadataKeys {
+    seen: Vec<(CompactString, Span)>,
     /// Each key's position in `seen`, once it holds more than [`MetadataKeys::SCAN`] keys.
-    index: NameMap<&'a str, usize>,
+    index: NameMap<CompactString, usize>,
 }
 
-impl<'a> MetadataKeys<'a> {
+impl MetadataKeys {
     const SCAN: usize = 8;
 
     /// Where `name` was first set.
@@ -843,26 +835,27 @@ impl<'a> MetadataKeys<'a> {
         }
     }
 
-    fn insert(&mut self, name: &'a str, span: Span) {
-        self.seen.push((name, span));
+    fn insert(&mut self, name: &str, span: Span) {
+        self.seen.push((CompactString::from(name), span));
         if self.seen.len() == Self::SCAN + 1 {
             self.index = self
                 .seen
                 .iter()
                 .enumerate()
-                .map(|(i, &(k, _))| (k, i))
+                .map(|(i, (k, _))| (k.clone(), i))
                 .collect();
         } else if self.seen.len() > Self::SCAN {
-            self.index.insert(name, self.seen.len() - 1);
+            self.index
+                .insert(CompactString::from(name), self.seen.len() - 1);
         }
     }
 }
 
 /// What a type's object has set so far, while its entries are built.
 #[derive(Default)]
-struct TypeState<'a> {
+struct TypeState {
     /// Its `$` keys, for duplicate errors.
-    seen: MetadataKeys<'a>,
+    seen: MetadataKeys,
     /// Where its threshold was set, to report `$threshold` with `$config.threshold`.
     threshold_key: Option<(Span, &'static str)>,
 }
@@ -908,11 +901,11 @@ impl<'s> Builder<'s> {
     /// Builds one entry of the top-level object into `schema`: a type, or top-level metadata.
     /// `name` is the entry's key, borrowed as long as `metadata` (which holds the top-level
     /// `$` keys seen, for duplicate errors).
-    fn root_entry<'a>(
+    fn root_entry(
         &mut self,
         schema: &mut Schema,
-        metadata: &mut MetadataKeys<'a>,
-        name: &'a str,
+        metadata: &mut MetadataKeys,
+        name: &str,
         entry: &Entry<'_>,
         checked: bool,
     ) {
@@ -971,12 +964,7 @@ impl<'s> Builder<'s> {
     }
 
     /// Records `key`; false (with an error) when the object already had it.
-    fn first_metadata<'a>(
-        &mut self,
-        seen: &mut MetadataKeys<'a>,
-        name: &'a str,
-        span: Span,
-    ) -> bool {
+    fn first_metadata(&mut self, seen: &mut MetadataKeys, name: &str, span: Span) -> bool {
         if let Some(first) = seen.get(name) {
             self.error(
                 Diagnostic::error(
@@ -1232,13 +1220,13 @@ impl<'s> Builder<'s> {
 
     /// [`Builder::type_entry`] for a field entry read as a [`PlainField`]: the same field,
     /// without the entry's syntax tree (unless the definition has errors).
-    fn plain_field<'a>(
+    fn plain_field(
         &mut self,
         position: usize,
         ty: &mut EntityType,
         fields: &mut Vec<Field>,
-        state: &mut TypeState<'a>,
-        plain: &PlainField<'a>,
+        state: &mut TypeState,
+        plain: &PlainField<'_>,
     ) {
         // The common forms are parsed into the field's place in `fields`, not moved there.
         fields.push(Field {
@@ -1262,13 +1250,13 @@ impl<'s> Builder<'s> {
 
     /// Builds one entry of a type's object (`position` in the schema) into `ty`: a field, pushed
     /// to `fields`, or the type's metadata. `name` is the entry's key.
-    fn type_entry<'a>(
+    fn type_entry(
         &mut self,
         position: usize,
         ty: &mut EntityType,
         fields: &mut Vec<Field>,
-        state: &mut TypeState<'a>,
-        name: &'a str,
+        state: &mut TypeState,
+        name: &str,
         entry: &Entry<'_>,
     ) {
         if !name.starts_with('$') {
