@@ -18,6 +18,19 @@ use crate::span::{Span, Spanned};
 
 /// The canonical-subset parse of `def`, or `None` to defer to the full parser.
 pub(super) fn parse(def: &str) -> Option<FieldDef> {
+    deliver(def, |field| field)
+}
+
+/// [`parse`] into `out` (the field of a schema being built: the definition is written where it
+/// stays), which it leaves untouched when it returns `None`.
+pub(crate) fn parse_into(def: &str, out: &mut FieldDef) -> Option<()> {
+    deliver(def, |field| *out = field)
+}
+
+/// The canonical-subset parse of `def`, handed to `emit` where it is built (so that neither
+/// caller moves it once more), or `None` to defer to the full parser.
+#[inline(always)]
+fn deliver<R>(def: &str, emit: impl FnOnce(FieldDef) -> R) -> Option<R> {
     let start = def.len() - def.trim_start().len();
     let body = def.trim();
     if body.is_empty() {
@@ -28,26 +41,21 @@ pub(super) fn parse(def: &str) -> Option<FieldDef> {
         if inner.is_empty() || inner.contains(['\'', '\\']) || inner.trim().len() != inner.len() {
             return None;
         }
-        let mut field = definition(inner, start + 2)?;
-        field.span = Span::new(start, start + body.len());
-        field.array = true;
-        return Some(field);
+        return definition(inner, start + 2, |mut field| {
+            field.span = Span::new(start, start + body.len());
+            field.array = true;
+            emit(field)
+        });
     }
     if body.starts_with('[') {
         return None;
     }
-    definition(body, start)
-}
-
-/// [`parse`] into `out` (the field of a schema being built), which it leaves untouched when it
-/// returns `None`.
-pub(crate) fn parse_into(def: &str, out: &mut FieldDef) -> Option<()> {
-    *out = parse(def)?;
-    Some(())
+    definition(body, start, emit)
 }
 
 /// `body` is trimmed and starts at byte `base` of the input.
-fn definition(body: &str, base: usize) -> Option<FieldDef> {
+#[inline(always)]
+fn definition<R>(body: &str, base: usize, emit: impl FnOnce(FieldDef) -> R) -> Option<R> {
     let bytes = body.as_bytes();
     let span = Span::new(base, base + body.len());
     let first_op = bytes
@@ -59,7 +67,7 @@ fn definition(body: &str, base: usize) -> Option<FieldDef> {
             .any(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
         {
             // Text with whitespace and no operator character at all: a prompt-only field.
-            return Some(FieldDef {
+            return Some(emit(FieldDef {
                 span,
                 prompt: Some(Spanned::new(CompactString::from(body), span)),
                 operator: None,
@@ -68,12 +76,12 @@ fn definition(body: &str, base: usize) -> Option<FieldDef> {
                 backref: None,
                 array: false,
                 optional: false,
-            });
+            }));
         }
         if !body.is_ascii() {
             return None;
         }
-        return plain(body, base, span);
+        return plain(body, base, span, emit);
     };
     let op_text = body.get(at..at + 2)?;
     let op = Operator::ALL
@@ -108,7 +116,7 @@ fn definition(body: &str, base: usize) -> Option<FieldDef> {
         )),
         None => None,
     };
-    Some(FieldDef {
+    Some(emit(FieldDef {
         span,
         prompt,
         operator: Some(Spanned::new(op, Span::new(base + at, base + at + 2))),
@@ -117,11 +125,12 @@ fn definition(body: &str, base: usize) -> Option<FieldDef> {
         backref,
         array: expr.array,
         optional: expr.optional,
-    })
+    }))
 }
 
 /// `primitive` or `Type[.backref]`, with `[]` and `?`; ASCII, no whitespace, no operator.
-fn plain(body: &str, base: usize, span: Span) -> Option<FieldDef> {
+#[inline(always)]
+fn plain<R>(body: &str, base: usize, span: Span, emit: impl FnOnce(FieldDef) -> R) -> Option<R> {
     let expr = target_expr(body, base, false, true)?;
     let backref = match expr.backref {
         Some(s) => Some(Spanned::new(
@@ -140,7 +149,7 @@ fn plain(body: &str, base: usize, span: Span) -> Option<FieldDef> {
         (None, 1) => None,
         _ => return None,
     };
-    Some(FieldDef {
+    Some(emit(FieldDef {
         span,
         prompt: None,
         operator: None,
@@ -149,7 +158,7 @@ fn plain(body: &str, base: usize, span: Span) -> Option<FieldDef> {
         backref,
         array: expr.array,
         optional: expr.optional,
-    })
+    }))
 }
 
 /// A lexed target expression. The targets are built directly (no intermediate member list: the
