@@ -20,6 +20,7 @@
 //! | `#[cascade(config(threshold = 0.82, strategy = "adaptive"))]` | type | `$config: { threshold: 0.82, thresholdStrategy: 'adaptive' }` |
 //! | `#[cascade(fuzzy_threshold = 0.6)]` | type | `$fuzzyThreshold: 0.6` |
 //! | `#[cascade(instructions = "..")]` | type | `$instructions: '..'` |
+//! | `#[cascade(crate = "my_sdk::cascade")]` | type | — (the path the generated code names `cascade` by, for a crate that uses it through a re-export; `build.rs`: `Config::cascade_path`) |
 //! | `#[cascade("Who buys it? ~>ICP(0.82)")]` | field | `customer: 'Who buys it? ~>ICP(0.82)'` |
 //! | `#[cascade("['~>Company(0.85)']")]` | field (`Vec<_>`) | `competitors: ['~>Company(0.85)']` |
 //!

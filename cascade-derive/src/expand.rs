@@ -70,8 +70,13 @@ pub(crate) fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
             ),
         ));
     }
+    // The path generated code names `cascade` by: `::cascade`, or a re-export.
+    let cascade = match &container.attrs.cascade {
+        Some(path) => quote!(#path),
+        None => quote!(::cascade),
+    };
     if let Err(errors) = cx.check() {
-        return Ok(fallback::expand(input, errors));
+        return Ok(fallback::expand(input, errors, cascade));
     }
 
     let ident = container.ident;
@@ -91,6 +96,7 @@ pub(crate) fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
         where_clause: quote!(#where_clause),
         schema_default: None,
         field_span: &field_span,
+        cascade,
     };
     Ok(codegen::wrap_in_const(codegen::impl_type(&ty, &imp)))
 }
@@ -166,6 +172,37 @@ mod tests {
                 plain: u8,
             }
         }));
+    }
+
+    /// `#[cascade(crate = "..")]`: every path to the runtime goes through the re-export, in the
+    /// impls and in the stub impls after errors alike.
+    #[test]
+    fn a_reexported_crate_is_named_by_its_path() {
+        for input in [
+            syn::parse_quote! {
+                #[cascade(crate = "sdk::cascade", threshold = 0.8)]
+                struct Startup {
+                    #[cascade("~>ICP(0.82)")]
+                    customer: String,
+                }
+            },
+            syn::parse_quote! {
+                #[cascade(crate = "sdk::cascade", threshold = 1.5)]
+                struct Startup;
+            },
+        ] {
+            let code = expand(input);
+            assert!(
+                code.contains("impl sdk::cascade::__private::Cascade for Startup"),
+                "{code}"
+            );
+            let all = code.matches("cascade::__private").count();
+            assert_eq!(
+                code.matches("sdk::cascade::__private").count(),
+                all,
+                "{code}"
+            );
+        }
     }
 
     #[test]

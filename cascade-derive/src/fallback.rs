@@ -9,8 +9,8 @@ use quote::quote;
 use syn::DeriveInput;
 use syn::ext::IdentExt;
 
-/// The compile errors plus stub impls of `Cascade` and `Target`.
-pub(crate) fn expand(input: &DeriveInput, errors: syn::Error) -> TokenStream {
+/// The compile errors plus stub impls of `Cascade` and `Target`, naming the crate by `cascade`.
+pub(crate) fn expand(input: &DeriveInput, errors: syn::Error, cascade: TokenStream) -> TokenStream {
     let ident = &input.ident;
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
     let stub = EntityType::new(ident.unraw().to_string(), cascade_dsl::Span::default());
@@ -20,6 +20,7 @@ pub(crate) fn expand(input: &DeriveInput, errors: syn::Error) -> TokenStream {
         where_clause: quote!(#where_clause),
         schema_default: None,
         field_span: &|_| proc_macro2::Span::call_site(),
+        cascade,
     };
     let errors = errors.into_compile_error();
     let impls = codegen::wrap_in_const(codegen::impl_type(&stub, &imp));

@@ -56,6 +56,7 @@ pub struct Config {
     out_dir: Option<PathBuf>,
     emit_rerun_if_changed: bool,
     emit_cargo_errors: bool,
+    cascade_path: Option<String>,
 }
 
 impl Default for Config {
@@ -71,6 +72,7 @@ impl Config {
             out_dir: None,
             emit_rerun_if_changed: true,
             emit_cargo_errors: true,
+            cascade_path: None,
         }
     }
 
@@ -91,6 +93,28 @@ impl Config {
     /// line per diagnostic, which cargo shows at the top of a failed build (default: yes).
     pub fn emit_cargo_errors(&mut self, emit: bool) -> &mut Config {
         self.emit_cargo_errors = emit;
+        self
+    }
+
+    /// The path the generated code names the `cascade` crate by (default `::cascade`): for a
+    /// crate that uses cascade through a re-export, such as `my_sdk::cascade`. Like
+    /// `#[cascade(crate = "..")]` on a derive.
+    ///
+    /// ```
+    /// # let dir = tempfile::tempdir().unwrap();
+    /// # let schema = dir.path().join("app.cascade");
+    /// # std::fs::write(&schema, "{ ICP: { name: 'string' } }").unwrap();
+    /// cascade_dsl::build::Config::new()
+    ///     .out_dir(dir.path())
+    ///     .emit_rerun_if_changed(false)
+    ///     .cascade_path("my_sdk::cascade")
+    ///     .compile(&[&schema])
+    ///     .unwrap();
+    /// let code = std::fs::read_to_string(dir.path().join("app.rs")).unwrap();
+    /// assert!(code.contains("impl my_sdk::cascade::__private::Cascade for ICP"));
+    /// ```
+    pub fn cascade_path(&mut self, path: impl Into<String>) -> &mut Config {
+        self.cascade_path = Some(path.into());
         self
     }
 
@@ -129,6 +153,13 @@ impl Config {
                 .ok_or(BuildError::NoOutDir)?,
         };
 
+        let cascade = match &self.cascade_path {
+            None => quote::quote!(::cascade),
+            Some(path) => match syn::parse_str::<syn::Path>(path) {
+                Ok(path) => quote::quote!(#path),
+                Err(_) => return Err(BuildError::BadCascadePath(path.clone())),
+            },
+        };
         let mut outputs: BTreeMap<String, (PathBuf, String)> = BTreeMap::new();
         let mut invalid = Vec::new();
         for path in files {
@@ -144,7 +175,7 @@ impl Config {
                 path: path.clone(),
                 source,
             })?;
-            match generate_file(&path, &text) {
+            match generate_file(&path, &text, &cascade) {
                 Ok(code) => {
                     outputs.insert(stem, (path, code));
                 }
@@ -223,6 +254,11 @@ pub enum BuildError {
     /// The `cargo::` lines could not be printed.
     #[error("cannot print the `cargo::` lines: {0}")]
     Stdout(#[source] io::Error),
+    /// [`Config::cascade_path`] is not a Rust path.
+    #[error(
+        "`{0}` is not a path: `Config::cascade_path` takes the path of a re-export of `cascade`, such as `my_sdk::cascade`"
+    )]
+    BadCascadePath(String),
 }
 
 impl BuildError {
@@ -317,13 +353,17 @@ fn render(diagnostics: &[Diagnostic], source: &str, origin: &str) -> String {
 }
 
 /// The generated Rust source for one schema file, or its errors.
-fn generate_file(path: &Path, text: &str) -> Result<String, Vec<Diagnostic>> {
+fn generate_file(
+    path: &Path,
+    text: &str,
+    cascade: &proc_macro2::TokenStream,
+) -> Result<String, Vec<Diagnostic>> {
     let schema = crate::check(text)?;
     let problems = crate::codegen::check_names(&schema);
     if !problems.is_empty() {
         return Err(problems);
     }
-    let tokens = crate::codegen::generate(&schema);
+    let tokens = crate::codegen::generate_in(&schema, cascade);
     // The generator emits only items that parse (a bad name becomes `compile_error!`, which
     // `check_names` already rejected), so this fails only on a generator bug.
     let file: syn::File =
@@ -460,5 +500,25 @@ mod tests {
             matches!(result, Err(BuildError::Write { .. })),
             "{result:?}"
         );
+    }
+
+    #[test]
+    fn a_cascade_path_that_is_not_a_path_is_an_error() {
+        let dir = tempfile::tempdir().expect("a temporary directory can be created");
+        let input = dir.path().join("app.cascade");
+        std::fs::write(&input, "{ A: {} }").expect("writable");
+        let result = Config::new()
+            .out_dir(dir.path())
+            .cascade_path("my sdk::cascade")
+            .compile_with(&[&input], &mut Vec::new());
+        let Err(error) = result else {
+            panic!("an invalid path was accepted");
+        };
+        assert!(matches!(error, BuildError::BadCascadePath(_)), "{error:?}");
+        assert_eq!(
+            error.report(),
+            "error: `my sdk::cascade` is not a path: `Config::cascade_path` takes the path of a re-export of `cascade`, such as `my_sdk::cascade`"
+        );
+        assert!(!dir.path().join("app.rs").exists());
     }
 }

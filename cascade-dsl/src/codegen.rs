@@ -4,7 +4,9 @@
 //! ([`crate::build`]) pretty-prints [`generate`]'s module for a whole `.cascade` file. Both emit
 //! the same `impl Cascade` per type, so a schema yields the same tables either way.
 //!
-//! Generated code names the runtime only through `::cascade::__private`, uses fully qualified
+//! Generated code names the runtime only through `::cascade::__private` (or `PATH::__private`
+//! when the crate is re-exported: `#[cascade(crate = "PATH")]`, [`generate_in`],
+//! [`Config::cascade_path`](crate::build::Config::cascade_path)), uses fully qualified
 //! paths, and is wrapped in `const _: () = { .. };` ([`wrap_in_const`]). A target type's
 //! threshold is read through `<Target as ::cascade::__private::Target>::THRESHOLD` — a `const` of
 //! its own, because reading another type's `TABLE` would be a const-evaluation cycle for
@@ -29,6 +31,14 @@ pub struct TypeImpl<'a> {
     /// Where a field's generated target paths point, so "cannot find type" and "does not derive
     /// `Cascade`" errors land on the field's definition.
     pub field_span: &'a dyn Fn(&Field) -> Span,
+    /// The path generated code names the `cascade` crate by: `::cascade`, or the path of a
+    /// re-export (`my_sdk::cascade`) for crates that do not depend on `cascade` themselves.
+    pub cascade: TokenStream,
+}
+
+/// The path generated code names the `cascade` crate by, unless told otherwise.
+fn default_cascade() -> TokenStream {
+    quote!(::cascade)
 }
 
 impl<'a> TypeImpl<'a> {
@@ -40,6 +50,7 @@ impl<'a> TypeImpl<'a> {
             where_clause: TokenStream::new(),
             schema_default,
             field_span: &|_| Span::call_site(),
+            cascade: default_cascade(),
         }
     }
 }
@@ -63,16 +74,22 @@ pub fn impl_type(ty: &EntityType, imp: &TypeImpl<'_>) -> TokenStream {
         where_clause,
         schema_default,
         field_span,
+        cascade,
     } = imp;
-    let private = private();
+    let private = private(cascade);
     let name = ty.name.as_str();
     let threshold = written(
         ty.threshold,
         &format!("{name}.{}", ty.threshold_key.as_str()),
+        &private,
     );
-    let strategy = strategy(ty.strategy);
-    let fuzzy_threshold = written(ty.fuzzy_threshold, &format!("{name}.$fuzzyThreshold"));
-    let schema_default = written(*schema_default, "$config.default");
+    let strategy = strategy(ty.strategy, &private);
+    let fuzzy_threshold = written(
+        ty.fuzzy_threshold,
+        &format!("{name}.$fuzzyThreshold"),
+        &private,
+    );
+    let schema_default = written(*schema_default, "$config.default", &private);
 
     // Sorted by name: the runtime looks fields up by binary search, and the output must not
     // depend on declaration order.
@@ -80,7 +97,7 @@ pub fn impl_type(ty: &EntityType, imp: &TypeImpl<'_>) -> TokenStream {
     fields.sort_by(|a, b| a.name.cmp(&b.name));
     let fields = fields
         .into_iter()
-        .map(|field| field_table(ty, field, field_span(field)));
+        .map(|field| field_table(ty, field, field_span(field), &private));
 
     quote! {
         #[automatically_derived]
@@ -115,7 +132,23 @@ pub fn impl_type(ty: &EntityType, imp: &TypeImpl<'_>) -> TokenStream {
 /// assert!(tokens.contains("pub static SCHEMA"));
 /// ```
 pub fn generate(schema: &Schema) -> TokenStream {
-    let private = private();
+    generate_in(schema, &default_cascade())
+}
+
+/// [`generate`] for code that names the `cascade` crate by the path `cascade` (a re-export such
+/// as `my_sdk::cascade`) instead of `::cascade`.
+///
+/// ```
+/// use cascade_dsl::codegen;
+/// let schema = cascade_dsl::check("{ ICP: { name: 'string' } }").unwrap();
+/// let tokens = codegen::generate_in(&schema, &quote::quote!(my_sdk::cascade)).to_string();
+/// assert!(tokens.contains("impl my_sdk :: cascade :: __private :: Cascade for ICP"));
+/// // Every path to the runtime goes through the re-export.
+/// let all = tokens.matches("cascade :: __private").count();
+/// assert_eq!(tokens.matches("my_sdk :: cascade :: __private").count(), all);
+/// ```
+pub fn generate_in(schema: &Schema, cascade: &TokenStream) -> TokenStream {
+    let private = private(cascade);
     let mut types: Vec<&EntityType> = schema.types.iter().collect();
     types.sort_by(|a, b| a.name.cmp(&b.name));
 
@@ -147,10 +180,14 @@ pub fn generate(schema: &Schema) -> TokenStream {
             )]
             pub struct #ident;
         });
-        impls.push(impl_type(ty, &TypeImpl::named(&ident, schema.default)));
+        let imp = TypeImpl {
+            cascade: cascade.clone(),
+            ..TypeImpl::named(&ident, schema.default)
+        };
+        impls.push(impl_type(ty, &imp));
         tables.push(quote!(*<#ident as #private::Cascade>::TABLE));
     }
-    let default = written(schema.default, "$config.default");
+    let default = written(schema.default, "$config.default", &private);
     let count = Literal::usize_unsuffixed(tables.len());
     let impls = wrap_in_const(quote!(#(#impls)*));
 
@@ -244,8 +281,12 @@ pub fn type_ident(name: &str) -> Result<Ident, String> {
     Ok(format_ident!("{}", name))
 }
 
-fn field_table(owner: &EntityType, field: &Field, span: Span) -> TokenStream {
-    let private = private();
+fn field_table(
+    owner: &EntityType,
+    field: &Field,
+    span: Span,
+    private: &TokenStream,
+) -> TokenStream {
     let name = field.name.as_str();
     let at = format!("{}.{}", owner.name, field.name);
     let def = &field.def;
@@ -260,15 +301,15 @@ fn field_table(owner: &EntityType, field: &Field, span: Span) -> TokenStream {
     let optional = def.optional;
     let targets = def.targets.iter().map(|target| {
         let type_name = target.name.value.as_str();
-        let threshold = written(target.threshold.as_ref().map(|t| t.value), &at);
+        let threshold = written(target.threshold.as_ref().map(|t| t.value), &at, private);
         // Spanned on the definition: an unknown target or one that does not derive `Cascade`
         // is reported there.
         let (type_threshold, strategy) = match type_ident(type_name) {
             Ok(mut ident) => {
                 ident.set_span(span);
                 (
-                    quote_spanned!(span=> <#ident as ::cascade::__private::Target>::THRESHOLD),
-                    quote_spanned!(span=> <#ident as ::cascade::__private::Target>::STRATEGY),
+                    quote_spanned!(span=> <#ident as #private::Target>::THRESHOLD),
+                    quote_spanned!(span=> <#ident as #private::Target>::STRATEGY),
                 )
             }
             Err(message) => {
@@ -296,14 +337,14 @@ fn field_table(owner: &EntityType, field: &Field, span: Span) -> TokenStream {
     }
 }
 
-fn private() -> TokenStream {
-    quote!(::cascade::__private)
+/// `PATH::__private`, where generated code finds the runtime.
+fn private(cascade: &TokenStream) -> TokenStream {
+    quote!(#cascade::__private)
 }
 
 /// `Some(Written::new(0.82, "ICP.$threshold"))`: the value and where it was written, in the
 /// key syntax of `.cascade` files for both front ends, so their tables are identical.
-fn written(threshold: Option<Threshold>, at: &str) -> TokenStream {
-    let private = private();
+fn written(threshold: Option<Threshold>, at: &str, private: &TokenStream) -> TokenStream {
     match threshold {
         Some(threshold) => {
             let value = threshold_literal(threshold);
@@ -321,8 +362,7 @@ fn threshold_literal(threshold: Threshold) -> Literal {
 }
 
 /// The strategy as written; `None` (not written) leaves the choice to the runtime config.
-fn strategy(strategy: Option<Strategy>) -> TokenStream {
-    let private = private();
+fn strategy(strategy: Option<Strategy>, private: &TokenStream) -> TokenStream {
     match strategy {
         None => quote!(#private::None),
         Some(Strategy::Static) => quote!(#private::Some(#private::Strategy::Static)),

@@ -14,8 +14,8 @@ use syn::{Expr, ExprLit, ExprUnary, Lit, LitStr, Token, UnOp};
 
 use super::Ctxt;
 use super::symbol::{
-    CASCADE, CONFIG, CONFIG_KEYS, FUZZY_THRESHOLD, INSTRUCTIONS, STRATEGY, Symbol, THRESHOLD,
-    TYPE_KEYS,
+    CASCADE, CONFIG, CONFIG_KEYS, CRATE, FUZZY_THRESHOLD, INSTRUCTIONS, STRATEGY, Symbol,
+    THRESHOLD, TYPE_KEYS,
 };
 
 /// A value that may be set once; a second set is a "duplicate cascade attribute" error
@@ -64,6 +64,9 @@ pub(crate) struct TypeAttrs {
     pub(crate) fuzzy_threshold: Option<Threshold>,
     /// `instructions = ".."`.
     pub(crate) instructions: Option<String>,
+    /// `crate = "my_sdk::cascade"`: the path generated code names `cascade` by, for a crate
+    /// that uses it through a re-export.
+    pub(crate) cascade: Option<syn::Path>,
 }
 
 impl TypeAttrs {
@@ -74,6 +77,7 @@ impl TypeAttrs {
         let mut strategy = Attr::none(cx, "config(strategy)");
         let mut fuzzy_threshold = Attr::none(cx, "fuzzy_threshold");
         let mut instructions = Attr::none(cx, "instructions");
+        let mut cascade = Attr::none(cx, "crate");
         // The key of the first threshold, to point a conflict at both.
         let mut threshold_keys = Vec::new();
 
@@ -101,6 +105,19 @@ impl TypeAttrs {
                 } else if meta.path == INSTRUCTIONS {
                     if let Some(value) = parse_string(cx, &meta, "instructions = \"..\"")? {
                         instructions.set(&meta.path, value.value());
+                    }
+                } else if meta.path == CRATE {
+                    if let Some(value) = parse_string(cx, &meta, "crate = \"my_sdk::cascade\"")? {
+                        match value.parse::<syn::Path>() {
+                            Ok(path) => cascade.set(&meta.path, path),
+                            Err(_) => cx.error_spanned_by(
+                                &value,
+                                format!(
+                                    "`{}` is not a path\n= help: name the re-export of `cascade`: `crate = \"my_sdk::cascade\"`",
+                                    value.value()
+                                ),
+                            ),
+                        }
                     }
                 } else if meta.path == CONFIG {
                     if !meta.input.peek(syn::token::Paren) {
@@ -168,6 +185,7 @@ impl TypeAttrs {
             strategy: strategy.get(),
             fuzzy_threshold: fuzzy_threshold.get(),
             instructions: instructions.get(),
+            cascade: cascade.get(),
         }
     }
 }

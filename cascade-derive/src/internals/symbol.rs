@@ -21,8 +21,10 @@ pub(crate) const FUZZY_THRESHOLD: Symbol = Symbol("fuzzy_threshold");
 /// `#[cascade(instructions = "..")]`.
 pub(crate) const INSTRUCTIONS: Symbol = Symbol("instructions");
 
+/// `#[cascade(crate = "my_sdk::cascade")]`: the path of a re-export of `cascade`.
+pub(crate) const CRATE: Symbol = Symbol("crate");
 /// The keys of `#[cascade(..)]` on a type.
-pub(crate) const TYPE_KEYS: &[Symbol] = &[THRESHOLD, CONFIG, FUZZY_THRESHOLD, INSTRUCTIONS];
+pub(crate) const TYPE_KEYS: &[Symbol] = &[THRESHOLD, CONFIG, FUZZY_THRESHOLD, INSTRUCTIONS, CRATE];
 /// The keys of `config(..)`.
 pub(crate) const CONFIG_KEYS: &[Symbol] = &[THRESHOLD, STRATEGY];
 
