@@ -182,8 +182,8 @@ impl Value<'_> {
 /// a [`Code::SyntaxError`] diagnostic that says what was expected and what was found, sorted by
 /// position.
 ///
-/// Plain files (ASCII whitespace, comments, strings with at most one-character escapes such as
-/// `\'`) are read by a byte-level scanner in one pass; any other file, and every file with a
+/// Plain files (ASCII whitespace, comments, strings whose escapes are one-character ones such
+/// as `\'` or `\u` ones such as `\u00e9`) are read by a byte-level scanner in one pass; any other file, and every file with a
 /// syntax error, goes to the nom parser, which returns the same tree or the diagnostics.
 ///
 /// ```

@@ -188,9 +188,9 @@ fn sorted(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
 /// every schema error.
 ///
 /// The result is always that of [`schema::parse`](crate::schema::parse) then [`validate`]. A
-/// plain file (what the byte-level scanner reads: one-character escapes only, no syntax error) is
-/// checked while it is read, without a syntax tree: each field definition is parsed into its
-/// place in the model. Anything else takes the two steps.
+/// plain file (what the byte-level scanner reads: no `\x` escape or surrogate pair, no syntax
+/// error) is checked while it is read, without a syntax tree: each field definition is parsed
+/// into its place in the model. Anything else takes the two steps.
 ///
 /// ```
 /// let schema = cascade_dsl::check("{ ICP: { $threshold: 0.82, name: 'string' }, Startup: { customer: '~>ICP' } }").unwrap();

@@ -3,11 +3,11 @@
 //! The nom parser (`parser.rs`) is the grammar and the source of every syntax diagnostic; it
 //! costs about 70 instructions per byte of input (`LocatedSpan` recounts lines at every split, and
 //! the syntax tree is moved through nested `IResult`s). Schemas are almost always plain: ASCII
-//! whitespace, comments, bare or quoted keys, strings with at most one-character escapes (`\'`,
-//! `\n`), numbers. This scanner reads exactly that subset in one pass over the bytes and returns
-//! `None` for anything else (`\u` and `\x` escapes, non-ASCII whitespace, a bare key with
-//! non-ASCII letters, and every syntax error), which then goes to the nom parser, so diagnostics
-//! are unchanged.
+//! whitespace, comments, bare or quoted keys, strings with one-character escapes (`\'`, `\n`)
+//! and `\uXXXX` / `\u{X…}` escapes, numbers. This scanner reads exactly that subset in one pass
+//! over the bytes and returns `None` for anything else (`\x` escapes, UTF-16 surrogate pairs,
+//! line continuations, non-ASCII whitespace, a bare key with non-ASCII letters, and every syntax
+//! error), which then goes to the nom parser, so diagnostics are unchanged.
 //!
 //! Invariant: when [`file`] returns `Some(tree)`, the nom parser returns `Ok(tree)` for the same
 //! input, spans included. The property tests at the bottom of this file check it on generated
@@ -442,8 +442,9 @@ impl<'a> Scanner<'a> {
         })
     }
 
-    /// A string on one line. Of the escape sequences, only the one-character ones (`\n`, `\'`,
-    /// ...) are decoded here; `\x`, `\u` and line continuations defer to the nom parser.
+    /// A string on one line. Of the escape sequences, the one-character ones (`\n`, `\'`, ...)
+    /// and `\u` ones that name a character on their own are decoded here; `\x`, surrogate pairs
+    /// and line continuations defer to the nom parser.
     fn string(&mut self, quote: u8) -> Option<Text<'a>> {
         let start = self.at;
         let content_start = start + 1;
@@ -470,24 +471,25 @@ impl<'a> Scanner<'a> {
             match self.bytes.get(end)? {
                 &b if b == quote => break,
                 b'\\' => {
-                    let decoded = match self.bytes.get(end + 1)? {
-                        b'n' => '\n',
-                        b't' => '\t',
-                        b'r' => '\r',
-                        b'b' => '\u{8}',
-                        b'f' => '\u{c}',
-                        b'v' => '\u{b}',
-                        b'0' => '\0',
-                        &c @ (b'\'' | b'"' | b'\\' | b'/') => char::from(c),
+                    let (decoded, written_len) = match self.bytes.get(end + 1)? {
+                        b'n' => ('\n', 2),
+                        b't' => ('\t', 2),
+                        b'r' => ('\r', 2),
+                        b'b' => ('\u{8}', 2),
+                        b'f' => ('\u{c}', 2),
+                        b'v' => ('\u{b}', 2),
+                        b'0' => ('\0', 2),
+                        &c @ (b'\'' | b'"' | b'\\' | b'/') => (char::from(c), 2),
+                        b'u' => self.unicode_escape(end)?,
                         _ => return None,
                     };
                     escapes.push(Escape {
                         at: value.len(),
-                        decoded_len: 1,
-                        written_len: 2,
+                        decoded_len: decoded.len_utf8(),
+                        written_len,
                     });
                     value.push(decoded);
-                    end += 2;
+                    end += written_len;
                 }
                 b'\n' | b'\r' => return None,
                 _ => {
@@ -510,6 +512,36 @@ impl<'a> Scanner<'a> {
 
     /// A JSON number: `-?digits(.digits)?([eE][+-]?digits)?`, not followed by `.` or an
     /// identifier character.
+    /// The `\uXXXX` (not a UTF-16 surrogate) or `\u{X…}` escape at `at` (its backslash), and its
+    /// length; `None` for anything else (surrogate pairs, errors), which the nom parser reads.
+    fn unicode_escape(&self, at: usize) -> Option<(char, usize)> {
+        let rest = self.bytes.get(at + 2..)?;
+        let hex = |digits: &[u8]| {
+            let text = std::str::from_utf8(digits).ok()?;
+            u32::from_str_radix(text, 16).ok()
+        };
+        let (code, len) = if rest.first() == Some(&b'{') {
+            let digits = rest
+                .iter()
+                .skip(1)
+                .take(6)
+                .take_while(|b| b.is_ascii_hexdigit())
+                .count();
+            if digits == 0 || rest.get(1 + digits) != Some(&b'}') {
+                return None;
+            }
+            (hex(rest.get(1..1 + digits)?)?, 2 + 1 + digits + 1)
+        } else {
+            let digits = rest.get(..4)?;
+            if !digits.iter().all(u8::is_ascii_hexdigit) {
+                return None;
+            }
+            (hex(digits)?, 2 + 4)
+        };
+        // `from_u32` refuses surrogates and values past U+10FFFF.
+        Some((char::from_u32(code)?, len))
+    }
+
     fn number(&mut self) -> Option<Number> {
         let start = self.at;
         let digits = |bytes: &[u8], from: usize| {
@@ -668,9 +700,47 @@ mod tests {
     }
 
     #[test]
-    fn defers_on_escapes_errors_and_unicode() {
+    fn unicode_escapes_are_read() {
         for src in [
             r"{ a: '\u0041' }",
+            r"{ a: 'caf\u00e9 \u00E9t\u00e9' }",
+            r"{ a: '\u{41}\u{1F600}\u{10FFFF}\u{0}' }",
+            r"{ a: '\u0041bc', b: '~>\u0041(0.8)' }",
+            r"{ '\u0041': { 'na\u{6d}e': 'string', x: 'Who\u0020buys? ~>\u0041' } }",
+            "{ a: '\\u{000041}' }",
+        ] {
+            assert!(file(src).is_some(), "{src:?}");
+            agrees(src).unwrap();
+        }
+        let tree = file(r"{ a: '\u{1F600}x' }").unwrap();
+        let Value::String(text) = &tree.root.entries[0].value else {
+            panic!("a string");
+        };
+        assert_eq!(text.value, "\u{1F600}x");
+        assert_eq!(
+            text.escapes,
+            [Escape {
+                at: 0,
+                decoded_len: 4,
+                written_len: 9
+            }]
+        );
+    }
+
+    #[test]
+    fn defers_on_escapes_errors_and_unicode() {
+        for src in [
+            r"{ a: '\uD83D\uDE00' }",
+            r"{ a: '\ud83d' }",
+            r"{ a: '\uDE00' }",
+            r"{ a: '\u12' }",
+            r"{ a: '\u12g4' }",
+            r"{ a: '\u{}' }",
+            r"{ a: '\u{110000}' }",
+            r"{ a: '\u{D800}' }",
+            r"{ a: '\u{1234567}' }",
+            r"{ a: '\u{41' }",
+            r"{ a: '\u' }",
             r"{ a: '\x41' }",
             r"{ a: '\q' }",
             "{ a: 'x\\\ny' }",
