@@ -333,19 +333,20 @@ pub struct Resolver<'a> {
 /// is one hash and usually one probe, where a `BTreeMap<String, _>` walks a chain of string
 /// comparisons.
 #[derive(Clone, Debug, Default)]
-struct Slots(Vec<u32>);
+struct Slots(Vec<usize>);
 
 impl Slots {
     fn build(hashes: impl ExactSizeIterator<Item = u64>) -> Slots {
         let len = index_len(hashes.len());
-        let mut slots = vec![0u32; len];
+        let mut slots = vec![0usize; len];
         for (i, h) in hashes.enumerate() {
             let mut slot = home_slot(h, len);
             while slots.get(slot).is_some_and(|&e| e != 0) {
                 slot = (slot + 1) & (len - 1);
             }
             if let Some(e) = slots.get_mut(slot) {
-                *e = u32::try_from(i + 1).expect("a config holds fewer than u32::MAX overrides");
+                // `i + 1` cannot overflow: `i` indexes a slice.
+                *e = i + 1;
             }
         }
         Slots(slots)
@@ -365,7 +366,7 @@ impl Slots {
             if entry == 0 {
                 return None;
             }
-            let at = entry as usize - 1;
+            let at = entry - 1;
             if is_it(at) {
                 return Some(at);
             }

@@ -98,14 +98,22 @@ impl Pairs {
         }
     }
 
-    fn type_id(&mut self, name: &str) -> u32 {
+    /// The id of type `name`, given on first sight; `None` past `u32::MAX` distinct types.
+    fn type_id(&mut self, name: &str) -> Option<u32> {
+        self.type_id_below(name, u32::MAX)
+    }
+
+    /// [`Pairs::type_id`] with ids below `limit`.
+    fn type_id_below(&mut self, name: &str, limit: u32) -> Option<u32> {
         if let Some(&id) = self.index.get(name) {
-            return id;
+            return Some(id);
         }
-        let id = u32::try_from(self.types.len()).expect("fewer than 2^32 distinct types");
+        let id = u32::try_from(self.types.len())
+            .ok()
+            .filter(|&id| id < limit)?;
         self.types.push(name.to_owned());
         self.index.insert(name.to_owned(), id);
-        id
+        Some(id)
     }
 
     pub(crate) fn len(&self) -> usize {
@@ -429,7 +437,18 @@ impl<'a> RowChecker<'a> {
             self.cosines = scores;
             return;
         };
-        let id = self.pairs.type_id(ty);
+        let Some(id) = self.pairs.type_id(ty) else {
+            self.error(
+                line,
+                Some("type"),
+                format!(
+                    "is one type too many: a pairs file holds at most {} distinct types",
+                    u32::MAX
+                ),
+            );
+            self.cosines = scores;
+            return;
+        };
         self.pairs.type_of.push(id);
         self.pairs.same.push(same);
         for (column, s) in self.pairs.scores.iter_mut().zip(&scores) {
@@ -1143,6 +1162,16 @@ pub(crate) fn read_embeddings(path: &Path) -> Result<Embeddings, Errors> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn type_ids_stop_at_their_limit_instead_of_wrapping() {
+        let mut pairs = Pairs::new(1);
+        assert_eq!(pairs.type_id_below("ICP", 2), Some(0));
+        assert_eq!(pairs.type_id_below("Company", 2), Some(1));
+        assert_eq!(pairs.type_id_below("ICP", 2), Some(0));
+        assert_eq!(pairs.type_id_below("Persona", 2), None);
+        assert_eq!(pairs.types, ["ICP", "Company"]);
+    }
 
     fn file(ext: &str, text: &str) -> tempfile::NamedTempFile {
         let mut f = tempfile::Builder::new().suffix(ext).tempfile().unwrap();
