@@ -488,11 +488,17 @@ mod tests {
         assert_eq!(std::fs::read(&path).expect("readable"), b"b");
     }
 
-    #[test]
-    fn an_unwritable_output_is_an_error_not_a_panic() {
+    /// A temporary directory holding `app.cascade`, a valid one-type schema.
+    fn one_schema() -> (tempfile::TempDir, PathBuf) {
         let dir = tempfile::tempdir().expect("a temporary directory can be created");
         let input = dir.path().join("app.cascade");
         std::fs::write(&input, "{ A: {} }").expect("writable");
+        (dir, input)
+    }
+
+    #[test]
+    fn an_unwritable_output_is_an_error_not_a_panic() {
+        let (dir, input) = one_schema();
         let result = Config::new()
             .out_dir(dir.path().join("missing/dir"))
             .compile_with(&[&input], &mut Vec::new());
@@ -504,9 +510,7 @@ mod tests {
 
     #[test]
     fn a_cascade_path_that_is_not_a_path_is_an_error() {
-        let dir = tempfile::tempdir().expect("a temporary directory can be created");
-        let input = dir.path().join("app.cascade");
-        std::fs::write(&input, "{ A: {} }").expect("writable");
+        let (dir, input) = one_schema();
         let result = Config::new()
             .out_dir(dir.path())
             .cascade_path("my sdk::cascade")
