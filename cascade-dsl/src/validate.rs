@@ -111,7 +111,7 @@ fn check_streaming(src: &str) -> Option<Result<Schema, Vec<Diagnostic>>> {
     while let Some(item) = entries.next()? {
         match item {
             Item::Entry(entry) => {
-                builder.root_entry(&mut schema, &mut metadata, &entry.key.value, &entry, true);
+                builder.root_entry(&mut schema, &mut metadata, &entry, true);
             }
             // A type's fields are built as they are read, into `fields` (reused from type to
             // type), then moved to a vector of their number plus one spare place.
@@ -126,15 +126,7 @@ fn check_streaming(src: &str) -> Option<Result<Schema, Vec<Diagnostic>>> {
                             builder.plain_field(position, &mut ty, &mut fields, &mut state, &plain);
                         }
                         Member::Entry(entry) => {
-                            let field: &str = &entry.key.value;
-                            builder.type_entry(
-                                position,
-                                &mut ty,
-                                &mut fields,
-                                &mut state,
-                                field,
-                                &entry,
-                            );
+                            builder.type_entry(position, &mut ty, &mut fields, &mut state, &entry);
                         }
                     }
                 }
@@ -893,24 +885,23 @@ impl<'s> Builder<'s> {
         };
         let mut metadata = MetadataKeys::default();
         for entry in &file.root.entries {
-            self.root_entry(&mut schema, &mut metadata, &entry.key.value, entry, checked);
+            self.root_entry(&mut schema, &mut metadata, entry, checked);
         }
         schema
     }
 
-    /// Builds one entry of the top-level object into `schema`: a type, or top-level metadata.
-    /// `name` is the entry's key, borrowed as long as `metadata` (which holds the top-level
-    /// `$` keys seen, for duplicate errors).
+    /// Builds one entry of the top-level object into `schema`: a type, or top-level metadata
+    /// (`metadata` holds the top-level `$` keys seen, for duplicate errors).
     fn root_entry(
         &mut self,
         schema: &mut Schema,
         metadata: &mut MetadataKeys,
-        name: &str,
         entry: &Entry<'_>,
         checked: bool,
     ) {
+        let name: &str = &entry.key.value;
         if name.starts_with('$') {
-            if !self.first_metadata(metadata, name, entry.key.span) {
+            if !self.first_metadata(metadata, &entry.key) {
                 return;
             }
             if name == "$config" {
@@ -964,7 +955,8 @@ impl<'s> Builder<'s> {
     }
 
     /// Records `key`; false (with an error) when the object already had it.
-    fn first_metadata(&mut self, seen: &mut MetadataKeys, name: &str, span: Span) -> bool {
+    fn first_metadata(&mut self, seen: &mut MetadataKeys, key: &Text<'_>) -> bool {
+        let (name, span): (&str, Span) = (&key.value, key.span);
         if let Some(first) = seen.get(name) {
             self.error(
                 Diagnostic::error(
@@ -1040,7 +1032,7 @@ impl<'s> Builder<'s> {
         };
         let mut seen = MetadataKeys::default();
         for entry in &config.entries {
-            if !self.first_metadata(&mut seen, &entry.key.value, entry.key.span) {
+            if !self.first_metadata(&mut seen, &entry.key) {
                 continue;
             }
             match &*entry.key.value {
@@ -1205,14 +1197,7 @@ impl<'s> Builder<'s> {
         let mut fields = Vec::with_capacity(object.entries.len());
         let mut state = TypeState::default();
         for entry in &object.entries {
-            self.type_entry(
-                position,
-                &mut ty,
-                &mut fields,
-                &mut state,
-                &entry.key.value,
-                entry,
-            );
+            self.type_entry(position, &mut ty, &mut fields, &mut state, entry);
         }
         ty.fields = fields;
         ty
@@ -1245,20 +1230,20 @@ impl<'s> Builder<'s> {
         }
         fields.pop();
         // Anything else (and every error) goes through the general path.
-        self.type_entry(position, ty, fields, state, plain.key, &plain.entry());
+        self.type_entry(position, ty, fields, state, &plain.entry());
     }
 
     /// Builds one entry of a type's object (`position` in the schema) into `ty`: a field, pushed
-    /// to `fields`, or the type's metadata. `name` is the entry's key.
+    /// to `fields`, or the type's metadata.
     fn type_entry(
         &mut self,
         position: usize,
         ty: &mut EntityType,
         fields: &mut Vec<Field>,
         state: &mut TypeState,
-        name: &str,
         entry: &Entry<'_>,
     ) {
+        let name: &str = &entry.key.value;
         if !name.starts_with('$') {
             if self.field(&entry.key, &entry.value, fields) {
                 let field = fields.len() - 1;
@@ -1266,7 +1251,7 @@ impl<'s> Builder<'s> {
             }
             return;
         }
-        if !self.first_metadata(&mut state.seen, name, entry.key.span) {
+        if !self.first_metadata(&mut state.seen, &entry.key) {
             return;
         }
         match name {
@@ -1354,7 +1339,7 @@ impl<'s> Builder<'s> {
         };
         let mut seen = MetadataKeys::default();
         for entry in &config.entries {
-            if !self.first_metadata(&mut seen, &entry.key.value, entry.key.span) {
+            if !self.first_metadata(&mut seen, &entry.key) {
                 continue;
             }
             match &*entry.key.value {
