@@ -157,6 +157,26 @@ pub fn render(diagnostics: &[Diagnostic], source: &str, origin: &str, style: Sty
 }
 
 fn render_one(renderer: &Renderer, d: &Diagnostic, source: &str, origin: &str) -> String {
+    // A byte-order mark is not a character of the first line (editors and `JSON.parse` skip it,
+    // as the parsers do): the source is shown from after it, so columns on line 1 count as theirs.
+    if let Some(rest) = source.strip_prefix(BOM) {
+        let back = |span: Span| {
+            Span::new(
+                span.start().saturating_sub(BOM.len_utf8()),
+                span.end().saturating_sub(BOM.len_utf8()),
+            )
+        };
+        let shifted = Diagnostic {
+            primary: (back(d.primary.0), d.primary.1.clone()),
+            secondary: d
+                .secondary
+                .iter()
+                .map(|(span, label)| (back(*span), label.clone()))
+                .collect(),
+            ..d.clone()
+        };
+        return render_one(renderer, &shifted, rest, origin);
+    }
     // Messages and labels quote the user's text, which may hold control characters (a NUL, an
     // ANSI escape): they are shown escaped, never sent to the terminal.
     let owned;
@@ -205,22 +225,24 @@ fn render_one(renderer: &Renderer, d: &Diagnostic, source: &str, origin: &str) -
     // annotate-snippets draws a tab as four spaces but places carets by character, so carets
     // drift right of the text on tab-indented lines. A tab becomes one space (one byte for one
     // byte: spans and columns stay valid), and carets land under the offending text. So does
-    // the `\r` of a CRLF line end. Other control characters would reach the terminal raw: each
-    // becomes one visible character of its own byte length (`?` for one byte, `¿` for two).
+    // the `\r` of a CRLF line end; a lone `\r` ends a line, as in JavaScript and editors. Other
+    // control characters would reach the terminal raw: each becomes one visible character of its
+    // own byte length (`?` for one byte, `¿` for two).
     let shown: std::borrow::Cow<'_, str> = if source.contains(|c: char| c.is_control() && c != '\n')
     {
-        std::borrow::Cow::Owned(
-            source
-                .chars()
-                .map(|c| match c {
-                    '\t' | '\r' => ' ',
-                    '\n' => '\n',
-                    c if c.is_control() && c.len_utf8() == 1 => '?',
-                    c if c.is_control() => '¿',
-                    c => c,
-                })
-                .collect(),
-        )
+        let mut chars = source.chars().peekable();
+        let mut shown = String::with_capacity(source.len());
+        while let Some(c) = chars.next() {
+            shown.push(match c {
+                '\r' if chars.peek() != Some(&'\n') => '\n',
+                '\t' | '\r' => ' ',
+                '\n' => '\n',
+                c if c.is_control() && c.len_utf8() == 1 => '?',
+                c if c.is_control() => '¿',
+                c => c,
+            });
+        }
+        std::borrow::Cow::Owned(shown)
     } else {
         std::borrow::Cow::Borrowed(source)
     };
@@ -287,21 +309,44 @@ fn clamp(span: Span, source: &str) -> Span {
     Span::new(start, fix(span.end()).max(start))
 }
 
+/// The byte-order mark, which a source may start with and which is not part of its text.
+const BOM: char = '\u{feff}';
+
 /// The 1-based line and column of byte `offset` in `source`; the column counts characters.
 ///
-/// An offset past the end is treated as the end; one inside a character as that character.
+/// Lines end at `\n`, `\r\n` or a lone `\r`; a byte-order mark at the start is not counted. An
+/// offset past the end is treated as the end; one inside a character as that character.
 ///
 /// ```
 /// # use cascade_dsl::diag::line_col;
 /// assert_eq!(line_col("ab\ncd", 4), (2, 2));
 /// assert_eq!(line_col("é ~>T(2)", 8), (1, 8)); // `é` is 2 bytes, 1 column
+/// assert_eq!(line_col("\u{feff}ab", 4), (1, 2)); // the byte-order mark is no column
+/// assert_eq!(line_col("a\rb\r\nc", 5), (3, 1));
 /// ```
 pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
     let offset = clamp(Span::new(offset, offset), source).start();
-    let before = source.get(..offset).unwrap_or("");
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |n| n + 1);
-    let column = before.get(line_start..).unwrap_or("").chars().count() + 1;
+    let first = if source.starts_with(BOM) {
+        BOM.len_utf8().min(offset)
+    } else {
+        0
+    };
+    // A `\r` ends a line unless a `\n` follows it (the `\n` then does).
+    let bytes = source.as_bytes();
+    let mut line = 1;
+    let mut line_start = first;
+    for at in first..offset {
+        let ends = match bytes.get(at) {
+            Some(b'\n') => true,
+            Some(b'\r') => bytes.get(at + 1) != Some(&b'\n'),
+            _ => false,
+        };
+        if ends {
+            line += 1;
+            line_start = at + 1;
+        }
+    }
+    let column = source.get(line_start..offset).unwrap_or("").chars().count() + 1;
     (line, column)
 }
 
@@ -338,6 +383,47 @@ mod tests {
         let out = render(&[d], source, "crlf.cascade", Style::Plain);
         assert!(!out.contains('\r'), "{out:?}");
         assert!(out.contains("crlf.cascade:2:14"), "{out}");
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_a_column() {
+        let plain = "{ A: { x: '~>T(1.5)' } }";
+        let with_bom = format!("\u{feff}{plain}");
+        let d = |shift: usize| {
+            Diagnostic::error(
+                Code::ThresholdOutOfRange,
+                "threshold `1.5` must be within 0.0..=1.0",
+                Span::new(15 + shift, 18 + shift),
+            )
+            .with_secondary(Span::new(2 + shift, 3 + shift), "type")
+        };
+        let without = render(&[d(0)], plain, "s.cascade", Style::Plain);
+        let with = render(&[d(3)], &with_bom, "s.cascade", Style::Plain);
+        assert!(without.contains("s.cascade:1:16"), "{without}");
+        assert_eq!(with, without);
+        assert!(!with.contains('\u{feff}'));
+        assert_eq!(line_col(&with_bom, 18), (1, 16));
+        // A span inside the mark itself is shown at the start.
+        assert_eq!(line_col(&with_bom, 1), (1, 1));
+    }
+
+    #[test]
+    fn a_lone_carriage_return_ends_a_line() {
+        let source = "{\r  A: { b: '~>Nope' },\r}";
+        let d = Diagnostic::error(
+            Code::UnknownTargetType,
+            "unknown type `Nope`",
+            Span::new(15, 19),
+        );
+        let out = render(&[d], source, "cr.cascade", Style::Plain);
+        assert!(out.contains("cr.cascade:2:14"), "{out}");
+        assert!(out.contains("2 |   A: { b: '~>Nope' },"), "{out}");
+        assert!(!out.contains('\r'), "{out:?}");
+        assert_eq!(line_col(source, 15), (2, 14));
+        // A CRLF is one line end, wherever the offset falls in it.
+        assert_eq!(line_col("ab\r\ncd", 2), (1, 3));
+        assert_eq!(line_col("ab\r\ncd", 3), (1, 4));
+        assert_eq!(line_col("ab\r\ncd", 4), (2, 1));
     }
 
     #[test]

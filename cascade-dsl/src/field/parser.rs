@@ -14,6 +14,8 @@
 //! Parser types (`LocatedSpan`, [`PError`]) never leave this module: the output is a
 //! [`FieldDef`](super::FieldDef) or a list of [`Diagnostic`]s with byte spans into the input.
 
+use std::collections::HashMap;
+
 use cascade_runtime::{DecimalError, Operator, Threshold};
 use nom::bytes::complete::{tag, take_till, take_while};
 use nom::character::complete::{char, digit1, one_of};
@@ -138,9 +140,46 @@ pub(super) fn parse(def: &str) -> Result<FieldDef, Vec<Diagnostic>> {
                 ));
             }
             errors.sort_by_key(|d| (d.primary.0.start(), d.primary.0.end()));
-            Err(errors)
+            Err(capped(errors))
         }
     }
+}
+
+/// How many errors of one definition are returned, as for the syntax errors of a file; the last
+/// one then says how many more there are.
+const MAX_DEFINITION_ERRORS: usize = crate::schema::MAX_ERRORS;
+
+/// The first [`MAX_DEFINITION_ERRORS`] of `errors` (sorted), the last saying how many more
+/// there were.
+fn capped(mut errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let more = errors.len().saturating_sub(MAX_DEFINITION_ERRORS);
+    if more > 0 {
+        errors.truncate(MAX_DEFINITION_ERRORS);
+        if let Some(last) = errors.last_mut() {
+            let s = if more == 1 { "" } else { "s" };
+            last.notes.push(format!(
+                "{more} more error{s} in this definition not shown: fix these and check again"
+            ));
+        }
+    }
+    errors
+}
+
+/// How many places of the same mistake get their own label; the rest are counted in a note, so
+/// a definition with thousands of them renders in time and space linear in its length.
+const MAX_MORE_LABELS: usize = 3;
+
+/// `d` with a `label` at each span of `more`, up to [`MAX_MORE_LABELS`], and a note counting the
+/// rest as `what` (`"more operators"`).
+fn with_more_labels(mut d: Diagnostic, more: &[Span], label: &str, what: &str) -> Diagnostic {
+    for span in more.iter().take(MAX_MORE_LABELS) {
+        d = d.with_secondary(*span, label);
+    }
+    let rest = more.len().saturating_sub(MAX_MORE_LABELS);
+    if rest > 0 {
+        d = d.with_note(format!("and {rest} {what}, not marked here"));
+    }
+    d
 }
 
 /// A lexed member of a target expression, before checks.
@@ -426,9 +465,7 @@ impl<'s> Parser<'s> {
             .with_label("second operator")
             .with_secondary(op_span, "first operator")
             .with_help("a prompt may not contain `->`, `~>`, `<-` or `<~`; keep one operator before the target type");
-            for more in extra_ops.iter().skip(1) {
-                d = d.with_secondary(*more, "another operator");
-            }
+            d = with_more_labels(d, &extra_ops[1..], "another operator", "more operators");
             self.error(d);
             return None;
         }
@@ -556,15 +593,12 @@ impl<'s> Parser<'s> {
     fn targets(&mut self, expr: &TargetExpr, after_operator: bool) -> Option<Targets> {
         let mut targets = Targets::with_capacity(expr.members.len());
         let mut ok = true;
-        for (index, member) in expr.members.iter().enumerate() {
+        // Each name's first member: linear in the number of members, however many are written.
+        let mut first: HashMap<&str, &Member> = HashMap::with_capacity(expr.members.len());
+        for member in expr.members.iter() {
             let name = self.text(member.name);
             ok &= self.check_type_name(name, member.name, after_operator);
-            if let Some(previous) = expr
-                .members
-                .iter()
-                .take(index)
-                .find(|m| self.text(m.name) == name)
-            {
+            if let Some(previous) = first.get(name).copied() {
                 ok = false;
                 self.error(
                     Diagnostic::error(
@@ -576,6 +610,8 @@ impl<'s> Parser<'s> {
                     .with_secondary(previous.name, "first listed here")
                     .with_help(format!("remove the second `{name}`")),
                 );
+            } else {
+                first.insert(name, member);
             }
             targets.push(Target {
                 name: Spanned::new(CompactString::from(name), member.name),
@@ -1109,9 +1145,7 @@ impl<'s> Parser<'s> {
             "remove the space{}: `{prefix}{fixed}`",
             if spaces.len() > 1 { "s" } else { "" }
         ));
-        for s in rest {
-            d = d.with_secondary(*s, "and this one");
-        }
+        d = with_more_labels(d, rest, "and this one", "more spaces");
         self.error(d);
     }
 
@@ -1406,6 +1440,69 @@ fn suggest_primitive(word: &str) -> Option<Primitive> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn repeated_mistakes_get_a_few_labels_and_a_count() {
+        // 1,000 extra operators: one error, the first two and three more labelled, the rest counted.
+        let def = format!("{}T", "x ~>".repeat(1002));
+        let errors = parse(&def).unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].code, Code::MultipleOperators);
+        assert_eq!(errors[0].secondary.len(), 1 + MAX_MORE_LABELS);
+        assert_eq!(
+            errors[0].notes,
+            [format!(
+                "and {} more operators, not marked here",
+                1000 - MAX_MORE_LABELS
+            )]
+        );
+        // Spaces inside a target expression (100 here): the same.
+        let members: Vec<String> = (0..50).map(|i| format!("B{i}")).collect();
+        let errors = parse(&format!("~>A | {}", members.join(" | "))).unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].code, Code::WhitespaceInTarget);
+        assert_eq!(errors[0].secondary.len(), MAX_MORE_LABELS);
+        assert_eq!(errors[0].notes, ["and 96 more spaces, not marked here"]);
+        // Few enough: every place labelled, no note.
+        let errors = parse("a ~> b ~> c ~> T").unwrap_err();
+        assert_eq!(errors[0].secondary.len(), 2);
+        assert!(errors[0].notes.is_empty());
+    }
+
+    #[test]
+    fn errors_of_one_definition_are_capped() {
+        let errors = parse(&format!("string{}", "?".repeat(3000))).unwrap_err();
+        assert_eq!(errors.len(), MAX_DEFINITION_ERRORS);
+        assert!(errors.iter().all(|d| d.code == Code::DuplicateModifier));
+        let more = 2999 - MAX_DEFINITION_ERRORS;
+        assert_eq!(
+            errors[MAX_DEFINITION_ERRORS - 1].notes,
+            [format!(
+                "{more} more errors in this definition not shown: fix these and check again"
+            )]
+        );
+        assert!(
+            errors[..MAX_DEFINITION_ERRORS - 1]
+                .iter()
+                .all(|d| d.notes.is_empty())
+        );
+        // Exactly at the cap: no note.
+        let errors =
+            parse(&format!("string{}", "?".repeat(MAX_DEFINITION_ERRORS + 1))).unwrap_err();
+        assert_eq!(errors.len(), MAX_DEFINITION_ERRORS);
+        assert!(errors.iter().all(|d| d.notes.is_empty()));
+    }
+
+    #[test]
+    fn many_distinct_union_members_are_checked_in_linear_time() {
+        // 20,000 members, the last repeating the first: one error, pointing at both.
+        let mut members: Vec<String> = (0..20_000).map(|i| format!("T{i}")).collect();
+        members.push("T0".to_owned());
+        let errors = parse(&format!("~>{}", members.join("|"))).unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].code, Code::DuplicateUnionMember);
+        assert_eq!(errors[0].secondary[0].0, Span::new(2, 4));
+    }
 
     #[test]
     fn operator_runs_find_glued_operators() {
