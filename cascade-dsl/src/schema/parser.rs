@@ -191,6 +191,8 @@ fn describe(rest: &str) -> (String, usize) {
             (format!("`{word}`"), word.len())
         }
         c if c.is_whitespace() => ("whitespace".to_owned(), c.len_utf8()),
+        // A backtick in a code span is written with spaces inside double backticks.
+        '`' => ("`` ` ``".to_owned(), 1),
         c => (format!("`{c}`"), c.len_utf8()),
     }
 }
@@ -925,10 +927,22 @@ fn value<'a>(i: In<'a>, depth: usize, state: &mut State<'a>) -> PResult<'a, Valu
                 }
             }
         }
-        _ => failure(SyntaxError::expected(
-            offset(&i),
-            "a value (a string, number, object, array, `true`, `false` or `null`)",
-        )),
+        found => {
+            let help = match found {
+                Some('`') => "template literals are not read: quote text with `'` or `\"`",
+                Some(',') => "remove the extra `,`, or write the value before it",
+                Some('}' | ']') => "write the value, such as `'string'`, or remove the entry",
+                None => "write the value, then close every open `{` and `[`",
+                _ => "write a string (`'string'`), a number (`0.85`), an object or an array",
+            };
+            failure(
+                SyntaxError::expected(
+                    offset(&i),
+                    "a value (a string, number, object, array, `true`, `false` or `null`)",
+                )
+                .help(help),
+            )
+        }
     }
 }
 
@@ -1290,7 +1304,12 @@ fn number(i: In<'_>) -> PResult<'_, Number> {
     .parse(i);
     let (rest, text) = match parsed {
         Ok(ok) => ok,
-        Err(_) => return failure(SyntaxError::expected(start + 1, "a digit after `-`")),
+        Err(_) => {
+            return failure(
+                SyntaxError::expected(start + 1, "a digit after `-`")
+                    .help("write a number such as `-1` or `0.85`, or quote text: `'-x'`"),
+            );
+        }
     };
     if let Some(c) = peek(&rest).filter(|&c| c == '.' || is_ident_char(c)) {
         let end = offset(&rest) + c.len_utf8();
@@ -1491,6 +1510,28 @@ mod tests {
         match parse(src) {
             Ok(file) => panic!("expected a syntax error, got {file:?}"),
             Err(mut errors) => errors.remove(0),
+        }
+    }
+
+    #[test]
+    fn a_missing_value_says_what_to_write() {
+        let cases = [
+            ("{ A: { n: } }", "`}`", "remove the entry"),
+            ("{ A: { n: `string` } }", "`` ` ``", "template literals"),
+            ("{ A: { n: ['a' ,, 'b'] } }", "`,`", "remove the extra `,`"),
+            ("{ A: { n: ", "end of file", "close every open"),
+            ("{ A: { n: @ } }", "`@`", "a number (`0.85`)"),
+            ("{ A: { n: -'x' } }", "`'`", "quote text: `'-x'`"),
+        ];
+        for (src, found, help) in cases {
+            let e = err(src);
+            assert!(
+                e.message.ends_with(&format!("found {found}")),
+                "{src}: {}",
+                e.message
+            );
+            let text = e.help.unwrap_or_default();
+            assert!(text.contains(help), "{src}: {text}");
         }
     }
 
