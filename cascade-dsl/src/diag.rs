@@ -250,28 +250,74 @@ fn render_one(renderer: &Renderer, d: &Diagnostic, source: &str, origin: &str) -
         .line_start(1)
         .origin(origin)
         .fold(true);
-    let mut annotation = level.span(primary.start()..primary.end());
+    let mut annotation = level.span(marked(primary, source));
     if !d.primary.1.is_empty() {
         annotation = annotation.label(&d.primary.1);
     }
     snippet = snippet.annotation(annotation);
+    // A label far from the primary one on the same long line (a minified JSON schema) would
+    // make the whole line be printed: it becomes a note with its position instead.
+    let (primary_line, primary_column) = line_col(source, primary.start());
+    let long_line = line_len(source, primary.start()) > LONG_LINE;
+    let mut far = Vec::new();
     for (span, label) in &d.secondary {
         let span = clamp(*span, source);
+        let (line, column) = line_col(source, span.start());
+        if long_line && line == primary_line && column.abs_diff(primary_column) > NEAR {
+            let label = if label.is_empty() { "see" } else { label };
+            far.push(format!("{label}: {origin}:{line}:{column}"));
+            continue;
+        }
         // `Warning` draws `-` without a level prefix: the rustc look of a secondary label.
-        let mut annotation = Level::Warning.span(span.start()..span.end());
+        let mut annotation = Level::Warning.span(marked(span, source));
         if !label.is_empty() {
             annotation = annotation.label(label);
         }
         snippet = snippet.annotation(annotation);
     }
     let mut message = level.title(&d.message).id(d.code.as_str()).snippet(snippet);
-    for note in &d.notes {
+    for note in far.iter().chain(&d.notes) {
         message = message.footer(Level::Note.title(note));
     }
     if let Some(help) = &d.help {
         message = message.footer(Level::Help.title(help));
     }
     renderer.render(message).to_string()
+}
+
+/// The most characters marked under one span: a longer span (a name of 100,000 characters) is
+/// marked from its start, as the line it is on is shown around it, not whole.
+const MAX_MARK: usize = 80;
+
+/// A line longer than this many characters is shown cut around its labels.
+const LONG_LINE: usize = 200;
+
+/// How many columns apart two labels on a long line may be and both be drawn.
+const NEAR: usize = 100;
+
+/// The byte range to mark for `span` (clamped into `source`): at most [`MAX_MARK`] characters.
+fn marked(span: Span, source: &str) -> std::ops::Range<usize> {
+    let text = source.get(span.range()).unwrap_or("");
+    match text.char_indices().nth(MAX_MARK) {
+        Some((cut, _)) => span.start()..span.start() + cut,
+        None => span.range(),
+    }
+}
+
+/// The length in characters of the line holding byte `at` of `source`.
+fn line_len(source: &str, at: usize) -> usize {
+    let is_end = |c: char| c == '\n' || c == '\r';
+    let start = source
+        .get(..at)
+        .and_then(|s| s.rfind(is_end))
+        .map_or(0, |n| n + 1);
+    let end = source
+        .get(at..)
+        .and_then(|s| s.find(is_end))
+        .map_or(source.len(), |n| at + n);
+    source
+        .get(start..end)
+        .map_or(0, |line| line.chars().count())
 }
 
 fn diagnostic_has_control(d: &Diagnostic) -> bool {
@@ -405,6 +451,54 @@ mod tests {
         assert_eq!(line_col(&with_bom, 18), (1, 16));
         // A span inside the mark itself is shown at the start.
         assert_eq!(line_col(&with_bom, 1), (1, 1));
+    }
+
+    #[test]
+    fn long_spans_and_far_labels_keep_the_output_short() {
+        // A 100,000-character name: the line is cut and the mark is at most MAX_MARK long.
+        let name = "A".repeat(100_000);
+        let source = format!("{{ {name}: {{}} }}");
+        let d = Diagnostic::error(
+            Code::InvalidEntityName,
+            "type name too long",
+            Span::new(2, 100_002),
+        )
+        .with_label("100000 characters");
+        let out = render(&[d], &source, "s.cascade", Style::Plain);
+        assert!(out.len() < 1_000, "{} bytes", out.len());
+        assert!(
+            out.contains(&format!("{} 100000 characters", "^".repeat(MAX_MARK))),
+            "{out}"
+        );
+        // Two labels 50,000 columns apart on one line: the far one becomes a note with its place.
+        let line = format!("{{ \"T1\": {{}}, {} \"T1\": {{}} }}", " ".repeat(50_000));
+        let second = line.rfind("\"T1\"").unwrap_or_default();
+        let d = Diagnostic::error(
+            Code::DuplicateType,
+            "duplicate type `T1`",
+            Span::new(second, second + 4),
+        )
+        .with_label("declared again here")
+        .with_secondary(Span::new(2, 6), "first declared here");
+        let out = render(&[d], &line, "s.json", Style::Plain);
+        assert!(out.len() < 1_000, "{} bytes", out.len());
+        assert!(
+            out.contains("= note: first declared here: s.json:1:3"),
+            "{out}"
+        );
+        // Near each other, both are drawn as usual.
+        let d = Diagnostic::error(
+            Code::DuplicateType,
+            "duplicate type `T1`",
+            Span::new(14, 18),
+        )
+        .with_secondary(Span::new(2, 6), "first declared here");
+        let out = render(&[d], "{ \"T1\": {}, \"T1\": {} }", "s.json", Style::Plain);
+        assert!(
+            out.contains("  first declared here") && out.contains("----"),
+            "{out}"
+        );
+        assert!(!out.contains("note"), "{out}");
     }
 
     #[test]

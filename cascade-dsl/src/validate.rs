@@ -533,11 +533,19 @@ fn check_name(
                 .with_help(rule),
         );
     }
+    // A name past the limit is quoted by its start, as the field parser quotes one: a name of
+    // 100,000 characters makes a message of a line, not of 100,000 characters.
+    let shown: std::borrow::Cow<'_, str> = if name.len() > MAX_NAME_LEN {
+        let start: String = name.chars().take(16).collect();
+        format!("{start}…").into()
+    } else {
+        name.into()
+    };
     if name.len() > MAX_NAME_LEN && valid_start && valid_rest {
         return Some(
             Diagnostic::error(
                 code,
-                format!("{what} name `{name}` is longer than {MAX_NAME_LEN} characters"),
+                format!("{what} name `{shown}` is longer than {MAX_NAME_LEN} characters"),
                 span,
             )
             .with_label(format!("{} characters", name.chars().count()))
@@ -547,12 +555,12 @@ fn check_name(
     if valid_start && valid_rest {
         return None;
     }
-    let diagnostic = Diagnostic::error(code, format!("invalid {what} name `{name}`"), span)
+    let diagnostic = Diagnostic::error(code, format!("invalid {what} name `{shown}`"), span)
         .with_label(format!("not a valid {what} name"));
     if let Some(c) = name.chars().find(|c| !c.is_ascii()) {
         return Some(diagnostic.with_help(format!("{rule}; `{c}` is not ASCII")));
     }
-    let suggestion = sanitize(name, what == "type");
+    let suggestion = sanitize(name, what == "type").filter(|fixed| fixed.len() <= MAX_NAME_LEN);
     Some(match suggestion {
         Some(fixed) => diagnostic.with_help(format!("{rule}: e.g. `{fixed}`")),
         None => diagnostic.with_help(rule),
