@@ -391,7 +391,7 @@ fn usage_errors_exit_2_and_bad_values_exit_1() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("no row has the field `similarity_32`: the rows' numeric fields are `similarity`, `similarity_128`, `similarity_256`, `similarity_64`"),
+        stderr(&out).contains("no row has the field `similarity_32`: the rows' numeric fields are `similarity`, `similarity_256`, `similarity_128`, `similarity_64`; did you mean `--score-field similarity_128`?"),
         "{}",
         stderr(&out)
     );
@@ -761,5 +761,12 @@ fn a_file_without_same_pairs_calibrates_nothing() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(stdout(&out), "");
     assert!(!path.exists(), "no config is written");
+    insta::assert_snapshot!(stderr(&out));
+}
+
+#[test]
+fn a_score_field_no_row_has_is_reported_with_every_bad_line() {
+    let out = calibrate(&["cascade-cli/tests/fixtures/calibrate/no-score-field.jsonl"]);
+    assert_eq!(out.status.code(), Some(1));
     insta::assert_snapshot!(stderr(&out));
 }
