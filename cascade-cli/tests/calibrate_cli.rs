@@ -770,3 +770,11 @@ fn a_score_field_no_row_has_is_reported_with_every_bad_line() {
     assert_eq!(out.status.code(), Some(1));
     insta::assert_snapshot!(stderr(&out));
 }
+
+#[test]
+fn a_duplicated_csv_column_is_an_error_at_the_header() {
+    let out = calibrate(&["cascade-cli/tests/fixtures/calibrate/duplicate-column.csv"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stdout(&out), "");
+    insta::assert_snapshot!(stderr(&out));
+}

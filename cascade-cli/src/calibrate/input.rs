@@ -994,6 +994,43 @@ fn read_csv<R: Read>(reader: Counting<R>, checker: &mut RowChecker<'_>, progress
             );
         }
     }
+    // A column read twice is ambiguous (JSONL rejects a key given twice): which one holds the
+    // value? Report it at the second one and read neither.
+    let starts = field_starts(checker.path, header_line);
+    let mut duplicated = Vec::new();
+    for (name, _) in &wanted {
+        let at: Vec<usize> = headers
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| h.trim() == *name)
+            .map(|(i, _)| i)
+            .collect();
+        if let [first, second, ..] = at[..] {
+            let error = RowError {
+                column: starts.get(second).copied(),
+                ..RowError::in_field(
+                    checker.path,
+                    header_line,
+                    Some(name),
+                    format!(
+                        "appears in columns {} and {} of the header: rename or remove one",
+                        first + 1,
+                        second + 1
+                    ),
+                )
+            };
+            checker.errors.push_file(error);
+            checker.absent.push((*name).to_owned());
+            duplicated.push((*name).to_owned());
+        }
+    }
+    let col = |name: &str| {
+        if duplicated.iter().any(|d| d == name) {
+            None
+        } else {
+            col(name)
+        }
+    };
     // The rows are still read: their other errors are reported in the same run, and the
     // absent columns' cells are not reported missing in every row.
     let (ty, same, score, a, b) = (
@@ -1053,6 +1090,33 @@ fn read_csv<R: Read>(reader: Counting<R>, checker: &mut RowChecker<'_>, progress
     if rows == 0 && checker.errors.is_empty() {
         checker.file_error(0, None, "has a header but no rows".into());
     }
+}
+
+/// The 1-based column (in characters) where each field of line `line` of the CSV file at `path`
+/// starts; empty if the line cannot be read again.
+fn field_starts(path: &Path, line: usize) -> Vec<usize> {
+    let Ok(file) = File::open(path) else {
+        return Vec::new();
+    };
+    let mut lines = Lines::new(file);
+    let text = loop {
+        match lines.next_line() {
+            Some((n, Ok(text))) if n == line => break text.to_owned(),
+            Some((n, _)) if n < line => {}
+            _ => return Vec::new(),
+        }
+    };
+    let mut starts = vec![1];
+    let mut quoted = false;
+    for (i, c) in text.chars().enumerate() {
+        match c {
+            // A doubled quote inside quotes toggles twice: it stays quoted.
+            '"' => quoted = !quoted,
+            ',' if !quoted => starts.push(i + 2),
+            _ => {}
+        }
+    }
+    starts
 }
 
 /// What a CSV error says, without the csv crate's `CSV error: record N (line: L, byte: B)`
@@ -1504,6 +1568,31 @@ mod tests {
         assert_eq!(pairs.type_of, [0, 1, 0]);
         assert_eq!(pairs.same, [true, false, false]);
         assert_eq!(pairs.scores, [vec![0.5, -0.25, 1.0]]);
+    }
+
+    #[test]
+    fn a_csv_column_given_twice_is_an_error_at_its_second_place() {
+        let f = file(
+            ".csv",
+            "type,a,\"b\",same,similarity,similarity\nSkill,x,y,true,0.5,0.9\nSkill,x,z,maybe,0.4,0.1\n",
+        );
+        let errors =
+            read_pairs(f.path(), Format::Csv, &ScoreSource::Field("similarity")).unwrap_err();
+        assert_eq!((errors.total, errors.rows), (2, 1));
+        assert_eq!(
+            messages(errors),
+            [
+                "F:1:28: field `similarity`: appears in columns 5 and 6 of the header: rename or remove one",
+                "F:3: field `same`: `maybe` is not a label: write true or false (or 1 or 0)",
+            ]
+        );
+        assert_eq!(field_starts(f.path(), 1), [1, 6, 8, 12, 17, 28]);
+        // Other columns may repeat: they are not read.
+        let f = file(
+            ".csv",
+            "type,a,b,same,similarity,n,n\nSkill,x,y,true,0.5,1,2\n",
+        );
+        assert!(read_pairs(f.path(), Format::Csv, &ScoreSource::Field("similarity")).is_ok());
     }
 
     #[test]
@@ -1966,6 +2055,7 @@ mod tests {
             e.line == 0
                 || e.message.starts_with("cannot read the CSV header")
                 || e.message.starts_with("no such column in the header")
+                || e.message.contains("of the header: rename or remove one")
         }
 
         /// Every kept error names the file and a line (`F:`, `F:LINE:` or `F:LINE:COL:`) and
