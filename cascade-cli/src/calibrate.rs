@@ -13,6 +13,12 @@
 //!   entry per requested dimension, in the order given); the type's top-level `best`, `grid`,
 //!   `ci` and `cv` are at the largest dimension, and `score_field` is `"cosine"`. Without
 //!   `--dims` there is no `dims` key, so the default document keeps the §10 shape exactly.
+//! * A type whose pairs are all same or all different has no meaningful threshold: it is still
+//!   listed (its numbers are defined), but marked as not calibrated in the table, the report and
+//!   on stderr, with `"warning"` in JSON (an added key), and left out of `--write` (references to
+//!   it use the config's default). That is a warning, not an error: the run exits 0 when the
+//!   pooled `ALL` calibrates. When `ALL` itself lacks one label, no type has both, so nothing is
+//!   calibrated and the run fails.
 
 mod config;
 pub(crate) mod input;
@@ -25,8 +31,8 @@ use std::path::PathBuf;
 
 use anyhow::Context as _;
 use cascade_runtime::calibrate::{
-    ALL, Calibration, Curve, DimCalibration, Objective, Options, SortedPairs, calibrate_dims,
-    seed_for,
+    ALL, Calibration, Curve, DimCalibration, MissingLabel, Objective, Options, SortedPairs,
+    calibrate_dims, seed_for,
 };
 use cascade_runtime::config::suggest::did_you_mean;
 use cascade_runtime::table::BUILTIN;
@@ -129,6 +135,28 @@ pub(crate) struct Group {
     pub(crate) dims: Vec<DimCalibration>,
 }
 
+impl Group {
+    /// Why this group's threshold means nothing (its pairs are all same or all different) and
+    /// how to fix that; `None` when it has both kinds of pairs.
+    pub(crate) fn warning(&self) -> Option<String> {
+        let c = &self.calibration;
+        let (lacks, add) = match c.missing_label()? {
+            MissingLabel::Same => (
+                format!("no pair is labelled same ({} different)", c.n),
+                "that are the same entity (`same: true`)",
+            ),
+            MissingLabel::Different => (
+                format!("every pair is labelled same ({} same)", c.n),
+                "that are different entities (`same: false`)",
+            ),
+        };
+        Some(format!(
+            "cannot be calibrated: {lacks}, so no threshold can tell same from different; label some pairs of `{}` {add} and run again",
+            self.name
+        ))
+    }
+}
+
 /// Everything a run computed.
 pub(crate) struct Outcome {
     pub(crate) pairs_path: String,
@@ -208,6 +236,9 @@ struct TypeDocument<'a> {
     cv_unavailable: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     dims: Option<&'a [DimCalibration]>,
+    /// Why the type could not be calibrated (an added key, only on such types).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    warning: Option<String>,
 }
 
 fn null<S: serde::Serializer>(_: &bool, serializer: S) -> Result<S::Ok, S::Error> {
@@ -228,6 +259,7 @@ fn document(outcome: &Outcome) -> Document<'_> {
                 calibration: &g.calibration,
                 cv_unavailable: outcome.cv_folds > 0 && g.calibration.cv.is_none(),
                 dims: (!outcome.dims.is_empty()).then_some(g.dims.as_slice()),
+                warning: g.warning(),
             })
             .collect(),
     }
@@ -471,6 +503,33 @@ pub(crate) fn calibrate(args: &Args) -> Result<Outcome, Failure> {
     let groups = results
         .into_iter()
         .collect::<anyhow::Result<Vec<Group>>>()?;
+    if let Some(all) = groups.last().filter(|g| g.name == ALL)
+        && let Some(lacks) = all.calibration.missing_label()
+    {
+        let path = args.pairs.display();
+        let n = all.calibration.n;
+        let (message, add) = match lacks {
+            MissingLabel::Same => (
+                format!("{path}: no pair is labelled same (all {n} are `same: false`)"),
+                "that are the same entity (`same: true`)",
+            ),
+            MissingLabel::Different => (
+                format!("{path}: every pair is labelled same (all {n} are `same: true`)"),
+                "that are different entities (`same: false`)",
+            ),
+        };
+        return Err(Failure::Messages {
+            messages: vec![message],
+            summary: format!(
+                "nothing was calibrated: a threshold tells same pairs from different ones, so it needs both; label some pairs {add} and run again"
+            ),
+        });
+    }
+    for g in groups.iter().filter(|g| g.name != ALL) {
+        if let Some(warning) = g.warning() {
+            eprintln!("warning: {} {warning}", g.name);
+        }
+    }
     if args.cv > 0 {
         let small: Vec<&str> = groups
             .iter()

@@ -391,7 +391,7 @@ fn usage_errors_exit_2_and_bad_values_exit_1() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("no row has the field `similarity_32`: the rows' numeric fields are `similarity`, `similarity_128`, `similarity_256`, `similarity_64`"),
+        stderr(&out).contains("no row has the field `similarity_32`: the rows' numeric fields are `similarity`, `similarity_256`, `similarity_128`, `similarity_64`; did you mean `--score-field similarity_128`?"),
         "{}",
         stderr(&out)
     );
@@ -688,4 +688,93 @@ fn degenerate_groups_give_defined_numbers() {
         stderr(&out)
     );
     assert_eq!(calibrate(&[PAIRS, "--cv", "1"]).status.code(), Some(2));
+}
+
+const ONE_LABEL: &str = "cascade-cli/tests/fixtures/calibrate/one-label.jsonl";
+
+#[test]
+fn a_type_with_one_label_only_is_not_calibrated_and_says_how_to_fix_it() {
+    // N: all different; P: all same; Q: both. Q and ALL calibrate, so the run succeeds.
+    let out = calibrate(&[ONE_LABEL, "--bootstrap", "0", "--cv", "0"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    insta::assert_snapshot!("one_label_table", stdout(&out));
+    insta::assert_snapshot!("one_label_stderr", stderr(&out));
+
+    let doc = json(&[ONE_LABEL, "--bootstrap", "0", "--cv", "0"]);
+    let types = doc["types"].as_array().expect("types");
+    let warning = |i: usize| types[i].get("warning").and_then(Value::as_str);
+    assert!(
+        warning(0).is_some_and(|w| w.contains("no pair is labelled same")),
+        "{doc}"
+    );
+    assert!(
+        warning(1).is_some_and(|w| w.contains("every pair is labelled same")),
+        "{doc}"
+    );
+    assert_eq!(warning(2), None, "Q has both labels");
+    assert_eq!(types[3]["type"], "ALL");
+    assert_eq!(warning(3), None, "ALL has both labels");
+    // Additive: every DESIGN §10 key is still there.
+    for t in types {
+        for key in ["type", "n", "positives", "best", "grid"] {
+            assert!(t.get(key).is_some(), "{key} in {t}");
+        }
+    }
+
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let path = dir.path().join("t.json");
+    let out = calibrate(&[
+        ONE_LABEL,
+        "--bootstrap",
+        "0",
+        "--cv",
+        "0",
+        "--write",
+        path.to_str().expect("UTF-8 path"),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("warning: N is left out of the config"),
+        "{err}"
+    );
+    assert!(
+        err.contains("warning: P is left out of the config"),
+        "{err}"
+    );
+    let config: Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("written")).expect("JSON");
+    let written: Vec<&String> = config["types"].as_object().expect("types").keys().collect();
+    assert_eq!(written, ["Q"]);
+    assert_eq!(config["default"], types[3]["best"]["threshold"]);
+}
+
+#[test]
+fn a_file_without_same_pairs_calibrates_nothing() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let path = dir.path().join("t.json");
+    let out = calibrate(&[
+        "cascade-cli/tests/fixtures/calibrate/no-same.jsonl",
+        "--write",
+        path.to_str().expect("UTF-8 path"),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stdout(&out), "");
+    assert!(!path.exists(), "no config is written");
+    insta::assert_snapshot!(stderr(&out));
+}
+
+#[test]
+fn a_score_field_no_row_has_is_reported_with_every_bad_line() {
+    let out = calibrate(&["cascade-cli/tests/fixtures/calibrate/no-score-field.jsonl"]);
+    assert_eq!(out.status.code(), Some(1));
+    insta::assert_snapshot!(stderr(&out));
+}
+
+#[test]
+fn a_duplicated_csv_column_is_an_error_at_the_header() {
+    let out = calibrate(&["cascade-cli/tests/fixtures/calibrate/duplicate-column.csv"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stdout(&out), "");
+    insta::assert_snapshot!(stderr(&out));
 }

@@ -11,7 +11,9 @@
 //!   the integer counts, never on rounded floats.
 //! * **Defined everywhere.** Ratios with a zero denominator are `0.0` (scikit-learn's
 //!   `zero_division=0`): with no same pairs, precision, recall and F1 are 0 and the threshold is
-//!   the highest score. No NaN reaches the output. An empty input is an error.
+//!   the highest score. No NaN reaches the output. An empty input is an error. Such a result
+//!   is defined but meaningless: [`Calibration::missing_label`] says when a group lacks same or
+//!   different pairs, so callers can refuse to use its threshold.
 //! * **Per embedding size.** [`prefix_cosines`] and [`calibrate_dims`] give a threshold for
 //!   each truncated dimension.
 //! * **How sure.** A seeded bootstrap gives a percentile interval of the threshold and of its
@@ -284,6 +286,36 @@ impl Calibration {
     }
 }
 
+/// The label a group has no pair of. A threshold separates same pairs from different ones, so
+/// a group without one of the two kinds has no meaningful threshold: with no same pairs every
+/// threshold has recall 0, and with only same pairs the lowest score accepts them all.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MissingLabel {
+    /// No pair is labelled same.
+    Same,
+    /// Every pair is labelled same (none different).
+    Different,
+}
+
+impl Calibration {
+    /// Which label the group lacks, if any: then its `best` is defined but means nothing.
+    ///
+    /// ```
+    /// use cascade_runtime::calibrate::{calibrate, MissingLabel, Options};
+    /// let c = calibrate(&[0.2, 0.4], &[false, false], &Options::default()).unwrap();
+    /// assert_eq!(c.missing_label(), Some(MissingLabel::Same));
+    /// ```
+    pub fn missing_label(&self) -> Option<MissingLabel> {
+        if self.positives == 0 {
+            Some(MissingLabel::Same)
+        } else if self.positives >= self.n {
+            Some(MissingLabel::Different)
+        } else {
+            None
+        }
+    }
+}
+
 /// Calibrates one group of pairs: `scores[i]` is the similarity of pair `i`, `same[i]` its label.
 pub fn calibrate(
     scores: &[f64],
@@ -315,6 +347,20 @@ mod tests {
         let json = serde_json::to_string(&c.best).unwrap();
         assert!(json.contains(r#""interval":[null,0.5]"#), "{json}");
         assert!(!json.contains("objective_met"), "{json}");
+    }
+
+    #[test]
+    fn a_group_with_one_label_says_which_it_lacks() {
+        let options = Options::default();
+        let lacks = |same: &[bool]| {
+            calibrate(&[0.1, 0.5, 0.9][..same.len()], same, &options)
+                .unwrap()
+                .missing_label()
+        };
+        assert_eq!(lacks(&[false, false, false]), Some(MissingLabel::Same));
+        assert_eq!(lacks(&[true, true, true]), Some(MissingLabel::Different));
+        assert_eq!(lacks(&[true]), Some(MissingLabel::Different));
+        assert_eq!(lacks(&[false, true]), None);
     }
 
     #[test]

@@ -5,7 +5,8 @@
 //! hold the calibrated threshold at every dimension, the base (largest) dimension included; the
 //! runtime applies `t + (table[d] − table[base])`. A config threshold must lie in 0..=1, so a
 //! calibrated cosine below 0 is written as 0 (with a warning): it accepts the same pairs as long
-//! as no pair scores below 0.
+//! as no pair scores below 0. A type that could not be calibrated (all its pairs same, or all
+//! different) is left out, with a warning, so references to it use `default`.
 
 use std::path::Path;
 
@@ -91,7 +92,12 @@ pub(crate) fn render(outcome: &Outcome, path: &Path) -> anyhow::Result<(String, 
     };
     let mut default = None;
     let mut types = Vec::new();
+    let mut left_out = Vec::new();
     for g in &outcome.groups {
+        if g.name != ALL && g.calibration.missing_label().is_some() {
+            left_out.push(g.name.as_str());
+            continue;
+        }
         let t = value(&g.name, g.calibration.best.threshold);
         if g.name == ALL {
             default = Some(t);
@@ -105,7 +111,11 @@ pub(crate) fn render(outcome: &Outcome, path: &Path) -> anyhow::Result<(String, 
         Some(&base) => {
             let mut table = Vec::new();
             let mut per_type = Vec::new();
-            for g in &outcome.groups {
+            for g in outcome
+                .groups
+                .iter()
+                .filter(|g| !left_out.contains(&g.name.as_str()))
+            {
                 let row: Vec<(String, f64)> = g
                     .dims
                     .iter()
@@ -130,6 +140,11 @@ pub(crate) fn render(outcome: &Outcome, path: &Path) -> anyhow::Result<(String, 
             })
         }
     };
+    for name in left_out {
+        warnings.push(format!(
+            "{name} is left out of the config: it cannot be calibrated (its pairs are all same or all different), so references to it use the config's default"
+        ));
+    }
     let config = Config {
         default,
         types: Ordered(types),

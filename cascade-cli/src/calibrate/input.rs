@@ -64,6 +64,18 @@ impl Errors {
     pub(crate) fn is_empty(&self) -> bool {
         self.total == 0
     }
+
+    /// These errors after `first`, an error of the file as a whole.
+    fn after(self, first: RowError) -> Errors {
+        let mut errors = Errors::of_file(first);
+        errors.total += self.total;
+        errors.rows = self.rows;
+        errors.last_row = self.last_row;
+        errors
+            .kept
+            .extend(self.kept.into_iter().take(KEEP_ERRORS.saturating_sub(1)));
+        errors
+    }
 }
 
 /// Where each pair's score comes from.
@@ -310,6 +322,14 @@ struct RowChecker<'a> {
     source: &'a ScoreSource<'a>,
     pairs: Pairs,
     errors: Errors,
+    /// The errors without the rows' "score field is missing" ones: what is reported when no
+    /// row has the score field (then the field name is wrong, not every row).
+    without_missing_score: Errors,
+    /// Columns the CSV header lacks: that is reported once, so their cells are not also
+    /// reported as missing in every row.
+    absent: Vec<String>,
+    /// Errors left unreported because their column is absent.
+    muted: usize,
     cosines: Vec<Option<f64>>,
 }
 
@@ -322,8 +342,26 @@ impl<'a> RowChecker<'a> {
     }
 
     fn error(&mut self, line: usize, field: Option<&str>, message: String) {
-        self.errors
-            .push(RowError::in_field(self.path, line, field, message));
+        if let Some(field) = field
+            && self.absent.iter().any(|a| a == field)
+            && message == missing(field)
+        {
+            self.muted += 1;
+            return;
+        }
+        let missing_score = matches!(self.source, ScoreSource::Field(name) if field == Some(*name) && message == missing(name));
+        self.push(
+            RowError::in_field(self.path, line, field, message),
+            missing_score,
+        );
+    }
+
+    /// An error of a row; `missing_score` if it says the row lacks the score field.
+    fn push(&mut self, error: RowError, missing_score: bool) {
+        if !missing_score {
+            self.without_missing_score.push(error.clone());
+        }
+        self.errors.push(error);
     }
 
     /// A problem of the file as a whole (empty, a bad CSV header), not of a row.
@@ -342,7 +380,7 @@ impl<'a> RowChecker<'a> {
         a: Result<&str, String>,
         b: Result<&str, String>,
     ) {
-        let before = self.errors.total;
+        let before = (self.errors.total, self.muted);
         let ty = match ty {
             Ok(t) if t.trim().is_empty() => {
                 self.error(
@@ -433,7 +471,9 @@ impl<'a> RowChecker<'a> {
                 }
             }
         }
-        let (Some(ty), Some(same), true) = (ty, same, self.errors.total == before) else {
+        let clean =
+            (self.errors.total, self.muted) == before && scores.len() == self.pairs.scores.len();
+        let (Some(ty), Some(same), true) = (ty, same, clean) else {
             self.cosines = scores;
             return;
         };
@@ -698,6 +738,9 @@ pub(crate) fn read_pairs(
         source,
         pairs: Pairs::new(columns),
         errors: Errors::default(),
+        without_missing_score: Errors::default(),
+        absent: Vec::new(),
+        muted: 0,
         cosines: Vec::new(),
     };
     let (file, len) = open(path).map_err(Errors::of_file)?;
@@ -752,12 +795,13 @@ fn read_jsonl<R: Read>(
         let row = match parsed {
             Ok(row) => row,
             Err(e) => {
-                checker.errors.push(RowError::invalid_json(
+                let error = RowError::invalid_json(
                     checker.path,
                     line,
                     &e,
                     "each line must be one JSON object",
-                ));
+                );
+                checker.push(error, false);
                 continue;
             }
         };
@@ -806,14 +850,15 @@ fn read_jsonl<R: Read>(
                 .collect::<Vec<_>>()
                 .join(", ");
             message.push_str(&format!(": the rows' numeric fields are {list}"));
-            if let Some(similar) = did_you_mean(name, fields.iter().map(String::as_str)) {
+            if let Some(similar) = suggest_field(name, &fields) {
                 message.push_str(&format!("; did you mean `--score-field {similar}`?"));
             } else {
                 message.push_str("; name one with --score-field");
             }
         }
-        checker.errors = Errors::default();
-        checker.file_error(0, None, message);
+        // Every row lacks it, so say so once, before the rows' other errors.
+        let others = std::mem::take(&mut checker.without_missing_score);
+        checker.errors = others.after(RowError::new(checker.path, 0, message));
         return;
     }
     // A file that could not be read at all is not also "empty"; blank lines hold no pairs.
@@ -826,17 +871,43 @@ fn read_jsonl<R: Read>(
     }
 }
 
-/// The keys of the JSON object `line` whose values are numbers, in order (none if it is not an
-/// object).
+/// The keys of the JSON object `line` whose values are numbers, in the line's order (none if it
+/// is not an object).
 fn numeric_keys(line: &str) -> Vec<String> {
-    match serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(line) {
-        Ok(object) => object
-            .into_iter()
-            .filter(|(_, v)| v.is_number())
-            .map(|(k, _)| k)
-            .collect(),
-        Err(_) => Vec::new(),
+    struct NumericKeys(Vec<String>);
+    impl<'de> Deserialize<'de> for NumericKeys {
+        fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<NumericKeys, D::Error> {
+            struct V;
+            impl<'de> Visitor<'de> for V {
+                type Value = NumericKeys;
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("a JSON object")
+                }
+                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<NumericKeys, A::Error> {
+                    let mut keys = Vec::new();
+                    while let Some((key, value)) = map.next_entry::<String, Loose<'de>>()? {
+                        if matches!(value, Loose::Num(_)) && !keys.contains(&key) {
+                            keys.push(key);
+                        }
+                    }
+                    Ok(NumericKeys(keys))
+                }
+            }
+            d.deserialize_map(V)
+        }
     }
+    serde_json::from_str::<NumericKeys>(line).map_or_else(|_| Vec::new(), |k| k.0)
+}
+
+/// The numeric field to suggest instead of `name`: the first (in the row's order) whose name
+/// extends it (`similarity_256` for `similarity`: a variant of the same score), else the one
+/// closest by edit distance (ties: the first alphabetically).
+fn suggest_field<'a>(name: &str, fields: &'a [String]) -> Option<&'a str> {
+    fields
+        .iter()
+        .find(|f| f.len() > name.len() && f.starts_with(name))
+        .map(String::as_str)
+        .or_else(|| did_you_mean(name, fields.iter().map(String::as_str)))
 }
 
 /// A non-empty CSV cell, or the "missing" message.
@@ -909,10 +980,9 @@ fn read_csv<R: Read>(reader: Counting<R>, checker: &mut RowChecker<'_>, progress
     if let ScoreSource::Field(name) = checker.source {
         wanted.push((name, col(name)));
     }
-    let mut missing_columns = false;
     for (name, at) in &wanted {
         if at.is_none() {
-            missing_columns = true;
+            checker.absent.push((*name).to_owned());
             let have: Vec<&str> = headers.iter().collect();
             checker.file_error(
                 header_line,
@@ -924,9 +994,45 @@ fn read_csv<R: Read>(reader: Counting<R>, checker: &mut RowChecker<'_>, progress
             );
         }
     }
-    if missing_columns {
-        return;
+    // A column read twice is ambiguous (JSONL rejects a key given twice): which one holds the
+    // value? Report it at the second one and read neither.
+    let starts = field_starts(checker.path, header_line);
+    let mut duplicated = Vec::new();
+    for (name, _) in &wanted {
+        let at: Vec<usize> = headers
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| h.trim() == *name)
+            .map(|(i, _)| i)
+            .collect();
+        if let [first, second, ..] = at[..] {
+            let error = RowError {
+                column: starts.get(second).copied(),
+                ..RowError::in_field(
+                    checker.path,
+                    header_line,
+                    Some(name),
+                    format!(
+                        "appears in columns {} and {} of the header: rename or remove one",
+                        first + 1,
+                        second + 1
+                    ),
+                )
+            };
+            checker.errors.push_file(error);
+            checker.absent.push((*name).to_owned());
+            duplicated.push((*name).to_owned());
+        }
     }
+    let col = |name: &str| {
+        if duplicated.iter().any(|d| d == name) {
+            None
+        } else {
+            col(name)
+        }
+    };
+    // The rows are still read: their other errors are reported in the same run, and the
+    // absent columns' cells are not reported missing in every row.
     let (ty, same, score, a, b) = (
         col("type"),
         col("same"),
@@ -984,6 +1090,33 @@ fn read_csv<R: Read>(reader: Counting<R>, checker: &mut RowChecker<'_>, progress
     if rows == 0 && checker.errors.is_empty() {
         checker.file_error(0, None, "has a header but no rows".into());
     }
+}
+
+/// The 1-based column (in characters) where each field of line `line` of the CSV file at `path`
+/// starts; empty if the line cannot be read again.
+fn field_starts(path: &Path, line: usize) -> Vec<usize> {
+    let Ok(file) = File::open(path) else {
+        return Vec::new();
+    };
+    let mut lines = Lines::new(file);
+    let text = loop {
+        match lines.next_line() {
+            Some((n, Ok(text))) if n == line => break text.to_owned(),
+            Some((n, _)) if n < line => {}
+            _ => return Vec::new(),
+        }
+    };
+    let mut starts = vec![1];
+    let mut quoted = false;
+    for (i, c) in text.chars().enumerate() {
+        match c {
+            // A doubled quote inside quotes toggles twice: it stays quoted.
+            '"' => quoted = !quoted,
+            ',' if !quoted => starts.push(i + 2),
+            _ => {}
+        }
+    }
+    starts
 }
 
 /// What a CSV error says, without the csv crate's `CSV error: record N (line: L, byte: B)`
@@ -1288,7 +1421,7 @@ mod tests {
         assert_eq!(
             messages(errors),
             [
-                "F: no row has the field `similarty`: the rows' numeric fields are `n`, `similarity`; did you mean `--score-field similarity`?"
+                "F: no row has the field `similarty`: the rows' numeric fields are `similarity`, `n`; did you mean `--score-field similarity`?"
             ]
         );
         // Some rows have it: the others are bad rows, each reported.
@@ -1304,6 +1437,44 @@ mod tests {
         let errors =
             read_pairs(g.path(), Format::Jsonl, &ScoreSource::Field("similarity")).unwrap_err();
         assert_eq!((errors.total, errors.rows), (1, 1));
+    }
+
+    #[test]
+    fn a_score_field_no_row_has_comes_with_the_other_errors_of_the_file() {
+        // Line 1 is a Python dict, not JSON; no valid row has `similarity`; line 3 has a bad
+        // label too. One run reports all of it.
+        let f = file(
+            ".jsonl",
+            concat!(
+                r#"{'type': 'Skill', 'a': 'x', 'b': 'y', 'same': True, 'similarity': 0.9}"#,
+                "\n",
+                r#"{"a":"x","b":"y","type":"Skill","same":true,"similarity_256":0.9,"similarity_128":0.8,"similarity_64":0.7,"n":3}"#,
+                "\n",
+                r#"{"a":"x","b":"z","type":"Skill","same":"no","similarity_256":0.2}"#,
+                "\n",
+            ),
+        );
+        let errors =
+            read_pairs(f.path(), Format::Jsonl, &ScoreSource::Field("similarity")).unwrap_err();
+        assert_eq!((errors.total, errors.rows), (3, 2));
+        assert_eq!(
+            messages(errors),
+            [
+                "F: no row has the field `similarity`: the rows' numeric fields are `similarity_256`, `similarity_128`, `similarity_64`, `n`; did you mean `--score-field similarity_256`?",
+                "F:1:2: invalid JSON: key must be a string; each line must be one JSON object",
+                "F:3: field `same`: expected true or false (or 1 or 0), found a string",
+            ]
+        );
+    }
+
+    #[test]
+    fn the_suggested_score_field_extends_the_name_or_is_closest() {
+        let fields = |names: &[&str]| names.iter().map(|n| (*n).to_owned()).collect::<Vec<_>>();
+        let f = fields(&["similarity_256", "similarity_128", "similarity_64"]);
+        assert_eq!(suggest_field("similarity", &f), Some("similarity_256"));
+        let f = fields(&["n", "similarity", "similarity_64"]);
+        assert_eq!(suggest_field("similarty", &f), Some("similarity"));
+        assert_eq!(suggest_field("cosine", &f), None);
     }
 
     #[test]
@@ -1400,6 +1571,31 @@ mod tests {
     }
 
     #[test]
+    fn a_csv_column_given_twice_is_an_error_at_its_second_place() {
+        let f = file(
+            ".csv",
+            "type,a,\"b\",same,similarity,similarity\nSkill,x,y,true,0.5,0.9\nSkill,x,z,maybe,0.4,0.1\n",
+        );
+        let errors =
+            read_pairs(f.path(), Format::Csv, &ScoreSource::Field("similarity")).unwrap_err();
+        assert_eq!((errors.total, errors.rows), (2, 1));
+        assert_eq!(
+            messages(errors),
+            [
+                "F:1:28: field `similarity`: appears in columns 5 and 6 of the header: rename or remove one",
+                "F:3: field `same`: `maybe` is not a label: write true or false (or 1 or 0)",
+            ]
+        );
+        assert_eq!(field_starts(f.path(), 1), [1, 6, 8, 12, 17, 28]);
+        // Other columns may repeat: they are not read.
+        let f = file(
+            ".csv",
+            "type,a,b,same,similarity,n,n\nSkill,x,y,true,0.5,1,2\n",
+        );
+        assert!(read_pairs(f.path(), Format::Csv, &ScoreSource::Field("similarity")).is_ok());
+    }
+
+    #[test]
     fn csv_reports_missing_columns_and_bad_cells() {
         let f = file(".csv", "type,a,b,same\nSkill,x,y,true\n");
         let m = messages(
@@ -1408,6 +1604,19 @@ mod tests {
         assert_eq!(
             m,
             ["F:1: field `similarity`: no such column in the header (columns: type, a, b, same)"]
+        );
+        // The rows are still checked, so their errors come in the same run (but not the absent
+        // column, once per row).
+        let f = file(".csv", "type,a,b,same\nSkill,x,y,true\nSkill,x,y,maybe\n");
+        let errors =
+            read_pairs(f.path(), Format::Csv, &ScoreSource::Field("similarity")).unwrap_err();
+        assert_eq!((errors.total, errors.rows), (2, 1));
+        assert_eq!(
+            messages(errors),
+            [
+                "F:1: field `similarity`: no such column in the header (columns: type, a, b, same)",
+                "F:3: field `same`: `maybe` is not a label: write true or false (or 1 or 0)",
+            ]
         );
 
         let f = file(
@@ -1846,6 +2055,7 @@ mod tests {
             e.line == 0
                 || e.message.starts_with("cannot read the CSV header")
                 || e.message.starts_with("no such column in the header")
+                || e.message.contains("of the header: rename or remove one")
         }
 
         /// Every kept error names the file and a line (`F:`, `F:LINE:` or `F:LINE:COL:`) and

@@ -266,6 +266,7 @@ body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin:
 h1 { font-size: 22px; margin-bottom: 4px; }
 h2 { font-size: 18px; margin: 28px 0 4px; border-top: 1px solid #d6dbe1; padding-top: 16px; }
 p.meta { color: #56606b; margin-top: 0; }
+p.warning { color: #b91c1c; }
 table { border-collapse: collapse; margin: 12px 0; font-variant-numeric: tabular-nums; }
 th, td { padding: 3px 10px; text-align: right; border-bottom: 1px solid #e6e9ed; }
 th:first-child, td:first-child { text-align: left; }
@@ -333,7 +334,11 @@ pub(crate) fn render(outcome: &Outcome) -> String {
             "<tr><td><a href=\"#type-{id}\">{name}</a></td><td>{}</td><td>{}</td><td>{}</td>",
             c.n,
             c.positives,
-            c.best.threshold,
+            if g.warning().is_some() {
+                "not calibrated".to_owned()
+            } else {
+                c.best.threshold.to_string()
+            },
             id = escape(&g.name),
             name = escape(&g.name),
         );
@@ -403,6 +408,13 @@ pub(crate) fn render(outcome: &Outcome) -> String {
             );
         }
         let _ = writeln!(html, "<p class=\"meta\">{meta}</p>");
+        if let Some(warning) = g.warning() {
+            let _ = writeln!(
+                html,
+                "<p class=\"warning\"><b>Not calibrated</b>: {} (its threshold is not written by <code>--write</code>)</p>",
+                escape(&warning)
+            );
+        }
         // One SVG element per line keeps the file diffable.
         let _ = writeln!(
             html,

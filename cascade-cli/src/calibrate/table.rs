@@ -115,8 +115,25 @@ pub(crate) fn render(outcome: &Outcome) -> String {
     }
     let mut rows = vec![header];
     let mut unmet = false;
+    let mut not_calibrated = Vec::new();
     for g in &outcome.groups {
         let c = &g.calibration;
+        if let Some(warning) = g.warning() {
+            // The numbers are defined but mean nothing: show none of them.
+            let mut row = vec![g.name.clone(), c.n.to_string(), c.positives.to_string()];
+            let dashes = 4 + usize::from(ci_level.is_some()) + usize::from(folds.is_some());
+            row.extend(std::iter::repeat_n("-".to_owned(), dashes));
+            if let Some(schema) = schema {
+                row.push(
+                    schema
+                        .compare_with(&g.name)
+                        .map_or_else(|| "-".to_owned(), |t| format!("{t:.schema_decimals$}")),
+                );
+            }
+            rows.push(row);
+            not_calibrated.push(format!("- {} {warning}", g.name));
+            continue;
+        }
         let mut threshold = threshold(c.best.threshold);
         if !c.best.objective_met {
             threshold.push('*');
@@ -155,6 +172,12 @@ pub(crate) fn render(outcome: &Outcome) -> String {
         rows.push(row);
     }
     out.push_str(&layout(&rows));
+    if !not_calibrated.is_empty() {
+        let _ = writeln!(out, "Types without a threshold (left out of --write):");
+        for line in &not_calibrated {
+            let _ = writeln!(out, "{line}");
+        }
+    }
     if unmet {
         let _ = writeln!(
             out,
@@ -190,10 +213,12 @@ pub(crate) fn render(outcome: &Outcome) -> String {
     let mut rows = vec![header];
     for g in &outcome.groups {
         let c = &g.calibration;
-        let mut row = vec![
-            g.name.clone(),
-            format!("{} @ {}", ratio(c.best.f1), threshold(c.best.threshold)),
-        ];
+        let optimum = if g.warning().is_some() {
+            "-".to_owned()
+        } else {
+            format!("{} @ {}", ratio(c.best.f1), threshold(c.best.threshold))
+        };
+        let mut row = vec![g.name.clone(), optimum];
         row.extend(c.grid.iter().map(|m| ratio(m.f1)));
         if let Some(schema) = schema {
             row.push(schema.compare_with(&g.name).map_or_else(
@@ -218,11 +243,14 @@ pub(crate) fn render(outcome: &Outcome) -> String {
         let mut rows = vec![header];
         for g in &outcome.groups {
             let mut row = vec![g.name.clone()];
-            row.extend(
-                g.dims
-                    .iter()
-                    .map(|d| format!("{} ({})", threshold(d.best.threshold), ratio(d.best.f1))),
-            );
+            let calibrated = g.warning().is_none();
+            row.extend(g.dims.iter().map(|d| {
+                if calibrated {
+                    format!("{} ({})", threshold(d.best.threshold), ratio(d.best.f1))
+                } else {
+                    "-".to_owned()
+                }
+            }));
             rows.push(row);
         }
         out.push_str(&layout(&rows));
@@ -248,7 +276,12 @@ fn schema_summary(outcome: &Outcome, schema: &super::SchemaInfo) -> String {
     let mut below = Vec::new();
     let mut above = Vec::new();
     let mut recall_at_schema = Vec::new();
-    for g in outcome.groups.iter().filter(|g| g.name != ALL) {
+    // Types that could not be calibrated have no threshold to compare.
+    for g in outcome
+        .groups
+        .iter()
+        .filter(|g| g.name != ALL && g.warning().is_none())
+    {
         let Some(t) = schema.threshold(&g.name) else {
             continue;
         };
