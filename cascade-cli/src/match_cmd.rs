@@ -268,6 +268,11 @@ fn execute(args: &Args) -> Result<Report, Vec<Problem>> {
         };
         match matcher.resolve(args.operator, &[resolved], v) {
             Ok(resolution) => outcomes.push(Outcome {
+                nearest: resolution
+                    .members
+                    .get(resolution.member)
+                    .and_then(|m| m.nearest.first())
+                    .map(|c| (c.id.clone(), c.similarity)),
                 query: q.text.clone(),
                 entity_type: q.entity_type.clone(),
                 correct: correct(&q.gold, resolution.id.as_deref()),

@@ -20,6 +20,34 @@ pub(crate) struct Outcome {
     pub(crate) similarity: Option<f32>,
     pub(crate) confidence: Confidence,
     pub(crate) threshold: f64,
+    /// The most similar entity of the type (id, similarity), also when it was not accepted.
+    pub(crate) nearest: Option<(String, f32)>,
+}
+
+impl Outcome {
+    /// Why the decision was taken, in one sentence: the nearest entity, its similarity, the
+    /// threshold and the layer it came from.
+    pub(crate) fn explanation(&self, operator: Operator) -> String {
+        let (t, layer, ty) = (self.threshold, self.layer, &self.entity_type);
+        let reused = if operator == Operator::BackwardFuzzy {
+            "linked"
+        } else {
+            "reused"
+        };
+        let otherwise = match self.decision {
+            Decision::None => "nothing is linked".to_owned(),
+            _ => format!("a new {ty} is created"),
+        };
+        match (&self.nearest, self.decision) {
+            (Some((id, similarity)), Decision::Matched) => format!(
+                "`{id}` is the most similar {ty} ({similarity:.4}), at or above the threshold {t} ({layer}): {reused}"
+            ),
+            (Some((id, similarity)), _) => format!(
+                "the most similar {ty}, `{id}` ({similarity:.4}), is below the threshold {t} ({layer}): {otherwise}"
+            ),
+            (None, _) => format!("no {ty} exists to compare with: {otherwise}"),
+        }
+    }
 }
 
 /// Every decision and the totals.
@@ -56,6 +84,20 @@ struct JsonResult<'a> {
     similarity: Option<f32>,
     confidence: Confidence,
     threshold: f64,
+    /// The precedence layer the threshold came from.
+    layer: Layer,
+    /// Whether the decision agrees with the query's `gold_id`; null when unlabelled.
+    correct: Option<bool>,
+    /// The most similar entity of the type, also when it was not accepted; null when none exists.
+    nearest: Option<JsonCandidate<'a>>,
+    /// Why: the nearest entity, its similarity, the threshold and its layer, and the decision.
+    explanation: String,
+}
+
+#[derive(Serialize)]
+struct JsonCandidate<'a> {
+    id: &'a str,
+    similarity: f32,
 }
 
 impl Report {
@@ -95,6 +137,13 @@ impl Report {
                     similarity: o.similarity,
                     confidence: o.confidence,
                     threshold: o.threshold,
+                    layer: o.layer,
+                    correct: o.correct,
+                    nearest: o.nearest.as_ref().map(|(id, similarity)| JsonCandidate {
+                        id,
+                        similarity: *similarity,
+                    }),
+                    explanation: o.explanation(self.operator),
                 })
                 .collect(),
         };
@@ -205,7 +254,44 @@ fn shorten(text: &str, width: usize) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::shorten;
+    use super::*;
+
+    fn outcome(decision: Decision, nearest: Option<(&str, f32)>) -> Outcome {
+        Outcome {
+            query: "acme inc".into(),
+            entity_type: "Company".into(),
+            correct: None,
+            layer: Layer::ConfigType,
+            decision,
+            id: (decision == Decision::Matched).then(|| "c:1".into()),
+            similarity: nearest.map(|(_, s)| s),
+            confidence: Confidence::None,
+            threshold: 0.85,
+            nearest: nearest.map(|(id, s)| (id.to_owned(), s)),
+        }
+    }
+
+    #[test]
+    fn explanations_name_the_nearest_entity_the_threshold_and_its_layer() {
+        let fwd = Operator::ForwardFuzzy;
+        assert_eq!(
+            outcome(Decision::Matched, Some(("c:1", 0.91))).explanation(fwd),
+            "`c:1` is the most similar Company (0.9100), at or above the threshold 0.85 (config-type): reused"
+        );
+        assert_eq!(
+            outcome(Decision::Create, Some(("c:2", 0.8))).explanation(fwd),
+            "the most similar Company, `c:2` (0.8000), is below the threshold 0.85 (config-type): a new Company is created"
+        );
+        let back = Operator::BackwardFuzzy;
+        assert_eq!(
+            outcome(Decision::Matched, Some(("c:1", 0.91))).explanation(back),
+            "`c:1` is the most similar Company (0.9100), at or above the threshold 0.85 (config-type): linked"
+        );
+        assert_eq!(
+            outcome(Decision::None, None).explanation(back),
+            "no Company exists to compare with: nothing is linked"
+        );
+    }
 
     #[test]
     fn long_queries_are_cut_on_char_boundaries() {
