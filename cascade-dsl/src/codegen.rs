@@ -250,12 +250,16 @@ pub fn wrap_in_const(items: TokenStream) -> TokenStream {
     }
 }
 
+/// Keywords that edition 2024 reserves and syn 2 still reads as identifiers.
+const RESERVED_SINCE_2024: &[&str] = &["gen"];
+
 /// The identifier of a generated type: a raw identifier for keywords such as `type`.
 ///
 /// ```
 /// use cascade_dsl::codegen::type_ident;
 /// assert_eq!(type_ident("ICP").unwrap().to_string(), "ICP");
 /// assert_eq!(type_ident("match").unwrap().to_string(), "r#match");
+/// assert_eq!(type_ident("gen").unwrap().to_string(), "r#gen");
 /// assert!(type_ident("Self").is_err());
 /// assert!(type_ident("9lives").is_err());
 /// ```
@@ -274,8 +278,9 @@ pub fn type_ident(name: &str) -> Result<Ident, String> {
             "type name `{name}` is a Rust keyword that cannot name a type"
         ));
     }
-    // A keyword parses as an `Ident` token but not as a path segment; `r#` fixes that.
-    if syn::parse_str::<syn::Ident>(name).is_err() {
+    // A keyword parses as an `Ident` token but not as a path segment; `r#` fixes that. syn's
+    // list predates `gen`, which edition 2024 reserves: it needs `r#` as well.
+    if syn::parse_str::<syn::Ident>(name).is_err() || RESERVED_SINCE_2024.contains(&name) {
         return Ok(Ident::new_raw(name, Span::call_site()));
     }
     Ok(format_ident!("{}", name))
