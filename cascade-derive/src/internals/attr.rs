@@ -6,7 +6,7 @@
 
 use cascade_dsl::codes::Code;
 use cascade_dsl::validate::did_you_mean;
-use cascade_runtime::{Strategy, Threshold, ThresholdError};
+use cascade_runtime::{DecimalError, Strategy, Threshold};
 use proc_macro2::TokenTree;
 use quote::ToTokens;
 use syn::meta::ParseNestedMeta;
@@ -350,12 +350,34 @@ fn parse_threshold(cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<Option<
         }
         other => {
             let written = other.to_token_stream().to_string().replace(' ', "");
+            // A quoted number or one with a type suffix: say exactly what to write instead.
+            let plain = match other {
+                Expr::Lit(ExprLit {
+                    lit: Lit::Str(lit), ..
+                }) => Some((lit.value(), "remove the quotes")),
+                Expr::Lit(ExprLit {
+                    lit: Lit::Float(lit),
+                    ..
+                }) => Some((lit.base10_digits().to_owned(), "remove the suffix")),
+                Expr::Lit(ExprLit {
+                    lit: Lit::Int(lit), ..
+                }) => Some((lit.base10_digits().to_owned(), "remove the suffix")),
+                _ => None,
+            };
+            let help = match plain {
+                Some((text, fix))
+                    if is_plain_decimal(&text) && Threshold::parse_decimal(&text).is_ok() =>
+                {
+                    format!("{fix}: `{text}`")
+                }
+                _ => THRESHOLD_HELP.to_owned(),
+            };
             cx.error_spanned_by(
                 other,
                 coded(
                     Code::InvalidThreshold,
                     &format!("threshold `{written}` is not a plain decimal"),
-                    Some(THRESHOLD_HELP),
+                    Some(&help),
                 ),
             );
             return Ok(None);
@@ -384,36 +406,27 @@ fn parse_threshold(cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<Option<
         );
         return Ok(None);
     }
-    let Ok(value) = text.parse::<f64>() else {
-        cx.error_spanned_by(
-            &expr,
-            coded(
-                Code::InvalidThreshold,
-                &format!("invalid threshold `{written}`"),
-                Some(THRESHOLD_HELP),
-            ),
-        );
-        return Ok(None);
-    };
-    match Threshold::new(value) {
+    // The written digits decide the range, as in the grammar: `1.0000000000000000001` is above
+    // 1 even though the nearest f64 is 1.0.
+    match Threshold::parse_decimal(&text) {
         Ok(threshold) => Ok(Some(threshold)),
-        Err(ThresholdError::OutOfRange(_)) => {
+        Err(DecimalError::NotDecimal(_)) => {
             cx.error_spanned_by(
                 &expr,
                 coded(
-                    Code::ThresholdOutOfRange,
-                    &format!("threshold `{written}` must be within 0.0..=1.0"),
+                    Code::InvalidThreshold,
+                    &format!("invalid threshold `{written}`"),
                     Some(THRESHOLD_HELP),
                 ),
             );
             Ok(None)
         }
-        Err(ThresholdError::NotFinite(_)) => {
+        Err(DecimalError::OutOfRange(_)) => {
             cx.error_spanned_by(
                 &expr,
                 coded(
-                    Code::InvalidThreshold,
-                    &format!("threshold `{written}` is not a finite number"),
+                    Code::ThresholdOutOfRange,
+                    &format!("threshold `{written}` must be within 0.0..=1.0"),
                     Some(THRESHOLD_HELP),
                 ),
             );
