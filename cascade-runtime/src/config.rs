@@ -60,13 +60,25 @@ pub struct SimilarityThresholdConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<Threshold>,
     /// Per-target-type overrides (layer `config-type`).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "unique_keys"
+    )]
     pub types: BTreeMap<String, Threshold>,
     /// Per-field overrides keyed `Owner.field` (layer `config-field`), for every union member.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "unique_keys"
+    )]
     pub fields: BTreeMap<String, Threshold>,
     /// Per-target-type strategy overrides (see the module docs).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "unique_keys"
+    )]
     pub strategies: BTreeMap<String, Strategy>,
     /// Adaptive-by-candidate-count settings and the clamp bounds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -345,13 +357,25 @@ pub enum ConfigError {
         /// The file.
         path: PathBuf,
     },
-    /// Not valid JSON, or not the expected shape (serde's message names the line and column).
-    #[error("invalid JSON config{}: {source}", at(origin))]
+    /// Not valid JSON, or not the expected shape: where (`file:line:col`), the key path
+    /// (`types.ICP`), what, and a fix when one is known.
+    #[error("{}", json_message(origin, key, source))]
     Json {
         /// The file, if read from one.
         origin: Option<PathBuf>,
+        /// The key path of the value in error (`types.ICP`); empty at the top level.
+        key: String,
         /// The parse error.
         source: serde_json::Error,
+    },
+    /// The JSON text is not an object (an array, a number, ...).
+    #[error(
+        "config{} is not a JSON object: a config is `{{ \"default\": 0.8, \"types\": {{ ... }} }}`",
+        at(origin)
+    )]
+    NotAnObject {
+        /// The file, if read from one.
+        origin: Option<PathBuf>,
     },
     /// Not valid TOML, or not the expected shape.
     #[error("invalid TOML config{}: {source}", at(origin))]
@@ -369,6 +393,126 @@ pub enum ConfigError {
         /// Every problem found.
         problems: Vec<ConfigProblem>,
     },
+}
+
+/// `config.json:1:51: `types.C`: invalid type: string "0.8", expected f64 (help: ...)`.
+fn json_message(origin: &Option<PathBuf>, key: &str, source: &serde_json::Error) -> String {
+    let file = origin
+        .as_ref()
+        .map_or_else(|| "config".to_owned(), |p| p.display().to_string());
+    let full = source.to_string();
+    // serde_json ends its message with ` at line L column C`; the place goes in front instead.
+    let suffix = format!(" at line {} column {}", source.line(), source.column());
+    let message = full.strip_suffix(&suffix).unwrap_or(&full);
+    let mut out = format!(
+        "invalid JSON config {file}:{}:{}: ",
+        source.line(),
+        source.column()
+    );
+    // A syntax error's key path is where the reader stopped, not a key the user wrote.
+    let syntax = source.is_syntax() || source.is_eof();
+    // The key path of an unknown key is the key itself, which the message names already: the
+    // path then shows where it is only when it is nested.
+    let key = if message.starts_with("unknown field `") {
+        key.rsplit_once('.').map_or("", |(parent, _)| parent)
+    } else {
+        key
+    };
+    if !syntax && !key.is_empty() && key != "." && !key.contains('?') {
+        out.push_str(&format!("`{key}`: "));
+    }
+    out.push_str(message);
+    let help = if let Some(quoted) = message
+        .strip_prefix("invalid type: string \"")
+        .and_then(|rest| rest.split_once('"'))
+        .map(|(text, _)| text)
+        .filter(|text| text.parse::<f64>().is_ok())
+    {
+        Some(format!("write the number without quotes: `{quoted}`"))
+    } else if let Some((unknown, expected)) = message
+        .strip_prefix("unknown field `")
+        .and_then(|rest| rest.split_once("`, expected "))
+    {
+        // `unknown field `Default`, expected one of `default`, ...`: name the likely one.
+        let known = expected.split('`').skip(1).step_by(2);
+        suggest::did_you_mean(unknown, known).map(|name| format!("did you mean `{name}`?"))
+    } else if syntax {
+        Some("a config is one JSON object; check the commas, quotes and brackets here".to_owned())
+    } else {
+        None
+    };
+    if let Some(help) = help {
+        out.push_str(&format!(" (help: {help})"));
+    }
+    out
+}
+
+/// A map that refuses a key given twice (serde's maps keep the last one silently), so
+/// `{"types": {"A": 0.8, "A": 0.9}}` is an error, as a repeated top-level key is.
+fn unique_keys<'de, D, V>(deserializer: D) -> Result<BTreeMap<String, V>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    V: Deserialize<'de>,
+{
+    struct Unique<V>(std::marker::PhantomData<V>);
+    impl<'de, V: Deserialize<'de>> serde::de::Visitor<'de> for Unique<V> {
+        type Value = BTreeMap<String, V>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a map of names to values")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut out = BTreeMap::new();
+            while let Some(key) = map.next_key::<String>()? {
+                if out.contains_key(&key) {
+                    return Err(serde::de::Error::custom(format!(
+                        "`{key}` is given twice; keep one"
+                    )));
+                }
+                let value = map.next_value()?;
+                out.insert(key, value);
+            }
+            Ok(out)
+        }
+    }
+    deserializer.deserialize_map(Unique(std::marker::PhantomData))
+}
+
+/// Reads a JSON config: an object (not an array, which serde would take as the fields in
+/// order), with the key path of any error.
+fn parse_json(
+    text: &str,
+    origin: Option<PathBuf>,
+) -> Result<SimilarityThresholdConfig, ConfigError> {
+    // A byte-order mark is not JSON, but editors write one: it is skipped.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let first = text
+        .trim_start_matches([' ', '\t', '\n', '\r'])
+        .chars()
+        .next();
+    if first.is_some_and(|c| c != '{') {
+        return Err(ConfigError::NotAnObject { origin });
+    }
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let cfg = match serde_path_to_error::deserialize(&mut deserializer) {
+        Ok(cfg) => cfg,
+        Err(error) => {
+            return Err(ConfigError::Json {
+                origin,
+                key: error.path().to_string(),
+                source: error.into_inner(),
+            });
+        }
+    };
+    // Text after the object.
+    deserializer.end().map_err(|source| ConfigError::Json {
+        origin,
+        key: String::new(),
+        source,
+    })?;
+    Ok(cfg)
 }
 
 fn at(origin: &Option<PathBuf>) -> String {
@@ -393,12 +537,7 @@ impl SimilarityThresholdConfig {
     /// assert!(err.to_string().contains("minThreshold"));
     /// ```
     pub fn from_json_str(text: &str) -> Result<SimilarityThresholdConfig, ConfigError> {
-        let cfg: SimilarityThresholdConfig =
-            serde_json::from_str(text).map_err(|source| ConfigError::Json {
-                origin: None,
-                source,
-            })?;
-        cfg.validated(None)
+        parse_json(text, None)?.validated(None)
     }
 
     /// Parses and validates a TOML config.
@@ -446,7 +585,7 @@ impl SimilarityThresholdConfig {
         })?;
         let origin = Some(path.to_owned());
         let cfg: SimilarityThresholdConfig = if json {
-            serde_json::from_str(&text).map_err(|source| ConfigError::Json { origin, source })?
+            parse_json(&text, origin)?
         } else {
             toml::from_str(&text).map_err(|source| ConfigError::Toml { origin, source })?
         };

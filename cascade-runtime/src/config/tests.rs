@@ -83,7 +83,10 @@ fn json_errors_name_line_and_column() {
     let err =
         SimilarityThresholdConfig::from_json_str("{\n  \"default\": 0.8,\n  \"types\": {,}\n}")
             .unwrap_err();
-    assert!(err.to_string().contains("line 3 column"), "{err}");
+    assert!(
+        err.to_string().starts_with("invalid JSON config config:3:"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -252,4 +255,64 @@ mod against_schema {
         .unwrap();
         assert!(cfg.check_against(&SCHEMA).is_ok());
     }
+}
+
+fn json_error(json: &str) -> String {
+    match SimilarityThresholdConfig::from_json_str(json) {
+        Err(e @ (ConfigError::Json { .. } | ConfigError::NotAnObject { .. })) => e.to_string(),
+        other => panic!("expected a JSON error, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_json_config_is_an_object() {
+    for text in ["[0.99, {\"A\": 0.5}]", "[]", "0.8", "\"x\""] {
+        assert!(
+            json_error(text).contains("is not a JSON object"),
+            "{text}: {}",
+            json_error(text)
+        );
+    }
+    // Leading whitespace and a byte-order mark are fine.
+    assert!(SimilarityThresholdConfig::from_json_str("\u{feff}\n  { \"default\": 0.8 }").is_ok());
+}
+
+#[test]
+fn a_key_given_twice_in_a_map_is_an_error() {
+    for (text, key) in [
+        (r#"{"types": {"A": 0.8, "A": 0.9}}"#, "types"),
+        (r#"{"fields": {"A.b": 0.8, "A.b": 0.9}}"#, "fields"),
+        (
+            r#"{"strategies": {"A": "static", "A": "adaptive"}}"#,
+            "strategies",
+        ),
+    ] {
+        let e = json_error(text);
+        assert!(e.contains(&format!("`{key}`: `A")), "{e}");
+        assert!(e.contains("is given twice; keep one"), "{e}");
+    }
+    let toml = SimilarityThresholdConfig::from_toml_str("[types]\nA = 0.8\nA = 0.9\n");
+    assert!(toml.is_err());
+}
+
+#[test]
+fn json_errors_say_where_which_key_and_how_to_fix() {
+    let e = json_error(r#"{"default": 0.8, "types": {"C": "0.8"}}"#);
+    assert_eq!(
+        e,
+        "invalid JSON config config:1:37: `types.C`: invalid type: string \"0.8\", expected f64 (help: write the number without quotes: `0.8`)"
+    );
+    let e = json_error(r#"{"default": 1.2}"#);
+    assert!(e.starts_with("invalid JSON config config:1:"), "{e}");
+    assert!(e.contains("`default`: "), "{e}");
+    let e = json_error("{\"default\": 0.8,,}");
+    assert!(e.contains("(help: a config is one JSON object"), "{e}");
+    let e = json_error("{\"default\": 0.8} x");
+    assert!(e.contains("trailing characters"), "{e}");
+    let e = json_error(r#"{"Default": 0.8}"#);
+    assert!(e.ends_with("(help: did you mean `default`?)"), "{e}");
+    assert!(!e.contains("`Default`: "), "{e}");
+    let e = json_error(r#"{"feedback": {"minSamples": 3}}"#);
+    assert!(e.contains("`feedback`: unknown field `minSamples`"), "{e}");
+    assert!(e.ends_with("(help: did you mean `minSample`?)"), "{e}");
 }
