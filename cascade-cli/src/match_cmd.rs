@@ -53,10 +53,10 @@ pub(crate) struct Args {
     #[arg(long, value_enum, default_value_t = IndexChoice::Exact)]
     index: IndexChoice,
     /// Two-phase index only: dimensions of the hot tier [default: 128]
-    #[arg(long, value_name = "D")]
+    #[arg(long, value_name = "D", value_parser = parse_hot_dims)]
     hot_dims: Option<usize>,
     /// Two-phase index only: candidates reranked per wanted match [default: 4]
-    #[arg(long, value_name = "K")]
+    #[arg(long, value_name = "K", value_parser = parse_oversample)]
     oversample: Option<usize>,
     /// Print the machine-readable JSON document instead of a table
     #[arg(long)]
@@ -78,6 +78,31 @@ fn parse_operator(s: &str) -> Result<Operator, String> {
             "`{op}` is exact; `cascade match` takes a fuzzy operator: `~>` or `<~`"
         )),
         Err(e) => Err(format!("{e}; `cascade match` takes `~>` or `<~`")),
+    }
+}
+
+/// `--hot-dims`: at least 1 (the upper bound, the vectors' dimension, is known only once the
+/// embeddings are read, so a larger value is a user error found then).
+fn parse_hot_dims(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(0) => Err(
+            "a hot tier of 0 dimensions cannot rank anything: use at least 1 (at most the vectors' dimension)"
+                .to_owned(),
+        ),
+        Ok(d) => Ok(d),
+        Err(e) => Err(format!("`{text}` is not a number of dimensions: {e}")),
+    }
+}
+
+/// `--oversample`: at least 1 (1 reranks exactly the wanted number of candidates).
+fn parse_oversample(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(0) => Err(
+            "an oversampling factor of 0 reranks no candidate: use at least 1 (1 reranks exactly the wanted number)"
+                .to_owned(),
+        ),
+        Ok(k) => Ok(k),
+        Err(e) => Err(format!("`{text}` is not an oversampling factor: {e}")),
     }
 }
 
@@ -195,7 +220,12 @@ fn execute(args: &Args) -> Result<Report, Vec<Problem>> {
     let mut setting_error = None;
     let kind = match kind.build(embeddings.dims.max(1)) {
         Err(e) if embeddings.dims > 0 => {
-            setting_error = Some(format!("--hot-dims/--oversample: {e}"));
+            // `--oversample` and a zero `--hot-dims` were checked as usage errors: what is left
+            // depends on the vectors.
+            setting_error = Some(format!(
+                "--hot-dims: {e} (the vectors of {})",
+                args.embeddings.display()
+            ));
             IndexKind::Exact
         }
         _ => kind,
