@@ -113,6 +113,19 @@ fn every_row_error_is_reported_with_file_and_line() {
 }
 
 #[test]
+fn a_bad_embedding_row_is_not_also_a_missing_embedding() {
+    // Each bad vector row is one error; the catalog rows and queries needing its text are not
+    // also told to add a row for it.
+    let (code, stderr) = fails(
+        ["catalog.jsonl", "queries.jsonl", "bad_embeddings.jsonl"],
+        &[],
+    );
+    assert_eq!(code, Some(1));
+    assert!(!stderr.contains("no embedding"), "{stderr}");
+    insta::assert_snapshot!(stderr);
+}
+
+#[test]
 fn schema_errors_are_rendered() {
     let (code, stderr) = fails(FILES, &["--schema", &format!("{DIR}/bad_schema.cascade")]);
     assert_eq!(code, Some(1));

@@ -50,7 +50,18 @@ type Row = serde_json::Map<String, Value>;
 /// An unreadable file and every line that is not a JSON object go to `errors` (`what` names the
 /// row kind in the hint); [`Fields`] then reads the fields one by one so that each problem names
 /// its field.
-fn each_row(path: &Path, what: &str, errors: &mut Vec<RowError>, mut each: impl FnMut(Fields<'_>)) {
+fn each_row(path: &Path, what: &str, errors: &mut Vec<RowError>, each: impl FnMut(Fields<'_>)) {
+    each_row_or_broken(path, what, errors, each, |_| {});
+}
+
+/// [`each_row`], also calling `broken` with the text of every line that is not a JSON object.
+fn each_row_or_broken(
+    path: &Path,
+    what: &str,
+    errors: &mut Vec<RowError>,
+    mut each: impl FnMut(Fields<'_>),
+    mut broken: impl FnMut(&str),
+) {
     let mut lines = match std::fs::File::open(path) {
         Ok(file) => Lines::new(file),
         Err(e) => {
@@ -66,19 +77,31 @@ fn each_row(path: &Path, what: &str, errors: &mut Vec<RowError>, mut each: impl 
                 continue;
             }
         };
-        let hint = || format!("a {what} row looks like {}", expected_shape(what));
+        let hint = || {
+            format!(
+                "{} row looks like {}",
+                with_article(what),
+                expected_shape(what)
+            )
+        };
         match serde_json::from_str::<Value>(line_text) {
             Ok(Value::Object(row)) => each(Fields::new(&row, path, line, errors)),
-            Ok(other) => errors.push(RowError::new(
-                path,
-                line,
-                format!(
-                    "expected a JSON object, found {}; {}",
-                    value_kind(&other),
-                    hint()
-                ),
-            )),
-            Err(e) => errors.push(RowError::invalid_json(path, line, &e, &hint())),
+            Ok(other) => {
+                broken(line_text);
+                errors.push(RowError::new(
+                    path,
+                    line,
+                    format!(
+                        "expected a JSON object, found {}; {}",
+                        value_kind(&other),
+                        hint()
+                    ),
+                ));
+            }
+            Err(e) => {
+                broken(line_text);
+                errors.push(RowError::invalid_json(path, line, &e, &hint()));
+            }
         }
     }
 }
@@ -183,6 +206,16 @@ impl<'r> Fields<'r> {
         }
         out
     }
+}
+
+/// `what` with its indefinite article: `a query`, `an embedding`.
+fn with_article(what: &str) -> String {
+    let article = if what.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {what}")
 }
 
 fn expected_shape(what: &str) -> &'static str {
@@ -348,6 +381,9 @@ fn unknown_type(
 pub(crate) struct Embeddings {
     pub(crate) dims: usize,
     vectors: HashMap<String, UnitVector>,
+    /// Texts whose only rows were reported as bad: a row needing one is not also told to add
+    /// a row, since it has one (its own error says what to fix).
+    rejected: HashSet<String>,
 }
 
 impl Embeddings {
@@ -366,7 +402,7 @@ impl Embeddings {
         errors: &mut Vec<RowError>,
     ) -> Option<&UnitVector> {
         let found = self.vectors.get(text);
-        if found.is_none() {
+        if found.is_none() && !self.rejected.contains(text) {
             let (file, line, field) = needed_by;
             errors.push(RowError::new(
                 file,
@@ -388,11 +424,16 @@ pub(crate) fn load_embeddings(path: &Path, errors: &mut Vec<RowError>) -> Embedd
     let mut first_line: HashMap<String, usize> = HashMap::new();
     let before = errors.len();
     let mut rows = 0;
-    each_row(path, "embedding", errors, |mut fields| {
+    let mut rejected = HashSet::new();
+    let each = |mut fields: Fields<'_>| {
         rows += 1;
         let text = fields.text("text");
+        let text_ok = fields.ok;
         let vector = fields.vector("vector");
         if !fields.ok {
+            if text_ok {
+                rejected.insert(text);
+            }
             return;
         }
         if out.dims == 0 {
@@ -404,6 +445,7 @@ pub(crate) fn load_embeddings(path: &Path, errors: &mut Vec<RowError>) -> Embedd
                 vector.len(),
                 out.dims
             ));
+            rejected.insert(text);
             return;
         }
         if let Some(first) = first_line.get(&text) {
@@ -417,13 +459,33 @@ pub(crate) fn load_embeddings(path: &Path, errors: &mut Vec<RowError>) -> Embedd
                 first_line.insert(text.clone(), fields.line);
                 out.vectors.insert(text, v);
             }
-            Err(e) => fields.fail(format!("field `vector`: {e}")),
+            Err(e) => {
+                fields.fail(format!("field `vector`: {e}"));
+                rejected.insert(text);
+            }
         }
+    };
+    let mut broken_texts = Vec::new();
+    each_row_or_broken(path, "embedding", errors, each, |line| {
+        broken_texts.extend(text_of_broken_row(line));
     });
     if rows == 0 && errors.len() == before {
         errors.push(empty_file(path, "embedding"));
     }
+    rejected.extend(broken_texts);
+    rejected.retain(|text| !out.vectors.contains_key(text));
+    out.rejected = rejected;
     out
+}
+
+/// The `text` of an embedding row that is not valid JSON (`[NaN, ...]`, a cut line), when its
+/// `"text": "..."` can still be read: so the row's own error is not followed by one "no
+/// embedding" error per row needing that text.
+fn text_of_broken_row(line: &str) -> Option<String> {
+    let (_, after) = line.split_once("\"text\"")?;
+    let value = after.trim_start().strip_prefix(':')?;
+    let mut de = serde_json::Deserializer::from_str(value);
+    serde::Deserialize::deserialize(&mut de).ok()
 }
 
 #[cfg(test)]
@@ -570,6 +632,34 @@ mod tests {
         let mut errors = Vec::new();
         assert!(load_catalog(&empty, &mut errors).is_empty());
         assert!(errors.is_empty());
+    }
+
+    #[test]
+    fn a_text_whose_row_is_bad_is_not_also_missing() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(
+            &dir,
+            "e.jsonl",
+            "{\"text\":\"a\",\"vector\":[1,0]}\n{\"text\":\"b\",\"vector\":[1,0,0]}\n{\"text\":\"c\",\"vector\":[0,0]}\n{\"text\":\"d\",\"vector\":\"x\"}\n{\"text\": \"e\", \"vector\": [NaN, 1]}\n{\"text\":\"f\",\"vector\":[0,0]}\n{\"text\":\"f\",\"vector\":[0,1]}\n",
+        );
+        let mut errors = Vec::new();
+        let e = load_embeddings(&p, &mut errors);
+        assert_eq!(errors.len(), 5, "{errors:?}");
+        let mut errors = Vec::new();
+        let needed_by = (Path::new("q.jsonl"), 1, "query");
+        for text in ["b", "c", "d", "e"] {
+            assert!(e.get(text, &p, needed_by, &mut errors).is_none());
+        }
+        assert!(errors.is_empty(), "{errors:?}");
+        // A text with a bad row and a good one has its vector; one with no row is missing.
+        assert!(e.get("f", &p, needed_by, &mut errors).is_some());
+        assert!(e.get("zz", &p, needed_by, &mut errors).is_none());
+        assert_eq!(errors.len(), 1);
+        assert_eq!(
+            text_of_broken_row(r#"{"vector": [1, 2}, "text" : "x\"y""#),
+            Some("x\"y".to_owned())
+        );
+        assert_eq!(text_of_broken_row(r#"{"text": 1, "vector": [NaN]}"#), None);
     }
 
     #[test]
