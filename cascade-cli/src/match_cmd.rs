@@ -205,7 +205,14 @@ fn execute(args: &Args) -> Result<Report, Vec<Problem>> {
         Err(_) if args.schema.is_some() => Declared::Unknown,
         Err(_) => Declared::Nothing,
     };
-    let queries = data::load_queries(&args.queries, &catalog_rows, &declared, &mut errors);
+    let mut row_warnings: Vec<RowError> = Vec::new();
+    let queries = data::load_queries(
+        &args.queries,
+        &catalog_rows,
+        &declared,
+        &mut errors,
+        &mut row_warnings,
+    );
     let embeddings = data::load_embeddings(&args.embeddings, &mut errors);
 
     let kind = match args.index {
@@ -281,6 +288,16 @@ fn execute(args: &Args) -> Result<Report, Vec<Problem>> {
     };
     for w in warnings {
         eprintln!("warning: {w}");
+    }
+    for w in row_warnings.iter().take(SHOW_ERRORS) {
+        eprintln!("warning: {w}");
+    }
+    if row_warnings.len() > SHOW_ERRORS {
+        let more = row_warnings.len() - SHOW_ERRORS;
+        eprintln!(
+            "warning: ... and {more} more {} like these",
+            plural(more, "warning", "warnings")
+        );
     }
     errors.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
     messages.extend(errors.into_iter().map(|e| Problem::from(e.to_string())));

@@ -126,6 +126,22 @@ fn a_bad_embedding_row_is_not_also_a_missing_embedding() {
 }
 
 #[test]
+fn an_unknown_gold_id_is_a_warning_and_the_query_unlabelled() {
+    let files = [
+        "catalog.jsonl",
+        "stale_gold_queries.jsonl",
+        "embeddings.jsonl",
+    ];
+    let (stdout, stderr) = ok_with_warnings(files, &["--json"]);
+    insta::assert_snapshot!(stderr, @"warning: cascade-cli/tests/fixtures/match/stale_gold_queries.jsonl:1: field `gold_id`: `skill:rsut` is not a catalog id of type `Skill`; the query is matched but counted as unlabelled (not in the accuracy): fix the id (did you mean `skill:rust`?), or write null when it should match nothing");
+    let doc: serde_json::Value = serde_json::from_str(&stdout).expect("JSON");
+    assert_eq!(doc["results"][0]["correct"], serde_json::Value::Null);
+    assert_eq!(doc["results"][0]["id"], "skill:rust");
+    // Two labelled queries, both right.
+    assert_eq!(doc["summary"]["accuracy"], 1.0);
+}
+
+#[test]
 fn schema_errors_are_rendered() {
     let (code, stderr) = fails(FILES, &["--schema", &format!("{DIR}/bad_schema.cascade")]);
     assert_eq!(code, Some(1));

@@ -266,21 +266,27 @@ pub(crate) enum Declared<'s> {
     Types(&'s Path, Vec<&'s str>),
 }
 
-/// Loads the queries and checks each names a catalog type or a type `declared` in the schema
-/// and, when labelled, a catalog id of that type.
+/// How many unknown `gold_id`s get a did-you-mean (each is a scan of the type's ids): the
+/// warnings printed in full.
+const SUGGEST_GOLD_IDS: usize = 20;
+
+/// Loads the queries and checks each names a catalog type or a type `declared` in the schema.
+/// A `gold_id` that is not a catalog id of the query's type is a warning (in `warnings`), not an
+/// error: it is only an evaluation label, so the query is matched and counted as unlabelled.
 pub(crate) fn load_queries(
     path: &Path,
     catalog: &[Entity],
     declared: &Declared<'_>,
     errors: &mut Vec<RowError>,
+    warnings: &mut Vec<RowError>,
 ) -> Vec<Query> {
-    let mut ids: BTreeMap<&str, HashSet<&str>> = BTreeMap::new();
+    let mut ids: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     for e in catalog {
         ids.entry(e.entity_type.as_str())
             .or_default()
             .insert(e.id.as_str());
     }
-    let no_ids = HashSet::new();
+    let no_ids = BTreeSet::new();
     let before = errors.len();
     let mut rows = 0;
     let mut out = Vec::new();
@@ -309,15 +315,36 @@ pub(crate) fn load_queries(
             Some(None) => Gold::NoMatch,
             Some(Some(id)) if type_ids.is_none_or(|ids| ids.contains(id.as_str())) => Gold::Id(id),
             Some(Some(id)) => {
-                let why = if type_ids.is_some_and(HashSet::is_empty) {
-                    format!(" (the catalog has no entity of type `{entity_type}`)")
-                } else {
-                    String::new()
+                let (why, suggestion) = match type_ids {
+                    Some(type_ids) if type_ids.is_empty() => (
+                        format!(" (the catalog has no entity of type `{entity_type}`)"),
+                        None,
+                    ),
+                    Some(_) if warnings.len() >= SUGGEST_GOLD_IDS => (String::new(), None),
+                    Some(type_ids) => {
+                        let other = ids
+                            .iter()
+                            .find(|(_, of_type)| of_type.contains(id.as_str()))
+                            .map(|(other, _)| *other);
+                        match other {
+                            Some(other) => (format!(" (it is an id of type `{other}`)"), None),
+                            None => (String::new(), did_you_mean(&id, type_ids.iter().copied())),
+                        }
+                    }
+                    None => (String::new(), None),
                 };
-                fields.fail(format!(
-                    "field `gold_id`: `{id}` is not a catalog id of type `{entity_type}`{why}; use null when the query should match nothing"
+                let fix = suggestion.map_or_else(
+                    || "fix the id".to_owned(),
+                    |s| format!("fix the id (did you mean `{s}`?)"),
+                );
+                warnings.push(RowError::new(
+                    path,
+                    fields.line,
+                    format!(
+                        "field `gold_id`: `{id}` is not a catalog id of type `{entity_type}`{why}; the query is matched but counted as unlabelled (not in the accuracy): {fix}, or write null when it should match nothing"
+                    ),
                 ));
-                return;
+                Gold::Unlabelled
             }
         };
         out.push(Query {
@@ -349,7 +376,7 @@ fn empty_file(path: &Path, what: &str) -> RowError {
 /// Why a query type is neither a catalog type nor declared, with a did-you-mean against both.
 fn unknown_type(
     entity_type: &str,
-    catalog: &BTreeMap<&str, HashSet<&str>>,
+    catalog: &BTreeMap<&str, BTreeSet<&str>>,
     declared: &Declared<'_>,
 ) -> String {
     let schema_types = match declared {
@@ -537,15 +564,56 @@ mod tests {
             "q.jsonl",
             "{\"query\":\"x\",\"type\":\"T\",\"gold_id\":\"a\"}\n{\"query\":\"x\",\"type\":\"T\",\"gold_id\":null}\n{\"query\":\"x\",\"type\":\"T\"}\n{\"query\":\"x\",\"type\":\"U\"}\n{\"query\":\"x\",\"type\":\"T\",\"gold_id\":\"zz\"}\n{\"query\":\"\",\"type\":\"T\"}\n{\"query\":\"x\",\"type\":\"T\",\"gold_id\":\"\"}\n{\"query\":\"x\",\"type\":\"T\",\"gold_id\":7}\n",
         );
-        let mut errors = Vec::new();
+        let (mut errors, mut warnings) = (Vec::new(), Vec::new());
         let catalog = load_catalog(&c, &mut errors);
-        let queries = load_queries(&q, &catalog, &Declared::Nothing, &mut errors);
-        let golds: Vec<_> = queries.iter().map(|q| q.gold.clone()).collect();
+        let queries = load_queries(&q, &catalog, &Declared::Nothing, &mut errors, &mut warnings);
+        let golds: Vec<_> = queries.iter().map(|q| (q.line, q.gold.clone())).collect();
+        // An unknown gold id is a warning: the query is kept, unlabelled.
         assert_eq!(
             golds,
-            [Gold::Id("a".into()), Gold::NoMatch, Gold::Unlabelled]
+            [
+                (1, Gold::Id("a".into())),
+                (2, Gold::NoMatch),
+                (3, Gold::Unlabelled),
+                (5, Gold::Unlabelled)
+            ]
         );
         insta::assert_debug_snapshot!(messages(&errors));
+        assert_eq!(
+            messages(&warnings),
+            [
+                "5: field `gold_id`: `zz` is not a catalog id of type `T`; the query is matched but counted as unlabelled (not in the accuracy): fix the id, or write null when it should match nothing"
+            ]
+        );
+    }
+
+    #[test]
+    fn an_unknown_gold_id_gets_a_did_you_mean_or_its_type() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = write(
+            &dir,
+            "c.jsonl",
+            "{\"id\":\"skill:rust\",\"type\":\"Skill\",\"name\":\"Rust\"}\n{\"id\":\"company:acme\",\"type\":\"Company\",\"name\":\"Acme\"}\n",
+        );
+        let q = write(
+            &dir,
+            "q.jsonl",
+            "{\"query\":\"x\",\"type\":\"Skill\",\"gold_id\":\"skill:rsut\"}\n{\"query\":\"x\",\"type\":\"Skill\",\"gold_id\":\"company:acme\"}\n",
+        );
+        let (mut errors, mut warnings) = (Vec::new(), Vec::new());
+        let catalog = load_catalog(&c, &mut errors);
+        let queries = load_queries(&q, &catalog, &Declared::Nothing, &mut errors, &mut warnings);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(queries.len(), 2);
+        let w = messages(&warnings);
+        assert!(
+            w[0].ends_with("(not in the accuracy): fix the id (did you mean `skill:rust`?), or write null when it should match nothing"),
+            "{w:?}"
+        );
+        assert!(
+            w[1].starts_with("2: field `gold_id`: `company:acme` is not a catalog id of type `Skill` (it is an id of type `Company`);"),
+            "{w:?}"
+        );
     }
 
     #[test]
@@ -561,11 +629,11 @@ mod tests {
             "q.jsonl",
             "{\"query\":\"x\",\"type\":\"U\",\"gold_id\":null}\n{\"query\":\"x\",\"type\":\"U\"}\n{\"query\":\"x\",\"type\":\"U\",\"gold_id\":\"a\"}\n{\"query\":\"x\",\"type\":\"Uu\"}\n{\"query\":\"x\",\"type\":\"T\",\"gold_id\":\"a\"}\n",
         );
-        let mut errors = Vec::new();
+        let (mut errors, mut warnings) = (Vec::new(), Vec::new());
         let catalog = load_catalog(&c, &mut errors);
         let schema = Path::new("s.cascade");
         let declared = Declared::Types(schema, vec!["T", "U"]);
-        let queries = load_queries(&q, &catalog, &declared, &mut errors);
+        let queries = load_queries(&q, &catalog, &declared, &mut errors, &mut warnings);
         let kept: Vec<_> = queries
             .iter()
             .map(|q| (q.line, q.entity_type.as_str(), q.gold.clone()))
@@ -575,27 +643,33 @@ mod tests {
             [
                 (1, "U", Gold::NoMatch),
                 (2, "U", Gold::Unlabelled),
+                (3, "U", Gold::Unlabelled),
                 (5, "T", Gold::Id("a".into()))
             ]
         );
         assert_eq!(
             messages(&errors),
             [
-                "3: field `gold_id`: `a` is not a catalog id of type `U` (the catalog has no entity of type `U`); use null when the query should match nothing",
                 "4: field `type`: unknown type `Uu`: no catalog entity has it and `s.cascade` does not declare it; did you mean `U`? catalog types: T",
+            ]
+        );
+        assert_eq!(
+            messages(&warnings),
+            [
+                "3: field `gold_id`: `a` is not a catalog id of type `U` (the catalog has no entity of type `U`); the query is matched but counted as unlabelled (not in the accuracy): fix the id, or write null when it should match nothing",
             ]
         );
         // Without a schema the same type is unknown; with an unreadable schema or catalog
         // neither types nor gold ids are checked.
         let mut errors = Vec::new();
         assert_eq!(
-            load_queries(&q, &catalog, &Declared::Nothing, &mut errors).len(),
+            load_queries(&q, &catalog, &Declared::Nothing, &mut errors, &mut warnings).len(),
             1
         );
         assert_eq!(errors.len(), 4, "{errors:?}");
         let mut errors = Vec::new();
         assert_eq!(
-            load_queries(&q, &catalog, &Declared::Unknown, &mut errors).len(),
+            load_queries(&q, &catalog, &Declared::Unknown, &mut errors, &mut warnings).len(),
             5
         );
         assert!(errors.is_empty(), "{errors:?}");
@@ -615,7 +689,10 @@ mod tests {
             ]
         );
         let mut errors = Vec::new();
-        assert!(load_queries(&empty, &[], &Declared::Nothing, &mut errors).is_empty());
+        let mut warnings = Vec::new();
+        assert!(
+            load_queries(&empty, &[], &Declared::Nothing, &mut errors, &mut warnings).is_empty()
+        );
         assert_eq!(errors.len(), 1);
         assert!(errors[0].message.starts_with("is empty (no query rows)"));
         // A file whose rows are all bad says so row by row, and is not also "empty".
