@@ -196,8 +196,18 @@ fn execute(args: &Args) -> Result<Report, Vec<Problem>> {
     let catalog_rows = data::load_catalog(&args.catalog, &mut errors);
     // Only the catalog has been read: a file-level error means it could not be.
     let catalog_unreadable = errors.iter().any(|e| e.line == 0);
+    // Without a schema, an empty catalog gives no query a known type: one error for the file,
+    // not one per query (with a schema, its types have no candidates yet, which is fine).
+    let catalog_empty = catalog_rows.is_empty() && errors.is_empty() && args.schema.is_none();
+    if catalog_empty {
+        errors.push(RowError::new(
+            &args.catalog,
+            0,
+            "has no entities, so no query has candidates: add rows like {\"id\": \"...\", \"type\": \"...\", \"name\": \"...\"}, or pass --schema with the query types to start from an empty catalog (`~>` then creates every query)".to_owned(),
+        ));
+    }
     let declared = match &sources {
-        _ if catalog_unreadable => Declared::Unknown,
+        _ if catalog_unreadable || catalog_empty => Declared::Unknown,
         Ok(s) => match (s.schema_path(), s.schema_types()) {
             (Some(path), Some(types)) => Declared::Types(path, types),
             _ => Declared::Nothing,

@@ -393,7 +393,7 @@ fn a_type_unknown_to_catalog_and_schema_is_an_error() {
 
 #[test]
 fn printed_errors_are_capped_at_20() {
-    let files = ["empty.jsonl", "many_queries.jsonl", "embeddings.jsonl"];
+    let files = ["catalog.jsonl", "many_queries.jsonl", "embeddings.jsonl"];
     let (code, stderr) = fails(files, &[]);
     assert_eq!(code, Some(1));
     assert_eq!(
@@ -402,6 +402,19 @@ fn printed_errors_are_capped_at_20() {
         "20 errors, the rest counted, a summary"
     );
     insta::assert_snapshot!(stderr);
+}
+
+#[test]
+fn an_empty_catalog_without_a_schema_is_one_error() {
+    // One error for the file, not one "no catalog entity has type" per query; with a schema
+    // an empty catalog is fine (`an_empty_catalog_creates_every_query_or_links_nothing`).
+    let files = ["empty.jsonl", "queries.jsonl", "embeddings.jsonl"];
+    let (code, stderr) = fails(files, &[]);
+    assert_eq!(code, Some(1));
+    insta::assert_snapshot!(stderr, @r#"
+    error: cascade-cli/tests/fixtures/match/empty.jsonl: has no entities, so no query has candidates: add rows like {"id": "...", "type": "...", "name": "..."}, or pass --schema with the query types to start from an empty catalog (`~>` then creates every query)
+    error: 1 problem found; nothing was matched
+    "#);
 }
 
 #[test]
