@@ -798,6 +798,7 @@ fn read_jsonl<R: Read>(
                 let error = RowError::invalid_json(
                     checker.path,
                     line,
+                    text,
                     &e,
                     "each line must be one JSON object",
                 );
@@ -1195,6 +1196,7 @@ pub(crate) fn read_embeddings(path: &Path) -> Result<Embeddings, Errors> {
                 errors.push(RowError::invalid_json(
                     path,
                     line,
+                    text,
                     &e,
                     "each line must be one `{\"text\", \"vector\"}` object",
                 ));

@@ -100,7 +100,7 @@ fn each_row_or_broken(
             }
             Err(e) => {
                 broken(line_text);
-                errors.push(RowError::invalid_json(path, line, &e, &hint()));
+                errors.push(RowError::invalid_json(path, line, line_text, &e, &hint()));
             }
         }
     }
