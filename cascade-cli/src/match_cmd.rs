@@ -194,8 +194,10 @@ fn execute(args: &Args) -> Result<Report, Vec<Problem>> {
     let sources = thresholds::read(args.schema.as_deref(), args.config.as_deref());
     let mut errors: Vec<RowError> = Vec::new();
     let catalog_rows = data::load_catalog(&args.catalog, &mut errors);
-    // Only the catalog has been read: a file-level error means it could not be.
-    let catalog_unreadable = errors.iter().any(|e| e.line == 0);
+    // Only the catalog has been read: a file-level error means it could not be, and with no
+    // good row at all (a JSON array, say) checking the query types would only repeat that.
+    let catalog_unreadable =
+        errors.iter().any(|e| e.line == 0) || (catalog_rows.is_empty() && !errors.is_empty());
     // Without a schema, an empty catalog gives no query a known type: one error for the file,
     // not one per query (with a schema, its types have no candidates yet, which is fine).
     let catalog_empty = catalog_rows.is_empty() && errors.is_empty() && args.schema.is_none();

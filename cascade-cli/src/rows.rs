@@ -133,6 +133,39 @@ pub(crate) fn value_kind(v: &serde_json::Value) -> &'static str {
     }
 }
 
+/// The first non-blank line of the file at `path` and its number (`None` if there is none or it
+/// cannot be read: reading the file for real reports that).
+pub(crate) fn first_line(path: &Path) -> Option<(usize, String)> {
+    let file = std::fs::File::open(path).ok()?;
+    let mut lines = Lines::new(file);
+    match lines.next_line()? {
+        (n, Ok(text)) => Some((n, text.to_owned())),
+        (_, Err(_)) => None,
+    }
+}
+
+/// Whether `line`, the first of a JSONL file, opens a JSON array spread over lines (a
+/// pretty-printed `[ {...}, ... ]`, or one cut after its first object) rather than holding a
+/// row: then every line after it is an error too, so one error for the file says why.
+pub(crate) fn opens_json_array(line: &str) -> bool {
+    let line = line.trim();
+    line.starts_with('[')
+        && match serde_json::from_str::<serde_json::Value>(line) {
+            Err(_) => true,
+            Ok(serde_json::Value::Array(items)) => items.iter().any(|v| v.is_object()),
+            Ok(_) => false,
+        }
+}
+
+/// The error for a JSONL file whose first line (`line`) opens a JSON array.
+pub(crate) fn json_array_error(path: &Path, line: usize) -> RowError {
+    RowError::new(
+        path,
+        line,
+        "starts a JSON array, but JSONL needs one JSON object per line and no brackets: write each object on its own line (e.g. `jq -c '.[]' FILE.json > FILE.jsonl`)".to_owned(),
+    )
+}
+
 /// The UTF-8 encoding of U+FEFF, the byte order mark.
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
@@ -296,6 +329,24 @@ mod tests {
         let e = serde_json::from_str::<serde_json::Value>(text).expect_err("bad JSON");
         let row = RowError::invalid_json(Path::new("p.jsonl"), 1, text, &e, "one object");
         assert!(row.to_string().ends_with("; one object"), "{row}");
+    }
+
+    #[test]
+    fn a_json_array_is_told_apart_from_rows() {
+        assert!(opens_json_array("["));
+        assert!(opens_json_array("  [  "));
+        assert!(opens_json_array(r#"[{"a": 1},"#));
+        assert!(opens_json_array(r#"[{"a": 1}, {"a": 2}]"#));
+        assert!(!opens_json_array("[1]"));
+        assert!(!opens_json_array(r#"{"a": [1]}"#));
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let p = dir.path().join("x.jsonl");
+        std::fs::write(&p, "\n  \n[\n{}\n").expect("writable");
+        assert_eq!(first_line(&p), Some((3, "[".to_owned())));
+        assert_eq!(
+            json_array_error(Path::new("x.jsonl"), 3).to_string(),
+            "x.jsonl:3: starts a JSON array, but JSONL needs one JSON object per line and no brackets: write each object on its own line (e.g. `jq -c '.[]' FILE.json > FILE.jsonl`)"
+        );
     }
 
     #[test]

@@ -418,6 +418,18 @@ fn an_empty_catalog_without_a_schema_is_one_error() {
 }
 
 #[test]
+fn a_json_array_catalog_is_one_error() {
+    // Not one error per line, nor an unknown-type error per query.
+    let files = ["array_catalog.json", "queries.jsonl", "embeddings.jsonl"];
+    let (code, stderr) = fails(files, &[]);
+    assert_eq!(code, Some(1));
+    insta::assert_snapshot!(stderr, @r"
+    error: cascade-cli/tests/fixtures/match/array_catalog.json:1: starts a JSON array, but JSONL needs one JSON object per line and no brackets: write each object on its own line (e.g. `jq -c '.[]' FILE.json > FILE.jsonl`)
+    error: 1 problem found; nothing was matched
+    ");
+}
+
+#[test]
 fn an_empty_embeddings_file_is_one_error() {
     let files = ["catalog.jsonl", "queries.jsonl", "empty.jsonl"];
     let (code, stderr) = fails(files, &[]);

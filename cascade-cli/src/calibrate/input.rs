@@ -17,7 +17,7 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor
 
 use cascade_runtime::calibrate::{ALL, prefix_cosines};
 
-use crate::rows::{Lines, RowError, value_kind};
+use crate::rows::{Lines, RowError, first_line, json_array_error, opens_json_array, value_kind};
 
 /// How many bad rows are kept in full; the rest are only counted.
 const KEEP_ERRORS: usize = 1000;
@@ -744,6 +744,9 @@ pub(crate) fn read_pairs(
         cosines: Vec::new(),
     };
     let (file, len) = open(path).map_err(Errors::of_file)?;
+    if let Some(error) = wrong_format(path, format) {
+        return Err(Errors::of_file(error));
+    }
     let mut progress = Progress::new(&format!("reading {display}"), len);
     let mut reader = Counting::new(file);
     match format {
@@ -759,6 +762,24 @@ pub(crate) fn read_pairs(
     } else {
         Err(checker.errors)
     }
+}
+
+/// One error for a pairs file whose first line shows it is not in `format` (every line would
+/// be an error otherwise): JSONL read as CSV, CSV read as JSONL, or a JSON array read as JSONL.
+fn wrong_format(path: &Path, format: Format) -> Option<RowError> {
+    let (line, text) = first_line(path)?;
+    let text = text.trim();
+    let message = match format {
+        Format::Jsonl if opens_json_array(text) => return Some(json_array_error(path, line)),
+        Format::Jsonl if !text.starts_with('{') && text.contains(',') && text.contains("type") => {
+            "looks like CSV (its first line is a header, not a JSON object), but it is read as JSONL (a file not named `.csv` is, unless --format csv; see `Input` under Calibration in the README): rename it to `.csv`, or pass --format csv"
+        }
+        Format::Csv if text.starts_with('{') => {
+            "looks like JSONL (its first line is a JSON object, not a header), but it is read as CSV (by its `.csv` extension or --format csv; see `Input` under Calibration in the README): rename it to `.jsonl`, or pass --format jsonl"
+        }
+        _ => return None,
+    };
+    Some(RowError::new(path, line, message.to_owned()))
 }
 
 fn read_jsonl<R: Read>(
@@ -981,15 +1002,49 @@ fn read_csv<R: Read>(reader: Counting<R>, checker: &mut RowChecker<'_>, progress
     if let ScoreSource::Field(name) = checker.source {
         wanted.push((name, col(name)));
     }
+    // A header of one column holding the names split by another separator: every column is
+    // "missing" for one reason, so say that reason once.
+    if wanted.iter().any(|(_, at)| at.is_none())
+        && let [only] = headers.iter().collect::<Vec<_>>()[..]
+        && let Some(separator) = [';', '\t', '|'].into_iter().find(|&c| {
+            let names: Vec<&str> = only.split(c).map(str::trim).collect();
+            wanted.iter().all(|(name, _)| names.contains(name))
+        })
+    {
+        let shown = if separator == '\t' {
+            "a tab".to_owned()
+        } else {
+            format!("`{separator}`")
+        };
+        checker.file_error(
+            header_line,
+            None,
+            format!(
+                "the header is one column, `{only}`: its names are separated by {shown}, but the CSV separator is `,`: write `{}` (and separate the rows' cells with `,` too)",
+                only.split(separator).map(str::trim).collect::<Vec<_>>().join(",")
+            ),
+        );
+        return;
+    }
     for (name, at) in &wanted {
         if at.is_none() {
             checker.absent.push((*name).to_owned());
             let have: Vec<&str> = headers.iter().collect();
+            let case = headers
+                .iter()
+                .find(|h| h.trim().eq_ignore_ascii_case(name))
+                .map(|h| {
+                    format!(
+                        "; column names are case-sensitive: rename `{}` to `{name}`",
+                        h.trim()
+                    )
+                })
+                .unwrap_or_default();
             checker.file_error(
                 header_line,
                 Some(name),
                 format!(
-                    "no such column in the header (columns: {})",
+                    "no such column in the header (columns: {}){case}",
                     have.join(", ")
                 ),
             );
@@ -1171,6 +1226,11 @@ pub(crate) fn read_embeddings(path: &Path) -> Result<Embeddings, Errors> {
         errors.push(RowError::in_field(path, line, field, message))
     };
     let (file, len) = open(path).map_err(Errors::of_file)?;
+    if let Some((line, text)) = first_line(path)
+        && opens_json_array(&text)
+    {
+        return Err(Errors::of_file(json_array_error(path, line)));
+    }
     let mut progress = Progress::new(&format!("reading {display}"), len);
     let mut lines = Lines::new(Counting::new(file));
     let mut table = Embeddings::default();
@@ -1595,6 +1655,60 @@ mod tests {
             "type,a,b,same,similarity,n,n\nSkill,x,y,true,0.5,1,2\n",
         );
         assert!(read_pairs(f.path(), Format::Csv, &ScoreSource::Field("similarity")).is_ok());
+    }
+
+    #[test]
+    fn a_file_in_the_other_format_is_one_error_for_the_file() {
+        let field = ScoreSource::Field("similarity");
+        let row = r#"{"type": "T", "a": "x", "b": "y", "same": true, "similarity": 0.5}"#;
+        let jsonl_as_csv = file(".csv", &format!("{row}\n{row}\n{row}\n"));
+        let errors = read_pairs(jsonl_as_csv.path(), Format::Csv, &field).unwrap_err();
+        assert_eq!((errors.total, errors.rows), (1, 0));
+        assert!(
+            messages(errors)[0].starts_with("F:1: looks like JSONL (its first line is a JSON object, not a header), but it is read as CSV"),
+        );
+        let csv_as_jsonl = file(".txt", "type,a,b,same,similarity\nT,x,y,true,0.5\n");
+        let m = messages(read_pairs(csv_as_jsonl.path(), Format::Jsonl, &field).unwrap_err());
+        assert_eq!(m.len(), 1);
+        assert!(
+            m[0].ends_with("rename it to `.csv`, or pass --format csv"),
+            "{m:?}"
+        );
+        let array = file(".jsonl", &format!("\n[\n  {row},\n  {row}\n]\n"));
+        let m = messages(read_pairs(array.path(), Format::Jsonl, &field).unwrap_err());
+        assert_eq!(m.len(), 1);
+        assert!(
+            m[0].starts_with("F:2: starts a JSON array, but JSONL needs one JSON object per line"),
+            "{m:?}"
+        );
+        let m = messages(read_embeddings(array.path()).unwrap_err());
+        assert!(m[0].starts_with("F:2: starts a JSON array"), "{m:?}");
+        // The right format reads as usual.
+        assert!(read_pairs(jsonl_as_csv.path(), Format::Jsonl, &field).is_ok());
+    }
+
+    #[test]
+    fn a_csv_header_with_other_case_or_separator_says_so() {
+        let field = ScoreSource::Field("similarity");
+        let f = file(".csv", "Type,a,b,same,similarity\nT,x,y,true,0.5\n");
+        let m = messages(read_pairs(f.path(), Format::Csv, &field).unwrap_err());
+        assert_eq!(
+            m,
+            [
+                "F:1: field `type`: no such column in the header (columns: Type, a, b, same, similarity); column names are case-sensitive: rename `Type` to `type`"
+            ]
+        );
+        let f = file(
+            ".csv",
+            "type;a;b;same;similarity\nT;x;y;true;0.5\nT;x;z;false;0.1\n",
+        );
+        let m = messages(read_pairs(f.path(), Format::Csv, &field).unwrap_err());
+        assert_eq!(
+            m,
+            [
+                "F:1: the header is one column, `type;a;b;same;similarity`: its names are separated by `;`, but the CSV separator is `,`: write `type,a,b,same,similarity` (and separate the rows' cells with `,` too)"
+            ]
+        );
     }
 
     #[test]
@@ -2058,6 +2172,9 @@ mod tests {
                 || e.message.starts_with("cannot read the CSV header")
                 || e.message.starts_with("no such column in the header")
                 || e.message.contains("of the header: rename or remove one")
+                || e.message.starts_with("the header is one column")
+                || e.message.starts_with("looks like ")
+                || e.message.starts_with("starts a JSON array")
         }
 
         /// Every kept error names the file and a line (`F:`, `F:LINE:` or `F:LINE:COL:`) and

@@ -12,7 +12,7 @@ use cascade_runtime::config::suggest::did_you_mean;
 use cascade_runtime::similarity::UnitVector;
 use serde_json::Value;
 
-use crate::rows::{Lines, RowError, value_kind};
+use crate::rows::{Lines, RowError, json_array_error, opens_json_array, value_kind};
 
 /// A catalog row: an existing entity.
 #[derive(Clone, Debug, PartialEq)]
@@ -69,6 +69,7 @@ fn each_row_or_broken(
             return;
         }
     };
+    let mut first = true;
     while let Some((line, text)) = lines.next_line() {
         let line_text = match text {
             Ok(text) => text,
@@ -77,6 +78,10 @@ fn each_row_or_broken(
                 continue;
             }
         };
+        if std::mem::take(&mut first) && opens_json_array(line_text) {
+            errors.push(json_array_error(path, line));
+            return;
+        }
         let hint = || {
             format!(
                 "{} row looks like {}",
