@@ -472,6 +472,9 @@ pub(crate) fn calibrate(args: &Args) -> Result<Outcome, Failure> {
             )
         }
     };
+    for w in &pairs.warnings {
+        eprintln!("warning: {w}");
+    }
     if let Some(schema) = &schema {
         check_types_against_schema(&pairs, schema, &args.pairs.display().to_string())?;
     }

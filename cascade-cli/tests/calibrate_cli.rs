@@ -644,6 +644,19 @@ fn unwritable_output_paths_fail_before_any_work() {
 }
 
 #[test]
+fn repeated_pairs_are_warnings() {
+    let out = calibrate(&[
+        "cascade-cli/tests/fixtures/calibrate/repeated.jsonl",
+        "--bootstrap",
+        "0",
+        "--cv",
+        "0",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    insta::assert_snapshot!(stderr(&out));
+}
+
+#[test]
 fn a_negative_zero_score_is_zero() {
     let text = ok(&[
         "cascade-cli/tests/fixtures/calibrate/negative-zero.jsonl",

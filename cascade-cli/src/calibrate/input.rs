@@ -100,6 +100,8 @@ pub(crate) struct Pairs {
     /// `scores[k][row]`: one column per score (one field, or one per dimension).
     pub(crate) scores: Vec<Vec<f64>>,
     index: HashMap<String, u32>,
+    /// Warnings about the rows (a pair labelled both ways, repeated pairs), to print.
+    pub(crate) warnings: Vec<String>,
 }
 
 impl Pairs {
@@ -331,6 +333,87 @@ struct RowChecker<'a> {
     /// Errors left unreported because their column is absent.
     muted: usize,
     cosines: Vec<Option<f64>>,
+    repeats: Repeats,
+}
+
+/// How many pairs labelled both ways are named one by one; the rest are counted.
+const SHOW_CONFLICTS: usize = 20;
+
+/// Pairs seen more than once: the same type and texts, `a` and `b` in either order.
+#[derive(Default)]
+struct Repeats {
+    /// A 64-bit hash of (type, texts in order) → the first line and its label. A collision
+    /// (about 1 in 10^7 among a million pairs) could only add a spurious warning.
+    first: HashMap<u64, (usize, bool)>,
+    /// `(line, first line)` of pairs labelled unlike their first appearance.
+    conflicts: Vec<(usize, usize)>,
+    /// Texts of the shown conflicts: `(type, a, b, label here)`.
+    shown: Vec<(String, String, String, bool)>,
+    /// Pairs repeating an earlier one with the same label, and the first such `(line, first)`.
+    duplicates: usize,
+    first_duplicate: Option<(usize, usize)>,
+}
+
+impl Repeats {
+    fn see(&mut self, line: usize, ty: &str, a: &str, b: &str, same: bool) {
+        use std::hash::{Hash as _, Hasher as _};
+        let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
+        let mut hasher = std::hash::DefaultHasher::new();
+        (ty, lo, hi).hash(&mut hasher);
+        match self.first.entry(hasher.finish()) {
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert((line, same));
+            }
+            std::collections::hash_map::Entry::Occupied(o) => {
+                let &(first, label) = o.get();
+                if label == same {
+                    self.duplicates += 1;
+                    self.first_duplicate.get_or_insert((line, first));
+                } else {
+                    if self.shown.len() < SHOW_CONFLICTS {
+                        self.shown
+                            .push((ty.to_owned(), a.to_owned(), b.to_owned(), same));
+                    }
+                    self.conflicts.push((line, first));
+                }
+            }
+        }
+    }
+
+    /// The warnings about `path`'s repeated pairs.
+    fn warnings(&self, path: &Path) -> Vec<String> {
+        let label = |same: bool| if same { "same" } else { "different" };
+        let shown = path.display();
+        let mut out: Vec<String> = self
+            .conflicts
+            .iter()
+            .zip(&self.shown)
+            .map(|(&(line, first), (ty, a, b, same))| {
+                format!(
+                    "{shown}:{line}: the `{ty}` pair {} / {} is labelled {} here but {} on line {first}: one of the labels is wrong; fix it or remove one line (both are counted as given)",
+                    self::shown(a),
+                    self::shown(b),
+                    label(*same),
+                    label(!same)
+                )
+            })
+            .collect();
+        if self.conflicts.len() > SHOW_CONFLICTS {
+            let more = self.conflicts.len() - SHOW_CONFLICTS;
+            out.push(format!(
+                "{shown}: ... and {more} more {} labelled both same and different",
+                crate::diagnostics::plural(more, "pair", "pairs")
+            ));
+        }
+        if let Some((line, first)) = self.first_duplicate {
+            let n = self.duplicates;
+            out.push(format!(
+                "{shown}: {n} {} an earlier pair with the same label (the first: line {line} repeats line {first}; `a` and `b` in either order); each is counted every time it appears, so remove the repeats unless they should weigh more",
+                crate::diagnostics::plural(n, "pair repeats", "pairs repeat"),
+            ));
+        }
+        out
+    }
 }
 
 impl<'a> RowChecker<'a> {
@@ -381,6 +464,7 @@ impl<'a> RowChecker<'a> {
         b: Result<&str, String>,
     ) {
         let before = (self.errors.total, self.muted);
+        let texts = (a.as_ref().ok().copied(), b.as_ref().ok().copied());
         let ty = match ty {
             Ok(t) if t.trim().is_empty() => {
                 self.error(
@@ -491,6 +575,9 @@ impl<'a> RowChecker<'a> {
         };
         self.pairs.type_of.push(id);
         self.pairs.same.push(same);
+        if let (Some(a), Some(b)) = texts {
+            self.repeats.see(line, ty, a, b, same);
+        }
         for (column, s) in self.pairs.scores.iter_mut().zip(&scores) {
             // `+ 0.0`: a -0.0 score (read, or a cosine of orthogonal vectors) is 0.0, so no
             // threshold prints as `-0.0`.
@@ -742,6 +829,7 @@ pub(crate) fn read_pairs(
         absent: Vec::new(),
         muted: 0,
         cosines: Vec::new(),
+        repeats: Repeats::default(),
     };
     let (file, len) = open(path).map_err(Errors::of_file)?;
     if let Some(error) = wrong_format(path, format) {
@@ -758,6 +846,7 @@ pub(crate) fn read_pairs(
     }
     progress.finish();
     if checker.errors.is_empty() {
+        checker.pairs.warnings = checker.repeats.warnings(path);
         Ok(checker.pairs)
     } else {
         Err(checker.errors)
@@ -1655,6 +1744,35 @@ mod tests {
             "type,a,b,same,similarity,n,n\nSkill,x,y,true,0.5,1,2\n",
         );
         assert!(read_pairs(f.path(), Format::Csv, &ScoreSource::Field("similarity")).is_ok());
+    }
+
+    #[test]
+    fn a_pair_labelled_both_ways_and_repeats_are_warnings() {
+        let f = file(
+            ".jsonl",
+            concat!(
+                "{\"type\":\"T\",\"a\":\"x\",\"b\":\"y\",\"same\":true,\"similarity\":0.9}\n",
+                "{\"type\":\"T\",\"a\":\"y\",\"b\":\"x\",\"same\":false,\"similarity\":0.9}\n",
+                "{\"type\":\"U\",\"a\":\"x\",\"b\":\"y\",\"same\":false,\"similarity\":0.9}\n",
+                "{\"type\":\"T\",\"a\":\"x\",\"b\":\"y\",\"same\":true,\"similarity\":0.9}\n",
+                "{\"type\":\"T\",\"a\":\"x\",\"b\":\"y\",\"same\":true,\"similarity\":0.9}\n",
+            ),
+        );
+        let pairs = read_pairs(f.path(), Format::Jsonl, &ScoreSource::Field("similarity")).unwrap();
+        // Every row is still counted.
+        assert_eq!(pairs.len(), 5);
+        let w: Vec<String> = pairs
+            .warnings
+            .iter()
+            .map(|w| w.replace(&f.path().display().to_string(), "F"))
+            .collect();
+        assert_eq!(
+            w,
+            [
+                "F:2: the `T` pair \"y\" / \"x\" is labelled different here but same on line 1: one of the labels is wrong; fix it or remove one line (both are counted as given)",
+                "F: 2 pairs repeat an earlier pair with the same label (the first: line 4 repeats line 1; `a` and `b` in either order); each is counted every time it appears, so remove the repeats unless they should weigh more",
+            ]
+        );
     }
 
     #[test]
