@@ -273,6 +273,19 @@ pub(crate) fn run(args: Args) -> u8 {
         eprintln!("error: {e:#}");
         return 2;
     }
+    // So is an output path that cannot be written (a missing directory): say so before the
+    // work, not after printing the results.
+    let outputs = [("--write", &args.write), ("--report", &args.report)];
+    let unwritable: Vec<String> = outputs
+        .into_iter()
+        .filter_map(|(flag, path)| check_output_path(flag, path.as_deref()?).err())
+        .collect();
+    if !unwritable.is_empty() {
+        for e in unwritable {
+            eprintln!("error: {e}");
+        }
+        return 2;
+    }
     match calibrate(&args) {
         Ok(outcome) => {
             let text = if args.json {
@@ -315,6 +328,38 @@ pub(crate) fn run(args: Args) -> u8 {
             eprintln!("error: {e:#}");
             1
         }
+    }
+}
+
+/// Whether `path` (given to `flag`) can be created: its directory exists and it is not itself
+/// a directory. Permissions are left to the write, which names the path too.
+fn check_output_path(flag: &str, path: &std::path::Path) -> Result<(), String> {
+    let shown = path.display();
+    if path.is_dir() {
+        return Err(format!(
+            "{flag} {shown}: is a directory; give a file name, e.g. {}",
+            path.join(if flag == "--write" {
+                "thresholds.json"
+            } else {
+                "report.html"
+            })
+            .display()
+        ));
+    }
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() && !dir.is_dir() => {
+            let what = if dir.exists() {
+                "is not a directory"
+            } else {
+                "does not exist"
+            };
+            Err(format!(
+                "{flag} {shown}: the directory {} {what}; create it first (mkdir -p {}) or write elsewhere",
+                dir.display(),
+                dir.display()
+            ))
+        }
+        _ => Ok(()),
     }
 }
 
@@ -427,6 +472,9 @@ pub(crate) fn calibrate(args: &Args) -> Result<Outcome, Failure> {
             )
         }
     };
+    for w in &pairs.warnings {
+        eprintln!("warning: {w}");
+    }
     if let Some(schema) = &schema {
         check_types_against_schema(&pairs, schema, &args.pairs.display().to_string())?;
     }
@@ -703,6 +751,28 @@ fn write_files(args: &Args, outcome: &Outcome) -> anyhow::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn output_paths_need_an_existing_directory() {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let ok = dir.path().join("t.json");
+        assert_eq!(check_output_path("--write", &ok), Ok(()));
+        assert_eq!(
+            check_output_path("--write", std::path::Path::new("t.json")),
+            Ok(())
+        );
+        let missing = dir.path().join("no").join("t.json");
+        let e = check_output_path("--write", &missing).unwrap_err();
+        assert!(
+            e.contains("does not exist; create it first (mkdir -p "),
+            "{e}"
+        );
+        let e = check_output_path("--report", dir.path()).unwrap_err();
+        assert!(e.contains("is a directory; give a file name"), "{e}");
+        std::fs::write(&ok, "").expect("writable");
+        let e = check_output_path("--report", &ok.join("r.html")).unwrap_err();
+        assert!(e.contains("is not a directory"), "{e}");
+    }
 
     #[test]
     fn dims_are_checked_against_the_vectors() {

@@ -53,10 +53,10 @@ pub(crate) struct Args {
     #[arg(long, value_enum, default_value_t = IndexChoice::Exact)]
     index: IndexChoice,
     /// Two-phase index only: dimensions of the hot tier [default: 128]
-    #[arg(long, value_name = "D")]
+    #[arg(long, value_name = "D", value_parser = parse_hot_dims)]
     hot_dims: Option<usize>,
     /// Two-phase index only: candidates reranked per wanted match [default: 4]
-    #[arg(long, value_name = "K")]
+    #[arg(long, value_name = "K", value_parser = parse_oversample)]
     oversample: Option<usize>,
     /// Print the machine-readable JSON document instead of a table
     #[arg(long)]
@@ -78,6 +78,31 @@ fn parse_operator(s: &str) -> Result<Operator, String> {
             "`{op}` is exact; `cascade match` takes a fuzzy operator: `~>` or `<~`"
         )),
         Err(e) => Err(format!("{e}; `cascade match` takes `~>` or `<~`")),
+    }
+}
+
+/// `--hot-dims`: at least 1 (the upper bound, the vectors' dimension, is known only once the
+/// embeddings are read, so a larger value is a user error found then).
+fn parse_hot_dims(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(0) => Err(
+            "a hot tier of 0 dimensions cannot rank anything: use at least 1 (at most the vectors' dimension)"
+                .to_owned(),
+        ),
+        Ok(d) => Ok(d),
+        Err(e) => Err(format!("`{text}` is not a number of dimensions: {e}")),
+    }
+}
+
+/// `--oversample`: at least 1 (1 reranks exactly the wanted number of candidates).
+fn parse_oversample(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(0) => Err(
+            "an oversampling factor of 0 reranks no candidate: use at least 1 (1 reranks exactly the wanted number)"
+                .to_owned(),
+        ),
+        Ok(k) => Ok(k),
+        Err(e) => Err(format!("`{text}` is not an oversampling factor: {e}")),
     }
 }
 
@@ -169,10 +194,22 @@ fn execute(args: &Args) -> Result<Report, Vec<Problem>> {
     let sources = thresholds::read(args.schema.as_deref(), args.config.as_deref());
     let mut errors: Vec<RowError> = Vec::new();
     let catalog_rows = data::load_catalog(&args.catalog, &mut errors);
-    // Only the catalog has been read: a file-level error means it could not be.
-    let catalog_unreadable = errors.iter().any(|e| e.line == 0);
+    // Only the catalog has been read: a file-level error means it could not be, and with no
+    // good row at all (a JSON array, say) checking the query types would only repeat that.
+    let catalog_unreadable =
+        errors.iter().any(|e| e.line == 0) || (catalog_rows.is_empty() && !errors.is_empty());
+    // Without a schema, an empty catalog gives no query a known type: one error for the file,
+    // not one per query (with a schema, its types have no candidates yet, which is fine).
+    let catalog_empty = catalog_rows.is_empty() && errors.is_empty() && args.schema.is_none();
+    if catalog_empty {
+        errors.push(RowError::new(
+            &args.catalog,
+            0,
+            "has no entities, so no query has candidates: add rows like {\"id\": \"...\", \"type\": \"...\", \"name\": \"...\"}, or pass --schema with the query types to start from an empty catalog (`~>` then creates every query)".to_owned(),
+        ));
+    }
     let declared = match &sources {
-        _ if catalog_unreadable => Declared::Unknown,
+        _ if catalog_unreadable || catalog_empty => Declared::Unknown,
         Ok(s) => match (s.schema_path(), s.schema_types()) {
             (Some(path), Some(types)) => Declared::Types(path, types),
             _ => Declared::Nothing,
@@ -180,7 +217,14 @@ fn execute(args: &Args) -> Result<Report, Vec<Problem>> {
         Err(_) if args.schema.is_some() => Declared::Unknown,
         Err(_) => Declared::Nothing,
     };
-    let queries = data::load_queries(&args.queries, &catalog_rows, &declared, &mut errors);
+    let mut row_warnings: Vec<RowError> = Vec::new();
+    let queries = data::load_queries(
+        &args.queries,
+        &catalog_rows,
+        &declared,
+        &mut errors,
+        &mut row_warnings,
+    );
     let embeddings = data::load_embeddings(&args.embeddings, &mut errors);
 
     let kind = match args.index {
@@ -195,7 +239,12 @@ fn execute(args: &Args) -> Result<Report, Vec<Problem>> {
     let mut setting_error = None;
     let kind = match kind.build(embeddings.dims.max(1)) {
         Err(e) if embeddings.dims > 0 => {
-            setting_error = Some(format!("--hot-dims/--oversample: {e}"));
+            // `--oversample` and a zero `--hot-dims` were checked as usage errors: what is left
+            // depends on the vectors.
+            setting_error = Some(format!(
+                "--hot-dims: {e} (the vectors of {})",
+                args.embeddings.display()
+            ));
             IndexKind::Exact
         }
         _ => kind,
@@ -251,6 +300,16 @@ fn execute(args: &Args) -> Result<Report, Vec<Problem>> {
     };
     for w in warnings {
         eprintln!("warning: {w}");
+    }
+    for w in row_warnings.iter().take(SHOW_ERRORS) {
+        eprintln!("warning: {w}");
+    }
+    if row_warnings.len() > SHOW_ERRORS {
+        let more = row_warnings.len() - SHOW_ERRORS;
+        eprintln!(
+            "warning: ... and {more} more {} like these",
+            plural(more, "warning", "warnings")
+        );
     }
     errors.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
     messages.extend(errors.into_iter().map(|e| Problem::from(e.to_string())));

@@ -34,20 +34,29 @@ impl RowError {
         }
     }
 
-    /// A JSON syntax error of the line at `line`: `file:line:column: invalid JSON: ...; {hint}`
-    /// (the line is parsed on its own, so serde_json's column is the column within the line).
+    /// A JSON syntax error of `text`, the line at `line`: `file:line:column: invalid JSON: ...;
+    /// {hint}` (the line is parsed on its own, so serde_json's column is the column within the
+    /// line). When the bad token is `NaN` or `Infinity` (as Python's `json.dumps` writes them),
+    /// the hint says JSON has neither instead.
     pub(crate) fn invalid_json(
         path: &Path,
         line: usize,
+        text: &str,
         error: &serde_json::Error,
         hint: &str,
     ) -> RowError {
         let message = error.to_string();
         let suffix = format!(" at line {} column {}", error.line(), error.column());
         let message = message.strip_suffix(&suffix).unwrap_or(&message);
+        let message = match non_finite_token(text, error.column()) {
+            Some(token) => format!(
+                "invalid JSON: {message}: `{token}`: JSON has no NaN or Infinity; remove the row or give a number"
+            ),
+            None => format!("invalid JSON: {message}; {hint}"),
+        };
         RowError {
             column: Some(error.column()).filter(|&c| c > 0),
-            ..RowError::new(path, line, format!("invalid JSON: {message}; {hint}"))
+            ..RowError::new(path, line, message)
         }
     }
 
@@ -100,6 +109,18 @@ impl fmt::Display for LineError {
     }
 }
 
+/// The `NaN`, `Infinity` or `-Infinity` (any case, or `inf`) around the 1-based byte `column`
+/// of `text`, where serde_json stopped: JSON has no such numbers.
+fn non_finite_token(text: &str, column: usize) -> Option<&str> {
+    let at = column.checked_sub(1)?.min(text.len());
+    let is_token = |c: char| c.is_ascii_alphabetic() || c == '-' || c == '+';
+    let start = text.get(..at)?.trim_end_matches(is_token).len();
+    let rest = text.get(start..)?;
+    let token = &rest[..rest.find(|c: char| !is_token(c)).unwrap_or(rest.len())];
+    let word = token.trim_start_matches(['-', '+']).to_ascii_lowercase();
+    matches!(word.as_str(), "nan" | "infinity" | "inf").then_some(token)
+}
+
 /// How a message names the kind of a JSON value that was not the one expected: `a string`.
 pub(crate) fn value_kind(v: &serde_json::Value) -> &'static str {
     match v {
@@ -110,6 +131,39 @@ pub(crate) fn value_kind(v: &serde_json::Value) -> &'static str {
         serde_json::Value::Array(_) => "an array",
         serde_json::Value::Object(_) => "an object",
     }
+}
+
+/// The first non-blank line of the file at `path` and its number (`None` if there is none or it
+/// cannot be read: reading the file for real reports that).
+pub(crate) fn first_line(path: &Path) -> Option<(usize, String)> {
+    let file = std::fs::File::open(path).ok()?;
+    let mut lines = Lines::new(file);
+    match lines.next_line()? {
+        (n, Ok(text)) => Some((n, text.to_owned())),
+        (_, Err(_)) => None,
+    }
+}
+
+/// Whether `line`, the first of a JSONL file, opens a JSON array spread over lines (a
+/// pretty-printed `[ {...}, ... ]`, or one cut after its first object) rather than holding a
+/// row: then every line after it is an error too, so one error for the file says why.
+pub(crate) fn opens_json_array(line: &str) -> bool {
+    let line = line.trim();
+    line.starts_with('[')
+        && match serde_json::from_str::<serde_json::Value>(line) {
+            Err(_) => true,
+            Ok(serde_json::Value::Array(items)) => items.iter().any(|v| v.is_object()),
+            Ok(_) => false,
+        }
+}
+
+/// The error for a JSONL file whose first line (`line`) opens a JSON array.
+pub(crate) fn json_array_error(path: &Path, line: usize) -> RowError {
+    RowError::new(
+        path,
+        line,
+        "starts a JSON array, but JSONL needs one JSON object per line and no brackets: write each object on its own line (e.g. `jq -c '.[]' FILE.json > FILE.jsonl`)".to_owned(),
+    )
 }
 
 /// The UTF-8 encoding of U+FEFF, the byte order mark.
@@ -241,10 +295,57 @@ mod tests {
     fn json_errors_name_the_column_within_the_line() {
         let text = r#"{"type": "ICP", "same": tru}"#;
         let e = serde_json::from_str::<serde_json::Value>(text).expect_err("bad JSON");
-        let row = RowError::invalid_json(Path::new("p.jsonl"), 5, &e, "one object per line");
+        let row = RowError::invalid_json(Path::new("p.jsonl"), 5, text, &e, "one object per line");
         assert_eq!(
             row.to_string(),
             "p.jsonl:5:28: invalid JSON: expected ident; one object per line"
+        );
+    }
+
+    #[test]
+    fn nan_and_infinity_say_json_has_neither() {
+        for (text, token, column) in [
+            (r#"{"similarity": NaN, "a": "x"}"#, "NaN", 16),
+            (r#"{"vector": [1, Infinity]}"#, "Infinity", 16),
+            (r#"{"similarity": -Infinity}"#, "-Infinity", 17),
+            (r#"{"similarity": nan}"#, "nan", 17),
+        ] {
+            let e = serde_json::from_str::<serde_json::Value>(text).expect_err("bad JSON");
+            let row = RowError::invalid_json(Path::new("p.jsonl"), 2, text, &e, "one object");
+            let got = row.to_string();
+            assert!(
+                got.starts_with(&format!("p.jsonl:2:{column}: invalid JSON: ")),
+                "{got}"
+            );
+            assert!(
+                got.ends_with(&format!(
+                    ": `{token}`: JSON has no NaN or Infinity; remove the row or give a number"
+                )),
+                "{got}"
+            );
+        }
+        // Other bad words keep the usual hint.
+        let text = r#"{"same": yes}"#;
+        let e = serde_json::from_str::<serde_json::Value>(text).expect_err("bad JSON");
+        let row = RowError::invalid_json(Path::new("p.jsonl"), 1, text, &e, "one object");
+        assert!(row.to_string().ends_with("; one object"), "{row}");
+    }
+
+    #[test]
+    fn a_json_array_is_told_apart_from_rows() {
+        assert!(opens_json_array("["));
+        assert!(opens_json_array("  [  "));
+        assert!(opens_json_array(r#"[{"a": 1},"#));
+        assert!(opens_json_array(r#"[{"a": 1}, {"a": 2}]"#));
+        assert!(!opens_json_array("[1]"));
+        assert!(!opens_json_array(r#"{"a": [1]}"#));
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let p = dir.path().join("x.jsonl");
+        std::fs::write(&p, "\n  \n[\n{}\n").expect("writable");
+        assert_eq!(first_line(&p), Some((3, "[".to_owned())));
+        assert_eq!(
+            json_array_error(Path::new("x.jsonl"), 3).to_string(),
+            "x.jsonl:3: starts a JSON array, but JSONL needs one JSON object per line and no brackets: write each object on its own line (e.g. `jq -c '.[]' FILE.json > FILE.jsonl`)"
         );
     }
 

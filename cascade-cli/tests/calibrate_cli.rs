@@ -530,6 +530,7 @@ fn written_config_has_the_runtime_shape() {
         doc["types"][6]["dims"][1]["best"]["threshold"]
     );
     let toml_text = std::fs::read_to_string(&out_toml).expect("written");
+    assert!(toml_text.ends_with('\n'), "a text file ends with a newline");
     let from_toml: toml::Value = toml::from_str(&toml_text).expect("valid TOML");
     let as_json: Value = serde_json::to_value(&from_toml).expect("TOML converts");
     assert_eq!(as_json, config, "the TOML holds the same config");
@@ -623,6 +624,36 @@ fn written_configs_load_as_runtime_configs() {
         "{}",
         stderr(&out)
     );
+}
+
+#[test]
+fn unwritable_output_paths_fail_before_any_work() {
+    let out = calibrate(&[
+        PAIRS,
+        "--write",
+        "no/such/dir/t.toml",
+        "--report",
+        "no/such/dir/r.html",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "a usage error");
+    assert!(stdout(&out).is_empty(), "nothing is calibrated or printed");
+    insta::assert_snapshot!(stderr(&out), @r"
+    error: --write no/such/dir/t.toml: the directory no/such/dir does not exist; create it first (mkdir -p no/such/dir) or write elsewhere
+    error: --report no/such/dir/r.html: the directory no/such/dir does not exist; create it first (mkdir -p no/such/dir) or write elsewhere
+    ");
+}
+
+#[test]
+fn repeated_pairs_are_warnings() {
+    let out = calibrate(&[
+        "cascade-cli/tests/fixtures/calibrate/repeated.jsonl",
+        "--bootstrap",
+        "0",
+        "--cv",
+        "0",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    insta::assert_snapshot!(stderr(&out));
 }
 
 #[test]

@@ -113,6 +113,35 @@ fn every_row_error_is_reported_with_file_and_line() {
 }
 
 #[test]
+fn a_bad_embedding_row_is_not_also_a_missing_embedding() {
+    // Each bad vector row is one error; the catalog rows and queries needing its text are not
+    // also told to add a row for it.
+    let (code, stderr) = fails(
+        ["catalog.jsonl", "queries.jsonl", "bad_embeddings.jsonl"],
+        &[],
+    );
+    assert_eq!(code, Some(1));
+    assert!(!stderr.contains("no embedding"), "{stderr}");
+    insta::assert_snapshot!(stderr);
+}
+
+#[test]
+fn an_unknown_gold_id_is_a_warning_and_the_query_unlabelled() {
+    let files = [
+        "catalog.jsonl",
+        "stale_gold_queries.jsonl",
+        "embeddings.jsonl",
+    ];
+    let (stdout, stderr) = ok_with_warnings(files, &["--json"]);
+    insta::assert_snapshot!(stderr, @"warning: cascade-cli/tests/fixtures/match/stale_gold_queries.jsonl:1: field `gold_id`: `skill:rsut` is not a catalog id of type `Skill`; the query is matched but counted as unlabelled (not in the accuracy): fix the id (did you mean `skill:rust`?), or write null when it should match nothing");
+    let doc: serde_json::Value = serde_json::from_str(&stdout).expect("JSON");
+    assert_eq!(doc["results"][0]["correct"], serde_json::Value::Null);
+    assert_eq!(doc["results"][0]["id"], "skill:rust");
+    // Two labelled queries, both right.
+    assert_eq!(doc["summary"]["accuracy"], 1.0);
+}
+
+#[test]
 fn schema_errors_are_rendered() {
     let (code, stderr) = fails(FILES, &["--schema", &format!("{DIR}/bad_schema.cascade")]);
     assert_eq!(code, Some(1));
@@ -184,22 +213,40 @@ fn two_phase_settings_without_the_two_phase_index_are_usage_errors() {
 }
 
 #[test]
+fn zero_hot_dims_or_oversampling_are_usage_errors() {
+    // Bad values of an option exit 2 with clap's message, as `--cv 1` does; only a
+    // `--hot-dims` larger than the vectors (known once they are read) is a user error.
+    for (flag, value) in [
+        ("--hot-dims", "0"),
+        ("--oversample", "0"),
+        ("--hot-dims", "x"),
+    ] {
+        let (code, stderr) = fails(FILES, &["--index", "two-phase", flag, value]);
+        assert_eq!(code, Some(2), "{flag} {value}: {stderr}");
+        assert!(
+            stderr.starts_with(&format!("error: invalid value '{value}' for '{flag} ")),
+            "{stderr}"
+        );
+    }
+    let (_, stderr) = fails(FILES, &["--index", "two-phase", "--oversample", "0"]);
+    insta::assert_snapshot!(stderr, @r"
+    error: invalid value '0' for '--oversample <K>': an oversampling factor of 0 reranks no candidate: use at least 1 (1 reranks exactly the wanted number)
+
+    For more information, try '--help'.
+    ");
+    let (_, stderr) = fails(FILES, &["--index", "two-phase", "--hot-dims", "0"]);
+    insta::assert_snapshot!(stderr, @r"
+    error: invalid value '0' for '--hot-dims <D>': a hot tier of 0 dimensions cannot rank anything: use at least 1 (at most the vectors' dimension)
+
+    For more information, try '--help'.
+    ");
+}
+
+#[test]
 fn bad_index_settings_are_one_clear_error() {
     let (code, stderr) = fails(FILES, &["--index", "two-phase", "--hot-dims", "4"]);
     assert_eq!(code, Some(1));
     insta::assert_snapshot!(stderr);
-    let (_, stderr) = fails(
-        FILES,
-        &[
-            "--index",
-            "two-phase",
-            "--hot-dims",
-            "2",
-            "--oversample",
-            "0",
-        ],
-    );
-    assert!(stderr.contains("oversampling factor 0"), "{stderr}");
     // Python's vector is [0, 1, 0]: nothing in the first dimension.
     let (_, stderr) = fails(FILES, &["--index", "two-phase", "--hot-dims", "1"]);
     insta::assert_snapshot!("zero_hot_prefix", stderr);
@@ -346,7 +393,7 @@ fn a_type_unknown_to_catalog_and_schema_is_an_error() {
 
 #[test]
 fn printed_errors_are_capped_at_20() {
-    let files = ["empty.jsonl", "many_queries.jsonl", "embeddings.jsonl"];
+    let files = ["catalog.jsonl", "many_queries.jsonl", "embeddings.jsonl"];
     let (code, stderr) = fails(files, &[]);
     assert_eq!(code, Some(1));
     assert_eq!(
@@ -355,6 +402,31 @@ fn printed_errors_are_capped_at_20() {
         "20 errors, the rest counted, a summary"
     );
     insta::assert_snapshot!(stderr);
+}
+
+#[test]
+fn an_empty_catalog_without_a_schema_is_one_error() {
+    // One error for the file, not one "no catalog entity has type" per query; with a schema
+    // an empty catalog is fine (`an_empty_catalog_creates_every_query_or_links_nothing`).
+    let files = ["empty.jsonl", "queries.jsonl", "embeddings.jsonl"];
+    let (code, stderr) = fails(files, &[]);
+    assert_eq!(code, Some(1));
+    insta::assert_snapshot!(stderr, @r#"
+    error: cascade-cli/tests/fixtures/match/empty.jsonl: has no entities, so no query has candidates: add rows like {"id": "...", "type": "...", "name": "..."}, or pass --schema with the query types to start from an empty catalog (`~>` then creates every query)
+    error: 1 problem found; nothing was matched
+    "#);
+}
+
+#[test]
+fn a_json_array_catalog_is_one_error() {
+    // Not one error per line, nor an unknown-type error per query.
+    let files = ["array_catalog.json", "queries.jsonl", "embeddings.jsonl"];
+    let (code, stderr) = fails(files, &[]);
+    assert_eq!(code, Some(1));
+    insta::assert_snapshot!(stderr, @r"
+    error: cascade-cli/tests/fixtures/match/array_catalog.json:1: starts a JSON array, but JSONL needs one JSON object per line and no brackets: write each object on its own line (e.g. `jq -c '.[]' FILE.json > FILE.jsonl`)
+    error: 1 problem found; nothing was matched
+    ");
 }
 
 #[test]

@@ -152,7 +152,10 @@ pub(crate) fn render(outcome: &Outcome, path: &Path) -> anyhow::Result<(String, 
     };
     let (text, loaded) = match format_of(path)? {
         ConfigFormat::Toml => {
-            let text = toml::to_string(&config).context("serialising the config as TOML")?;
+            let mut text = toml::to_string(&config).context("serialising the config as TOML")?;
+            if !text.ends_with('\n') {
+                text.push('\n');
+            }
             let loaded = SimilarityThresholdConfig::from_toml_str(&text);
             (text, loaded)
         }

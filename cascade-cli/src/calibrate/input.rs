@@ -17,7 +17,7 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor
 
 use cascade_runtime::calibrate::{ALL, prefix_cosines};
 
-use crate::rows::{Lines, RowError, value_kind};
+use crate::rows::{Lines, RowError, first_line, json_array_error, opens_json_array, value_kind};
 
 /// How many bad rows are kept in full; the rest are only counted.
 const KEEP_ERRORS: usize = 1000;
@@ -100,6 +100,8 @@ pub(crate) struct Pairs {
     /// `scores[k][row]`: one column per score (one field, or one per dimension).
     pub(crate) scores: Vec<Vec<f64>>,
     index: HashMap<String, u32>,
+    /// Warnings about the rows (a pair labelled both ways, repeated pairs), to print.
+    pub(crate) warnings: Vec<String>,
 }
 
 impl Pairs {
@@ -331,6 +333,87 @@ struct RowChecker<'a> {
     /// Errors left unreported because their column is absent.
     muted: usize,
     cosines: Vec<Option<f64>>,
+    repeats: Repeats,
+}
+
+/// How many pairs labelled both ways are named one by one; the rest are counted.
+const SHOW_CONFLICTS: usize = 20;
+
+/// Pairs seen more than once: the same type and texts, `a` and `b` in either order.
+#[derive(Default)]
+struct Repeats {
+    /// A 64-bit hash of (type, texts in order) → the first line and its label. A collision
+    /// (about 1 in 10^7 among a million pairs) could only add a spurious warning.
+    first: HashMap<u64, (usize, bool)>,
+    /// `(line, first line)` of pairs labelled unlike their first appearance.
+    conflicts: Vec<(usize, usize)>,
+    /// Texts of the shown conflicts: `(type, a, b, label here)`.
+    shown: Vec<(String, String, String, bool)>,
+    /// Pairs repeating an earlier one with the same label, and the first such `(line, first)`.
+    duplicates: usize,
+    first_duplicate: Option<(usize, usize)>,
+}
+
+impl Repeats {
+    fn see(&mut self, line: usize, ty: &str, a: &str, b: &str, same: bool) {
+        use std::hash::{Hash as _, Hasher as _};
+        let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
+        let mut hasher = std::hash::DefaultHasher::new();
+        (ty, lo, hi).hash(&mut hasher);
+        match self.first.entry(hasher.finish()) {
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert((line, same));
+            }
+            std::collections::hash_map::Entry::Occupied(o) => {
+                let &(first, label) = o.get();
+                if label == same {
+                    self.duplicates += 1;
+                    self.first_duplicate.get_or_insert((line, first));
+                } else {
+                    if self.shown.len() < SHOW_CONFLICTS {
+                        self.shown
+                            .push((ty.to_owned(), a.to_owned(), b.to_owned(), same));
+                    }
+                    self.conflicts.push((line, first));
+                }
+            }
+        }
+    }
+
+    /// The warnings about `path`'s repeated pairs.
+    fn warnings(&self, path: &Path) -> Vec<String> {
+        let label = |same: bool| if same { "same" } else { "different" };
+        let shown = path.display();
+        let mut out: Vec<String> = self
+            .conflicts
+            .iter()
+            .zip(&self.shown)
+            .map(|(&(line, first), (ty, a, b, same))| {
+                format!(
+                    "{shown}:{line}: the `{ty}` pair {} / {} is labelled {} here but {} on line {first}: one of the labels is wrong; fix it or remove one line (both are counted as given)",
+                    self::shown(a),
+                    self::shown(b),
+                    label(*same),
+                    label(!same)
+                )
+            })
+            .collect();
+        if self.conflicts.len() > SHOW_CONFLICTS {
+            let more = self.conflicts.len() - SHOW_CONFLICTS;
+            out.push(format!(
+                "{shown}: ... and {more} more {} labelled both same and different",
+                crate::diagnostics::plural(more, "pair", "pairs")
+            ));
+        }
+        if let Some((line, first)) = self.first_duplicate {
+            let n = self.duplicates;
+            out.push(format!(
+                "{shown}: {n} {} an earlier pair with the same label (the first: line {line} repeats line {first}; `a` and `b` in either order); each is counted every time it appears, so remove the repeats unless they should weigh more",
+                crate::diagnostics::plural(n, "pair repeats", "pairs repeat"),
+            ));
+        }
+        out
+    }
 }
 
 impl<'a> RowChecker<'a> {
@@ -381,6 +464,7 @@ impl<'a> RowChecker<'a> {
         b: Result<&str, String>,
     ) {
         let before = (self.errors.total, self.muted);
+        let texts = (a.as_ref().ok().copied(), b.as_ref().ok().copied());
         let ty = match ty {
             Ok(t) if t.trim().is_empty() => {
                 self.error(
@@ -491,6 +575,9 @@ impl<'a> RowChecker<'a> {
         };
         self.pairs.type_of.push(id);
         self.pairs.same.push(same);
+        if let (Some(a), Some(b)) = texts {
+            self.repeats.see(line, ty, a, b, same);
+        }
         for (column, s) in self.pairs.scores.iter_mut().zip(&scores) {
             // `+ 0.0`: a -0.0 score (read, or a cosine of orthogonal vectors) is 0.0, so no
             // threshold prints as `-0.0`.
@@ -742,8 +829,12 @@ pub(crate) fn read_pairs(
         absent: Vec::new(),
         muted: 0,
         cosines: Vec::new(),
+        repeats: Repeats::default(),
     };
     let (file, len) = open(path).map_err(Errors::of_file)?;
+    if let Some(error) = wrong_format(path, format) {
+        return Err(Errors::of_file(error));
+    }
     let mut progress = Progress::new(&format!("reading {display}"), len);
     let mut reader = Counting::new(file);
     match format {
@@ -755,10 +846,29 @@ pub(crate) fn read_pairs(
     }
     progress.finish();
     if checker.errors.is_empty() {
+        checker.pairs.warnings = checker.repeats.warnings(path);
         Ok(checker.pairs)
     } else {
         Err(checker.errors)
     }
+}
+
+/// One error for a pairs file whose first line shows it is not in `format` (every line would
+/// be an error otherwise): JSONL read as CSV, CSV read as JSONL, or a JSON array read as JSONL.
+fn wrong_format(path: &Path, format: Format) -> Option<RowError> {
+    let (line, text) = first_line(path)?;
+    let text = text.trim();
+    let message = match format {
+        Format::Jsonl if opens_json_array(text) => return Some(json_array_error(path, line)),
+        Format::Jsonl if !text.starts_with('{') && text.contains(',') && text.contains("type") => {
+            "looks like CSV (its first line is a header, not a JSON object), but it is read as JSONL (a file not named `.csv` is, unless --format csv; see `Input` under Calibration in the README): rename it to `.csv`, or pass --format csv"
+        }
+        Format::Csv if text.starts_with('{') => {
+            "looks like JSONL (its first line is a JSON object, not a header), but it is read as CSV (by its `.csv` extension or --format csv; see `Input` under Calibration in the README): rename it to `.jsonl`, or pass --format jsonl"
+        }
+        _ => return None,
+    };
+    Some(RowError::new(path, line, message.to_owned()))
 }
 
 fn read_jsonl<R: Read>(
@@ -798,6 +908,7 @@ fn read_jsonl<R: Read>(
                 let error = RowError::invalid_json(
                     checker.path,
                     line,
+                    text,
                     &e,
                     "each line must be one JSON object",
                 );
@@ -980,15 +1091,49 @@ fn read_csv<R: Read>(reader: Counting<R>, checker: &mut RowChecker<'_>, progress
     if let ScoreSource::Field(name) = checker.source {
         wanted.push((name, col(name)));
     }
+    // A header of one column holding the names split by another separator: every column is
+    // "missing" for one reason, so say that reason once.
+    if wanted.iter().any(|(_, at)| at.is_none())
+        && let [only] = headers.iter().collect::<Vec<_>>()[..]
+        && let Some(separator) = [';', '\t', '|'].into_iter().find(|&c| {
+            let names: Vec<&str> = only.split(c).map(str::trim).collect();
+            wanted.iter().all(|(name, _)| names.contains(name))
+        })
+    {
+        let shown = if separator == '\t' {
+            "a tab".to_owned()
+        } else {
+            format!("`{separator}`")
+        };
+        checker.file_error(
+            header_line,
+            None,
+            format!(
+                "the header is one column, `{only}`: its names are separated by {shown}, but the CSV separator is `,`: write `{}` (and separate the rows' cells with `,` too)",
+                only.split(separator).map(str::trim).collect::<Vec<_>>().join(",")
+            ),
+        );
+        return;
+    }
     for (name, at) in &wanted {
         if at.is_none() {
             checker.absent.push((*name).to_owned());
             let have: Vec<&str> = headers.iter().collect();
+            let case = headers
+                .iter()
+                .find(|h| h.trim().eq_ignore_ascii_case(name))
+                .map(|h| {
+                    format!(
+                        "; column names are case-sensitive: rename `{}` to `{name}`",
+                        h.trim()
+                    )
+                })
+                .unwrap_or_default();
             checker.file_error(
                 header_line,
                 Some(name),
                 format!(
-                    "no such column in the header (columns: {})",
+                    "no such column in the header (columns: {}){case}",
                     have.join(", ")
                 ),
             );
@@ -1170,6 +1315,11 @@ pub(crate) fn read_embeddings(path: &Path) -> Result<Embeddings, Errors> {
         errors.push(RowError::in_field(path, line, field, message))
     };
     let (file, len) = open(path).map_err(Errors::of_file)?;
+    if let Some((line, text)) = first_line(path)
+        && opens_json_array(&text)
+    {
+        return Err(Errors::of_file(json_array_error(path, line)));
+    }
     let mut progress = Progress::new(&format!("reading {display}"), len);
     let mut lines = Lines::new(Counting::new(file));
     let mut table = Embeddings::default();
@@ -1195,6 +1345,7 @@ pub(crate) fn read_embeddings(path: &Path) -> Result<Embeddings, Errors> {
                 errors.push(RowError::invalid_json(
                     path,
                     line,
+                    text,
                     &e,
                     "each line must be one `{\"text\", \"vector\"}` object",
                 ));
@@ -1593,6 +1744,89 @@ mod tests {
             "type,a,b,same,similarity,n,n\nSkill,x,y,true,0.5,1,2\n",
         );
         assert!(read_pairs(f.path(), Format::Csv, &ScoreSource::Field("similarity")).is_ok());
+    }
+
+    #[test]
+    fn a_pair_labelled_both_ways_and_repeats_are_warnings() {
+        let f = file(
+            ".jsonl",
+            concat!(
+                "{\"type\":\"T\",\"a\":\"x\",\"b\":\"y\",\"same\":true,\"similarity\":0.9}\n",
+                "{\"type\":\"T\",\"a\":\"y\",\"b\":\"x\",\"same\":false,\"similarity\":0.9}\n",
+                "{\"type\":\"U\",\"a\":\"x\",\"b\":\"y\",\"same\":false,\"similarity\":0.9}\n",
+                "{\"type\":\"T\",\"a\":\"x\",\"b\":\"y\",\"same\":true,\"similarity\":0.9}\n",
+                "{\"type\":\"T\",\"a\":\"x\",\"b\":\"y\",\"same\":true,\"similarity\":0.9}\n",
+            ),
+        );
+        let pairs = read_pairs(f.path(), Format::Jsonl, &ScoreSource::Field("similarity")).unwrap();
+        // Every row is still counted.
+        assert_eq!(pairs.len(), 5);
+        let w: Vec<String> = pairs
+            .warnings
+            .iter()
+            .map(|w| w.replace(&f.path().display().to_string(), "F"))
+            .collect();
+        assert_eq!(
+            w,
+            [
+                "F:2: the `T` pair \"y\" / \"x\" is labelled different here but same on line 1: one of the labels is wrong; fix it or remove one line (both are counted as given)",
+                "F: 2 pairs repeat an earlier pair with the same label (the first: line 4 repeats line 1; `a` and `b` in either order); each is counted every time it appears, so remove the repeats unless they should weigh more",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_file_in_the_other_format_is_one_error_for_the_file() {
+        let field = ScoreSource::Field("similarity");
+        let row = r#"{"type": "T", "a": "x", "b": "y", "same": true, "similarity": 0.5}"#;
+        let jsonl_as_csv = file(".csv", &format!("{row}\n{row}\n{row}\n"));
+        let errors = read_pairs(jsonl_as_csv.path(), Format::Csv, &field).unwrap_err();
+        assert_eq!((errors.total, errors.rows), (1, 0));
+        assert!(
+            messages(errors)[0].starts_with("F:1: looks like JSONL (its first line is a JSON object, not a header), but it is read as CSV"),
+        );
+        let csv_as_jsonl = file(".txt", "type,a,b,same,similarity\nT,x,y,true,0.5\n");
+        let m = messages(read_pairs(csv_as_jsonl.path(), Format::Jsonl, &field).unwrap_err());
+        assert_eq!(m.len(), 1);
+        assert!(
+            m[0].ends_with("rename it to `.csv`, or pass --format csv"),
+            "{m:?}"
+        );
+        let array = file(".jsonl", &format!("\n[\n  {row},\n  {row}\n]\n"));
+        let m = messages(read_pairs(array.path(), Format::Jsonl, &field).unwrap_err());
+        assert_eq!(m.len(), 1);
+        assert!(
+            m[0].starts_with("F:2: starts a JSON array, but JSONL needs one JSON object per line"),
+            "{m:?}"
+        );
+        let m = messages(read_embeddings(array.path()).unwrap_err());
+        assert!(m[0].starts_with("F:2: starts a JSON array"), "{m:?}");
+        // The right format reads as usual.
+        assert!(read_pairs(jsonl_as_csv.path(), Format::Jsonl, &field).is_ok());
+    }
+
+    #[test]
+    fn a_csv_header_with_other_case_or_separator_says_so() {
+        let field = ScoreSource::Field("similarity");
+        let f = file(".csv", "Type,a,b,same,similarity\nT,x,y,true,0.5\n");
+        let m = messages(read_pairs(f.path(), Format::Csv, &field).unwrap_err());
+        assert_eq!(
+            m,
+            [
+                "F:1: field `type`: no such column in the header (columns: Type, a, b, same, similarity); column names are case-sensitive: rename `Type` to `type`"
+            ]
+        );
+        let f = file(
+            ".csv",
+            "type;a;b;same;similarity\nT;x;y;true;0.5\nT;x;z;false;0.1\n",
+        );
+        let m = messages(read_pairs(f.path(), Format::Csv, &field).unwrap_err());
+        assert_eq!(
+            m,
+            [
+                "F:1: the header is one column, `type;a;b;same;similarity`: its names are separated by `;`, but the CSV separator is `,`: write `type,a,b,same,similarity` (and separate the rows' cells with `,` too)"
+            ]
+        );
     }
 
     #[test]
@@ -2056,6 +2290,9 @@ mod tests {
                 || e.message.starts_with("cannot read the CSV header")
                 || e.message.starts_with("no such column in the header")
                 || e.message.contains("of the header: rename or remove one")
+                || e.message.starts_with("the header is one column")
+                || e.message.starts_with("looks like ")
+                || e.message.starts_with("starts a JSON array")
         }
 
         /// Every kept error names the file and a line (`F:`, `F:LINE:` or `F:LINE:COL:`) and

@@ -12,7 +12,7 @@ use cascade_runtime::config::suggest::did_you_mean;
 use cascade_runtime::similarity::UnitVector;
 use serde_json::Value;
 
-use crate::rows::{Lines, RowError, value_kind};
+use crate::rows::{Lines, RowError, json_array_error, opens_json_array, value_kind};
 
 /// A catalog row: an existing entity.
 #[derive(Clone, Debug, PartialEq)]
@@ -50,7 +50,18 @@ type Row = serde_json::Map<String, Value>;
 /// An unreadable file and every line that is not a JSON object go to `errors` (`what` names the
 /// row kind in the hint); [`Fields`] then reads the fields one by one so that each problem names
 /// its field.
-fn each_row(path: &Path, what: &str, errors: &mut Vec<RowError>, mut each: impl FnMut(Fields<'_>)) {
+fn each_row(path: &Path, what: &str, errors: &mut Vec<RowError>, each: impl FnMut(Fields<'_>)) {
+    each_row_or_broken(path, what, errors, each, |_| {});
+}
+
+/// [`each_row`], also calling `broken` with the text of every line that is not a JSON object.
+fn each_row_or_broken(
+    path: &Path,
+    what: &str,
+    errors: &mut Vec<RowError>,
+    mut each: impl FnMut(Fields<'_>),
+    mut broken: impl FnMut(&str),
+) {
     let mut lines = match std::fs::File::open(path) {
         Ok(file) => Lines::new(file),
         Err(e) => {
@@ -58,6 +69,7 @@ fn each_row(path: &Path, what: &str, errors: &mut Vec<RowError>, mut each: impl 
             return;
         }
     };
+    let mut first = true;
     while let Some((line, text)) = lines.next_line() {
         let line_text = match text {
             Ok(text) => text,
@@ -66,19 +78,35 @@ fn each_row(path: &Path, what: &str, errors: &mut Vec<RowError>, mut each: impl 
                 continue;
             }
         };
-        let hint = || format!("a {what} row looks like {}", expected_shape(what));
+        if std::mem::take(&mut first) && opens_json_array(line_text) {
+            errors.push(json_array_error(path, line));
+            return;
+        }
+        let hint = || {
+            format!(
+                "{} row looks like {}",
+                with_article(what),
+                expected_shape(what)
+            )
+        };
         match serde_json::from_str::<Value>(line_text) {
             Ok(Value::Object(row)) => each(Fields::new(&row, path, line, errors)),
-            Ok(other) => errors.push(RowError::new(
-                path,
-                line,
-                format!(
-                    "expected a JSON object, found {}; {}",
-                    value_kind(&other),
-                    hint()
-                ),
-            )),
-            Err(e) => errors.push(RowError::invalid_json(path, line, &e, &hint())),
+            Ok(other) => {
+                broken(line_text);
+                errors.push(RowError::new(
+                    path,
+                    line,
+                    format!(
+                        "expected a JSON object, found {}; {}",
+                        value_kind(&other),
+                        hint()
+                    ),
+                ));
+            }
+            Err(e) => {
+                broken(line_text);
+                errors.push(RowError::invalid_json(path, line, line_text, &e, &hint()));
+            }
         }
     }
 }
@@ -185,6 +213,16 @@ impl<'r> Fields<'r> {
     }
 }
 
+/// `what` with its indefinite article: `a query`, `an embedding`.
+fn with_article(what: &str) -> String {
+    let article = if what.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {what}")
+}
+
 fn expected_shape(what: &str) -> &'static str {
     match what {
         "catalog" => r#"{"id": "...", "type": "...", "name": "..."}"#,
@@ -233,21 +271,27 @@ pub(crate) enum Declared<'s> {
     Types(&'s Path, Vec<&'s str>),
 }
 
-/// Loads the queries and checks each names a catalog type or a type `declared` in the schema
-/// and, when labelled, a catalog id of that type.
+/// How many unknown `gold_id`s get a did-you-mean (each is a scan of the type's ids): the
+/// warnings printed in full.
+const SUGGEST_GOLD_IDS: usize = 20;
+
+/// Loads the queries and checks each names a catalog type or a type `declared` in the schema.
+/// A `gold_id` that is not a catalog id of the query's type is a warning (in `warnings`), not an
+/// error: it is only an evaluation label, so the query is matched and counted as unlabelled.
 pub(crate) fn load_queries(
     path: &Path,
     catalog: &[Entity],
     declared: &Declared<'_>,
     errors: &mut Vec<RowError>,
+    warnings: &mut Vec<RowError>,
 ) -> Vec<Query> {
-    let mut ids: BTreeMap<&str, HashSet<&str>> = BTreeMap::new();
+    let mut ids: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     for e in catalog {
         ids.entry(e.entity_type.as_str())
             .or_default()
             .insert(e.id.as_str());
     }
-    let no_ids = HashSet::new();
+    let no_ids = BTreeSet::new();
     let before = errors.len();
     let mut rows = 0;
     let mut out = Vec::new();
@@ -276,15 +320,36 @@ pub(crate) fn load_queries(
             Some(None) => Gold::NoMatch,
             Some(Some(id)) if type_ids.is_none_or(|ids| ids.contains(id.as_str())) => Gold::Id(id),
             Some(Some(id)) => {
-                let why = if type_ids.is_some_and(HashSet::is_empty) {
-                    format!(" (the catalog has no entity of type `{entity_type}`)")
-                } else {
-                    String::new()
+                let (why, suggestion) = match type_ids {
+                    Some(type_ids) if type_ids.is_empty() => (
+                        format!(" (the catalog has no entity of type `{entity_type}`)"),
+                        None,
+                    ),
+                    Some(_) if warnings.len() >= SUGGEST_GOLD_IDS => (String::new(), None),
+                    Some(type_ids) => {
+                        let other = ids
+                            .iter()
+                            .find(|(_, of_type)| of_type.contains(id.as_str()))
+                            .map(|(other, _)| *other);
+                        match other {
+                            Some(other) => (format!(" (it is an id of type `{other}`)"), None),
+                            None => (String::new(), did_you_mean(&id, type_ids.iter().copied())),
+                        }
+                    }
+                    None => (String::new(), None),
                 };
-                fields.fail(format!(
-                    "field `gold_id`: `{id}` is not a catalog id of type `{entity_type}`{why}; use null when the query should match nothing"
+                let fix = suggestion.map_or_else(
+                    || "fix the id".to_owned(),
+                    |s| format!("fix the id (did you mean `{s}`?)"),
+                );
+                warnings.push(RowError::new(
+                    path,
+                    fields.line,
+                    format!(
+                        "field `gold_id`: `{id}` is not a catalog id of type `{entity_type}`{why}; the query is matched but counted as unlabelled (not in the accuracy): {fix}, or write null when it should match nothing"
+                    ),
                 ));
-                return;
+                Gold::Unlabelled
             }
         };
         out.push(Query {
@@ -316,7 +381,7 @@ fn empty_file(path: &Path, what: &str) -> RowError {
 /// Why a query type is neither a catalog type nor declared, with a did-you-mean against both.
 fn unknown_type(
     entity_type: &str,
-    catalog: &BTreeMap<&str, HashSet<&str>>,
+    catalog: &BTreeMap<&str, BTreeSet<&str>>,
     declared: &Declared<'_>,
 ) -> String {
     let schema_types = match declared {
@@ -348,6 +413,9 @@ fn unknown_type(
 pub(crate) struct Embeddings {
     pub(crate) dims: usize,
     vectors: HashMap<String, UnitVector>,
+    /// Texts whose only rows were reported as bad: a row needing one is not also told to add
+    /// a row, since it has one (its own error says what to fix).
+    rejected: HashSet<String>,
 }
 
 impl Embeddings {
@@ -366,7 +434,7 @@ impl Embeddings {
         errors: &mut Vec<RowError>,
     ) -> Option<&UnitVector> {
         let found = self.vectors.get(text);
-        if found.is_none() {
+        if found.is_none() && !self.rejected.contains(text) {
             let (file, line, field) = needed_by;
             errors.push(RowError::new(
                 file,
@@ -388,11 +456,16 @@ pub(crate) fn load_embeddings(path: &Path, errors: &mut Vec<RowError>) -> Embedd
     let mut first_line: HashMap<String, usize> = HashMap::new();
     let before = errors.len();
     let mut rows = 0;
-    each_row(path, "embedding", errors, |mut fields| {
+    let mut rejected = HashSet::new();
+    let each = |mut fields: Fields<'_>| {
         rows += 1;
         let text = fields.text("text");
+        let text_ok = fields.ok;
         let vector = fields.vector("vector");
         if !fields.ok {
+            if text_ok {
+                rejected.insert(text);
+            }
             return;
         }
         if out.dims == 0 {
@@ -404,6 +477,7 @@ pub(crate) fn load_embeddings(path: &Path, errors: &mut Vec<RowError>) -> Embedd
                 vector.len(),
                 out.dims
             ));
+            rejected.insert(text);
             return;
         }
         if let Some(first) = first_line.get(&text) {
@@ -417,13 +491,33 @@ pub(crate) fn load_embeddings(path: &Path, errors: &mut Vec<RowError>) -> Embedd
                 first_line.insert(text.clone(), fields.line);
                 out.vectors.insert(text, v);
             }
-            Err(e) => fields.fail(format!("field `vector`: {e}")),
+            Err(e) => {
+                fields.fail(format!("field `vector`: {e}"));
+                rejected.insert(text);
+            }
         }
+    };
+    let mut broken_texts = Vec::new();
+    each_row_or_broken(path, "embedding", errors, each, |line| {
+        broken_texts.extend(text_of_broken_row(line));
     });
     if rows == 0 && errors.len() == before {
         errors.push(empty_file(path, "embedding"));
     }
+    rejected.extend(broken_texts);
+    rejected.retain(|text| !out.vectors.contains_key(text));
+    out.rejected = rejected;
     out
+}
+
+/// The `text` of an embedding row that is not valid JSON (`[NaN, ...]`, a cut line), when its
+/// `"text": "..."` can still be read: so the row's own error is not followed by one "no
+/// embedding" error per row needing that text.
+fn text_of_broken_row(line: &str) -> Option<String> {
+    let (_, after) = line.split_once("\"text\"")?;
+    let value = after.trim_start().strip_prefix(':')?;
+    let mut de = serde_json::Deserializer::from_str(value);
+    serde::Deserialize::deserialize(&mut de).ok()
 }
 
 #[cfg(test)]
@@ -475,15 +569,56 @@ mod tests {
             "q.jsonl",
             "{\"query\":\"x\",\"type\":\"T\",\"gold_id\":\"a\"}\n{\"query\":\"x\",\"type\":\"T\",\"gold_id\":null}\n{\"query\":\"x\",\"type\":\"T\"}\n{\"query\":\"x\",\"type\":\"U\"}\n{\"query\":\"x\",\"type\":\"T\",\"gold_id\":\"zz\"}\n{\"query\":\"\",\"type\":\"T\"}\n{\"query\":\"x\",\"type\":\"T\",\"gold_id\":\"\"}\n{\"query\":\"x\",\"type\":\"T\",\"gold_id\":7}\n",
         );
-        let mut errors = Vec::new();
+        let (mut errors, mut warnings) = (Vec::new(), Vec::new());
         let catalog = load_catalog(&c, &mut errors);
-        let queries = load_queries(&q, &catalog, &Declared::Nothing, &mut errors);
-        let golds: Vec<_> = queries.iter().map(|q| q.gold.clone()).collect();
+        let queries = load_queries(&q, &catalog, &Declared::Nothing, &mut errors, &mut warnings);
+        let golds: Vec<_> = queries.iter().map(|q| (q.line, q.gold.clone())).collect();
+        // An unknown gold id is a warning: the query is kept, unlabelled.
         assert_eq!(
             golds,
-            [Gold::Id("a".into()), Gold::NoMatch, Gold::Unlabelled]
+            [
+                (1, Gold::Id("a".into())),
+                (2, Gold::NoMatch),
+                (3, Gold::Unlabelled),
+                (5, Gold::Unlabelled)
+            ]
         );
         insta::assert_debug_snapshot!(messages(&errors));
+        assert_eq!(
+            messages(&warnings),
+            [
+                "5: field `gold_id`: `zz` is not a catalog id of type `T`; the query is matched but counted as unlabelled (not in the accuracy): fix the id, or write null when it should match nothing"
+            ]
+        );
+    }
+
+    #[test]
+    fn an_unknown_gold_id_gets_a_did_you_mean_or_its_type() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = write(
+            &dir,
+            "c.jsonl",
+            "{\"id\":\"skill:rust\",\"type\":\"Skill\",\"name\":\"Rust\"}\n{\"id\":\"company:acme\",\"type\":\"Company\",\"name\":\"Acme\"}\n",
+        );
+        let q = write(
+            &dir,
+            "q.jsonl",
+            "{\"query\":\"x\",\"type\":\"Skill\",\"gold_id\":\"skill:rsut\"}\n{\"query\":\"x\",\"type\":\"Skill\",\"gold_id\":\"company:acme\"}\n",
+        );
+        let (mut errors, mut warnings) = (Vec::new(), Vec::new());
+        let catalog = load_catalog(&c, &mut errors);
+        let queries = load_queries(&q, &catalog, &Declared::Nothing, &mut errors, &mut warnings);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(queries.len(), 2);
+        let w = messages(&warnings);
+        assert!(
+            w[0].ends_with("(not in the accuracy): fix the id (did you mean `skill:rust`?), or write null when it should match nothing"),
+            "{w:?}"
+        );
+        assert!(
+            w[1].starts_with("2: field `gold_id`: `company:acme` is not a catalog id of type `Skill` (it is an id of type `Company`);"),
+            "{w:?}"
+        );
     }
 
     #[test]
@@ -499,11 +634,11 @@ mod tests {
             "q.jsonl",
             "{\"query\":\"x\",\"type\":\"U\",\"gold_id\":null}\n{\"query\":\"x\",\"type\":\"U\"}\n{\"query\":\"x\",\"type\":\"U\",\"gold_id\":\"a\"}\n{\"query\":\"x\",\"type\":\"Uu\"}\n{\"query\":\"x\",\"type\":\"T\",\"gold_id\":\"a\"}\n",
         );
-        let mut errors = Vec::new();
+        let (mut errors, mut warnings) = (Vec::new(), Vec::new());
         let catalog = load_catalog(&c, &mut errors);
         let schema = Path::new("s.cascade");
         let declared = Declared::Types(schema, vec!["T", "U"]);
-        let queries = load_queries(&q, &catalog, &declared, &mut errors);
+        let queries = load_queries(&q, &catalog, &declared, &mut errors, &mut warnings);
         let kept: Vec<_> = queries
             .iter()
             .map(|q| (q.line, q.entity_type.as_str(), q.gold.clone()))
@@ -513,27 +648,33 @@ mod tests {
             [
                 (1, "U", Gold::NoMatch),
                 (2, "U", Gold::Unlabelled),
+                (3, "U", Gold::Unlabelled),
                 (5, "T", Gold::Id("a".into()))
             ]
         );
         assert_eq!(
             messages(&errors),
             [
-                "3: field `gold_id`: `a` is not a catalog id of type `U` (the catalog has no entity of type `U`); use null when the query should match nothing",
                 "4: field `type`: unknown type `Uu`: no catalog entity has it and `s.cascade` does not declare it; did you mean `U`? catalog types: T",
+            ]
+        );
+        assert_eq!(
+            messages(&warnings),
+            [
+                "3: field `gold_id`: `a` is not a catalog id of type `U` (the catalog has no entity of type `U`); the query is matched but counted as unlabelled (not in the accuracy): fix the id, or write null when it should match nothing",
             ]
         );
         // Without a schema the same type is unknown; with an unreadable schema or catalog
         // neither types nor gold ids are checked.
         let mut errors = Vec::new();
         assert_eq!(
-            load_queries(&q, &catalog, &Declared::Nothing, &mut errors).len(),
+            load_queries(&q, &catalog, &Declared::Nothing, &mut errors, &mut warnings).len(),
             1
         );
         assert_eq!(errors.len(), 4, "{errors:?}");
         let mut errors = Vec::new();
         assert_eq!(
-            load_queries(&q, &catalog, &Declared::Unknown, &mut errors).len(),
+            load_queries(&q, &catalog, &Declared::Unknown, &mut errors, &mut warnings).len(),
             5
         );
         assert!(errors.is_empty(), "{errors:?}");
@@ -553,7 +694,10 @@ mod tests {
             ]
         );
         let mut errors = Vec::new();
-        assert!(load_queries(&empty, &[], &Declared::Nothing, &mut errors).is_empty());
+        let mut warnings = Vec::new();
+        assert!(
+            load_queries(&empty, &[], &Declared::Nothing, &mut errors, &mut warnings).is_empty()
+        );
         assert_eq!(errors.len(), 1);
         assert!(errors[0].message.starts_with("is empty (no query rows)"));
         // A file whose rows are all bad says so row by row, and is not also "empty".
@@ -570,6 +714,34 @@ mod tests {
         let mut errors = Vec::new();
         assert!(load_catalog(&empty, &mut errors).is_empty());
         assert!(errors.is_empty());
+    }
+
+    #[test]
+    fn a_text_whose_row_is_bad_is_not_also_missing() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(
+            &dir,
+            "e.jsonl",
+            "{\"text\":\"a\",\"vector\":[1,0]}\n{\"text\":\"b\",\"vector\":[1,0,0]}\n{\"text\":\"c\",\"vector\":[0,0]}\n{\"text\":\"d\",\"vector\":\"x\"}\n{\"text\": \"e\", \"vector\": [NaN, 1]}\n{\"text\":\"f\",\"vector\":[0,0]}\n{\"text\":\"f\",\"vector\":[0,1]}\n",
+        );
+        let mut errors = Vec::new();
+        let e = load_embeddings(&p, &mut errors);
+        assert_eq!(errors.len(), 5, "{errors:?}");
+        let mut errors = Vec::new();
+        let needed_by = (Path::new("q.jsonl"), 1, "query");
+        for text in ["b", "c", "d", "e"] {
+            assert!(e.get(text, &p, needed_by, &mut errors).is_none());
+        }
+        assert!(errors.is_empty(), "{errors:?}");
+        // A text with a bad row and a good one has its vector; one with no row is missing.
+        assert!(e.get("f", &p, needed_by, &mut errors).is_some());
+        assert!(e.get("zz", &p, needed_by, &mut errors).is_none());
+        assert_eq!(errors.len(), 1);
+        assert_eq!(
+            text_of_broken_row(r#"{"vector": [1, 2}, "text" : "x\"y""#),
+            Some("x\"y".to_owned())
+        );
+        assert_eq!(text_of_broken_row(r#"{"text": 1, "vector": [NaN]}"#), None);
     }
 
     #[test]
