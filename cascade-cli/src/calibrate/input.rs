@@ -340,73 +340,139 @@ struct RowChecker<'a> {
 const SHOW_CONFLICTS: usize = 20;
 
 /// Pairs seen more than once: the same type and texts, `a` and `b` in either order.
+///
+/// Each row's pair is hashed as it is read, and the hashes are sorted once at the end: no hash
+/// table of a million entries (which cost more than the rest of the reading) and 24 bytes a row
+/// while reading. A collision of the 64-bit hashes (about 1 in 10^7 among a million pairs) could
+/// only add a spurious warning.
 #[derive(Default)]
 struct Repeats {
-    /// A 64-bit hash of (type, texts in order) → the first line and its label. A collision
-    /// (about 1 in 10^7 among a million pairs) could only add a spurious warning.
-    first: HashMap<u64, (usize, bool)>,
-    /// `(line, first line)` of pairs labelled unlike their first appearance.
-    conflicts: Vec<(usize, usize)>,
-    /// Texts of the shown conflicts: `(type, a, b, label here)`.
-    shown: Vec<(String, String, String, bool)>,
-    /// Pairs repeating an earlier one with the same label, and the first such `(line, first)`.
-    duplicates: usize,
-    first_duplicate: Option<(usize, usize)>,
+    seen: Vec<Seen>,
+}
+
+/// One row's pair: its hash, `line << 1 | same`, and its row.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Seen {
+    hash: u64,
+    line_same: u64,
+    row: u32,
+}
+
+impl Seen {
+    fn line(self) -> u64 {
+        self.line_same >> 1
+    }
+
+    fn same(self) -> bool {
+        self.line_same & 1 == 1
+    }
+}
+
+/// A fast 64-bit hash of a pair's strings (folded multiplies over 8-byte words, as foldhash and
+/// wyhash mix). Not for hash tables facing untrusted keys: here it only groups equal pairs.
+struct PairHasher(u64);
+
+impl PairHasher {
+    const SEED: u64 = 0x243f_6a88_85a3_08d3;
+    const MULTIPLIER: u64 = 0x9e37_79b9_7f4a_7c15;
+
+    fn mix(&mut self, word: u64) {
+        let product = u128::from(self.0 ^ word ^ Self::SEED) * u128::from(Self::MULTIPLIER);
+        // Truncations on purpose: the low and high halves of the product, folded.
+        #[allow(clippy::cast_possible_truncation)]
+        let (low, high) = (product as u64, (product >> 64) as u64);
+        self.0 = low ^ high;
+    }
+}
+
+impl std::hash::Hasher for PairHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut words = bytes.chunks_exact(8);
+        for word in &mut words {
+            let mut buf = [0u8; 8];
+            buf.copy_from_slice(word);
+            self.mix(u64::from_le_bytes(buf));
+        }
+        let rest = words.remainder();
+        let mut buf = [0u8; 8];
+        buf[..rest.len()].copy_from_slice(rest);
+        // The length tells `ab` from `ab\0`.
+        self.mix(u64::from_le_bytes(buf) ^ ((rest.len() as u64) << 56));
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 impl Repeats {
-    fn see(&mut self, line: usize, ty: &str, a: &str, b: &str, same: bool) {
-        use std::hash::{Hash as _, Hasher as _};
+    fn see(&mut self, line: usize, row: u32, ty: &str, a: &str, b: &str, same: bool) {
+        use std::hash::Hash as _;
         let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
-        let mut hasher = std::hash::DefaultHasher::new();
+        let mut hasher = PairHasher(0);
         (ty, lo, hi).hash(&mut hasher);
-        match self.first.entry(hasher.finish()) {
-            std::collections::hash_map::Entry::Vacant(v) => {
-                v.insert((line, same));
-            }
-            std::collections::hash_map::Entry::Occupied(o) => {
-                let &(first, label) = o.get();
-                if label == same {
-                    self.duplicates += 1;
-                    self.first_duplicate.get_or_insert((line, first));
-                } else {
-                    if self.shown.len() < SHOW_CONFLICTS {
-                        self.shown
-                            .push((ty.to_owned(), a.to_owned(), b.to_owned(), same));
+        self.seen.push(Seen {
+            hash: std::hash::Hasher::finish(&hasher),
+            line_same: (line as u64) << 1 | u64::from(same),
+            row,
+        });
+    }
+
+    /// The warnings about `path`'s repeated pairs, naming types from `pairs`.
+    fn warnings(mut self, path: &Path, pairs: &Pairs) -> Vec<String> {
+        // By hash, then by line: each group of equal pairs starts with its first appearance.
+        self.seen.sort_unstable();
+        let mut conflicts: Vec<(Seen, Seen)> = Vec::new();
+        let mut duplicates = 0usize;
+        let mut first_duplicate: Option<(u64, u64)> = None;
+        for group in self.seen.chunk_by(|x, y| x.hash == y.hash) {
+            let Some((&first, rest)) = group.split_first() else {
+                continue;
+            };
+            for &later in rest {
+                if later.same() == first.same() {
+                    duplicates += 1;
+                    if first_duplicate.is_none_or(|(line, _)| later.line() < line) {
+                        first_duplicate = Some((later.line(), first.line()));
                     }
-                    self.conflicts.push((line, first));
+                } else {
+                    conflicts.push((later, first));
                 }
             }
         }
-    }
-
-    /// The warnings about `path`'s repeated pairs.
-    fn warnings(&self, path: &Path) -> Vec<String> {
+        conflicts.sort_unstable_by_key(|(later, _)| later.line());
         let label = |same: bool| if same { "same" } else { "different" };
         let shown = path.display();
-        let mut out: Vec<String> = self
-            .conflicts
+        let type_name = |row: u32| {
+            pairs
+                .type_of
+                .get(row as usize)
+                .and_then(|&id| pairs.types.get(id as usize))
+                .map_or("?", String::as_str)
+        };
+        let mut out: Vec<String> = conflicts
             .iter()
-            .zip(&self.shown)
-            .map(|(&(line, first), (ty, a, b, same))| {
+            .take(SHOW_CONFLICTS)
+            .map(|&(later, first)| {
                 format!(
-                    "{shown}:{line}: the `{ty}` pair {} / {} is labelled {} here but {} on line {first}: one of the labels is wrong; fix it or remove one line (both are counted as given)",
-                    self::shown(a),
-                    self::shown(b),
-                    label(*same),
-                    label(!same)
+                    "{shown}:{}: this `{}` pair is labelled {} here but {} on line {} (the same texts, `a` and `b` in either order): one of the labels is wrong; fix it or remove one line (both are counted as given)",
+                    later.line(),
+                    type_name(later.row),
+                    label(later.same()),
+                    label(first.same()),
+                    first.line(),
                 )
             })
             .collect();
-        if self.conflicts.len() > SHOW_CONFLICTS {
-            let more = self.conflicts.len() - SHOW_CONFLICTS;
+        if conflicts.len() > SHOW_CONFLICTS {
+            let more = conflicts.len() - SHOW_CONFLICTS;
             out.push(format!(
                 "{shown}: ... and {more} more {} labelled both same and different",
                 crate::diagnostics::plural(more, "pair", "pairs")
             ));
         }
-        if let Some((line, first)) = self.first_duplicate {
-            let n = self.duplicates;
+        if let Some((line, first)) = first_duplicate {
+            let n = duplicates;
             out.push(format!(
                 "{shown}: {n} {} an earlier pair with the same label (the first: line {line} repeats line {first}; `a` and `b` in either order); each is counted every time it appears, so remove the repeats unless they should weigh more",
                 crate::diagnostics::plural(n, "pair repeats", "pairs repeat"),
@@ -576,7 +642,10 @@ impl<'a> RowChecker<'a> {
         self.pairs.type_of.push(id);
         self.pairs.same.push(same);
         if let (Some(a), Some(b)) = texts {
-            self.repeats.see(line, ty, a, b, same);
+            // `type_of` was just pushed: its last index is this row's (at most `u32::MAX`
+            // types, and rows are counted in `u32` as type ids are).
+            let row = u32::try_from(self.pairs.type_of.len() - 1).unwrap_or(u32::MAX);
+            self.repeats.see(line, row, ty, a, b, same);
         }
         for (column, s) in self.pairs.scores.iter_mut().zip(&scores) {
             // `+ 0.0`: a -0.0 score (read, or a cosine of orthogonal vectors) is 0.0, so no
@@ -846,7 +915,8 @@ pub(crate) fn read_pairs(
     }
     progress.finish();
     if checker.errors.is_empty() {
-        checker.pairs.warnings = checker.repeats.warnings(path);
+        let repeats = std::mem::take(&mut checker.repeats);
+        checker.pairs.warnings = repeats.warnings(path, &checker.pairs);
         Ok(checker.pairs)
     } else {
         Err(checker.errors)
@@ -1747,6 +1817,48 @@ mod tests {
     }
 
     #[test]
+    fn distinct_pairs_give_no_repeat_warning_and_conflicts_are_listed_by_line() {
+        let mut repeats = Repeats::default();
+        // 200,000 distinct pairs, some differing only in where the texts split.
+        let mut pairs = Pairs::new(1);
+        pairs.types.push("T".into());
+        for i in 0..100_000u32 {
+            let (a, b) = (format!("a{i}"), format!("{i}b"));
+            repeats.see(2 * i as usize + 1, 2 * i, "T", &a, &b, i % 2 == 0);
+            repeats.see(
+                2 * i as usize + 2,
+                2 * i + 1,
+                "T",
+                &format!("{a}{i}"),
+                "b",
+                true,
+            );
+            pairs.type_of.extend([0, 0]);
+        }
+        assert!(repeats.warnings(Path::new("F"), &pairs).is_empty());
+        // 25 conflicts written in reverse: the first 20 by line, then a count.
+        let mut repeats = Repeats::default();
+        for i in 0..25u32 {
+            repeats.see(100 - i as usize, i, "T", &format!("x{i}"), "y", true);
+            repeats.see(200 - i as usize, 25 + i, "T", "y", &format!("x{i}"), false);
+        }
+        let w = repeats.warnings(Path::new("F"), &pairs);
+        assert_eq!(w.len(), 21);
+        assert!(
+            w[0].starts_with(
+                "F:176: this `T` pair is labelled different here but same on line 76"
+            ),
+            "{}",
+            w[0]
+        );
+        assert!(w[19].starts_with("F:195:"), "{}", w[19]);
+        assert_eq!(
+            w[20],
+            "F: ... and 5 more pairs labelled both same and different"
+        );
+    }
+
+    #[test]
     fn a_pair_labelled_both_ways_and_repeats_are_warnings() {
         let f = file(
             ".jsonl",
@@ -1769,7 +1881,7 @@ mod tests {
         assert_eq!(
             w,
             [
-                "F:2: the `T` pair \"y\" / \"x\" is labelled different here but same on line 1: one of the labels is wrong; fix it or remove one line (both are counted as given)",
+                "F:2: this `T` pair is labelled different here but same on line 1 (the same texts, `a` and `b` in either order): one of the labels is wrong; fix it or remove one line (both are counted as given)",
                 "F: 2 pairs repeat an earlier pair with the same label (the first: line 4 repeats line 1; `a` and `b` in either order); each is counted every time it appears, so remove the repeats unless they should weigh more",
             ]
         );
