@@ -1845,9 +1845,7 @@ mod tests {
         let w = repeats.warnings(Path::new("F"), &pairs);
         assert_eq!(w.len(), 21);
         assert!(
-            w[0].starts_with(
-                "F:176: this `T` pair is labelled different here but same on line 76"
-            ),
+            w[0].starts_with("F:176: this `T` pair is labelled different here but same on line 76"),
             "{}",
             w[0]
         );
