@@ -48,7 +48,14 @@ impl RowError {
         let message = error.to_string();
         let suffix = format!(" at line {} column {}", error.line(), error.column());
         let message = message.strip_suffix(&suffix).unwrap_or(&message);
-        let message = match non_finite_token(text, error.column()) {
+        // Only where serde wanted a value or a number: inside a string (cut off, say) the
+        // letters before the error are text, not a token.
+        // (`expected ident`: a word starting like `null`, `true` or `false`, such as `nan`.)
+        let wanted_value = ["expected value", "invalid number", "expected ident"]
+            .iter()
+            .any(|start| message.starts_with(start));
+        let token = non_finite_token(text, error.column()).filter(|_| wanted_value);
+        let message = match token {
             Some(token) => format!(
                 "invalid JSON: {message}: `{token}`: JSON has no NaN or Infinity; remove the row or give a number"
             ),
@@ -134,14 +141,23 @@ pub(crate) fn value_kind(v: &serde_json::Value) -> &'static str {
 }
 
 /// The first non-blank line of the file at `path` and its number (`None` if there is none or it
-/// cannot be read: reading the file for real reports that).
+/// cannot be read: reading the file for real reports that). Only a regular file is read ahead:
+/// a pipe (`/dev/stdin`, `<(...)`) would lose what is read here before the real read.
 pub(crate) fn first_line(path: &Path) -> Option<(usize, String)> {
+    if !is_regular_file(path) {
+        return None;
+    }
     let file = std::fs::File::open(path).ok()?;
     let mut lines = Lines::new(file);
     match lines.next_line()? {
         (n, Ok(text)) => Some((n, text.to_owned())),
         (_, Err(_)) => None,
     }
+}
+
+/// Whether `path` is a regular file, which can be read twice (a pipe cannot).
+pub(crate) fn is_regular_file(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| m.is_file())
 }
 
 /// Whether `line`, the first of a JSONL file, opens a JSON array spread over lines (a
@@ -326,6 +342,11 @@ mod tests {
         }
         // Other bad words keep the usual hint.
         let text = r#"{"same": yes}"#;
+        let e = serde_json::from_str::<serde_json::Value>(text).expect_err("bad JSON");
+        let row = RowError::invalid_json(Path::new("p.jsonl"), 1, text, &e, "one object");
+        assert!(row.to_string().ends_with("; one object"), "{row}");
+        // Letters inside a string cut off at the end are text, not a token.
+        let text = r#"{"type":"T","a":"Nan"#;
         let e = serde_json::from_str::<serde_json::Value>(text).expect_err("bad JSON");
         let row = RowError::invalid_json(Path::new("p.jsonl"), 1, text, &e, "one object");
         assert!(row.to_string().ends_with("; one object"), "{row}");

@@ -809,3 +809,48 @@ fn a_duplicated_csv_column_is_an_error_at_the_header() {
     assert_eq!(stdout(&out), "");
     insta::assert_snapshot!(stderr(&out));
 }
+
+/// Pairs can come from a pipe (`/dev/stdin`, `<(...)`): nothing reads ahead in a file that
+/// cannot be read twice. Linux names the pipe `/dev/stdin`.
+#[cfg(target_os = "linux")]
+#[test]
+fn pairs_are_read_from_a_pipe() {
+    use std::io::Write as _;
+    let pairs = std::fs::read(root().join("examples/data/pairs.jsonl")).expect("shipped pairs");
+    for format in [None, Some("jsonl")] {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_cascade"));
+        command.args([
+            "calibrate",
+            "/dev/stdin",
+            "--json",
+            "--bootstrap",
+            "0",
+            "--cv",
+            "0",
+        ]);
+        if let Some(format) = format {
+            command.args(["--format", format]);
+        }
+        let mut child = command
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("the cascade binary runs");
+        let mut stdin = child.stdin.take().expect("a piped stdin");
+        let bytes = pairs.clone();
+        let writer = std::thread::spawn(move || stdin.write_all(&bytes));
+        let out = child.wait_with_output().expect("the process ends");
+        writer
+            .join()
+            .expect("the writer ends")
+            .expect("the pipe takes the pairs");
+        assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+        let doc: Value = serde_json::from_str(&stdout(&out)).expect("one JSON document");
+        let all = doc["types"]
+            .as_array()
+            .and_then(|types| types.iter().find(|t| t["type"] == "ALL"))
+            .expect("an ALL entry");
+        assert_eq!(all["n"], 2100);
+    }
+}

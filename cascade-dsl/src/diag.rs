@@ -175,8 +175,14 @@ fn render_one(renderer: &Renderer, d: &Diagnostic, source: &str, origin: &str) -
                 .collect(),
             ..d.clone()
         };
-        return render_one(renderer, &shifted, rest, origin);
+        return render_source(renderer, &shifted, rest, origin);
     }
+    render_source(renderer, d, source, origin)
+}
+
+/// [`render_one`] for a source without its byte-order mark (one more mark, which the parsers
+/// do not skip either, is shown as the character it is).
+fn render_source(renderer: &Renderer, d: &Diagnostic, source: &str, origin: &str) -> String {
     // Messages and labels quote the user's text, which may hold control characters (a NUL, an
     // ANSI escape): they are shown escaped, never sent to the terminal.
     let owned;
@@ -257,13 +263,16 @@ fn render_one(renderer: &Renderer, d: &Diagnostic, source: &str, origin: &str) -
     snippet = snippet.annotation(annotation);
     // A label far from the primary one on the same long line (a minified JSON schema) would
     // make the whole line be printed: it becomes a note with its position instead.
-    let (primary_line, primary_column) = line_col(source, primary.start());
-    let long_line = line_len(source, primary.start()) > LONG_LINE;
+    // The snippet is cut at the same columns on every line it shows, so labels far apart in
+    // columns make every shown line print whole, whichever lines they are on.
+    let (_, primary_column) = line_col(source, primary.start());
+    let primary_long = line_len(source, primary.start()) > LONG_LINE;
     let mut far = Vec::new();
     for (span, label) in &d.secondary {
         let span = clamp(*span, source);
         let (line, column) = line_col(source, span.start());
-        if long_line && line == primary_line && column.abs_diff(primary_column) > NEAR {
+        let long = primary_long || line_len(source, span.start()) > LONG_LINE;
+        if long && column.abs_diff(primary_column) > NEAR {
             let label = if label.is_empty() { "see" } else { label };
             far.push(format!("{label}: {origin}:{line}:{column}"));
             continue;
@@ -451,6 +460,12 @@ mod tests {
         assert_eq!(line_col(&with_bom, 18), (1, 16));
         // A span inside the mark itself is shown at the start.
         assert_eq!(line_col(&with_bom, 1), (1, 1));
+        // Only one mark is skipped: a second one is a character of the text, and shown.
+        let two = format!("\u{feff}\u{feff}{plain}");
+        let d = Diagnostic::error(Code::SyntaxError, "expected `{`", Span::new(3, 6));
+        let out = render(&[d], &two, "s.cascade", Style::Plain);
+        assert!(out.contains("s.cascade:1:1"), "{out}");
+        assert!(out.contains("1 | \u{feff}{ A:"), "{out}");
     }
 
     #[test]
@@ -484,6 +499,21 @@ mod tests {
         assert!(out.len() < 1_000, "{} bytes", out.len());
         assert!(
             out.contains("= note: first declared here: s.json:1:3"),
+            "{out}"
+        );
+        // Far apart in columns on two lines, one of them long: the same.
+        let two_lines = format!("{{\"T1\": {{}},\n{} \"T1\": {{}} }}", " ".repeat(50_000));
+        let second = two_lines.rfind("\"T1\"").unwrap_or_default();
+        let d = Diagnostic::error(
+            Code::DuplicateType,
+            "duplicate type `T1`",
+            Span::new(second, second + 4),
+        )
+        .with_secondary(Span::new(1, 5), "first declared here");
+        let out = render(&[d], &two_lines, "s.json", Style::Plain);
+        assert!(out.len() < 1_000, "{} bytes", out.len());
+        assert!(
+            out.contains("= note: first declared here: s.json:1:2"),
             "{out}"
         );
         // Near each other, both are drawn as usual.

@@ -404,11 +404,9 @@ fn json_message(origin: &Option<PathBuf>, key: &str, source: &serde_json::Error)
     // serde_json ends its message with ` at line L column C`; the place goes in front instead.
     let suffix = format!(" at line {} column {}", source.line(), source.column());
     let message = full.strip_suffix(&suffix).unwrap_or(&full);
-    let mut out = format!(
-        "invalid JSON config {file}:{}:{}: ",
-        source.line(),
-        source.column()
-    );
+    // serde_json gives column 0 at the very start of a line (an empty file): columns count from 1.
+    let column = source.column().max(1);
+    let mut out = format!("invalid JSON config {file}:{}:{column}: ", source.line());
     // A syntax error's key path is where the reader stopped, not a key the user wrote.
     let syntax = source.is_syntax() || source.is_eof();
     // The key path of an unknown key is the key itself, which the message names already: the
@@ -426,7 +424,7 @@ fn json_message(origin: &Option<PathBuf>, key: &str, source: &serde_json::Error)
         .strip_prefix("invalid type: string \"")
         .and_then(|rest| rest.split_once('"'))
         .map(|(text, _)| text)
-        .filter(|text| text.parse::<f64>().is_ok())
+        .filter(|text| Threshold::parse_decimal(text).is_ok())
     {
         Some(format!("write the number without quotes: `{quoted}`"))
     } else if let Some((unknown, expected)) = message

@@ -1310,6 +1310,10 @@ fn read_csv<R: Read>(reader: Counting<R>, checker: &mut RowChecker<'_>, progress
 /// The 1-based column (in characters) where each field of line `line` of the CSV file at `path`
 /// starts; empty if the line cannot be read again.
 fn field_starts(path: &Path, line: usize) -> Vec<usize> {
+    // A pipe cannot be read again.
+    if !crate::rows::is_regular_file(path) {
+        return Vec::new();
+    }
     let Ok(file) = File::open(path) else {
         return Vec::new();
     };

@@ -26,7 +26,8 @@ pub(crate) struct Outcome {
 
 impl Outcome {
     /// Why the decision was taken, in one sentence: the nearest entity, its similarity, the
-    /// threshold and the layer it came from.
+    /// threshold and the layer it came from. Both numbers are printed in full (as in the JSON),
+    /// so a similarity just below the threshold never reads as equal to it.
     pub(crate) fn explanation(&self, operator: Operator) -> String {
         let (t, layer, ty) = (self.threshold, self.layer, &self.entity_type);
         let reused = if operator == Operator::BackwardFuzzy {
@@ -40,10 +41,10 @@ impl Outcome {
         };
         match (&self.nearest, self.decision) {
             (Some((id, similarity)), Decision::Matched) => format!(
-                "`{id}` is the most similar {ty} ({similarity:.4}), at or above the threshold {t} ({layer}): {reused}"
+                "`{id}` is the most similar {ty} ({similarity}), at or above the threshold {t} ({layer}): {reused}"
             ),
             (Some((id, similarity)), _) => format!(
-                "the most similar {ty}, `{id}` ({similarity:.4}), is below the threshold {t} ({layer}): {otherwise}"
+                "the most similar {ty}, `{id}` ({similarity}), is below the threshold {t} ({layer}): {otherwise}"
             ),
             (None, _) => format!("no {ty} exists to compare with: {otherwise}"),
         }
@@ -276,16 +277,16 @@ mod tests {
         let fwd = Operator::ForwardFuzzy;
         assert_eq!(
             outcome(Decision::Matched, Some(("c:1", 0.91))).explanation(fwd),
-            "`c:1` is the most similar Company (0.9100), at or above the threshold 0.85 (config-type): reused"
+            "`c:1` is the most similar Company (0.91), at or above the threshold 0.85 (config-type): reused"
         );
         assert_eq!(
-            outcome(Decision::Create, Some(("c:2", 0.8))).explanation(fwd),
-            "the most similar Company, `c:2` (0.8000), is below the threshold 0.85 (config-type): a new Company is created"
+            outcome(Decision::Create, Some(("c:2", 0.79996))).explanation(fwd),
+            "the most similar Company, `c:2` (0.79996), is below the threshold 0.85 (config-type): a new Company is created"
         );
         let back = Operator::BackwardFuzzy;
         assert_eq!(
             outcome(Decision::Matched, Some(("c:1", 0.91))).explanation(back),
-            "`c:1` is the most similar Company (0.9100), at or above the threshold 0.85 (config-type): linked"
+            "`c:1` is the most similar Company (0.91), at or above the threshold 0.85 (config-type): linked"
         );
         assert_eq!(
             outcome(Decision::None, None).explanation(back),

@@ -309,6 +309,17 @@ fn json_errors_say_where_which_key_and_how_to_fix() {
     assert!(e.contains("(help: a config is one JSON object"), "{e}");
     let e = json_error("{\"default\": 0.8} x");
     assert!(e.contains("trailing characters"), "{e}");
+    // Only a plain decimal in 0..=1 is offered as the unquoted fix.
+    for quoted in ["NaN", "inf", "1e400", "1.5"] {
+        let e = json_error(&format!(r#"{{"default": "{quoted}"}}"#));
+        assert!(!e.contains("without quotes"), "{e}");
+    }
+    // An empty file: column 1, not 0.
+    assert!(
+        json_error("").starts_with("invalid JSON config config:1:1: "),
+        "{}",
+        json_error("")
+    );
     let e = json_error(r#"{"Default": 0.8}"#);
     assert!(e.ends_with("(help: did you mean `default`?)"), "{e}");
     assert!(!e.contains("`Default`: "), "{e}");
