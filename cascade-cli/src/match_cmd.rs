@@ -84,25 +84,28 @@ fn parse_operator(s: &str) -> Result<Operator, String> {
 /// `--hot-dims`: at least 1 (the upper bound, the vectors' dimension, is known only once the
 /// embeddings are read, so a larger value is a user error found then).
 fn parse_hot_dims(text: &str) -> Result<usize, String> {
-    match text.parse::<usize>() {
-        Ok(0) => Err(
-            "a hot tier of 0 dimensions cannot rank anything: use at least 1 (at most the vectors' dimension)"
-                .to_owned(),
-        ),
-        Ok(d) => Ok(d),
-        Err(e) => Err(format!("`{text}` is not a number of dimensions: {e}")),
-    }
+    at_least_one(
+        text,
+        "a number of dimensions",
+        "a hot tier of 0 dimensions cannot rank anything: use at least 1 (at most the vectors' dimension)",
+    )
 }
 
 /// `--oversample`: at least 1 (1 reranks exactly the wanted number of candidates).
 fn parse_oversample(text: &str) -> Result<usize, String> {
+    at_least_one(
+        text,
+        "an oversampling factor",
+        "an oversampling factor of 0 reranks no candidate: use at least 1 (1 reranks exactly the wanted number)",
+    )
+}
+
+/// A whole number of at least 1: `what` names it when `text` is none, `zero` says why 0 is wrong.
+fn at_least_one(text: &str, what: &str, zero: &str) -> Result<usize, String> {
     match text.parse::<usize>() {
-        Ok(0) => Err(
-            "an oversampling factor of 0 reranks no candidate: use at least 1 (1 reranks exactly the wanted number)"
-                .to_owned(),
-        ),
-        Ok(k) => Ok(k),
-        Err(e) => Err(format!("`{text}` is not an oversampling factor: {e}")),
+        Ok(0) => Err(zero.to_owned()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(format!("`{text}` is not {what}: {e}")),
     }
 }
 

@@ -511,6 +511,17 @@ fn is_name_rest(name: &str) -> bool {
 }
 
 #[cold]
+/// `name` as a message quotes it: whole, or by its first 16 characters and `…` when it is past
+/// [`MAX_NAME_LEN`], so a name of 100,000 characters makes a message of a line.
+pub(crate) fn quoted_name(name: &str) -> std::borrow::Cow<'_, str> {
+    if name.len() > MAX_NAME_LEN {
+        let start: String = name.chars().take(16).collect();
+        format!("{start}…").into()
+    } else {
+        name.into()
+    }
+}
+
 fn check_name(
     name: &str,
     span: Span,
@@ -533,14 +544,7 @@ fn check_name(
                 .with_help(rule),
         );
     }
-    // A name past the limit is quoted by its start, as the field parser quotes one: a name of
-    // 100,000 characters makes a message of a line, not of 100,000 characters.
-    let shown: std::borrow::Cow<'_, str> = if name.len() > MAX_NAME_LEN {
-        let start: String = name.chars().take(16).collect();
-        format!("{start}…").into()
-    } else {
-        name.into()
-    };
+    let shown = quoted_name(name);
     if name.len() > MAX_NAME_LEN && valid_start && valid_rest {
         return Some(
             Diagnostic::error(

@@ -116,6 +116,14 @@ pub(crate) fn render(outcome: &Outcome) -> String {
     let mut rows = vec![header];
     let mut unmet = false;
     let mut not_calibrated = Vec::new();
+    // The last column, with `--schema`: the schema's threshold for the type.
+    let schema_cell = |name: &str| {
+        schema.map(|schema| {
+            schema
+                .compare_with(name)
+                .map_or_else(|| "-".to_owned(), |t| format!("{t:.schema_decimals$}"))
+        })
+    };
     for g in &outcome.groups {
         let c = &g.calibration;
         if let Some(warning) = g.warning() {
@@ -123,13 +131,7 @@ pub(crate) fn render(outcome: &Outcome) -> String {
             let mut row = vec![g.name.clone(), c.n.to_string(), c.positives.to_string()];
             let dashes = 4 + usize::from(ci_level.is_some()) + usize::from(folds.is_some());
             row.extend(std::iter::repeat_n("-".to_owned(), dashes));
-            if let Some(schema) = schema {
-                row.push(
-                    schema
-                        .compare_with(&g.name)
-                        .map_or_else(|| "-".to_owned(), |t| format!("{t:.schema_decimals$}")),
-                );
-            }
+            row.extend(schema_cell(&g.name));
             rows.push(row);
             not_calibrated.push(format!("- {} {warning}", g.name));
             continue;
@@ -162,13 +164,7 @@ pub(crate) fn render(outcome: &Outcome) -> String {
                 |cv| format!("{:.3} ± {:.3}", cv.f1_mean, cv.f1_sd),
             ));
         }
-        if let Some(schema) = schema {
-            row.push(
-                schema
-                    .compare_with(&g.name)
-                    .map_or_else(|| "-".to_owned(), |t| format!("{t:.schema_decimals$}")),
-            );
-        }
+        row.extend(schema_cell(&g.name));
         rows.push(row);
     }
     out.push_str(&layout(&rows));

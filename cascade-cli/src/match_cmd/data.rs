@@ -532,6 +532,18 @@ mod tests {
         p
     }
 
+    /// Writes `catalog` and `queries` to a temporary directory and loads both, with no schema:
+    /// the queries kept, the errors and the warnings.
+    fn load(catalog: &str, queries: &str) -> (Vec<Query>, Vec<RowError>, Vec<RowError>) {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let c = write(&dir, "c.jsonl", catalog);
+        let q = write(&dir, "q.jsonl", queries);
+        let (mut errors, mut warnings) = (Vec::new(), Vec::new());
+        let catalog = load_catalog(&c, &mut errors);
+        let queries = load_queries(&q, &catalog, &Declared::Nothing, &mut errors, &mut warnings);
+        (queries, errors, warnings)
+    }
+
     fn messages(errors: &[RowError]) -> Vec<String> {
         errors
             .iter()
@@ -558,20 +570,10 @@ mod tests {
 
     #[test]
     fn query_errors_are_all_reported() {
-        let dir = tempfile::tempdir().unwrap();
-        let c = write(
-            &dir,
-            "c.jsonl",
+        let (queries, errors, warnings) = load(
             "{\"id\":\"a\",\"type\":\"T\",\"name\":\"A\"}\n",
-        );
-        let q = write(
-            &dir,
-            "q.jsonl",
             "{\"query\":\"x\",\"type\":\"T\",\"gold_id\":\"a\"}\n{\"query\":\"x\",\"type\":\"T\",\"gold_id\":null}\n{\"query\":\"x\",\"type\":\"T\"}\n{\"query\":\"x\",\"type\":\"U\"}\n{\"query\":\"x\",\"type\":\"T\",\"gold_id\":\"zz\"}\n{\"query\":\"\",\"type\":\"T\"}\n{\"query\":\"x\",\"type\":\"T\",\"gold_id\":\"\"}\n{\"query\":\"x\",\"type\":\"T\",\"gold_id\":7}\n",
         );
-        let (mut errors, mut warnings) = (Vec::new(), Vec::new());
-        let catalog = load_catalog(&c, &mut errors);
-        let queries = load_queries(&q, &catalog, &Declared::Nothing, &mut errors, &mut warnings);
         let golds: Vec<_> = queries.iter().map(|q| (q.line, q.gold.clone())).collect();
         // An unknown gold id is a warning: the query is kept, unlabelled.
         assert_eq!(
@@ -594,20 +596,10 @@ mod tests {
 
     #[test]
     fn an_unknown_gold_id_gets_a_did_you_mean_or_its_type() {
-        let dir = tempfile::tempdir().unwrap();
-        let c = write(
-            &dir,
-            "c.jsonl",
+        let (queries, errors, warnings) = load(
             "{\"id\":\"skill:rust\",\"type\":\"Skill\",\"name\":\"Rust\"}\n{\"id\":\"company:acme\",\"type\":\"Company\",\"name\":\"Acme\"}\n",
-        );
-        let q = write(
-            &dir,
-            "q.jsonl",
             "{\"query\":\"x\",\"type\":\"Skill\",\"gold_id\":\"skill:rsut\"}\n{\"query\":\"x\",\"type\":\"Skill\",\"gold_id\":\"company:acme\"}\n",
         );
-        let (mut errors, mut warnings) = (Vec::new(), Vec::new());
-        let catalog = load_catalog(&c, &mut errors);
-        let queries = load_queries(&q, &catalog, &Declared::Nothing, &mut errors, &mut warnings);
         assert!(errors.is_empty(), "{errors:?}");
         assert_eq!(queries.len(), 2);
         let w = messages(&warnings);

@@ -35,7 +35,7 @@ type In<'a> = LocatedSpan<&'a str>;
 type PResult<'a, O> = IResult<In<'a>, O, PError>;
 
 /// The longest entity, field or backref name (DESIGN §2).
-pub(crate) const MAX_NAME_LEN: usize = 64;
+pub(crate) const MAX_NAME_LEN: usize = crate::validate::MAX_NAME_LEN;
 
 /// nom's error type here: where it failed and what was expected there.
 #[derive(Debug, Clone, PartialEq)]
@@ -666,12 +666,12 @@ impl<'s> Parser<'s> {
     }
 
     fn name_too_long(&mut self, what: &str, name: &str, span: Span) {
-        let shown: String = name.chars().take(16).collect();
+        let shown = crate::validate::quoted_name(name);
         self.error(
             Diagnostic::error(
                 Code::NameTooLong,
                 format!(
-                    "{what} name `{shown}…` is {} characters long",
+                    "{what} name `{shown}` is {} characters long",
                     name.chars().count()
                 ),
                 span,
