@@ -140,20 +140,24 @@ impl Group {
     /// how to fix that; `None` when it has both kinds of pairs.
     pub(crate) fn warning(&self) -> Option<String> {
         let c = &self.calibration;
-        let (lacks, add) = match c.missing_label()? {
-            MissingLabel::Same => (
-                format!("no pair is labelled same ({} different)", c.n),
-                "that are the same entity (`same: true`)",
-            ),
-            MissingLabel::Different => (
-                format!("every pair is labelled same ({} same)", c.n),
-                "that are different entities (`same: false`)",
-            ),
+        let missing = c.missing_label()?;
+        let lacks = match missing {
+            MissingLabel::Same => format!("no pair is labelled same ({} different)", c.n),
+            MissingLabel::Different => format!("every pair is labelled same ({} same)", c.n),
         };
+        let add = pairs_to_label(missing);
         Some(format!(
             "cannot be calibrated: {lacks}, so no threshold can tell same from different; label some pairs of `{}` {add} and run again",
             self.name
         ))
+    }
+}
+
+/// The pairs to label when a group lacks `missing`: the fix its messages give.
+fn pairs_to_label(missing: MissingLabel) -> &'static str {
+    match missing {
+        MissingLabel::Same => "that are the same entity (`same: true`)",
+        MissingLabel::Different => "that are different entities (`same: false`)",
     }
 }
 
@@ -556,16 +560,15 @@ pub(crate) fn calibrate(args: &Args) -> Result<Outcome, Failure> {
     {
         let path = args.pairs.display();
         let n = all.calibration.n;
-        let (message, add) = match lacks {
-            MissingLabel::Same => (
-                format!("{path}: no pair is labelled same (all {n} are `same: false`)"),
-                "that are the same entity (`same: true`)",
-            ),
-            MissingLabel::Different => (
-                format!("{path}: every pair is labelled same (all {n} are `same: true`)"),
-                "that are different entities (`same: false`)",
-            ),
+        let message = match lacks {
+            MissingLabel::Same => {
+                format!("{path}: no pair is labelled same (all {n} are `same: false`)")
+            }
+            MissingLabel::Different => {
+                format!("{path}: every pair is labelled same (all {n} are `same: true`)")
+            }
         };
+        let add = pairs_to_label(lacks);
         return Err(Failure::Messages {
             messages: vec![message],
             summary: format!(
