@@ -23,11 +23,26 @@
 //! else `adaptive` when `adaptive.enabled` is true, else `static`. So `adaptive.enabled` turns the
 //! step on for every type that did not choose, and a type that wrote `static` stays static.
 //!
-//! **Errors.** Unknown keys, NaN, thresholds outside `0.0..=1.0`, `minThreshold > maxThreshold`,
-//! bands with `minCandidates > maxCandidates`, overlapping bands, band adjustments that would make
-//! more candidates loosen the threshold, and bad dimension keys are all errors; everything found
-//! after parsing is reported at once. [`SimilarityThresholdConfig::check_against`] also names
-//! unknown types and fields of a compiled schema, with a did-you-mean.
+//! **Errors.** Unknown keys, keys given twice, NaN, thresholds outside `0.0..=1.0`,
+//! `minThreshold > maxThreshold`, bands with `minCandidates > maxCandidates`, overlapping bands,
+//! band adjustments that would make more candidates loosen the threshold, and bad dimension keys
+//! are all errors. A syntax error is reported alone ([`ConfigError::Json`], [`ConfigError::Toml`]);
+//! otherwise every error of the text is, at once ([`ConfigError::Invalid`]), each with its key
+//! path, its [`Position`] and a fix when one is known: wrong types and unknown keys (serde would
+//! stop at the first) as well as the value checks. Inside a section that had an entry taken out
+//! for a wrong type, the value checks wait for the next run, as they would compare against a
+//! default. [`SimilarityThresholdConfig::check_against`] also names unknown types and fields of a
+//! compiled schema, with a did-you-mean.
+//!
+//! ```
+//! use cascade_runtime::config::{ConfigError, SimilarityThresholdConfig};
+//! let text = "{\n  \"default\": \"0.8\",\n  \"types\": { \"ICP\": 1.5 }\n}";
+//! let Err(ConfigError::Invalid { problems, .. }) = SimilarityThresholdConfig::from_json_str(text) else {
+//!     panic!("two problems expected");
+//! };
+//! let found: Vec<String> = problems.iter().map(|p| format!("{}: {}", p.position.unwrap(), p.key)).collect();
+//! assert_eq!(found, ["2:14: default", "3:21: types.ICP"]);
+//! ```
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -40,6 +55,7 @@ use crate::feedback::FeedbackSettings;
 use crate::table::Schema;
 use crate::{Strategy, Threshold};
 
+mod collect;
 mod dims;
 pub mod suggest;
 
@@ -289,12 +305,36 @@ impl Default for DimensionAdjustment {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConfigProblem {
-    /// The key path, e.g. `adaptive.minThreshold` or `fields.Startup.customr`.
+    /// The key path, e.g. `adaptive.minThreshold` or `fields.Startup.customr`; empty for a
+    /// problem of the whole config.
     pub key: String,
     /// What is wrong.
     pub message: String,
     /// How to fix it, if known.
     pub help: Option<String>,
+    /// Where in the config text the key (for an unknown or repeated key) or its value is, when
+    /// the problem was found in a text; `None` for a config built in code.
+    pub position: Option<Position>,
+}
+
+/// A line and column in a config text, both counted from 1; columns count characters.
+///
+/// ```
+/// # use cascade_runtime::config::Position;
+/// assert_eq!(Position { line: 3, column: 14 }.to_string(), "3:14");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Position {
+    /// The line, from 1.
+    pub line: usize,
+    /// The column, from 1, in characters.
+    pub column: usize,
+}
+
+impl fmt::Display for Position {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.line, self.column)
+    }
 }
 
 impl ConfigProblem {
@@ -309,6 +349,7 @@ impl ConfigProblem {
             key: key.into(),
             message: message.into(),
             help: None,
+            position: None,
         }
     }
 
@@ -326,7 +367,10 @@ impl ConfigProblem {
 
 impl fmt::Display for ConfigProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "`{}`: {}", self.key, self.message)?;
+        if !self.key.is_empty() {
+            write!(f, "`{}`: ", self.key)?;
+        }
+        f.write_str(&self.message)?;
         if let Some(help) = &self.help {
             write!(f, " (help: {help})")?;
         }
@@ -338,8 +382,14 @@ impl fmt::Display for ConfigProblem {
 ///
 /// ```
 /// # use cascade_runtime::config::{ConfigError, SimilarityThresholdConfig};
-/// let err = SimilarityThresholdConfig::from_json_str(r#"{"types": {"ICP": 2}}"#).unwrap_err();
-/// assert!(matches!(err, ConfigError::Json { .. }));
+/// let err = SimilarityThresholdConfig::from_json_str(r#"{"types": {"ICP": 2}, "defualt": 0.8}"#).unwrap_err();
+/// let ConfigError::Invalid { problems, .. } = &err else { panic!("{err}") };
+/// assert_eq!(problems.len(), 2); // every problem at once, in the order written
+/// assert_eq!(problems[1].help.as_deref(), Some("did you mean `default`?"));
+/// assert_eq!(problems[1].position.map(|p| p.to_string()).as_deref(), Some("1:23"));
+///
+/// let err = SimilarityThresholdConfig::from_json_str(r#"{"default": 0.8,,}"#).unwrap_err();
+/// assert!(matches!(err, ConfigError::Json { .. })); // a syntax error
 /// ```
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -357,14 +407,12 @@ pub enum ConfigError {
         /// The file.
         path: PathBuf,
     },
-    /// Not valid JSON, or not the expected shape: where (`file:line:col`), the key path
-    /// (`types.ICP`), what, and a fix when one is known.
-    #[error("{}", json_message(origin, key, source))]
+    /// Not valid JSON (a syntax error, or text after the object): where (`file:line:col`) and
+    /// what. A config that is JSON but not the expected shape is [`ConfigError::Invalid`].
+    #[error("{}", json_message(origin, source))]
     Json {
         /// The file, if read from one.
         origin: Option<PathBuf>,
-        /// The key path of the value in error (`types.ICP`); empty at the top level.
-        key: String,
         /// The parse error.
         source: serde_json::Error,
     },
@@ -386,7 +434,7 @@ pub enum ConfigError {
         source: toml::de::Error,
     },
     /// Parsed, but some values are wrong (all of them are listed).
-    #[error("invalid config{}:{}", at(origin), list(problems))]
+    #[error("invalid config{}:{}", at(origin), list(origin, problems))]
     Invalid {
         /// The file, if read from one.
         origin: Option<PathBuf>,
@@ -395,8 +443,8 @@ pub enum ConfigError {
     },
 }
 
-/// `config.json:1:51: `types.C`: invalid type: string "0.8", expected f64 (help: ...)`.
-fn json_message(origin: &Option<PathBuf>, key: &str, source: &serde_json::Error) -> String {
+/// `config.json:1:18: expected value (help: ...)`.
+fn json_message(origin: &Option<PathBuf>, source: &serde_json::Error) -> String {
     let file = origin
         .as_ref()
         .map_or_else(|| "config".to_owned(), |p| p.display().to_string());
@@ -406,43 +454,10 @@ fn json_message(origin: &Option<PathBuf>, key: &str, source: &serde_json::Error)
     let message = full.strip_suffix(&suffix).unwrap_or(&full);
     // serde_json gives column 0 at the very start of a line (an empty file): columns count from 1.
     let column = source.column().max(1);
-    let mut out = format!("invalid JSON config {file}:{}:{column}: ", source.line());
-    // A syntax error's key path is where the reader stopped, not a key the user wrote.
-    let syntax = source.is_syntax() || source.is_eof();
-    // The key path of an unknown key is the key itself, which the message names already: the
-    // path then shows where it is only when it is nested.
-    let key = if message.starts_with("unknown field `") {
-        key.rsplit_once('.').map_or("", |(parent, _)| parent)
-    } else {
-        key
-    };
-    if !syntax && !key.is_empty() && key != "." && !key.contains('?') {
-        out.push_str(&format!("`{key}`: "));
-    }
-    out.push_str(message);
-    let help = if let Some(quoted) = message
-        .strip_prefix("invalid type: string \"")
-        .and_then(|rest| rest.split_once('"'))
-        .map(|(text, _)| text)
-        .filter(|text| Threshold::parse_decimal(text).is_ok())
-    {
-        Some(format!("write the number without quotes: `{quoted}`"))
-    } else if let Some((unknown, expected)) = message
-        .strip_prefix("unknown field `")
-        .and_then(|rest| rest.split_once("`, expected "))
-    {
-        // `unknown field `Default`, expected one of `default`, ...`: name the likely one.
-        let known = expected.split('`').skip(1).step_by(2);
-        suggest::did_you_mean(unknown, known).map(|name| format!("did you mean `{name}`?"))
-    } else if syntax {
-        Some("a config is one JSON object; check the commas, quotes and brackets here".to_owned())
-    } else {
-        None
-    };
-    if let Some(help) = help {
-        out.push_str(&format!(" (help: {help})"));
-    }
-    out
+    format!(
+        "invalid JSON config {file}:{}:{column}: {message} (help: a config is one JSON object; check the commas, quotes and brackets here)",
+        source.line()
+    )
 }
 
 /// A map that refuses a key given twice (serde's maps keep the last one silently), so
@@ -478,9 +493,10 @@ where
     deserializer.deserialize_map(Unique(std::marker::PhantomData))
 }
 
-/// Reads a JSON config: an object (not an array, which serde would take as the fields in
-/// order), with the key path of any error.
-fn parse_json(
+/// Reads and validates a JSON config: an object (not an array, which serde would take as the
+/// fields in order). A syntax error is reported alone; otherwise every problem is, each with its
+/// line and column.
+fn load_json(
     text: &str,
     origin: Option<PathBuf>,
 ) -> Result<SimilarityThresholdConfig, ConfigError> {
@@ -493,24 +509,56 @@ fn parse_json(
     if first.is_some_and(|c| c != '{') {
         return Err(ConfigError::NotAnObject { origin });
     }
+    let syntax = |source: serde_json::Error, origin| ConfigError::Json { origin, source };
     let mut deserializer = serde_json::Deserializer::from_str(text);
-    let cfg = match serde_path_to_error::deserialize(&mut deserializer) {
-        Ok(cfg) => cfg,
-        Err(error) => {
-            return Err(ConfigError::Json {
-                origin,
-                key: error.path().to_string(),
-                source: error.into_inner(),
-            });
+    let read = serde_path_to_error::deserialize(&mut deserializer)
+        .map_err(serde_path_to_error::Error::into_inner)
+        // Text after the object.
+        .and_then(|cfg: SimilarityThresholdConfig| deserializer.end().map(|()| cfg));
+    match read {
+        Ok(cfg) => {
+            let mut problems = cfg.problems();
+            if problems.is_empty() {
+                return Ok(cfg);
+            }
+            collect::locate(&mut problems, &collect::json_places(text));
+            Err(ConfigError::Invalid { origin, problems })
         }
-    };
-    // Text after the object.
-    deserializer.end().map_err(|source| ConfigError::Json {
-        origin,
-        key: String::new(),
-        source,
-    })?;
-    Ok(cfg)
+        Err(source) if source.is_syntax() || source.is_eof() => Err(syntax(source, origin)),
+        // Not the expected shape: every problem, unless a syntax error follows the first one.
+        Err(_) => match collect::json_problems(text) {
+            Ok(problems) => Err(ConfigError::Invalid { origin, problems }),
+            Err(source) => Err(syntax(source, origin)),
+        },
+    }
+}
+
+/// Reads and validates a TOML config, like [`load_json`].
+fn load_toml(
+    text: &str,
+    origin: Option<PathBuf>,
+) -> Result<SimilarityThresholdConfig, ConfigError> {
+    match toml::from_str::<SimilarityThresholdConfig>(text) {
+        Ok(cfg) => {
+            let mut problems = cfg.problems();
+            if problems.is_empty() {
+                return Ok(cfg);
+            }
+            if let Ok(places) = collect::toml_places(text) {
+                collect::locate(&mut problems, &places);
+            }
+            Err(ConfigError::Invalid { origin, problems })
+        }
+        Err(first) => match collect::toml_problems(text) {
+            Ok(problems) if !problems.is_empty() => Err(ConfigError::Invalid { origin, problems }),
+            // A syntax error, or (never seen) an error the second reading does not find.
+            Ok(_) => Err(ConfigError::Toml {
+                origin,
+                source: first,
+            }),
+            Err(source) => Err(ConfigError::Toml { origin, source }),
+        },
+    }
 }
 
 fn at(origin: &Option<PathBuf>) -> String {
@@ -520,8 +568,18 @@ fn at(origin: &Option<PathBuf>) -> String {
         .unwrap_or_default()
 }
 
-fn list(problems: &[ConfigProblem]) -> String {
-    problems.iter().map(|p| format!("\n  - {p}")).collect()
+/// One line per problem: `  - config.json:3:14: `types.ICP`: ...`.
+fn list(origin: &Option<PathBuf>, problems: &[ConfigProblem]) -> String {
+    let file = origin
+        .as_ref()
+        .map_or_else(|| "config".to_owned(), |p| p.display().to_string());
+    problems
+        .iter()
+        .map(|p| match p.position {
+            Some(position) => format!("\n  - {file}:{position}: {p}"),
+            None => format!("\n  - {p}"),
+        })
+        .collect()
 }
 
 impl SimilarityThresholdConfig {
@@ -535,7 +593,7 @@ impl SimilarityThresholdConfig {
     /// assert!(err.to_string().contains("minThreshold"));
     /// ```
     pub fn from_json_str(text: &str) -> Result<SimilarityThresholdConfig, ConfigError> {
-        parse_json(text, None)?.validated(None)
+        load_json(text, None)
     }
 
     /// Parses and validates a TOML config.
@@ -547,12 +605,7 @@ impl SimilarityThresholdConfig {
     /// assert!(SimilarityThresholdConfig::from_toml_str("default = nan").is_err());
     /// ```
     pub fn from_toml_str(text: &str) -> Result<SimilarityThresholdConfig, ConfigError> {
-        let cfg: SimilarityThresholdConfig =
-            toml::from_str(text).map_err(|source| ConfigError::Toml {
-                origin: None,
-                source,
-            })?;
-        cfg.validated(None)
+        load_toml(text, None)
     }
 
     /// Reads a `.json` or `.toml` file and validates it.
@@ -582,20 +635,10 @@ impl SimilarityThresholdConfig {
             source,
         })?;
         let origin = Some(path.to_owned());
-        let cfg: SimilarityThresholdConfig = if json {
-            parse_json(&text, origin)?
+        if json {
+            load_json(&text, origin)
         } else {
-            toml::from_str(&text).map_err(|source| ConfigError::Toml { origin, source })?
-        };
-        cfg.validated(Some(path.to_owned()))
-    }
-
-    fn validated(self, origin: Option<PathBuf>) -> Result<SimilarityThresholdConfig, ConfigError> {
-        let problems = self.problems();
-        if problems.is_empty() {
-            Ok(self)
-        } else {
-            Err(ConfigError::Invalid { origin, problems })
+            load_toml(&text, origin)
         }
     }
 

@@ -228,9 +228,19 @@ fn rejected(err: &ConfigError) {
     assert!(!message.trim().is_empty());
     if let ConfigError::Invalid { problems, .. } = err {
         assert!(!problems.is_empty());
-        for p in problems {
-            assert!(!p.key.is_empty() && !p.message.is_empty());
+        for (i, p) in problems.iter().enumerate() {
+            assert!(!p.message.is_empty());
+            // Only the last line of a capped list ("more errors not shown") names no key.
+            assert!(!p.key.is_empty() || i + 1 == problems.len(), "{p:?}");
+            if let Some(at) = p.position {
+                assert!(at.line >= 1 && at.column >= 1, "{p:?}");
+            }
         }
+        // In the order written: problems with a position first, sorted.
+        let positions: Vec<_> = problems.iter().map(|p| p.position).collect();
+        let placed = positions.iter().take_while(|p| p.is_some()).count();
+        assert!(positions[placed..].iter().all(Option::is_none), "{positions:?}");
+        assert!(positions[..placed].windows(2).all(|w| w[0] <= w[1]), "{positions:?}");
     }
 }
 

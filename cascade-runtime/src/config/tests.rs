@@ -61,7 +61,10 @@ fn unknown_keys_are_errors_at_every_level() {
         r#"{"adaptive": {"enabled": true, "candidateCountBands": [{"minCandidates": 0, "adjustment": 0.1, "x": 1}]}}"#,
     ] {
         let err = SimilarityThresholdConfig::from_json_str(bad).unwrap_err();
-        assert!(err.to_string().contains("unknown field"), "{bad}: {err}");
+        assert!(
+            err.to_string().contains("unknown key; expected one of"),
+            "{bad}: {err}"
+        );
     }
 }
 
@@ -264,6 +267,24 @@ fn json_error(json: &str) -> String {
     }
 }
 
+/// The problems of an invalid config, each as `line:col: problem`.
+fn invalid(result: Result<SimilarityThresholdConfig, ConfigError>) -> Vec<String> {
+    match result {
+        Err(ConfigError::Invalid { problems, .. }) => problems
+            .iter()
+            .map(|p| match p.position {
+                Some(at) => format!("{at}: {p}"),
+                None => format!("-: {p}"),
+            })
+            .collect(),
+        other => panic!("expected an invalid config, got {other:?}"),
+    }
+}
+
+fn json_problems(json: &str) -> Vec<String> {
+    invalid(SimilarityThresholdConfig::from_json_str(json))
+}
+
 #[test]
 fn a_json_config_is_an_object() {
     for text in ["[0.99, {\"A\": 0.5}]", "[]", "0.8", "\"x\""] {
@@ -278,52 +299,207 @@ fn a_json_config_is_an_object() {
 }
 
 #[test]
-fn a_key_given_twice_in_a_map_is_an_error() {
-    for (text, key) in [
-        (r#"{"types": {"A": 0.8, "A": 0.9}}"#, "types"),
-        (r#"{"fields": {"A.b": 0.8, "A.b": 0.9}}"#, "fields"),
+fn a_key_given_twice_is_an_error_at_the_second() {
+    for (text, key, written) in [
+        (r#"{"types": {"A": 0.8, "A": 0.9}}"#, "types.A", "A"),
+        (
+            r#"{"fields": {"A.b": 0.8, "A.b": 0.9}}"#,
+            "fields.A.b",
+            "A.b",
+        ),
         (
             r#"{"strategies": {"A": "static", "A": "adaptive"}}"#,
-            "strategies",
+            "strategies.A",
+            "A",
         ),
+        (r#"{"default": 0.8, "default": 0.9}"#, "default", "default"),
     ] {
-        let e = json_error(text);
-        assert!(e.contains(&format!("`{key}`: `A")), "{e}");
-        assert!(e.contains("is given twice; keep one"), "{e}");
+        let problems = json_problems(text);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        // The column (from 1) of the second key's opening quote.
+        let second = text.rfind(&format!("\"{written}\"")).map_or(0, |i| i + 1);
+        assert!(
+            problems[0].starts_with(&format!("1:{second}: `{key}`: given twice (first at 1:")),
+            "{problems:?}"
+        );
+        assert!(problems[0].ends_with("); keep one"), "{problems:?}");
     }
     let toml = SimilarityThresholdConfig::from_toml_str("[types]\nA = 0.8\nA = 0.9\n");
-    assert!(toml.is_err());
+    assert!(matches!(toml, Err(ConfigError::Toml { .. })), "{toml:?}");
 }
 
 #[test]
-fn json_errors_say_where_which_key_and_how_to_fix() {
-    let e = json_error(r#"{"default": 0.8, "types": {"C": "0.8"}}"#);
+fn json_syntax_errors_say_where_and_how_to_fix() {
+    let e = json_error("{\"default\": 0.8,,}");
     assert_eq!(
         e,
-        "invalid JSON config config:1:37: `types.C`: invalid type: string \"0.8\", expected f64 (help: write the number without quotes: `0.8`)"
+        "invalid JSON config config:1:17: key must be a string (help: a config is one JSON object; check the commas, quotes and brackets here)"
     );
-    let e = json_error(r#"{"default": 1.2}"#);
-    assert!(e.starts_with("invalid JSON config config:1:"), "{e}");
-    assert!(e.contains("`default`: "), "{e}");
-    let e = json_error("{\"default\": 0.8,,}");
-    assert!(e.contains("(help: a config is one JSON object"), "{e}");
     let e = json_error("{\"default\": 0.8} x");
     assert!(e.contains("trailing characters"), "{e}");
-    // Only a plain decimal in 0..=1 is offered as the unquoted fix.
-    for quoted in ["NaN", "inf", "1e400", "1.5"] {
-        let e = json_error(&format!(r#"{{"default": "{quoted}"}}"#));
-        assert!(!e.contains("without quotes"), "{e}");
-    }
     // An empty file: column 1, not 0.
     assert!(
         json_error("").starts_with("invalid JSON config config:1:1: "),
         "{}",
         json_error("")
     );
-    let e = json_error(r#"{"Default": 0.8}"#);
-    assert!(e.ends_with("(help: did you mean `default`?)"), "{e}");
-    assert!(!e.contains("`Default`: "), "{e}");
-    let e = json_error(r#"{"feedback": {"minSamples": 3}}"#);
-    assert!(e.contains("`feedback`: unknown field `minSamples`"), "{e}");
-    assert!(e.ends_with("(help: did you mean `minSample`?)"), "{e}");
+    // A syntax error after a shape error: the syntax error alone, as the rest cannot be read.
+    let e = json_error("{\"types\": {\"A\": \"x\"},\n \"default\": 0.8,,}");
+    assert!(e.starts_with("invalid JSON config config:2:17: "), "{e}");
+}
+
+#[test]
+fn shape_errors_say_where_which_key_and_how_to_fix() {
+    assert_eq!(
+        json_problems(r#"{"default": 0.8, "types": {"C": "0.8"}}"#),
+        [
+            "1:33: `types.C`: invalid type: string \"0.8\", expected f64 (help: write the number without quotes: `0.8`)"
+        ]
+    );
+    let p = json_problems(r#"{"default": 1.2}"#);
+    assert_eq!(
+        p,
+        ["1:13: `default`: threshold `1.2` must be within 0.0..=1.0"]
+    );
+    // Only a plain decimal in 0..=1 is offered as the unquoted fix.
+    for quoted in ["NaN", "inf", "1e400", "1.5"] {
+        let p = json_problems(&format!(r#"{{"default": "{quoted}"}}"#));
+        assert!(!p[0].contains("without quotes"), "{p:?}");
+    }
+    // An unknown key is marked at the key, with the keys that are known and the likely one.
+    let p = json_problems(r#"{"Default": 0.8}"#);
+    assert_eq!(p.len(), 1);
+    assert!(
+        p[0].starts_with("1:2: `Default`: unknown key; expected one of `default`, "),
+        "{p:?}"
+    );
+    assert!(p[0].ends_with("(help: did you mean `default`?)"), "{p:?}");
+    let p = json_problems("{\"feedback\": {\n  \"minSamples\": 3}}");
+    assert!(
+        p[0].starts_with("2:3: `feedback.minSamples`: unknown key"),
+        "{p:?}"
+    );
+    assert!(p[0].ends_with("(help: did you mean `minSample`?)"), "{p:?}");
+}
+
+#[test]
+fn every_shape_and_value_problem_is_reported_at_once_in_order() {
+    let text = r#"{
+  "default": "0.8",
+  "types": { "ICP": 1.5, "Persona": 0.8 },
+  "adaptve": { "enabled": true },
+  "strategies": { "ICP": "fast" },
+  "confidence": { "highOffset": 2 },
+  "feedback": { "step": "big", "minSample": 0 },
+  "fields": { "Startup.customer": 0.9, "bad": 0.5 }
+}"#;
+    let err = SimilarityThresholdConfig::from_json_str(text).unwrap_err();
+    insta::assert_snapshot!(err.to_string());
+    // The same config in TOML gives the same problems, at TOML's places.
+    let toml = r#"default = "0.8"
+adaptve = { enabled = true }
+
+[types]
+ICP = 1.5
+Persona = 0.8
+
+[strategies]
+ICP = "fast"
+
+[confidence]
+highOffset = 2
+
+[feedback]
+step = "big"
+minSample = 0
+
+[fields]
+"Startup.customer" = 0.9
+bad = 0.5
+"#;
+    let err = SimilarityThresholdConfig::from_toml_str(toml).unwrap_err();
+    insta::assert_snapshot!(err.to_string());
+}
+
+#[test]
+fn a_wrong_required_value_is_reported_once() {
+    // `enabled` is required: taking out the wrong one must not add "missing field `enabled`".
+    assert_eq!(
+        json_problems(r#"{"adaptive": {"enabled": "yes"}}"#),
+        ["1:26: `adaptive.enabled`: invalid type: string \"yes\", expected a boolean"]
+    );
+    // A missing one is reported at the section.
+    assert_eq!(
+        json_problems(r#"{"adaptive": {"minThreshold": 0.7}}"#),
+        ["1:14: `adaptive`: missing field `enabled`"]
+    );
+}
+
+#[test]
+fn array_items_keep_their_written_indices() {
+    let p = json_problems(
+        r#"{"adaptive": {"enabled": true, "candidateCountBands": [
+  {"minCandidates": "x", "adjustment": -0.1},
+  {"minCandidates": 5, "adjustment": "y"},
+  {"minCandidates": 10, "adjustment": 0.1, "z": 1}
+]}}"#,
+    );
+    assert_eq!(
+        p,
+        [
+            "2:21: `adaptive.candidateCountBands[0].minCandidates`: invalid type: string \"x\", expected u64",
+            "3:38: `adaptive.candidateCountBands[1].adjustment`: invalid type: string \"y\", expected f64",
+            "4:44: `adaptive.candidateCountBands[2].z`: unknown key; expected one of `minCandidates`, `maxCandidates`, `adjustment`",
+        ]
+    );
+}
+
+#[test]
+fn value_problems_of_a_well_formed_config_have_positions() {
+    let p = json_problems(
+        "{\n  \"adaptive\": { \"enabled\": true, \"minThreshold\": 0.9, \"maxThreshold\": 0.7 }\n}",
+    );
+    assert_eq!(p.len(), 1);
+    assert!(
+        p[0].starts_with("2:50: `adaptive.minThreshold`: minThreshold `0.9`"),
+        "{p:?}"
+    );
+    let p = invalid(SimilarityThresholdConfig::from_toml_str(
+        "[adaptive]\nenabled = true\nminThreshold = 0.9\nmaxThreshold = 0.7\n",
+    ));
+    assert!(p[0].starts_with("3:16: `adaptive.minThreshold`"), "{p:?}");
+}
+
+#[test]
+fn at_most_a_hundred_problems_are_listed() {
+    let keys: Vec<String> = (0..150).map(|i| format!("\"k{i}\": 1")).collect();
+    let p = json_problems(&format!("{{{}}}", keys.join(", ")));
+    assert_eq!(p.len(), 101);
+    assert!(p[100].contains("more errors not shown"), "{}", p[100]);
+}
+
+#[test]
+fn a_number_out_of_range_is_one_error() {
+    let e = SimilarityThresholdConfig::from_json_str(r#"{"types": {"A": 1e400}}"#).unwrap_err();
+    assert!(e.to_string().contains("number out of range"), "{e}");
+    assert!(!e.to_string().contains("missing"), "{e}");
+}
+
+#[test]
+fn deep_nesting_after_an_error_is_read_without_recursing_deeply() {
+    for (open, close) in [("[", "]"), ("{\"a\": ", "}")] {
+        let deep = format!("{}1{}", open.repeat(100_000), close.repeat(100_000));
+        let text = format!("{{\"x\": 1, \"y\": {deep}}}");
+        // serde_json refuses what is nested past its recursion limit: a syntax error.
+        let e = SimilarityThresholdConfig::from_json_str(&text).unwrap_err();
+        assert!(!e.to_string().is_empty());
+        let deep = format!("{}1{}", open.repeat(100), close.repeat(100));
+        let text = format!("{{\"x\": 1, \"y\": {deep}}}");
+        let p = json_problems(&text);
+        assert_eq!(p.len(), 2, "{p:?}");
+        assert!(p[0].starts_with("1:2: `x`: unknown key"), "{p:?}");
+    }
+    let deep = format!("y = {}1{}\n", "[".repeat(1000), "]".repeat(1000));
+    let e = SimilarityThresholdConfig::from_toml_str(&format!("x = 1\n{deep}")).unwrap_err();
+    assert!(!e.to_string().is_empty());
 }
