@@ -7,7 +7,9 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use cascade_dsl::model::Schema as Model;
-use cascade_runtime::config::{ConfigError, ConfigProblem, SimilarityThresholdConfig};
+use cascade_runtime::config::{
+    ConfigError, ConfigFormat, ConfigProblem, SimilarityThresholdConfig, locate,
+};
 use cascade_runtime::resolve::Resolver;
 use cascade_runtime::table::Schema;
 use cascade_runtime::{Layer, Operator};
@@ -83,17 +85,16 @@ pub(crate) fn load(file: &Path, config: Option<&Path>) -> Option<Loaded> {
         },
     };
     if let (Err(e), Some(path)) = (config.check_against(tables), config_path) {
-        let problems = match e {
-            ConfigError::Invalid { problems, .. } => problems,
-            other => vec![ConfigProblem::new("", other.to_string())],
-        };
         eprintln!(
             "error: config `{}` names what schema `{}` does not have:",
             path.display(),
             file.display()
         );
-        for p in problems {
-            eprintln!("  - {p}");
+        for p in misfits(e, path) {
+            match p.position {
+                Some(at) => eprintln!("  - {}:{at}: {p}", path.display()),
+                None => eprintln!("  - {p}"),
+            }
         }
         return None;
     }
@@ -102,6 +103,19 @@ pub(crate) fn load(file: &Path, config: Option<&Path>) -> Option<Loaded> {
         tables,
         config,
     })
+}
+
+/// The problems of a config that does not fit its schema, each placed in the config file (read
+/// again: `check_against` sees only the loaded values) when its key is there.
+pub(crate) fn misfits(error: ConfigError, path: &Path) -> Vec<ConfigProblem> {
+    let mut problems = match error {
+        ConfigError::Invalid { problems, .. } => problems,
+        other => vec![ConfigProblem::new("", other.to_string())],
+    };
+    if let (Some(format), Ok(text)) = (ConfigFormat::of(path), std::fs::read_to_string(path)) {
+        locate(&mut problems, &text, format);
+    }
+    problems
 }
 
 /// One reference field in `--json` output.

@@ -561,6 +561,58 @@ fn load_toml(
     }
 }
 
+/// The two formats a config is written in.
+///
+/// ```
+/// # use cascade_runtime::config::ConfigFormat;
+/// assert_eq!(ConfigFormat::of("thresholds.TOML".as_ref()), Some(ConfigFormat::Toml));
+/// assert_eq!(ConfigFormat::of("thresholds.yaml".as_ref()), None);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConfigFormat {
+    /// `.json`.
+    Json,
+    /// `.toml`.
+    Toml,
+}
+
+impl ConfigFormat {
+    /// The format a file's extension names (`.json` or `.toml`, any case).
+    pub fn of(path: &Path) -> Option<ConfigFormat> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "json" => Some(ConfigFormat::Json),
+            "toml" => Some(ConfigFormat::Toml),
+            _ => None,
+        }
+    }
+}
+
+/// Fills in the [`position`](ConfigProblem::position) of problems found after loading, such as
+/// those of [`SimilarityThresholdConfig::check_against`], from the config's `text`: each at the
+/// key its path names (`types.IPC`), sorted by position. A problem whose key is not in the text
+/// keeps `None`, and so does every problem when the text does not parse.
+///
+/// ```
+/// # use cascade_runtime::config::{locate, ConfigFormat, ConfigProblem};
+/// let mut problems = vec![ConfigProblem::new("types.IPC", "unknown type `IPC`")];
+/// locate(&mut problems, "[types]\nIPC = 0.8\n", ConfigFormat::Toml);
+/// assert_eq!(problems[0].position.map(|p| p.to_string()).as_deref(), Some("2:1"));
+/// ```
+pub fn locate(problems: &mut [ConfigProblem], text: &str, format: ConfigFormat) {
+    match format {
+        ConfigFormat::Json => {
+            let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+            collect::locate_keys(problems, &collect::json_places(text));
+        }
+        ConfigFormat::Toml => {
+            if let Ok(places) = collect::toml_places(text) {
+                collect::locate_keys(problems, &places);
+            }
+        }
+    }
+}
+
 fn at(origin: &Option<PathBuf>) -> String {
     origin
         .as_ref()
@@ -617,28 +669,19 @@ impl SimilarityThresholdConfig {
     /// ```
     pub fn from_path(path: impl AsRef<Path>) -> Result<SimilarityThresholdConfig, ConfigError> {
         let path = path.as_ref();
-        let ext = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase);
-        let json = match ext.as_deref() {
-            Some("json") => true,
-            Some("toml") => false,
-            _ => {
-                return Err(ConfigError::UnknownFormat {
-                    path: path.to_owned(),
-                });
-            }
+        let Some(format) = ConfigFormat::of(path) else {
+            return Err(ConfigError::UnknownFormat {
+                path: path.to_owned(),
+            });
         };
         let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
             path: path.to_owned(),
             source,
         })?;
         let origin = Some(path.to_owned());
-        if json {
-            load_json(&text, origin)
-        } else {
-            load_toml(&text, origin)
+        match format {
+            ConfigFormat::Json => load_json(&text, origin),
+            ConfigFormat::Toml => load_toml(&text, origin),
         }
     }
 

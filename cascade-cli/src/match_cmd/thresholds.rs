@@ -11,8 +11,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+use cascade_runtime::config::SimilarityThresholdConfig;
 use cascade_runtime::config::suggest::did_you_mean;
-use cascade_runtime::config::{ConfigError, SimilarityThresholdConfig};
 use cascade_runtime::resolve::{Resolved, Resolver};
 use cascade_runtime::table::Schema;
 
@@ -77,15 +77,14 @@ pub(crate) fn read(
     if let (Some(config_path), Some((tables, schema_path))) = (config_path, &schema)
         && let Err(e) = config.check_against(tables)
     {
-        let problems = match e {
-            ConfigError::Invalid { problems, .. } => {
-                problems.iter().map(ToString::to_string).collect()
-            }
-            other => vec![other.to_string()],
-        };
+        let problems = crate::thresholds::misfits(e, config_path);
         misfits.extend(problems.into_iter().map(|p| {
+            let at = p
+                .position
+                .map(|at| format!(" (at {}:{at})", config_path.display()))
+                .unwrap_or_default();
             Problem::from(format!(
-                "config `{}` does not fit schema `{}`: {p}",
+                "config `{}` does not fit schema `{}`: {p}{at}",
                 config_path.display(),
                 schema_path.display()
             ))

@@ -358,10 +358,20 @@ fn collect<T: Tree>(mut tree: T, places: &Places<'_>, early: Vec<Early>) -> Vec<
     collector.finish(more)
 }
 
-/// Positions for the value problems of a config that deserialized: each found by its key path.
+/// Positions for the value problems of a config that deserialized: each at the value its key
+/// path names.
 pub(super) fn locate(problems: &mut [ConfigProblem], places: &Places<'_>) {
+    locate_at(problems, places, false);
+}
+
+/// Positions for problems about names (unknown types and fields): each at the key.
+pub(super) fn locate_keys(problems: &mut [ConfigProblem], places: &Places<'_>) {
+    locate_at(problems, places, true);
+}
+
+fn locate_at(problems: &mut [ConfigProblem], places: &Places<'_>, at_key: bool) {
     for problem in problems.iter_mut() {
-        problem.position = places.find(&problem.key, false);
+        problem.position = places.find(&problem.key, at_key);
     }
     problems.sort_by_key(|p| p.position.map_or((usize::MAX, 0), |p| (p.line, p.column)));
 }
