@@ -187,7 +187,12 @@ fn shape_problem(path: String, message: &str) -> ConfigProblem {
         .and_then(|rest| rest.split_once("`, "))
     {
         let known = rest.split('`').skip(1).step_by(2);
-        let mut problem = ConfigProblem::new(path, format!("unknown key; {rest}"));
+        let what = if unknown.is_empty() {
+            "an empty key is not a config key"
+        } else {
+            "unknown key"
+        };
+        let mut problem = ConfigProblem::new(path, format!("{what}; {rest}"));
         if let Some(name) = suggest::did_you_mean(unknown, known) {
             problem = problem.help(format!("did you mean `{name}`?"));
         }

@@ -503,3 +503,13 @@ fn deep_nesting_after_an_error_is_read_without_recursing_deeply() {
     let e = SimilarityThresholdConfig::from_toml_str(&format!("x = 1\n{deep}")).unwrap_err();
     assert!(!e.to_string().is_empty());
 }
+
+#[test]
+fn an_empty_key_is_named_as_such() {
+    let p = json_problems("{\n  \"\": 0.8}");
+    assert_eq!(p.len(), 1);
+    assert!(
+        p[0].starts_with("2:3: an empty key is not a config key; expected one of `default`"),
+        "{p:?}"
+    );
+}
