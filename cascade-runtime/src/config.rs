@@ -29,10 +29,12 @@
 //! are all errors. A syntax error is reported alone ([`ConfigError::Json`], [`ConfigError::Toml`]);
 //! otherwise every error of the text is, at once ([`ConfigError::Invalid`]), each with its key
 //! path, its [`Position`] and a fix when one is known: wrong types and unknown keys (serde would
-//! stop at the first) as well as the value checks. Inside a section that had an entry taken out
-//! for a wrong type, the value checks wait for the next run, as they would compare against a
-//! default. [`SimilarityThresholdConfig::check_against`] also names unknown types and fields of a
-//! compiled schema, with a did-you-mean.
+//! stop at the first) as well as the value checks, at most 100 (a last line then says there are
+//! more). A value check that would compare an entry taken out for a wrong value with others
+//! (`minThreshold` with `maxThreshold`, `baseDimensions` with the dimensions, the bands with each
+//! other) waits for the next run, as it would compare against a default.
+//! [`SimilarityThresholdConfig::check_against`] also names unknown types and fields of a compiled
+//! schema, with a did-you-mean.
 //!
 //! ```
 //! use cascade_runtime::config::{ConfigError, SimilarityThresholdConfig};
@@ -524,7 +526,14 @@ fn load_json(
             collect::locate(&mut problems, &collect::json_places(text));
             Err(ConfigError::Invalid { origin, problems })
         }
-        Err(source) if source.is_syntax() || source.is_eof() => Err(syntax(source, origin)),
+        // serde_json files a number out of f64's range under syntax, but the text around it can
+        // be read on: it is reported with every other problem.
+        Err(source)
+            if (source.is_syntax() || source.is_eof())
+                && !source.to_string().starts_with("number out of range") =>
+        {
+            Err(syntax(source, origin))
+        }
         // Not the expected shape: every problem, unless a syntax error follows the first one.
         Err(_) => match collect::json_problems(text) {
             Ok(problems) => Err(ConfigError::Invalid { origin, problems }),

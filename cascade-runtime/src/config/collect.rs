@@ -4,11 +4,12 @@
 //! (`serde_json::Value` or `toml::Value`) along with the place of every key and value; then the
 //! config is deserialized from the tree again and again, each time recording the error and taking
 //! out the entry it is about, until what is left deserializes. The value problems of what is left
-//! ([`SimilarityThresholdConfig::problems`]) are added, except those inside an entry already
-//! reported, which could only repeat it. A config is small, so the repetition costs nothing a
-//! person would notice; a config without errors is read once, by serde alone.
+//! ([`SimilarityThresholdConfig::problems`]) are added, except those that compare an entry taken
+//! out with others ([`Collector::cover`]), which could only echo its error. The work is bounded:
+//! each round takes one entry out, and the rounds stop at [`MAX_PROBLEMS`] errors; a config
+//! without errors is read once, by serde alone.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -62,27 +63,48 @@ pub(super) struct Places<'t> {
 
 impl Places<'_> {
     /// The line and column of byte `offset`: lines count from 1 and end at `\n`, columns count
-    /// characters from 1.
+    /// characters from 1 (a byte-order mark at the start is not one).
     fn position(&self, offset: usize) -> Position {
         let before = self.text.get(..offset).unwrap_or(self.text);
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let line = &before[line_start..];
+        let line = if line_start == 0 {
+            line.strip_prefix('\u{feff}').unwrap_or(line)
+        } else {
+            line
+        };
         Position {
-            line: before.matches('\n').count() + 1,
-            column: before[line_start..].chars().count() + 1,
+            line: memchr_count(before) + 1,
+            column: line.chars().count() + 1,
         }
     }
 
-    /// Where the problem about `path` is: its key when `at_key`, else its value; the nearest
-    /// enclosing entry when the path itself was not written.
-    fn find(&self, path: &str, at_key: bool) -> Option<Position> {
+    /// The byte offset of the problem about `path`: its key when `at_key`, else its value; the
+    /// nearest enclosing entry when the path itself was not written.
+    fn find(&self, path: &str, at_key: bool) -> Option<usize> {
         let mut path = path;
         loop {
             if let Some(place) = self.by_path.get(path) {
-                return Some(self.position(if at_key { place.key } else { place.value }));
+                return Some(if at_key { place.key } else { place.value });
             }
             path = parent(path)?;
         }
     }
+}
+
+/// The number of line breaks in `text`.
+fn memchr_count(text: &str) -> usize {
+    text.bytes().filter(|&b| b == b'\n').count()
+}
+
+/// Whether a value problem at `path` is about the key rather than the value: a field key
+/// (`fields.Startup`) or a dimension (`dimensionAdjustment.table.512`).
+fn about_key(path: &str) -> bool {
+    path.starts_with("fields.")
+        || path.starts_with("dimensionAdjustment.table.")
+        || path
+            .strip_prefix("dimensionAdjustment.types.")
+            .is_some_and(|rest| rest.contains('.'))
 }
 
 /// `a.b[2]` → `a.b`, `a.b` → `a`, `a` → none.
@@ -199,6 +221,16 @@ fn shape_problem(path: String, message: &str) -> ConfigProblem {
         return problem;
     }
     let mut problem = ConfigProblem::new(path, message);
+    // `unknown variant `Static`, expected `static` or `adaptive``.
+    if let Some((unknown, expected)) = message
+        .strip_prefix("unknown variant `")
+        .and_then(|rest| rest.split_once("`, expected "))
+    {
+        let known = expected.split('`').skip(1).step_by(2);
+        if let Some(name) = suggest::did_you_mean(unknown, known) {
+            return problem.help(format!("did you mean `{name}`?"));
+        }
+    }
     if let Some(quoted) = message
         .strip_prefix("invalid type: string \"")
         .and_then(|rest| rest.split_once('"'))
@@ -217,15 +249,28 @@ fn missing_field(message: &str) -> Option<&str> {
         .and_then(|rest| rest.strip_suffix('`'))
 }
 
+/// A problem and the byte offset it is about, if known.
+struct Found {
+    problem: ConfigProblem,
+    at: Option<usize>,
+}
+
 /// What was wrong with a config, and where.
 struct Collector<'p, 't> {
     places: &'p Places<'t>,
-    problems: Vec<ConfigProblem>,
-    /// Paths (with the indices as written) of the entries taken out.
-    removed: Vec<String>,
-    /// Per array path (as written), the indices taken out of it, so that the indices of later
-    /// errors, counted in what is left, map back to what was written.
+    found: Vec<Found>,
+    /// Paths (with the indices as written) of the entries taken out or left out.
+    removed: HashSet<String>,
+    /// The paths whose value problems would only echo an error already reported (see
+    /// [`Collector::cover`]).
+    covered: Vec<String>,
+    /// Paths of unknown keys: what is inside them is not reported.
+    unknown: Vec<String>,
+    /// Per array path (as written), the sorted indices taken out of it, so that the indices of
+    /// later errors, counted in what is left, map back to what was written.
     removed_items: HashMap<String, Vec<usize>>,
+    /// Whether errors were left unread (the reading stopped at the limit).
+    more: bool,
 }
 
 impl Collector<'_, '_> {
@@ -235,11 +280,16 @@ impl Collector<'_, '_> {
         for step in steps {
             let step = match step {
                 Step::Index(i) => {
-                    let taken = self.removed_items.get(&render(&out));
-                    let written = (0..)
-                        .filter(|n| taken.is_none_or(|taken| !taken.contains(n)))
-                        .nth(*i)
-                        .unwrap_or(*i);
+                    let mut written = *i;
+                    if let Some(taken) = self.removed_items.get(&render(&out)) {
+                        // `taken` is sorted: each index taken out at or before the one sought
+                        // moves it one further.
+                        for &t in taken {
+                            if t <= written {
+                                written += 1;
+                            }
+                        }
+                    }
                     Step::Index(written)
                 }
                 key => key.clone(),
@@ -249,22 +299,54 @@ impl Collector<'_, '_> {
         out
     }
 
-    fn push(&mut self, mut problem: ConfigProblem, at_key: bool) {
-        problem.position = self.places.find(&problem.key, at_key);
-        self.problems.push(problem);
+    fn push(&mut self, problem: ConfigProblem, at_key: bool) {
+        let at = self.places.find(&problem.key, at_key);
+        self.found.push(Found { problem, at });
+    }
+
+    /// Notes that the entry at `path` (as written) was taken out, or left out of the tree.
+    fn take_out(&mut self, path: &str) {
+        if let Some(i) = path
+            .strip_suffix(']')
+            .and_then(|p| p.rsplit_once('['))
+            .and_then(|(_, i)| i.parse::<usize>().ok())
+            && let Some(array) = parent(path)
+        {
+            let taken = self.removed_items.entry(array.to_owned()).or_default();
+            let at = taken.partition_point(|&t| t < i);
+            taken.insert(at, i);
+        }
+        self.removed.insert(path.to_owned());
+    }
+
+    /// Notes that the values around `path`, which was taken out for a wrong value, were checked
+    /// against a default in its place: the value checks that compare it with others would
+    /// only echo the error. `minThreshold` and `maxThreshold` are compared with each other,
+    /// `baseDimensions` with every dimension, and the bands with each other; every other value
+    /// stands alone.
+    fn cover(&mut self, path: &str) {
+        let section = match path {
+            "adaptive.minThreshold" | "adaptive.maxThreshold" => "adaptive.minThreshold",
+            "dimensionAdjustment.baseDimensions" => "dimensionAdjustment",
+            _ if within(path, "adaptive.candidateCountBands") => "adaptive.candidateCountBands",
+            _ => path,
+        };
+        self.covered.push(section.to_owned());
     }
 
     /// Deserializes `tree` until what is left deserializes, recording each error.
     fn run<T: Tree>(&mut self, tree: &mut T) -> Option<SimilarityThresholdConfig> {
-        loop {
+        // Each round takes one entry out; a round that reports nothing follows one that did, so
+        // this bounds the work however many entries are wrong.
+        for _ in 0..3 * MAX_PROBLEMS {
             let (steps, message) = match tree.config() {
                 Ok(config) => return Some(config),
                 Err(error) => error,
             };
             let written = self.as_written(&steps);
             let path = render(&written);
-            // An entry already reported (a number out of range, left out or read as null) or a
-            // required one taken out (`missing field`) would only repeat that error.
+            // An entry already reported (a number out of range) or a required one taken out
+            // (`missing field`) would only repeat that error.
             let knock_on = self.removed.contains(&path)
                 || missing_field(&message).is_some_and(|field| {
                     let field = if path.is_empty() {
@@ -275,54 +357,76 @@ impl Collector<'_, '_> {
                     self.removed.contains(&field)
                 });
             if !knock_on {
-                if self.problems.len() == MAX_PROBLEMS {
-                    return None;
+                if self.found.len() >= MAX_PROBLEMS {
+                    break;
                 }
-                let at_key = message.starts_with("unknown field `");
+                let unknown = message.starts_with("unknown field `");
+                // An unknown key, or a dimension key that is not a number or repeats one.
+                let at_key = unknown || message.starts_with("dimension");
                 self.push(shape_problem(path.clone(), &message), at_key);
+                if unknown {
+                    self.unknown.push(path.clone());
+                } else {
+                    self.cover(&path);
+                }
+            } else {
+                self.cover(&path);
             }
             if !tree.remove(&steps) {
-                return None;
+                break;
             }
-            if let (Some(Step::Index(i)), Some(array)) =
-                (written.last(), parent(&path).map(str::to_owned))
-            {
-                self.removed_items.entry(array).or_default().push(*i);
-            }
-            self.removed.push(path);
+            self.take_out(&path);
         }
+        self.more = true;
+        None
     }
 
-    /// The value problems of `config`, but for those inside an entry already reported. An entry
-    /// at the top (`default`) covers only itself; a nested one covers its whole section, whose
-    /// other values were checked against a default in its place.
+    /// The value problems of `config`, but for those an error already reported covers.
     fn value_problems(&mut self, config: &SimilarityThresholdConfig) {
-        let covered: Vec<&str> = self
-            .removed
-            .iter()
-            .map(|path| parent(path).unwrap_or(path))
-            .collect();
         let problems: Vec<ConfigProblem> = config
             .problems()
             .into_iter()
-            .filter(|p| !covered.iter().any(|c| within(&p.key, c)))
+            .filter(|p| !self.covered.iter().any(|c| within(&p.key, c)))
             .collect();
         for problem in problems {
-            self.push(problem, false);
+            let at_key = about_key(&problem.key);
+            self.push(problem, at_key);
         }
     }
 
-    fn finish(mut self, more: bool) -> Vec<ConfigProblem> {
+    /// The problems in the order written, each with its position: at most [`MAX_PROBLEMS`], and
+    /// then a last line saying there are more.
+    fn finish(self) -> Vec<ConfigProblem> {
+        let Collector {
+            places,
+            mut found,
+            unknown,
+            more,
+            ..
+        } = self;
+        // What is inside an unknown key (a key given twice there) is not reported.
+        found.retain(|f| {
+            !unknown
+                .iter()
+                .any(|u| f.problem.key != *u && within(&f.problem.key, u))
+        });
+        found.sort_by_key(|f| f.at.unwrap_or(usize::MAX));
+        let more = more || found.len() > MAX_PROBLEMS;
+        found.truncate(MAX_PROBLEMS);
+        let mut problems: Vec<ConfigProblem> = found
+            .into_iter()
+            .map(|Found { mut problem, at }| {
+                problem.position = at.map(|at| places.position(at));
+                problem
+            })
+            .collect();
         if more {
-            self.problems.push(ConfigProblem::new(
+            problems.push(ConfigProblem::new(
                 "",
                 format!("more errors not shown (at most {MAX_PROBLEMS} are); fix these first"),
             ));
         }
-        // By position; problems without one keep their order, last.
-        self.problems
-            .sort_by_key(|p| p.position.map_or((usize::MAX, 0), |p| (p.line, p.column)));
-        self.problems
+        problems
     }
 }
 
@@ -339,44 +443,65 @@ struct Early {
 fn collect<T: Tree>(mut tree: T, places: &Places<'_>, early: Vec<Early>) -> Vec<ConfigProblem> {
     let mut collector = Collector {
         places,
-        problems: Vec::new(),
-        removed: Vec::new(),
+        found: Vec::new(),
+        removed: HashSet::new(),
+        covered: Vec::new(),
+        unknown: Vec::new(),
         removed_items: HashMap::new(),
+        more: false,
     };
     for Early {
-        mut problem,
+        problem,
         at,
         dropped,
     } in early
     {
         if dropped {
-            collector.removed.push(problem.key.clone());
+            collector.take_out(&problem.key);
+            collector.cover(&problem.key);
         }
-        problem.position = Some(places.position(at));
-        collector.problems.push(problem);
+        collector.found.push(Found {
+            problem,
+            at: Some(at),
+        });
     }
-    let config = collector.run(&mut tree);
-    let more = config.is_none() && collector.problems.len() >= MAX_PROBLEMS;
-    if let Some(config) = &config {
-        collector.value_problems(config);
+    if let Some(config) = collector.run(&mut tree) {
+        collector.value_problems(&config);
     }
-    collector.finish(more)
+    collector.finish()
 }
 
-/// Positions for the value problems of a config that deserialized: each at the value its key
-/// path names.
-pub(super) fn locate(problems: &mut [ConfigProblem], places: &Places<'_>) {
-    locate_at(problems, places, false);
+/// Positions for the value problems of a config that deserialized, in the order written.
+pub(super) fn locate(problems: &mut Vec<ConfigProblem>, places: &Places<'_>) {
+    let mut found: Vec<Found> = problems
+        .drain(..)
+        .map(|problem| {
+            let at = places.find(&problem.key, about_key(&problem.key));
+            Found { problem, at }
+        })
+        .collect();
+    found.sort_by_key(|f| f.at.unwrap_or(usize::MAX));
+    let more = found.len() > MAX_PROBLEMS;
+    found.truncate(MAX_PROBLEMS);
+    problems.extend(found.into_iter().map(|Found { mut problem, at }| {
+        problem.position = at.map(|at| places.position(at));
+        problem
+    }));
+    if more {
+        problems.push(ConfigProblem::new(
+            "",
+            format!("more errors not shown (at most {MAX_PROBLEMS} are); fix these first"),
+        ));
+    }
 }
 
-/// Positions for problems about names (unknown types and fields): each at the key.
+/// Positions for problems about names (unknown types and fields): each at its key, in the order
+/// written.
 pub(super) fn locate_keys(problems: &mut [ConfigProblem], places: &Places<'_>) {
-    locate_at(problems, places, true);
-}
-
-fn locate_at(problems: &mut [ConfigProblem], places: &Places<'_>, at_key: bool) {
     for problem in problems.iter_mut() {
-        problem.position = places.find(&problem.key, at_key);
+        problem.position = places
+            .find(&problem.key, true)
+            .map(|at| places.position(at));
     }
     problems.sort_by_key(|p| p.position.map_or((usize::MAX, 0), |p| (p.line, p.column)));
 }
@@ -508,9 +633,11 @@ impl<'t> JsonReader<'t> {
                     self.places
                         .by_path
                         .insert(child.clone(), Place { key: at, value: at });
-                    // An item that cannot be read is left out; the next keep their indices
-                    // only when it is kept, so it stands in as null.
-                    out.push(self.value(raw, &child, depth + 1).unwrap_or(Value::Null));
+                    // An item that cannot be read is left out (and reported); the indices of
+                    // the next ones are mapped back to those written.
+                    if let Some(value) = self.value(raw, &child, depth + 1) {
+                        out.push(value);
+                    }
                 }
                 Value::Array(out)
             }),
@@ -518,13 +645,20 @@ impl<'t> JsonReader<'t> {
         };
         match result {
             Ok(value) => Some(value),
+            // Nested past serde_json's recursion limit: nothing a config holds, so it stands in
+            // as null, which the config's shape then refuses where it matters.
+            Err(error) if error.to_string().starts_with("recursion limit exceeded") => {
+                Some(Value::Null)
+            }
             Err(error) => {
-                // Only a number out of f64's range gets here: the text parsed as JSON already.
+                // A number out of f64's range (the text parsed as JSON already).
                 let message = error.to_string();
                 let suffix = format!(" at line {} column {}", error.line(), error.column());
                 let message = message.strip_suffix(&suffix).unwrap_or(&message);
+                let problem = ConfigProblem::new(path, message)
+                    .help("no config value is this large; thresholds lie within 0.0..=1.0");
                 self.early.push(Early {
-                    problem: ConfigProblem::new(path, message),
+                    problem,
                     at: self.offset(text),
                     dropped: true,
                 });

@@ -513,3 +513,126 @@ fn an_empty_key_is_named_as_such() {
         "{p:?}"
     );
 }
+
+#[test]
+fn each_bad_dimension_key_is_reported_at_its_key() {
+    let p = json_problems(
+        r#"{"dimensionAdjustment": {"enabled": true, "table": {"abc": 0.7, "xyz": 0.8, "900": 0.5},
+  "types": {"A": {"q": 0.7}, "B": {"r": 0.8}}}}"#,
+    );
+    assert_eq!(p.len(), 5, "{p:?}");
+    for (i, (at, key)) in [
+        ("1:53", "table.abc"),
+        ("1:65", "table.xyz"),
+        ("1:77", "table.900"),
+        ("2:19", "types.A.q"),
+        ("2:36", "types.B.r"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        assert!(
+            p[i].starts_with(&format!("{at}: `dimensionAdjustment.{key}`: dimension")),
+            "{p:?}"
+        );
+    }
+    // A dimension given twice is an error even when nothing else is wrong, in JSON and TOML.
+    let p = json_problems(
+        r#"{"dimensionAdjustment": {"enabled": true, "table": {"256": 0.7, "0256": 0.8}}}"#,
+    );
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert!(
+        p[0].contains("dimension `256` is given twice; keep one"),
+        "{p:?}"
+    );
+    let p = invalid(SimilarityThresholdConfig::from_toml_str(
+        "[dimensionAdjustment]\nenabled = true\n[dimensionAdjustment.table]\n256 = 0.7\n\"0256\" = 0.8\n",
+    ));
+    // (TOML tables are read in key order, so the one reported may be either.)
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert!(p[0].contains("dimension `256` is given twice"), "{p:?}");
+}
+
+#[test]
+fn an_unknown_key_does_not_hide_the_value_checks_of_its_section() {
+    let p = json_problems(
+        r#"{"adaptive": {"enabled": true, "minThreshold": 0.9, "maxThreshold": 0.7, "typo": 1},
+  "confidence": {"highOffset": 2, "lowOfset": 0.1}, "feedback": {"minSample": 0, "step": "big"}}"#,
+    );
+    let joined = p.join("\n");
+    for needle in [
+        "`adaptive.minThreshold`: minThreshold `0.9` is greater",
+        "`adaptive.typo`: unknown key",
+        "`confidence.highOffset`: offset `2`",
+        "`confidence.lowOfset`: unknown key",
+        "`feedback.minSample`: must be at least 1",
+        "`feedback.step`: invalid type",
+    ] {
+        assert!(joined.contains(needle), "missing {needle:?} in\n{joined}");
+    }
+    assert_eq!(p.len(), 6, "{joined}");
+    // A wrong maxThreshold is not compared with minThreshold through its default.
+    let p = json_problems(
+        r#"{"adaptive": {"enabled": true, "minThreshold": 0.99, "maxThreshold": "x"}}"#,
+    );
+    assert_eq!(p.len(), 1, "{p:?}");
+}
+
+#[test]
+fn a_number_out_of_range_is_reported_with_the_rest() {
+    let p = json_problems(r#"{"types": {"A": 1e400, "B": "x"}, "x": 1}"#);
+    assert_eq!(p.len(), 3, "{p:?}");
+    assert!(
+        p[0].starts_with("1:17: `types.A`: number out of range (help: "),
+        "{p:?}"
+    );
+    // In an array: left out, and the items after it keep their written indices.
+    let p = json_problems(
+        r#"{"adaptive": {"enabled": true, "candidateCountBands": [1e400, {"minCandidates": 0, "adjustment": "y"}]}}"#,
+    );
+    assert_eq!(p.len(), 2, "{p:?}");
+    assert!(
+        p[1].contains("`adaptive.candidateCountBands[1].adjustment`"),
+        "{p:?}"
+    );
+}
+
+#[test]
+fn the_list_is_capped_whatever_the_errors_are() {
+    let dups: Vec<String> = (0..150).map(|_| "\"A\": 0.5".to_owned()).collect();
+    let keys: Vec<String> = (0..150).map(|i| format!("\"k{i}\": 1")).collect();
+    let p = json_problems(&format!(
+        "{{\"types\": {{{}}}, {}}}",
+        dups.join(", "),
+        keys.join(", ")
+    ));
+    assert_eq!(p.len(), 101, "{}", p.len());
+    assert!(p[100].contains("more errors not shown"));
+    let fields: Vec<String> = (0..5000).map(|i| format!("\"bad{i}\": 0.5")).collect();
+    let p = json_problems(&format!("{{\"fields\": {{{}}}}}", fields.join(", ")));
+    assert_eq!(p.len(), 101);
+    // Value problems about a key are marked at the key.
+    assert!(p[0].starts_with("1:13: `fields.bad0`"), "{}", p[0]);
+}
+
+#[test]
+fn nothing_inside_an_unknown_key_is_reported() {
+    assert_eq!(json_problems(r#"{"typo": {"a": 1, "a": 2}}"#).len(), 1);
+    let deep = format!("{}1{}", "[".repeat(200), "]".repeat(200));
+    let p = json_problems(&format!("{{\"x\": {deep}}}"));
+    assert_eq!(p.len(), 1, "{p:?}");
+}
+
+#[test]
+fn a_byte_order_mark_is_not_a_column_in_toml_either() {
+    let p = invalid(SimilarityThresholdConfig::from_toml_str(
+        "\u{feff}default = \"x\"\n",
+    ));
+    assert!(p[0].starts_with("1:11: `default`"), "{p:?}");
+}
+
+#[test]
+fn an_unknown_strategy_gets_a_did_you_mean() {
+    let p = json_problems(r#"{"strategies": {"A": "Static"}}"#);
+    assert!(p[0].ends_with("(help: did you mean `static`?)"), "{p:?}");
+}
