@@ -1425,8 +1425,18 @@ impl<'s> Builder<'s> {
         }
     }
 
-    /// Builds the field `key: value` into `fields`; false (with errors) when it has errors.
+    /// Builds the field `key: value` into `fields`; false (with errors) when it has errors. A
+    /// field that is not built is not checked with its type, so its name is checked here.
     fn field(&mut self, key: &Text<'_>, value: &Value<'_>, fields: &mut Vec<Field>) -> bool {
+        let built = self.field_value(key, value, fields);
+        if !built && let Some(error) = check_field_name(&key.value, key.span) {
+            self.error(error);
+        }
+        built
+    }
+
+    /// [`Builder::field`] but for the name.
+    fn field_value(&mut self, key: &Text<'_>, value: &Value<'_>, fields: &mut Vec<Field>) -> bool {
         let (text, array) = match value {
             Value::String(text) => (text, false),
             Value::Array(array) => match &array.items[..] {
