@@ -107,6 +107,20 @@ fn invalid_configs_list_every_problem() {
     insta::assert_snapshot!(transcript(run));
 }
 
+/// The README's "Runtime config" example: wrong types, an out-of-range threshold, an unknown key
+/// and a bad field key, all in one run, each at its line and column.
+#[test]
+fn every_config_error_is_listed_with_its_place() {
+    let run = cascade(&[
+        "thresholds",
+        "examples/schemas/entities.cascade",
+        "--config",
+        "cascade-cli/tests/fixtures/runtime/every-error.json",
+    ]);
+    assert_eq!(run.0, 1);
+    insta::assert_snapshot!(transcript(run));
+}
+
 #[test]
 fn unknown_config_keys_are_errors() {
     let run = cascade(&[
