@@ -90,11 +90,15 @@ pub(crate) fn load(file: &Path, config: Option<&Path>) -> Option<Loaded> {
             path.display(),
             file.display()
         );
-        for p in misfits(e, path) {
+        let problems = misfits(e, path);
+        for p in problems.iter().take(SHOW_MISFITS) {
             match p.position {
                 Some(at) => eprintln!("  - {}:{at}: {p}", path.display()),
                 None => eprintln!("  - {p}"),
             }
+        }
+        if problems.len() > SHOW_MISFITS {
+            eprintln!("  - and {} more", problems.len() - SHOW_MISFITS);
         }
         return None;
     }
@@ -104,6 +108,9 @@ pub(crate) fn load(file: &Path, config: Option<&Path>) -> Option<Loaded> {
         config,
     })
 }
+
+/// How many misfits of a config `thresholds` and `explain` list.
+const SHOW_MISFITS: usize = 100;
 
 /// The problems of a config that does not fit its schema, each placed in the config file (read
 /// again: `check_against` sees only the loaded values) when its key is there.

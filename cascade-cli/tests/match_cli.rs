@@ -304,6 +304,15 @@ fn the_config_is_checked_against_the_schema() {
     insta::assert_snapshot!(stderr);
 }
 
+/// A config that does not load: each of its problems is one error, counted, at its place.
+#[test]
+fn every_config_error_is_one_counted_problem() {
+    let config = "cascade-cli/tests/fixtures/runtime/every-error.json";
+    let (code, stderr) = fails(FILES, &["--config", config]);
+    assert_eq!(code, Some(1));
+    insta::assert_snapshot!(stderr);
+}
+
 #[test]
 fn without_a_schema_unused_config_entries_are_warned_about() {
     let config = format!("{DIR}/fields_config.json");

@@ -526,15 +526,9 @@ fn load_json(
             collect::locate(&mut problems, &collect::json_places(text));
             Err(ConfigError::Invalid { origin, problems })
         }
-        // serde_json files a number out of f64's range under syntax, but the text around it can
-        // be read on: it is reported with every other problem.
-        Err(source)
-            if (source.is_syntax() || source.is_eof())
-                && !source.to_string().starts_with("number out of range") =>
-        {
-            Err(syntax(source, origin))
-        }
-        // Not the expected shape: every problem, unless a syntax error follows the first one.
+        // serde_json's error categories cannot tell a syntax error from a shape error (a number
+        // out of f64's range, or an enum given a number, is filed under syntax): the text is
+        // read again as JSON alone, which finds the syntax error if there is one.
         Err(_) => match collect::json_problems(text) {
             Ok(problems) => Err(ConfigError::Invalid { origin, problems }),
             Err(source) => Err(syntax(source, origin)),
@@ -547,6 +541,8 @@ fn load_toml(
     text: &str,
     origin: Option<PathBuf>,
 ) -> Result<SimilarityThresholdConfig, ConfigError> {
+    // A byte-order mark is not TOML's either, and would count as a column.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     match toml::from_str::<SimilarityThresholdConfig>(text) {
         Ok(cfg) => {
             let mut problems = cfg.problems();
@@ -608,7 +604,7 @@ impl ConfigFormat {
 /// locate(&mut problems, "[types]\nIPC = 0.8\n", ConfigFormat::Toml);
 /// assert_eq!(problems[0].position.map(|p| p.to_string()).as_deref(), Some("2:1"));
 /// ```
-pub fn locate(problems: &mut [ConfigProblem], text: &str, format: ConfigFormat) {
+pub fn locate(problems: &mut Vec<ConfigProblem>, text: &str, format: ConfigFormat) {
     match format {
         ConfigFormat::Json => {
             let text = text.strip_prefix('\u{feff}').unwrap_or(text);

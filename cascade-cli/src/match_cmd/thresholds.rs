@@ -11,8 +11,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use cascade_runtime::config::SimilarityThresholdConfig;
 use cascade_runtime::config::suggest::did_you_mean;
+use cascade_runtime::config::{ConfigError, Position, SimilarityThresholdConfig};
 use cascade_runtime::resolve::{Resolved, Resolver};
 use cascade_runtime::table::Schema;
 
@@ -49,7 +49,15 @@ pub(crate) fn read(
     let mut errors = Vec::new();
     let config = match config_path {
         Some(path) => SimilarityThresholdConfig::from_path(path).unwrap_or_else(|e| {
-            errors.push(e.to_string().into());
+            match e {
+                // One problem each, so that they are counted and listed like the others.
+                ConfigError::Invalid { problems, .. } => {
+                    errors.extend(problems.iter().map(|p| {
+                        Problem::from(format!("{}invalid config: {p}", at(path, p.position)))
+                    }));
+                }
+                other => errors.push(other.to_string().into()),
+            }
             SimilarityThresholdConfig::default()
         }),
         None => SimilarityThresholdConfig::default(),
@@ -79,13 +87,14 @@ pub(crate) fn read(
     {
         let problems = crate::thresholds::misfits(e, config_path);
         misfits.extend(problems.into_iter().map(|p| {
-            let at = p
-                .position
-                .map(|at| format!(" (at {}:{at})", config_path.display()))
-                .unwrap_or_default();
+            // `cfg.json:3:5: config does not fit ...` names the file once.
+            let config = match p.position {
+                Some(_) => "config".to_owned(),
+                None => format!("config `{}`", config_path.display()),
+            };
             Problem::from(format!(
-                "config `{}` does not fit schema `{}`: {p}{at}",
-                config_path.display(),
+                "{}{config} does not fit schema `{}`: {p}",
+                at(config_path, p.position),
                 schema_path.display()
             ))
         }));
@@ -244,4 +253,11 @@ impl Levels {
     pub(crate) fn resolved(&self, entity_type: &str) -> Option<Resolved<'static>> {
         self.resolved.get(entity_type).copied()
     }
+}
+
+/// `cfg.json:3:14: ` when the position is known, to go in front of a message.
+fn at(path: &Path, position: Option<Position>) -> String {
+    position
+        .map(|at| format!("{}:{at}: ", path.display()))
+        .unwrap_or_default()
 }

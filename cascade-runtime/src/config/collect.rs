@@ -5,15 +5,21 @@
 //! config is deserialized from the tree again and again, each time recording the error and taking
 //! out the entry it is about, until what is left deserializes. The value problems of what is left
 //! ([`SimilarityThresholdConfig::problems`]) are added, except those that compare an entry taken
-//! out with others ([`Collector::cover`]), which could only echo its error. The work is bounded:
-//! each round takes one entry out, and the rounds stop at [`MAX_PROBLEMS`] errors; a config
-//! without errors is read once, by serde alone.
+//! out with others ([`Collector::cover`]), which could only echo its error. A required key that
+//! is missing (or was taken out) is filled in with a stand-in of the right type, so the rest of
+//! its section is still read. The entries of the maps (`types`, `fields`, `strategies`) are read
+//! one by one first, so a map of thousands of entries costs one reading, not one per error. The
+//! work is bounded: each round takes one entry out, the rounds stop at [`MAX_PROBLEMS`] errors,
+//! and positions are computed in one pass over the text; a config without errors is read once,
+//! by serde alone.
 
 use std::collections::{HashMap, HashSet};
 
 use serde::Deserialize;
+use serde_json::Value as JsonValue;
 use serde_json::value::RawValue;
 use serde_path_to_error::Segment;
+use toml::{Table as TomlTable, Value as TomlValue};
 
 use super::{ConfigProblem, Position, SimilarityThresholdConfig, suggest};
 use crate::Threshold;
@@ -21,8 +27,12 @@ use crate::Threshold;
 /// At most this many errors are collected from one config; a last line then says there are more.
 const MAX_PROBLEMS: usize = 100;
 
-/// Keys and values nested deeper than this get no place of their own (a config has 4 levels).
-const MAX_DEPTH: usize = 64;
+/// Keys and values nested deeper than this get no place of their own: a config has 4 levels, and
+/// each level of the JSON reader reads its part of the text once more.
+const MAX_DEPTH: usize = 8;
+
+/// The top-level sections that are maps of independent entries.
+const MAP_SECTIONS: [&str; 3] = ["types", "fields", "strategies"];
 
 /// One step of a key path: an object key or an array index.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -62,21 +72,34 @@ pub(super) struct Places<'t> {
 }
 
 impl Places<'_> {
-    /// The line and column of byte `offset`: lines count from 1 and end at `\n`, columns count
-    /// characters from 1 (a byte-order mark at the start is not one).
-    fn position(&self, offset: usize) -> Position {
-        let before = self.text.get(..offset).unwrap_or(self.text);
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let line = &before[line_start..];
-        let line = if line_start == 0 {
-            line.strip_prefix('\u{feff}').unwrap_or(line)
+    /// The line and column of each byte offset in `offsets`, in one pass over the text: lines
+    /// count from 1 and end at `\n`, columns count characters from 1 (a byte-order mark at the
+    /// start is not one).
+    fn positions(&self, offsets: impl IntoIterator<Item = usize>) -> HashMap<usize, Position> {
+        let mut sorted: Vec<usize> = offsets.into_iter().collect();
+        sorted.sort_unstable();
+        sorted.dedup();
+        let bom = if self.text.starts_with('\u{feff}') {
+            3
         } else {
-            line
+            0
         };
-        Position {
-            line: memchr_count(before) + 1,
-            column: line.chars().count() + 1,
+        let (mut at, mut line, mut column) = (bom, 1, 1);
+        let mut out = HashMap::with_capacity(sorted.len());
+        for offset in sorted {
+            let offset = offset.clamp(at, self.text.len());
+            for c in self.text.get(at..offset).unwrap_or("").chars() {
+                if c == '\n' {
+                    line += 1;
+                    column = 1;
+                } else {
+                    column += 1;
+                }
+            }
+            at = offset;
+            out.insert(offset, Position { line, column });
         }
+        out
     }
 
     /// The byte offset of the problem about `path`: its key when `at_key`, else its value; the
@@ -90,11 +113,6 @@ impl Places<'_> {
             path = parent(path)?;
         }
     }
-}
-
-/// The number of line breaks in `text`.
-fn memchr_count(text: &str) -> usize {
-    text.bytes().filter(|&b| b == b'\n').count()
 }
 
 /// Whether a value problem at `path` is about the key rather than the value: a field key
@@ -113,6 +131,11 @@ fn parent(path: &str) -> Option<&str> {
     Some(&path[..cut])
 }
 
+/// `path`, then the paths that contain it, outermost last: `a.b[1]`, `a.b`, `a`.
+fn self_and_parents(path: &str) -> impl Iterator<Item = &str> {
+    std::iter::successors(Some(path), |path| parent(path))
+}
+
 /// Whether `path` is `ancestor` or inside it.
 fn within(path: &str, ancestor: &str) -> bool {
     path.strip_prefix(ancestor)
@@ -120,12 +143,23 @@ fn within(path: &str, ancestor: &str) -> bool {
 }
 
 /// A tree a config can be deserialized from, and entries taken out of.
-trait Tree {
+trait Tree: Sized {
     /// Deserializes the config, or gives the first error's path and message.
     fn config(&self) -> Result<SimilarityThresholdConfig, (Vec<Step>, String)>;
+    /// The node at `steps`.
+    fn node_mut(&mut self, steps: &[Step]) -> Option<&mut Self>;
     /// Takes out the entry at `steps`; whether there was one.
     fn remove(&mut self, steps: &[Step]) -> bool;
+    /// Sets key `key` of the table at `steps` to stand-in number `kind`; whether it is a table.
+    fn fill(&mut self, steps: &[Step], key: &str, kind: usize) -> bool;
+    /// The keys of the top-level table `section`, if it is one.
+    fn keys(&self, section: &str) -> Vec<String>;
+    /// A tree holding only `{section: {key: value}}`.
+    fn only(&self, section: &str, key: &str) -> Option<Self>;
 }
+
+/// How many kinds of stand-in [`Tree::fill`] has: false, 0, "", [] and {}.
+const STAND_INS: usize = 5;
 
 fn steps(path: &serde_path_to_error::Path) -> Vec<Step> {
     path.iter()
@@ -137,69 +171,108 @@ fn steps(path: &serde_path_to_error::Path) -> Vec<Step> {
         .collect()
 }
 
-impl Tree for serde_json::Value {
-    fn config(&self) -> Result<SimilarityThresholdConfig, (Vec<Step>, String)> {
-        serde_path_to_error::deserialize(self)
-            .map_err(|e| (steps(e.path()), e.into_inner().to_string()))
-    }
-
-    fn remove(&mut self, steps: &[Step]) -> bool {
-        use serde_json::Value;
-        let Some((last, parents)) = steps.split_last() else {
-            return false;
-        };
-        let mut node = self;
-        for step in parents {
-            let next = match (step, node) {
-                (Step::Key(key), Value::Object(map)) => map.get_mut(key),
-                (Step::Index(i), Value::Array(items)) => items.get_mut(*i),
-                _ => None,
-            };
-            let Some(next) = next else { return false };
-            node = next;
-        }
-        match (last, node) {
-            (Step::Key(key), Value::Object(map)) => map.remove(key).is_some(),
-            (Step::Index(i), Value::Array(items)) if *i < items.len() => {
-                items.remove(*i);
-                true
+/// The two trees differ in their names only; one macro writes both.
+macro_rules! tree {
+    ($value:ident, $object:ident, $array:ident, $map:ident, [$($stand_in:expr),*], |$tree:ident| $config:expr) => {
+        impl Tree for $value {
+            fn config(&self) -> Result<SimilarityThresholdConfig, (Vec<Step>, String)> {
+                let $tree = self;
+                $config
             }
-            _ => false,
+
+            fn node_mut(&mut self, steps: &[Step]) -> Option<&mut Self> {
+                let mut node = self;
+                for step in steps {
+                    node = match (step, node) {
+                        (Step::Key(key), $value::$object(map)) => map.get_mut(key)?,
+                        (Step::Index(i), $value::$array(items)) => items.get_mut(*i)?,
+                        _ => return None,
+                    };
+                }
+                Some(node)
+            }
+
+            fn remove(&mut self, steps: &[Step]) -> bool {
+                let Some((last, parents)) = steps.split_last() else {
+                    return false;
+                };
+                match (last, self.node_mut(parents)) {
+                    (Step::Key(key), Some($value::$object(map))) => map.remove(key).is_some(),
+                    (Step::Index(i), Some($value::$array(items))) if *i < items.len() => {
+                        items.remove(*i);
+                        true
+                    }
+                    _ => false,
+                }
+            }
+
+            fn fill(&mut self, steps: &[Step], key: &str, kind: usize) -> bool {
+                let stand_ins: [fn() -> $value; STAND_INS] = [$(|| $stand_in),*];
+                match (self.node_mut(steps), stand_ins.get(kind)) {
+                    (Some($value::$object(map)), Some(stand_in)) => {
+                        map.insert(key.to_owned(), stand_in());
+                        true
+                    }
+                    _ => false,
+                }
+            }
+
+            fn keys(&self, section: &str) -> Vec<String> {
+                match self {
+                    $value::$object(map) => match map.get(section) {
+                        Some($value::$object(entries)) => entries.keys().cloned().collect(),
+                        _ => Vec::new(),
+                    },
+                    _ => Vec::new(),
+                }
+            }
+
+            fn only(&self, section: &str, key: &str) -> Option<Self> {
+                let $value::$object(map) = self else { return None };
+                let $value::$object(entries) = map.get(section)? else { return None };
+                let mut inner = $map::new();
+                inner.insert(key.to_owned(), entries.get(key)?.clone());
+                let mut outer = $map::new();
+                outer.insert(section.to_owned(), $value::$object(inner));
+                Some($value::$object(outer))
+            }
         }
-    }
+    };
 }
 
-impl Tree for toml::Value {
-    fn config(&self) -> Result<SimilarityThresholdConfig, (Vec<Step>, String)> {
-        serde_path_to_error::deserialize(self.clone())
-            .map_err(|e| (steps(e.path()), e.inner().message().to_owned()))
-    }
+type JsonMap = serde_json::Map<String, JsonValue>;
 
-    fn remove(&mut self, steps: &[Step]) -> bool {
-        use toml::Value;
-        let Some((last, parents)) = steps.split_last() else {
-            return false;
-        };
-        let mut node = self;
-        for step in parents {
-            let next = match (step, node) {
-                (Step::Key(key), Value::Table(table)) => table.get_mut(key),
-                (Step::Index(i), Value::Array(items)) => items.get_mut(*i),
-                _ => None,
-            };
-            let Some(next) = next else { return false };
-            node = next;
-        }
-        match (last, node) {
-            (Step::Key(key), Value::Table(table)) => table.remove(key).is_some(),
-            (Step::Index(i), Value::Array(items)) if *i < items.len() => {
-                items.remove(*i);
-                true
-            }
-            _ => false,
-        }
-    }
-}
+tree!(
+    JsonValue,
+    Object,
+    Array,
+    JsonMap,
+    [
+        serde_json::Value::Bool(false),
+        serde_json::Value::from(0),
+        serde_json::Value::from(""),
+        serde_json::Value::Array(Vec::new()),
+        serde_json::Value::Object(serde_json::Map::new())
+    ],
+    |tree| serde_path_to_error::deserialize(tree)
+        .map_err(|e| (steps(e.path()), e.into_inner().to_string()))
+);
+
+tree!(
+    TomlValue,
+    Table,
+    Array,
+    TomlTable,
+    [
+        toml::Value::Boolean(false),
+        toml::Value::Integer(0),
+        toml::Value::String(String::new()),
+        toml::Value::Array(Vec::new()),
+        toml::Value::Table(toml::Table::new())
+    ],
+    |tree| serde_path_to_error::deserialize(tree.clone())
+        .map_err(|e| (steps(e.path()), e.inner().message().to_owned()))
+);
 
 /// The problem for a deserialization error `message` about the entry at `path`.
 fn shape_problem(path: String, message: &str) -> ConfigProblem {
@@ -231,6 +304,9 @@ fn shape_problem(path: String, message: &str) -> ConfigProblem {
             return problem.help(format!("did you mean `{name}`?"));
         }
     }
+    if message.ends_with("expected string or map") && problem.key.starts_with("strategies.") {
+        return problem.help("write `\"static\"` or `\"adaptive\"`");
+    }
     if let Some(quoted) = message
         .strip_prefix("invalid type: string \"")
         .and_then(|rest| rest.split_once('"'))
@@ -249,10 +325,24 @@ fn missing_field(message: &str) -> Option<&str> {
         .and_then(|rest| rest.strip_suffix('`'))
 }
 
+/// What kind of error a [`Found`] is, for telling knock-on errors apart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    /// A key the config does not have: nothing inside it matters.
+    Unknown,
+    /// A value of the wrong type: nothing inside it matters either.
+    WrongType,
+    /// Anything else.
+    Other,
+}
+
 /// A problem and the byte offset it is about, if known.
 struct Found {
     problem: ConfigProblem,
     at: Option<usize>,
+    kind: Kind,
+    /// For a key given twice: where the first one is.
+    first: Option<usize>,
 }
 
 /// What was wrong with a config, and where.
@@ -263,9 +353,7 @@ struct Collector<'p, 't> {
     removed: HashSet<String>,
     /// The paths whose value problems would only echo an error already reported (see
     /// [`Collector::cover`]).
-    covered: Vec<String>,
-    /// Paths of unknown keys: what is inside them is not reported.
-    unknown: Vec<String>,
+    covered: HashSet<String>,
     /// Per array path (as written), the sorted indices taken out of it, so that the indices of
     /// later errors, counted in what is left, map back to what was written.
     removed_items: HashMap<String, Vec<usize>>,
@@ -299,9 +387,14 @@ impl Collector<'_, '_> {
         out
     }
 
-    fn push(&mut self, problem: ConfigProblem, at_key: bool) {
+    fn push(&mut self, problem: ConfigProblem, at_key: bool, kind: Kind) {
         let at = self.places.find(&problem.key, at_key);
-        self.found.push(Found { problem, at });
+        self.found.push(Found {
+            problem,
+            at,
+            kind,
+            first: None,
+        });
     }
 
     /// Notes that the entry at `path` (as written) was taken out, or left out of the tree.
@@ -319,11 +412,11 @@ impl Collector<'_, '_> {
         self.removed.insert(path.to_owned());
     }
 
-    /// Notes that the values around `path`, which was taken out for a wrong value, were checked
-    /// against a default in its place: the value checks that compare it with others would
-    /// only echo the error. `minThreshold` and `maxThreshold` are compared with each other,
-    /// `baseDimensions` with every dimension, and the bands with each other; every other value
-    /// stands alone.
+    /// Notes that the values around `path`, which was taken out for a wrong value (or filled in
+    /// with a stand-in), were checked against a default in its place: the value checks that
+    /// compare it with others would only echo the error. `minThreshold` and `maxThreshold` are
+    /// compared with each other, `baseDimensions` with every dimension, and the bands with each
+    /// other; every other value stands alone.
     fn cover(&mut self, path: &str) {
         let section = match path {
             "adaptive.minThreshold" | "adaptive.maxThreshold" => "adaptive.minThreshold",
@@ -331,51 +424,119 @@ impl Collector<'_, '_> {
             _ if within(path, "adaptive.candidateCountBands") => "adaptive.candidateCountBands",
             _ => path,
         };
-        self.covered.push(section.to_owned());
+        self.covered.insert(section.to_owned());
+    }
+
+    /// Records the error `message` at `path` (as written), unless it only repeats one already
+    /// recorded; whether it did.
+    fn record(&mut self, path: &str, message: &str) {
+        let unknown = message.starts_with("unknown field `");
+        // An entry already reported (a number out of range) would only repeat that error; an
+        // unknown key is always worth naming.
+        if !unknown && self.removed.contains(path) {
+            self.cover(path);
+            return;
+        }
+        // An unknown key, or a dimension key that is not a number or repeats one.
+        let at_key = unknown || message.starts_with("dimension");
+        let kind = if unknown {
+            Kind::Unknown
+        } else if message.starts_with("invalid type: ") {
+            Kind::WrongType
+        } else {
+            Kind::Other
+        };
+        self.push(shape_problem(path.to_owned(), message), at_key, kind);
+        if !unknown {
+            self.cover(path);
+        }
+    }
+
+    /// Reads the entries of the map sections one by one, taking out those in error; what is
+    /// left of those maps then reads without error.
+    fn map_entries<T: Tree>(&mut self, tree: &mut T) {
+        for section in MAP_SECTIONS {
+            for key in tree.keys(section) {
+                let Some(only) = tree.only(section, &key) else {
+                    continue;
+                };
+                if let Err((steps, message)) = only.config() {
+                    let path = render(&steps);
+                    self.record(&path, &message);
+                    let entry = [Step::Key(section.to_owned()), Step::Key(key)];
+                    tree.remove(&entry);
+                    self.take_out(&render(&entry));
+                }
+            }
+        }
     }
 
     /// Deserializes `tree` until what is left deserializes, recording each error.
     fn run<T: Tree>(&mut self, tree: &mut T) -> Option<SimilarityThresholdConfig> {
-        // Each round takes one entry out; a round that reports nothing follows one that did, so
-        // this bounds the work however many entries are wrong.
-        for _ in 0..3 * MAX_PROBLEMS {
-            let (steps, message) = match tree.config() {
-                Ok(config) => return Some(config),
-                Err(error) => error,
-            };
+        self.map_entries(tree);
+        // Each round takes one entry out or fills one in; this bounds the work however many
+        // entries are wrong.
+        let mut rounds = 0;
+        let mut error = tree.config().err()?;
+        while rounds < 4 * MAX_PROBLEMS && self.found.len() < MAX_PROBLEMS {
+            rounds += 1;
+            let (steps, message) = error;
             let written = self.as_written(&steps);
             let path = render(&written);
-            // An entry already reported (a number out of range) or a required one taken out
-            // (`missing field`) would only repeat that error.
-            let knock_on = self.removed.contains(&path)
-                || missing_field(&message).is_some_and(|field| {
-                    let field = if path.is_empty() {
-                        field.to_owned()
-                    } else {
-                        format!("{path}.{field}")
-                    };
-                    self.removed.contains(&field)
-                });
-            if !knock_on {
-                if self.found.len() >= MAX_PROBLEMS {
-                    break;
-                }
-                let unknown = message.starts_with("unknown field `");
-                // An unknown key, or a dimension key that is not a number or repeats one.
-                let at_key = unknown || message.starts_with("dimension");
-                self.push(shape_problem(path.clone(), &message), at_key);
-                if unknown {
-                    self.unknown.push(path.clone());
+            if let Some(field) = missing_field(&message) {
+                let field_path = if path.is_empty() {
+                    field.to_owned()
                 } else {
-                    self.cover(&path);
+                    format!("{path}.{field}")
+                };
+                // Missing because its wrong value was taken out: already reported.
+                if !self.removed.contains(&field_path) {
+                    self.push(shape_problem(path.clone(), &message), false, Kind::Other);
+                }
+                self.cover(&field_path);
+                // A stand-in of the right type lets the rest of the section be read.
+                let mut filled = None;
+                for kind in 0..STAND_INS {
+                    if !tree.fill(&steps, field, kind) {
+                        break;
+                    }
+                    rounds += 1;
+                    match tree.config() {
+                        Ok(config) => return Some(config),
+                        Err(next)
+                            if next.0.len() == steps.len() + 1
+                                && next.0.starts_with(&steps)
+                                && next.0.last() == Some(&Step::Key(field.to_owned())) => {}
+                        Err(next) => {
+                            filled = Some(next);
+                            break;
+                        }
+                    }
+                }
+                match filled {
+                    Some(next) => {
+                        error = next;
+                        continue;
+                    }
+                    // No stand-in fits: the section goes.
+                    None => {
+                        if !tree.remove(&steps) {
+                            break;
+                        }
+                        self.take_out(&path);
+                    }
                 }
             } else {
-                self.cover(&path);
+                self.record(&path, &message);
+                if !tree.remove(&steps) {
+                    break;
+                }
+                self.take_out(&path);
             }
-            if !tree.remove(&steps) {
-                break;
+            match tree.config() {
+                Ok(config) => return Some(config),
+                Err(next) => error = next,
             }
-            self.take_out(&path);
         }
         self.more = true;
         None
@@ -386,11 +547,11 @@ impl Collector<'_, '_> {
         let problems: Vec<ConfigProblem> = config
             .problems()
             .into_iter()
-            .filter(|p| !self.covered.iter().any(|c| within(&p.key, c)))
+            .filter(|p| !self_and_parents(&p.key).any(|path| self.covered.contains(path)))
             .collect();
         for problem in problems {
             let at_key = about_key(&problem.key);
-            self.push(problem, at_key);
+            self.push(problem, at_key, Kind::Other);
         }
     }
 
@@ -400,41 +561,62 @@ impl Collector<'_, '_> {
         let Collector {
             places,
             mut found,
-            unknown,
             more,
             ..
         } = self;
-        // What is inside an unknown key (a key given twice there) is not reported.
+        // Nothing inside an unknown key or a value of the wrong type is reported (a key given
+        // twice there, a number out of range), nor a value of an unknown key.
+        let mut holders: HashMap<String, Kind> = HashMap::new();
+        for f in found.iter().filter(|f| f.kind != Kind::Other) {
+            holders.entry(f.problem.key.clone()).or_insert(f.kind);
+        }
         found.retain(|f| {
-            !unknown
-                .iter()
-                .any(|u| f.problem.key != *u && within(&f.problem.key, u))
+            let key = f.problem.key.as_str();
+            let value_of_unknown =
+                f.kind != Kind::Unknown && holders.get(key) == Some(&Kind::Unknown);
+            let inside = self_and_parents(key)
+                .skip(1)
+                .any(|parent| holders.contains_key(parent));
+            !(value_of_unknown || inside)
         });
         found.sort_by_key(|f| f.at.unwrap_or(usize::MAX));
         let more = more || found.len() > MAX_PROBLEMS;
         found.truncate(MAX_PROBLEMS);
+        let positions =
+            places.positions(found.iter().flat_map(|f| f.at.into_iter().chain(f.first)));
         let mut problems: Vec<ConfigProblem> = found
             .into_iter()
-            .map(|Found { mut problem, at }| {
-                problem.position = at.map(|at| places.position(at));
+            .map(|f| {
+                let mut problem = f.problem;
+                if let Some(first) = f.first.and_then(|at| positions.get(&at)) {
+                    problem.message = format!("given twice (first at {first}); keep one");
+                }
+                problem.position = f.at.and_then(|at| positions.get(&at).copied());
                 problem
             })
             .collect();
         if more {
-            problems.push(ConfigProblem::new(
-                "",
-                format!("more errors not shown (at most {MAX_PROBLEMS} are); fix these first"),
-            ));
+            problems.push(more_line());
         }
         problems
     }
 }
 
+/// The last line of a list cut at [`MAX_PROBLEMS`].
+fn more_line() -> ConfigProblem {
+    ConfigProblem::new(
+        "",
+        format!("more errors not shown (at most {MAX_PROBLEMS} are); fix these first"),
+    )
+}
+
 /// A problem found while reading a text into a tree, at a byte offset: a key given twice (the
-/// first one is kept) or a number out of range (the entry is left out, so it is `dropped`).
+/// first one is kept; `first` is where) or a number out of range (the entry stands in as null,
+/// so it is `dropped`).
 struct Early {
     problem: ConfigProblem,
     at: usize,
+    first: Option<usize>,
     dropped: bool,
 }
 
@@ -445,14 +627,14 @@ fn collect<T: Tree>(mut tree: T, places: &Places<'_>, early: Vec<Early>) -> Vec<
         places,
         found: Vec::new(),
         removed: HashSet::new(),
-        covered: Vec::new(),
-        unknown: Vec::new(),
+        covered: HashSet::new(),
         removed_items: HashMap::new(),
         more: false,
     };
     for Early {
         problem,
         at,
+        first,
         dropped,
     } in early
     {
@@ -463,6 +645,8 @@ fn collect<T: Tree>(mut tree: T, places: &Places<'_>, early: Vec<Early>) -> Vec<
         collector.found.push(Found {
             problem,
             at: Some(at),
+            kind: Kind::Other,
+            first,
         });
     }
     if let Some(config) = collector.run(&mut tree) {
@@ -471,39 +655,41 @@ fn collect<T: Tree>(mut tree: T, places: &Places<'_>, early: Vec<Early>) -> Vec<
     collector.finish()
 }
 
-/// Positions for the value problems of a config that deserialized, in the order written.
+/// Positions for the value problems of a config that deserialized, in the order written; at
+/// most [`MAX_PROBLEMS`], then a line saying there are more.
 pub(super) fn locate(problems: &mut Vec<ConfigProblem>, places: &Places<'_>) {
-    let mut found: Vec<Found> = problems
-        .drain(..)
-        .map(|problem| {
-            let at = places.find(&problem.key, about_key(&problem.key));
-            Found { problem, at }
-        })
-        .collect();
-    found.sort_by_key(|f| f.at.unwrap_or(usize::MAX));
-    let more = found.len() > MAX_PROBLEMS;
-    found.truncate(MAX_PROBLEMS);
-    problems.extend(found.into_iter().map(|Found { mut problem, at }| {
-        problem.position = at.map(|at| places.position(at));
-        problem
-    }));
-    if more {
-        problems.push(ConfigProblem::new(
-            "",
-            format!("more errors not shown (at most {MAX_PROBLEMS} are); fix these first"),
-        ));
-    }
+    locate_at(problems, places, about_key, true);
 }
 
 /// Positions for problems about names (unknown types and fields): each at its key, in the order
-/// written.
-pub(super) fn locate_keys(problems: &mut [ConfigProblem], places: &Places<'_>) {
-    for problem in problems.iter_mut() {
-        problem.position = places
-            .find(&problem.key, true)
-            .map(|at| places.position(at));
+/// written. All of them are kept.
+pub(super) fn locate_keys(problems: &mut Vec<ConfigProblem>, places: &Places<'_>) {
+    locate_at(problems, places, |_| true, false);
+}
+
+fn locate_at(
+    problems: &mut Vec<ConfigProblem>,
+    places: &Places<'_>,
+    at_key: fn(&str) -> bool,
+    cap: bool,
+) {
+    let mut found: Vec<(Option<usize>, ConfigProblem)> = problems
+        .drain(..)
+        .map(|problem| (places.find(&problem.key, at_key(&problem.key)), problem))
+        .collect();
+    found.sort_by_key(|(at, _)| at.unwrap_or(usize::MAX));
+    let more = cap && found.len() > MAX_PROBLEMS;
+    if cap {
+        found.truncate(MAX_PROBLEMS);
     }
-    problems.sort_by_key(|p| p.position.map_or((usize::MAX, 0), |p| (p.line, p.column)));
+    let positions = places.positions(found.iter().filter_map(|(at, _)| *at));
+    problems.extend(found.into_iter().map(|(at, mut problem)| {
+        problem.position = at.and_then(|at| positions.get(&at).copied());
+        problem
+    }));
+    if more {
+        problems.push(more_line());
+    }
 }
 
 /// The entries of a JSON object in order, repeated keys included, each value as its text.
@@ -600,14 +786,10 @@ impl<'t> JsonReader<'t> {
                     let key_at = self.key_start(value_at);
                     if map.contains_key(&key) {
                         let first = self.places.by_path.get(&child).map(|p| p.key);
-                        let mut problem = ConfigProblem::new(child, "given twice; keep one");
-                        if let Some(first) = first {
-                            let first = self.places.position(first);
-                            problem.message = format!("given twice (first at {first}); keep one");
-                        }
                         self.early.push(Early {
-                            problem,
+                            problem: ConfigProblem::new(child, "given twice; keep one"),
                             at: key_at,
+                            first,
                             dropped: false,
                         });
                         continue;
@@ -619,9 +801,10 @@ impl<'t> JsonReader<'t> {
                             value: value_at,
                         },
                     );
-                    if let Some(value) = self.value(raw, &child, depth + 1) {
-                        map.insert(key, value);
-                    }
+                    // A value that cannot be read (reported) stands in as null, so that an
+                    // unknown key is still named.
+                    let value = self.value(raw, &child, depth + 1);
+                    map.insert(key, value.unwrap_or(Value::Null));
                 }
                 Value::Object(map)
             }),
@@ -660,6 +843,7 @@ impl<'t> JsonReader<'t> {
                 self.early.push(Early {
                     problem,
                     at: self.offset(text),
+                    first: None,
                     dropped: true,
                 });
                 None

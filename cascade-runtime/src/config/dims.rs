@@ -56,8 +56,16 @@ impl<'de> DeserializeSeed<'de> for Entry<'_> {
     type Value = (u32, Threshold);
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        let threshold = Threshold::deserialize(d)?;
-        let dims = parse_key::<D::Error>(self.key)?;
+        let threshold = Threshold::deserialize(d);
+        let dims = parse_key::<D::Error>(self.key);
+        let (threshold, dims) = match (threshold, dims) {
+            (Ok(threshold), Ok(dims)) => (threshold, dims),
+            // Both wrong: one error saying both.
+            (Err(value), Err(key)) => {
+                return Err(D::Error::custom(format!("{key}; and its value: {value}")));
+            }
+            (Err(e), _) | (_, Err(e)) => return Err(e),
+        };
         if self.seen.contains_key(&dims) {
             return Err(D::Error::custom(format!(
                 "dimension `{dims}` is given twice; keep one"

@@ -636,3 +636,111 @@ fn an_unknown_strategy_gets_a_did_you_mean() {
     let p = json_problems(r#"{"strategies": {"A": "Static"}}"#);
     assert!(p[0].ends_with("(help: did you mean `static`?)"), "{p:?}");
 }
+
+#[test]
+fn an_enum_given_a_number_is_a_shape_error_not_a_syntax_error() {
+    // serde_json files these under syntax; the text is valid JSON, so every problem is listed.
+    let p = json_problems(r#"{"strategies": {"Skill": 1}, "types": {"ICP": 1.5}}"#);
+    assert_eq!(p.len(), 2, "{p:?}");
+    assert!(
+        p[0].ends_with("(help: write `\"static\"` or `\"adaptive\"`)"),
+        "{p:?}"
+    );
+    // A real syntax error is still reported alone, at its place.
+    let e = json_error(r#"{"strategies": {"A": 1}, "x": [1,]}"#);
+    assert!(e.starts_with("invalid JSON config config:1:34: "), "{e}");
+}
+
+#[test]
+fn a_missing_required_key_does_not_hide_the_rest_of_its_section() {
+    let p = json_problems(r#"{"adaptive": {"minThreshold": 0.9, "maxThreshold": 0.7}}"#);
+    assert_eq!(p.len(), 2, "{p:?}");
+    assert!(
+        p[0].contains("`adaptive`: missing field `enabled`"),
+        "{p:?}"
+    );
+    assert!(
+        p[1].contains("minThreshold `0.9` is greater than maxThreshold `0.7`"),
+        "{p:?}"
+    );
+    // A band with one wrong and one missing key: both are named.
+    let p = json_problems(
+        r#"{"adaptive": {"enabled": true, "candidateCountBands": [{"minCandidates": "x"}]}}"#,
+    );
+    assert_eq!(p.len(), 2, "{p:?}");
+    assert!(p[0].contains("missing field `adjustment`"), "{p:?}");
+    assert!(
+        p[1].contains("`adaptive.candidateCountBands[0].minCandidates`: invalid type"),
+        "{p:?}"
+    );
+    // The same in TOML.
+    let p = invalid(SimilarityThresholdConfig::from_toml_str(
+        "[dimensionAdjustment]\n[dimensionAdjustment.table]\n900 = 0.5\n",
+    ));
+    assert_eq!(p.len(), 2, "{p:?}");
+    assert!(
+        p[1].contains("dimension `900` must be within 1..=768"),
+        "{p:?}"
+    );
+}
+
+#[test]
+fn nothing_inside_a_wrong_value_is_reported() {
+    assert_eq!(
+        json_problems(r#"{"default": {"x": 1, "x": 2, "y": 1e400}}"#),
+        ["1:13: `default`: invalid type: map, expected f64"]
+    );
+    assert_eq!(json_problems(r#"{"types": [1e400]}"#).len(), 1);
+    // An unknown key is named even when its value cannot be read.
+    let p = json_problems(r#"{"foo": 1e400}"#);
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert!(p[0].starts_with("1:2: `foo`: unknown key"), "{p:?}");
+}
+
+#[test]
+fn a_bad_dimension_key_with_a_bad_value_says_both() {
+    let p = json_problems(r#"{"dimensionAdjustment": {"enabled": true, "table": {"abc": 2.0}}}"#);
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert!(
+        p[0].contains("dimension key `abc` must be a whole number"),
+        "{p:?}"
+    );
+    assert!(
+        p[0].contains("; and its value: threshold `2` must be within 0.0..=1.0"),
+        "{p:?}"
+    );
+}
+
+#[test]
+fn the_first_hundred_errors_written_are_the_ones_listed() {
+    // The map's entries are read in key order (T0, T1, T10, ...); the list is in file order.
+    let entries: Vec<String> = (0..1000).map(|i| format!("\"T{i}\": \"x\"")).collect();
+    let p = json_problems(&format!("{{\"types\": {{\n{}\n}}}}", entries.join(",\n")));
+    assert_eq!(p.len(), 101);
+    for (i, line) in p.iter().take(100).enumerate() {
+        assert!(line.starts_with(&format!("{}:", i + 2)), "{line}");
+    }
+}
+
+#[test]
+fn located_problems_about_names_are_in_the_order_written() {
+    let text = "{\n  \"types\": { \"B\": 0.8, \"A\": 0.8 }\n}";
+    let mut problems = vec![
+        ConfigProblem::new("types.A", "unknown type `A`"),
+        ConfigProblem::new("types.B", "unknown type `B`"),
+        ConfigProblem::new("types.C", "not written"),
+    ];
+    locate(&mut problems, text, ConfigFormat::Json);
+    let at: Vec<String> = problems
+        .iter()
+        .map(|p| {
+            format!(
+                "{} {}",
+                p.position.map_or_else(|| "-".to_owned(), |p| p.to_string()),
+                p.key
+            )
+        })
+        .collect();
+    // A key that is not written is placed at the nearest enclosing one.
+    assert_eq!(at, ["2:3 types.C", "2:14 types.B", "2:24 types.A"]);
+}
