@@ -30,9 +30,11 @@
 //! otherwise every error of the text is, at once ([`ConfigError::Invalid`]), each with its key
 //! path, its [`Position`] and a fix when one is known: wrong types and unknown keys (serde would
 //! stop at the first) as well as the value checks, at most 100 (a last line then says there are
-//! more). A value check that would compare an entry taken out for a wrong value with others
-//! (`minThreshold` with `maxThreshold`, `baseDimensions` with the dimensions, the bands with each
-//! other) waits for the next run, as it would compare against a default.
+//! more). A required key that is missing is reported once and filled in with a stand-in, so the
+//! rest of its section is still checked. A value check that would compare an entry taken out for
+//! a wrong value with others (`minThreshold` with `maxThreshold`, `baseDimensions` with the
+//! dimensions, the bands with each other) waits for the next run, as it would compare against a
+//! default.
 //! [`SimilarityThresholdConfig::check_against`] also names unknown types and fields of a compiled
 //! schema, with a did-you-mean.
 //!
