@@ -151,6 +151,10 @@ pub(crate) fn run(args: Args) -> u8 {
             crate::diagnostics::print_stdout(&text).map_or_else(|code| code, |()| 0)
         }
         Err(errors) => {
+            // Notes (a list cut short) are printed after the errors and not counted.
+            let (notes, errors): (Vec<Problem>, Vec<Problem>) = errors
+                .into_iter()
+                .partition(|e| matches!(e, Problem::Note(_)));
             for e in errors.iter().take(SHOW_ERRORS) {
                 eprintln!("{e}");
             }
@@ -158,8 +162,12 @@ pub(crate) fn run(args: Args) -> u8 {
                 let more = errors.len() - SHOW_ERRORS;
                 eprintln!("... and {more} more {}", plural(more, "error", "errors"));
             }
+            for note in &notes {
+                eprintln!("{note}");
+            }
+            let some = if notes.is_empty() { "" } else { "at least " };
             eprintln!(
-                "error: {} {} found; nothing was matched",
+                "error: {some}{} {} found; nothing was matched",
                 errors.len(),
                 plural(errors.len(), "problem", "problems")
             );
@@ -175,6 +183,9 @@ enum Problem {
     Message(String),
     /// A schema's diagnostics, rendered with their own `error[code]:` headers.
     Rendered(String),
+    /// A remark about the problems (that a list was cut), printed after `note: ` and not
+    /// counted as a problem.
+    Note(String),
 }
 
 impl From<String> for Problem {
@@ -188,6 +199,7 @@ impl std::fmt::Display for Problem {
         match self {
             Problem::Message(m) => write!(f, "error: {m}"),
             Problem::Rendered(r) => f.write_str(r),
+            Problem::Note(n) => write!(f, "note: {n}"),
         }
     }
 }

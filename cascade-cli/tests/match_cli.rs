@@ -313,6 +313,30 @@ fn every_config_error_is_one_counted_problem() {
     insta::assert_snapshot!(stderr);
 }
 
+/// A config with more errors than are listed: the cut is a note, and the count says "at least".
+#[test]
+fn a_cut_list_of_config_errors_is_counted_as_at_least() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let config = dir.path().join("many.json");
+    let keys: Vec<String> = (0..150).map(|i| format!("\"k{i}\": 1")).collect();
+    std::fs::write(&config, format!("{{{}}}", keys.join(", "))).expect("writing the config");
+    let config = config.to_str().expect("a UTF-8 path");
+    let (code, stderr) = fails(FILES, &["--config", config]);
+    assert_eq!(code, Some(1));
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("note: config `") && l.contains("more errors not shown")),
+        "{stderr}"
+    );
+    assert_eq!(
+        lines.last().copied(),
+        Some("error: at least 100 problems found; nothing was matched"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn without_a_schema_unused_config_entries_are_warned_about() {
     let config = format!("{DIR}/fields_config.json");

@@ -53,7 +53,12 @@ pub(crate) fn read(
                 // One problem each, so that they are counted and listed like the others.
                 ConfigError::Invalid { problems, .. } => {
                     errors.extend(problems.iter().map(|p| {
-                        Problem::from(format!("{}invalid config: {p}", at(path, p.position)))
+                        if p.key.is_empty() && p.position.is_none() {
+                            // The line saying the list was cut.
+                            Problem::Note(format!("config `{}`: {p}", path.display()))
+                        } else {
+                            Problem::from(format!("{}invalid config: {p}", at(path, p.position)))
+                        }
                     }));
                 }
                 other => errors.push(other.to_string().into()),

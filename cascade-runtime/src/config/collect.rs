@@ -127,6 +127,15 @@ fn about_key(path: &str) -> bool {
 
 /// `a.b[2]` → `a.b`, `a.b` → `a`, `a` → none.
 fn parent(path: &str) -> Option<&str> {
+    // An entry of a map section is one key, dots and all (`fields.Startup.customer`).
+    for section in MAP_SECTIONS {
+        if path
+            .strip_prefix(section)
+            .is_some_and(|rest| rest.starts_with('.'))
+        {
+            return Some(section);
+        }
+    }
     let cut = path.rfind(['.', '['])?;
     Some(&path[..cut])
 }
@@ -156,6 +165,10 @@ trait Tree: Sized {
     fn keys(&self, section: &str) -> Vec<String>;
     /// A tree holding only `{section: {key: value}}`.
     fn only(&self, section: &str, key: &str) -> Option<Self>;
+    /// Takes the top-level table `section` out, if it is one.
+    fn take(&mut self, section: &str) -> Option<Self>;
+    /// Puts `value` back as the top-level `section`.
+    fn put(&mut self, section: &str, value: Self);
 }
 
 /// How many kinds of stand-in [`Tree::fill`] has: false, 0, "", [] and {}.
@@ -224,6 +237,20 @@ macro_rules! tree {
                         _ => Vec::new(),
                     },
                     _ => Vec::new(),
+                }
+            }
+
+            fn take(&mut self, section: &str) -> Option<Self> {
+                let $value::$object(map) = self else { return None };
+                if !matches!(map.get(section), Some($value::$object(_))) {
+                    return None;
+                }
+                map.remove(section)
+            }
+
+            fn put(&mut self, section: &str, value: Self) {
+                if let $value::$object(map) = self {
+                    map.insert(section.to_owned(), value);
                 }
             }
 
@@ -304,8 +331,12 @@ fn shape_problem(path: String, message: &str) -> ConfigProblem {
             return problem.help(format!("did you mean `{name}`?"));
         }
     }
-    if message.ends_with("expected string or map") && problem.key.starts_with("strategies.") {
+    // A strategy or a confidence level given something other than one of its names.
+    if problem.key.starts_with("strategies.") {
         return problem.help("write `\"static\"` or `\"adaptive\"`");
+    }
+    if problem.key == "confidence.minimumConfidence" {
+        return problem.help("write `\"none\"`, `\"low\"`, `\"medium\"` or `\"high\"`");
     }
     if let Some(quoted) = message
         .strip_prefix("invalid type: string \"")
@@ -323,6 +354,36 @@ fn missing_field(message: &str) -> Option<&str> {
     message
         .strip_prefix("missing field `")
         .and_then(|rest| rest.strip_suffix('`'))
+}
+
+/// The stand-in ([`Tree::fill`]) of the type an `invalid type: ..., expected X` message names.
+fn expected_kind(message: &str) -> Option<usize> {
+    let expected = message.rsplit_once("expected ")?.1;
+    if expected.starts_with("a boolean") {
+        Some(0)
+    } else if [
+        "u64",
+        "u32",
+        "i64",
+        "f64",
+        "usize",
+        "a number",
+        "an integer",
+        "a float",
+    ]
+    .iter()
+    .any(|t| expected.starts_with(t))
+    {
+        Some(1)
+    } else if expected.starts_with("a string") || expected.starts_with("string") {
+        Some(2)
+    } else if expected.starts_with("a sequence") {
+        Some(3)
+    } else if expected.starts_with("a map") || expected.starts_with("struct") {
+        Some(4)
+    } else {
+        None
+    }
 }
 
 /// What kind of error a [`Found`] is, for telling knock-on errors apart.
@@ -474,13 +535,34 @@ impl Collector<'_, '_> {
     /// Deserializes `tree` until what is left deserializes, recording each error.
     fn run<T: Tree>(&mut self, tree: &mut T) -> Option<SimilarityThresholdConfig> {
         self.map_entries(tree);
+        // What is left of the maps reads without error: they are set aside while the rest is
+        // read again and again, and put back for the last reading.
+        let mut aside: Vec<(&str, T)> = MAP_SECTIONS
+            .iter()
+            .filter_map(|&section| tree.take(section).map(|map| (section, map)))
+            .collect();
         // Each round takes one entry out or fills one in; this bounds the work however many
         // entries are wrong.
         let mut rounds = 0;
-        let mut error = tree.config().err()?;
-        while rounds < 4 * MAX_PROBLEMS && self.found.len() < MAX_PROBLEMS {
+        let mut recorded = 0;
+        let mut next = tree.config();
+        loop {
+            let (steps, message) = match next {
+                Ok(config) if aside.is_empty() => return Some(config),
+                Ok(_) => {
+                    for (section, map) in aside.drain(..) {
+                        tree.put(section, map);
+                    }
+                    next = tree.config();
+                    continue;
+                }
+                Err(error) => error,
+            };
+            if rounds >= 4 * MAX_PROBLEMS || recorded >= MAX_PROBLEMS {
+                break;
+            }
             rounds += 1;
-            let (steps, message) = error;
+            recorded += 1;
             let written = self.as_written(&steps);
             let path = render(&written);
             if let Some(field) = missing_field(&message) {
@@ -494,28 +576,34 @@ impl Collector<'_, '_> {
                     self.push(shape_problem(path.clone(), &message), false, Kind::Other);
                 }
                 self.cover(&field_path);
-                // A stand-in of the right type lets the rest of the section be read.
-                let mut filled = None;
-                for kind in 0..STAND_INS {
+                // A stand-in of the right type lets the rest of the section be read: `false`
+                // first, then the type serde says it expected, then the others.
+                let mut tried = [false; STAND_INS];
+                let mut kind = 0;
+                let filled = loop {
+                    tried[kind] = true;
                     if !tree.fill(&steps, field, kind) {
-                        break;
+                        break None;
                     }
                     rounds += 1;
                     match tree.config() {
-                        Ok(config) => return Some(config),
-                        Err(next)
-                            if next.0.len() == steps.len() + 1
-                                && next.0.starts_with(&steps)
-                                && next.0.last() == Some(&Step::Key(field.to_owned())) => {}
-                        Err(next) => {
-                            filled = Some(next);
-                            break;
+                        Err((at, message))
+                            if at.len() == steps.len() + 1
+                                && at.starts_with(&steps)
+                                && at.last() == Some(&Step::Key(field.to_owned())) =>
+                        {
+                            let guess = expected_kind(&message).filter(|&k| !tried[k]);
+                            match guess.or_else(|| (0..STAND_INS).find(|&k| !tried[k])) {
+                                Some(k) => kind = k,
+                                None => break None,
+                            }
                         }
+                        other => break Some(other),
                     }
-                }
+                };
                 match filled {
-                    Some(next) => {
-                        error = next;
+                    Some(after) => {
+                        next = after;
                         continue;
                     }
                     // No stand-in fits: the section goes.
@@ -533,10 +621,7 @@ impl Collector<'_, '_> {
                 }
                 self.take_out(&path);
             }
-            match tree.config() {
-                Ok(config) => return Some(config),
-                Err(next) => error = next,
-            }
+            next = tree.config();
         }
         self.more = true;
         None
@@ -572,8 +657,10 @@ impl Collector<'_, '_> {
         }
         found.retain(|f| {
             let key = f.problem.key.as_str();
-            let value_of_unknown =
-                f.kind != Kind::Unknown && holders.get(key) == Some(&Kind::Unknown);
+            // The value of an unknown key does not matter; that the key is given twice does.
+            let value_of_unknown = f.kind != Kind::Unknown
+                && f.first.is_none()
+                && holders.get(key) == Some(&Kind::Unknown);
             let inside = self_and_parents(key)
                 .skip(1)
                 .any(|parent| holders.contains_key(parent));

@@ -744,3 +744,50 @@ fn located_problems_about_names_are_in_the_order_written() {
     // A key that is not written is placed at the nearest enclosing one.
     assert_eq!(at, ["2:3 types.C", "2:14 types.B", "2:24 types.A"]);
 }
+
+#[test]
+fn a_dotted_key_is_one_key_of_its_map() {
+    // `fields.Startup.customer` is not inside `fields.Startup`: both errors are listed.
+    let p = json_problems(r#"{"fields": {"Startup": "x", "Startup.customer": 1.5}}"#);
+    assert_eq!(p.len(), 2, "{p:?}");
+    assert!(
+        p[1].contains("`fields.Startup.customer`: threshold `1.5`"),
+        "{p:?}"
+    );
+    let p = invalid(SimilarityThresholdConfig::from_toml_str(
+        "[types]\nA = \"x\"\n\"A.b\" = 2\n",
+    ));
+    assert_eq!(p.len(), 2, "{p:?}");
+}
+
+#[test]
+fn errors_outside_the_maps_are_listed_in_order_with_theirs() {
+    let entries: Vec<String> = (0..150).map(|i| format!("\"T{i}\": \"b\"")).collect();
+    let p = json_problems(&format!(
+        "{{\"default\": \"x\", \"types\": {{{}}}}}",
+        entries.join(", ")
+    ));
+    assert_eq!(p.len(), 101);
+    assert!(p[0].starts_with("1:13: `default`"), "{}", p[0]);
+}
+
+#[test]
+fn an_unknown_key_given_twice_gets_both_errors() {
+    let p = json_problems(r#"{"defualt": 0.5, "defualt": 0.6}"#);
+    assert_eq!(p.len(), 2, "{p:?}");
+    assert!(p[0].contains("unknown key"), "{p:?}");
+    assert!(p[1].contains("given twice (first at 1:2)"), "{p:?}");
+}
+
+#[test]
+fn a_wrong_strategy_or_confidence_level_names_the_choices() {
+    let p = invalid(SimilarityThresholdConfig::from_toml_str(
+        "[strategies]\nPerson = 5\n[confidence]\nminimumConfidence = 3\n",
+    ));
+    assert_eq!(p.len(), 2, "{p:?}");
+    assert!(
+        p[0].ends_with("(help: write `\"static\"` or `\"adaptive\"`)"),
+        "{p:?}"
+    );
+    assert!(p[1].ends_with("`\"medium\"` or `\"high\"`)"), "{p:?}");
+}
