@@ -810,6 +810,9 @@ impl<'de: 't, 't> Deserialize<'de> for Entries<'t> {
 struct JsonReader<'t> {
     places: Places<'t>,
     early: Vec<Early>,
+    /// Whether a part of the text is not JSON after all (`RawValue` does not decode strings, so
+    /// a bad escape shows only when a key or a string is read).
+    syntax: bool,
 }
 
 impl<'t> JsonReader<'t> {
@@ -920,8 +923,12 @@ impl<'t> JsonReader<'t> {
             Err(error) if error.to_string().starts_with("recursion limit exceeded") => {
                 Some(Value::Null)
             }
+            Err(error) if !error.to_string().starts_with("number out of range") => {
+                self.syntax = true;
+                None
+            }
             Err(error) => {
-                // A number out of f64's range (the text parsed as JSON already).
+                // A number out of f64's range.
                 let message = error.to_string();
                 let suffix = format!(" at line {} column {}", error.line(), error.column());
                 let message = message.strip_suffix(&suffix).unwrap_or(&message);
@@ -939,9 +946,8 @@ impl<'t> JsonReader<'t> {
     }
 }
 
-/// Every problem of JSON `text` (a BOM already removed), which has no syntax error but does not
-/// deserialize. `Err` is a syntax error after the first deserialization error, which the first
-/// reading did not reach.
+/// Every problem of JSON `text` (a BOM already removed), which does not deserialize. `Err` is a
+/// syntax error, which the first reading may not have reached.
 pub(super) fn json_problems(text: &str) -> Result<Vec<ConfigProblem>, serde_json::Error> {
     let root: &RawValue = serde_json::from_str(text)?;
     let mut reader = JsonReader {
@@ -950,9 +956,14 @@ pub(super) fn json_problems(text: &str) -> Result<Vec<ConfigProblem>, serde_json
             by_path: HashMap::new(),
         },
         early: Vec::new(),
+        syntax: false,
     };
     let tree = reader.value(root, "", 0).unwrap_or(serde_json::Value::Null);
-    let JsonReader { places, early } = reader;
+    if reader.syntax {
+        // Read whole, the text gives the syntax error with its place in the file.
+        serde_json::from_str::<JsonValue>(text)?;
+    }
+    let JsonReader { places, early, .. } = reader;
     Ok(collect(tree, &places, early))
 }
 
@@ -964,6 +975,7 @@ pub(super) fn json_places(text: &str) -> Places<'_> {
             by_path: HashMap::new(),
         },
         early: Vec::new(),
+        syntax: false,
     };
     if let Ok(root) = serde_json::from_str::<&RawValue>(text) {
         reader.value(root, "", 0);

@@ -791,3 +791,20 @@ fn a_wrong_strategy_or_confidence_level_names_the_choices() {
     );
     assert!(p[1].ends_with("`\"medium\"` or `\"high\"`)"), "{p:?}");
 }
+
+#[test]
+fn a_bad_escape_is_a_syntax_error_at_its_place() {
+    // `RawValue` reads strings without decoding them: the escape shows only when the key is
+    // read. Found by the `config` fuzz target.
+    for text in [
+        "{\"default\": \"x\",\n \"a\\udadfb\": 0.1}",
+        "{\"default\": \"x\",\n \"types\": {\"A\": \"\\udadf\"}}",
+        "{\"x\": 1,\n \"a\\q\": 0.1}",
+    ] {
+        let e = json_error(text);
+        assert!(
+            e.starts_with("invalid JSON config config:2:"),
+            "{text:?}: {e}"
+        );
+    }
+}
