@@ -447,11 +447,16 @@ pub enum ConfigError {
     },
 }
 
+/// The file a config was read from, or `config` for a text given directly.
+fn file_name(origin: &Option<PathBuf>) -> String {
+    origin
+        .as_ref()
+        .map_or_else(|| "config".to_owned(), |p| p.display().to_string())
+}
+
 /// `config.json:1:18: expected value (help: ...)`.
 fn json_message(origin: &Option<PathBuf>, source: &serde_json::Error) -> String {
-    let file = origin
-        .as_ref()
-        .map_or_else(|| "config".to_owned(), |p| p.display().to_string());
+    let file = file_name(origin);
     let full = source.to_string();
     // serde_json ends its message with ` at line L column C`; the place goes in front instead.
     let suffix = format!(" at line {} column {}", source.line(), source.column());
@@ -515,10 +520,9 @@ fn load_json(
     }
     let syntax = |source: serde_json::Error, origin| ConfigError::Json { origin, source };
     let mut deserializer = serde_json::Deserializer::from_str(text);
-    let read = serde_path_to_error::deserialize(&mut deserializer)
-        .map_err(serde_path_to_error::Error::into_inner)
+    let read = SimilarityThresholdConfig::deserialize(&mut deserializer)
         // Text after the object.
-        .and_then(|cfg: SimilarityThresholdConfig| deserializer.end().map(|()| cfg));
+        .and_then(|cfg| deserializer.end().map(|()| cfg));
     match read {
         Ok(cfg) => {
             let mut problems = cfg.problems();
@@ -629,9 +633,7 @@ fn at(origin: &Option<PathBuf>) -> String {
 
 /// One line per problem: `  - config.json:3:14: `types.ICP`: ...`.
 fn list(origin: &Option<PathBuf>, problems: &[ConfigProblem]) -> String {
-    let file = origin
-        .as_ref()
-        .map_or_else(|| "config".to_owned(), |p| p.display().to_string());
+    let file = file_name(origin);
     problems
         .iter()
         .map(|p| match p.position {

@@ -58,6 +58,15 @@ fn render(steps: &[Step]) -> String {
     out
 }
 
+/// The path of key `key` of the table at `path` (`""` for the top).
+fn key_path(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
 /// Where a key and its value start, as byte offsets into the text.
 #[derive(Clone, Copy, Debug)]
 struct Place {
@@ -566,11 +575,7 @@ impl Collector<'_, '_> {
             let written = self.as_written(&steps);
             let path = render(&written);
             if let Some(field) = missing_field(&message) {
-                let field_path = if path.is_empty() {
-                    field.to_owned()
-                } else {
-                    format!("{path}.{field}")
-                };
+                let field_path = key_path(&path, field);
                 // Missing because its wrong value was taken out: already reported.
                 if !self.removed.contains(&field_path) {
                     self.push(shape_problem(path.clone(), &message), false, Kind::Other);
@@ -816,6 +821,17 @@ struct JsonReader<'t> {
 }
 
 impl<'t> JsonReader<'t> {
+    fn new(text: &'t str) -> JsonReader<'t> {
+        JsonReader {
+            places: Places {
+                text,
+                by_path: HashMap::new(),
+            },
+            early: Vec::new(),
+            syntax: false,
+        }
+    }
+
     fn offset(&self, part: &str) -> usize {
         (part.as_ptr() as usize).saturating_sub(self.places.text.as_ptr() as usize)
     }
@@ -867,11 +883,7 @@ impl<'t> JsonReader<'t> {
             Some(b'{') => serde_json::from_str::<Entries<'t>>(text).map(|Entries(entries)| {
                 let mut map = serde_json::Map::new();
                 for (key, raw) in entries {
-                    let child = if path.is_empty() {
-                        key.clone()
-                    } else {
-                        format!("{path}.{key}")
-                    };
+                    let child = key_path(path, &key);
                     let value_at = self.offset(raw.get());
                     let key_at = self.key_start(value_at);
                     if map.contains_key(&key) {
@@ -950,14 +962,7 @@ impl<'t> JsonReader<'t> {
 /// syntax error, which the first reading may not have reached.
 pub(super) fn json_problems(text: &str) -> Result<Vec<ConfigProblem>, serde_json::Error> {
     let root: &RawValue = serde_json::from_str(text)?;
-    let mut reader = JsonReader {
-        places: Places {
-            text,
-            by_path: HashMap::new(),
-        },
-        early: Vec::new(),
-        syntax: false,
-    };
+    let mut reader = JsonReader::new(text);
     let tree = reader.value(root, "", 0).unwrap_or(serde_json::Value::Null);
     if reader.syntax {
         // Read whole, the text gives the syntax error with its place in the file.
@@ -969,14 +974,7 @@ pub(super) fn json_problems(text: &str) -> Result<Vec<ConfigProblem>, serde_json
 
 /// The places of every key and value of JSON `text` (a BOM already removed), which parses.
 pub(super) fn json_places(text: &str) -> Places<'_> {
-    let mut reader = JsonReader {
-        places: Places {
-            text,
-            by_path: HashMap::new(),
-        },
-        early: Vec::new(),
-        syntax: false,
-    };
+    let mut reader = JsonReader::new(text);
     if let Ok(root) = serde_json::from_str::<&RawValue>(text) {
         reader.value(root, "", 0);
     }
@@ -995,11 +993,7 @@ pub(super) fn toml_places(text: &str) -> Result<Places<'_>, toml::de::Error> {
             return;
         }
         for (key, value) in table.iter() {
-            let child = if path.is_empty() {
-                key.get_ref().to_string()
-            } else {
-                format!("{path}.{}", key.get_ref())
-            };
+            let child = key_path(path, key.get_ref());
             out.insert(
                 child.clone(),
                 Place {
