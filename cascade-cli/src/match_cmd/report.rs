@@ -149,7 +149,7 @@ impl Report {
                 .collect(),
         };
         serde_json::to_string(&doc)
-            .expect("the report holds only strings, finite numbers and enums")
+            .expect("the report has no maps and no fallible Serialize impls (a non-finite float is written as null)")
     }
 
     /// A table for people, then the totals.
