@@ -505,6 +505,15 @@ impl<'a> RowChecker<'a> {
         );
     }
 
+    /// An error at a known line and column (of the file's syntax, so no field's).
+    fn error_at(&mut self, line: usize, column: usize, message: String) {
+        let error = RowError {
+            column: Some(column),
+            ..RowError::new(self.path, line, message)
+        };
+        self.push(error, false);
+    }
+
     /// An error of a row; `missing_score` if it says the row lacks the score field.
     fn push(&mut self, error: RowError, missing_score: bool) {
         if !missing_score {
@@ -550,7 +559,13 @@ impl<'a> RowChecker<'a> {
                 );
                 None
             }
-            Ok(t) => Some(t),
+            Ok(t) => match type_name_problem(t) {
+                Some(problem) => {
+                    self.error(line, Some("type"), problem);
+                    None
+                }
+                None => Some(t),
+            },
             Err(m) => {
                 self.error(line, Some("type"), m);
                 None
@@ -656,6 +671,26 @@ impl<'a> RowChecker<'a> {
     }
 }
 
+/// Why `name` cannot be a type (DESIGN §2: `[A-Za-z][A-Za-z0-9_]*`, at most 64 characters),
+/// with the fix; `None` for a valid name. A pair's type is the type whose threshold is
+/// calibrated and written to the config, so it must be a name a schema can declare.
+fn type_name_problem(name: &str) -> Option<String> {
+    let diagnostic = cascade_dsl::validate::check_entity_name(name, cascade_dsl::Span::new(0, 0))?;
+    let trimmed = name.trim();
+    let help = if trimmed != name
+        && cascade_dsl::validate::check_entity_name(trimmed, cascade_dsl::Span::new(0, 0)).is_none()
+    {
+        format!("remove the spaces around it: `{trimmed}`")
+    } else if name.chars().any(char::is_control) {
+        // A name with a line break is rows run together (a quote opened in the type column),
+        // which the CSV reading reports; a "fixed" name would mislead.
+        "type names are ASCII letters, digits and `_`".to_owned()
+    } else {
+        diagnostic.help.unwrap_or_default()
+    };
+    Some(format!("{} is not a valid type name: {help}", shown(name)))
+}
+
 fn missing(what: &str) -> String {
     format!("is missing: every pair needs `{what}`")
 }
@@ -739,6 +774,36 @@ struct LineStarts {
     after_break: bool,
     /// The line of the last byte that is no line terminator (1 before there is one).
     last: usize,
+    /// The column (in characters) of the next byte.
+    column: usize,
+    /// Where the scan is in the CSV syntax, to catch what the csv crate reads without an
+    /// error: text after a field's closing quote, and a quote never closed.
+    quoting: Quoting,
+    /// The quoting problems found, in order, not yet reported.
+    pub(super) quote_problems: VecDeque<QuoteProblem>,
+}
+
+/// Where [`LineStarts`] is in a CSV field.
+#[derive(Clone, Copy, Debug)]
+enum Quoting {
+    /// At the start of a field.
+    FieldStart,
+    /// In a field that does not start with `"`.
+    Unquoted,
+    /// In a quoted field that opened at this line and column.
+    Quoted(usize, usize),
+    /// Just after a `"` inside a quoted field (the field's end, or half of a `""`).
+    QuoteInQuoted(usize, usize),
+}
+
+/// A quote the csv crate reads past without an error, but which swallows or changes rows.
+#[derive(Debug)]
+pub(super) struct QuoteProblem {
+    /// The byte offset of the problem, to report it with the record it is in.
+    pub(super) offset: u64,
+    pub(super) line: usize,
+    pub(super) column: usize,
+    pub(super) message: String,
 }
 
 impl LineStarts {
@@ -748,12 +813,66 @@ impl LineStarts {
             line: 1,
             after_break: true,
             last: 1,
+            column: 1,
+            quoting: Quoting::FieldStart,
+            quote_problems: VecDeque::new(),
+        }
+    }
+
+    /// Follows the CSV syntax over byte `b` at `offset`, which is at `self.line` and
+    /// `self.column` (before `b` moves them).
+    fn quote(&mut self, b: u8, offset: u64) {
+        let ends_field = matches!(b, b',' | b'\n' | b'\r');
+        self.quoting = match (self.quoting, b) {
+            (Quoting::FieldStart, b'"') => Quoting::Quoted(self.line, self.column),
+            (Quoting::FieldStart | Quoting::Unquoted, _) if ends_field => Quoting::FieldStart,
+            (Quoting::FieldStart | Quoting::Unquoted, _) => Quoting::Unquoted,
+            (Quoting::Quoted(line, column), b'"') => Quoting::QuoteInQuoted(line, column),
+            (quoted @ Quoting::Quoted(..), _) => quoted,
+            (Quoting::QuoteInQuoted(line, column), b'"') => Quoting::Quoted(line, column),
+            (Quoting::QuoteInQuoted(..), _) if ends_field => Quoting::FieldStart,
+            (Quoting::QuoteInQuoted(line, column), _) => {
+                let opened = if line == self.line {
+                    format!("column {column}")
+                } else {
+                    format!("line {line}, column {column}")
+                };
+                self.quote_problems.push_back(QuoteProblem {
+                    offset,
+                    line: self.line,
+                    column: self.column,
+                    message: format!(
+                        "invalid CSV: text after the closing quote of a field (the quote opened at {opened}), so the rows in between are read as one field: a field holding `\"` must be quoted whole, with each `\"` in it doubled (`\"\"`)"
+                    ),
+                });
+                Quoting::Unquoted
+            }
+        };
+        match b {
+            b'\n' | b'\r' => self.column = 1,
+            // A UTF-8 continuation byte is no new character.
+            _ if b & 0xC0 == 0x80 => {}
+            _ => self.column += 1,
+        }
+    }
+
+    /// At the end of the input: a quoted field still open took the rest of the file.
+    fn finish_quotes(&mut self, offset: u64) {
+        if let Quoting::Quoted(line, column) = self.quoting {
+            self.quote_problems.push_back(QuoteProblem {
+                offset,
+                line,
+                column,
+                message: "invalid CSV: this quote is never closed, so the rest of the file is read as one field: close it, or double a `\"` meant as text (`\"\"`) and quote the field whole".to_owned(),
+            });
+            self.quoting = Quoting::FieldStart;
         }
     }
 
     /// Notes the line starts of `bytes`, which begin at `offset` of the input.
     fn scan(&mut self, bytes: &[u8], offset: u64) {
         for (at, &b) in (offset..).zip(bytes) {
+            self.quote(b, at);
             match b {
                 b'\n' => {
                     self.line += 1;
@@ -1260,7 +1379,22 @@ fn read_csv<R: Read>(reader: Counting<R>, checker: &mut RowChecker<'_>, progress
     );
     let mut record = csv::StringRecord::new();
     let mut rows = 0usize;
+    // The quoting problems before `end` (the reader's position: after the last record read),
+    // reported in the order of the rows.
+    let report_quotes = |csv: &mut csv::Reader<Counting<R>>, checker: &mut RowChecker<'_>, end| {
+        let Some(lines) = &mut csv.get_mut().lines else {
+            return;
+        };
+        while lines.quote_problems.front().is_some_and(|p| p.offset < end) {
+            if let Some(p) = lines.quote_problems.pop_front() {
+                checker.error_at(p.line, p.column, p.message);
+            }
+        }
+    };
     loop {
+        // The problems of the record read last, after its other errors.
+        let end = csv.position().byte();
+        report_quotes(&mut csv, checker, end);
         match csv.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
@@ -1302,6 +1436,11 @@ fn read_csv<R: Read>(reader: Counting<R>, checker: &mut RowChecker<'_>, progress
             present(row.b, "b"),
         );
     }
+    let read = csv.get_ref().read;
+    if let Some(lines) = &mut csv.get_mut().lines {
+        lines.finish_quotes(read);
+    }
+    report_quotes(&mut csv, checker, u64::MAX);
     if rows == 0 && checker.errors.is_empty() {
         checker.file_error(0, None, "has a header but no rows".into());
     }
@@ -2155,6 +2294,72 @@ mod tests {
         assert_eq!(
             m,
             ["F:3: field `same`: no such column in the header (columns: type, a, b, similarity)"]
+        );
+    }
+
+    #[test]
+    fn a_stray_or_unclosed_quote_is_an_error_not_rows_run_together() {
+        // The csv crate reads text after a closing quote on into the field, and an unclosed
+        // quote to the end of the file, without an error: here rows 4 to 7 became one row whose
+        // type held the others, and its five fields looked like a pair.
+        let f = file(
+            ".csv",
+            concat!(
+                "type,a,b,same,similarity\n",
+                "T,x1,y1,true,0.9\n",
+                "T,x0,y0,false,0.1\n",
+                "\"T,x2,y2,true,0.8\n",
+                "T,x3,y3,false,0.3\n",
+                "T,x4,y4,false,0.2\n",
+                "T,\"x5, inc\",y5,true,0.7\n",
+                "T,\"a \"\"quoted\"\" word\",y6,true,0.7\n",
+            ),
+        );
+        let errors =
+            read_pairs(f.path(), Format::Csv, &ScoreSource::Field("similarity")).unwrap_err();
+        assert_eq!(
+            messages(errors),
+            [
+                "F:4: field `type`: \"T,x2,y2,true,0.8\\nT,x3,y3,false,0.3\\nT,x4,y4,false,0.2\\nT,x5\" is not a valid type name: type names are ASCII letters, digits and `_`",
+                "F:7:4: invalid CSV: text after the closing quote of a field (the quote opened at line 4, column 1), so the rows in between are read as one field: a field holding `\"` must be quoted whole, with each `\"` in it doubled (`\"\"`)",
+            ]
+        );
+        let f = file(
+            ".csv",
+            "type,a,b,same,similarity\nT,x,\"y,true,0.5\nT,x,y,false,0.1\n",
+        );
+        let errors =
+            read_pairs(f.path(), Format::Csv, &ScoreSource::Field("similarity")).unwrap_err();
+        assert_eq!(
+            messages(errors),
+            [
+                "F:2: invalid CSV: this record has 3 fields but the header has 5",
+                "F:2:5: invalid CSV: this quote is never closed, so the rest of the file is read as one field: close it, or double a `\"` meant as text (`\"\"`) and quote the field whole",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_type_must_be_a_name_a_schema_can_declare() {
+        let f = file(
+            ".jsonl",
+            concat!(
+                r#"{"type":"Skill ","a":"x","b":"y","same":true,"similarity":0.5}"#,
+                "\n",
+                r#"{"type":"Job Title","a":"x","b":"y","same":true,"similarity":0.5}"#,
+                "\n",
+                r#"{"type":"skill_2","a":"x","b":"y","same":true,"similarity":0.5}"#,
+                "\n",
+            ),
+        );
+        let errors =
+            read_pairs(f.path(), Format::Jsonl, &ScoreSource::Field("similarity")).unwrap_err();
+        assert_eq!(
+            messages(errors),
+            [
+                "F:1: field `type`: \"Skill \" is not a valid type name: remove the spaces around it: `Skill`",
+                "F:2: field `type`: \"Job Title\" is not a valid type name: type names are ASCII letters, digits and `_`, start with a letter, and have at most 64 characters: e.g. `Job_Title`",
+            ]
         );
     }
 
