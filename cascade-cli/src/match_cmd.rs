@@ -342,6 +342,16 @@ fn execute(args: &Args) -> Result<Report, Vec<Problem>> {
         };
         match matcher.resolve(args.operator, &[resolved], v) {
             Ok(resolution) => outcomes.push(Outcome {
+                base: resolution
+                    .members
+                    .get(resolution.member)
+                    .map_or(resolved.value, |m| m.adjusted.base),
+                adjustments: resolution
+                    .members
+                    .get(resolution.member)
+                    .map(|m| m.adjusted.steps.iter().map(|s| s.why.clone()).collect())
+                    .unwrap_or_default(),
+                minimum_confidence: levels.config.confidence_bands().minimum_confidence,
                 nearest: resolution
                     .members
                     .get(resolution.member)

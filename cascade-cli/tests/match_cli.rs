@@ -66,6 +66,31 @@ fn a_dimension_adjustment_is_said_not_to_apply() {
 }
 
 #[test]
+fn explanations_show_the_adjustment_steps_and_the_confidence_filter() {
+    // Company is adaptive (one entity: 0.8 loosened to 0.7); Skill's 0.6 lets `golang` (0.6)
+    // through the threshold, but its confidence is below the `high` the config requires.
+    let config = format!("{DIR}/adaptive_high_config.json");
+    let table = ok(FILES, &["--config", &config]);
+    insta::assert_snapshot!(table);
+    let out = ok(FILES, &["--config", &config, "--json"]);
+    let doc: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
+    let explanations: Vec<&str> = doc["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|r| r["explanation"].as_str().expect("an explanation"))
+        .collect();
+    assert_eq!(
+        explanations[1],
+        "the most similar Skill, `skill:rust` (0.6), is at or above the threshold 0.6 (config-type), but its confidence `medium` is below the `high` that confidence.minimumConfidence requires: a new Skill is created"
+    );
+    assert_eq!(
+        explanations[2],
+        "`company:acme` is the most similar Company (0.9474997), at or above the threshold 0.7 (builtin 0.8, adjusted: 1 candidate falls in the band 0..=9: loosen by 0.1): reused"
+    );
+}
+
+#[test]
 fn table_with_schema_and_config() {
     let schema = format!("{DIR}/schema.cascade");
     let config = format!("{DIR}/config.json");

@@ -243,7 +243,12 @@ pub fn adjust(
                 "tighten"
             };
             let why = format!(
-                "{n} candidates fall in the band {band}: {verb} by {}",
+                "{n} {} in the band {band}: {verb} by {}",
+                if n == 1 {
+                    "candidate falls"
+                } else {
+                    "candidates fall"
+                },
                 round6(band.adjustment.abs())
             );
             if to != value {

@@ -5,6 +5,8 @@ use std::fmt::Write as _;
 use cascade_runtime::confidence::Confidence;
 use cascade_runtime::matching::Decision;
 use cascade_runtime::{Layer, Operator};
+
+use crate::diagnostics::plural;
 use serde::Serialize;
 
 /// One decided query.
@@ -20,16 +22,43 @@ pub(crate) struct Outcome {
     pub(crate) similarity: Option<f32>,
     pub(crate) confidence: Confidence,
     pub(crate) threshold: f64,
+    /// The threshold the layer gave, before the adjustment steps.
+    pub(crate) base: f64,
+    /// Why each adjustment step moved the threshold from `base` (empty when none did).
+    pub(crate) adjustments: Vec<String>,
+    /// The confidence a match needs (`confidence.minimumConfidence` of the config).
+    pub(crate) minimum_confidence: Confidence,
     /// The most similar entity of the type (id, similarity), also when it was not accepted.
     pub(crate) nearest: Option<(String, f32)>,
 }
 
 impl Outcome {
+    /// Whether the nearest entity was at or above the threshold but not accepted (the
+    /// confidence filter rejected it): the matcher's acceptance rule, similarity first.
+    fn filtered(&self) -> bool {
+        self.decision != Decision::Matched
+            && self
+                .nearest
+                .as_ref()
+                .is_some_and(|(_, similarity)| f64::from(*similarity) >= self.threshold)
+    }
+
     /// Why the decision was taken, in one sentence: the nearest entity, its similarity, the
-    /// threshold and the layer it came from. Both numbers are printed in full (as in the JSON),
-    /// so a similarity just below the threshold never reads as equal to it.
+    /// threshold, the layer it came from and the steps that adjusted it, and the confidence
+    /// filter when it is what rejected a similarity at or above the threshold. Both numbers are
+    /// printed in full (as in the JSON), so a similarity just below the threshold never reads as
+    /// equal to it.
     pub(crate) fn explanation(&self, operator: Operator) -> String {
         let (t, layer, ty) = (self.threshold, self.layer, &self.entity_type);
+        let layer = if self.adjustments.is_empty() {
+            layer.to_string()
+        } else {
+            format!(
+                "{layer} {}, adjusted: {}",
+                self.base,
+                self.adjustments.join("; ")
+            )
+        };
         let reused = if operator == Operator::BackwardFuzzy {
             "linked"
         } else {
@@ -42,6 +71,11 @@ impl Outcome {
         match (&self.nearest, self.decision) {
             (Some((id, similarity)), Decision::Matched) => format!(
                 "`{id}` is the most similar {ty} ({similarity}), at or above the threshold {t} ({layer}): {reused}"
+            ),
+            // The acceptance rule of the matcher: at or above the threshold, then the filter.
+            (Some((id, similarity)), _) if self.filtered() => format!(
+                "the most similar {ty}, `{id}` ({similarity}), is at or above the threshold {t} ({layer}), but its confidence `{}` is below the `{}` that confidence.minimumConfidence requires: {otherwise}",
+                self.confidence, self.minimum_confidence
             ),
             (Some((id, similarity)), _) => format!(
                 "the most similar {ty}, `{id}` ({similarity}), is below the threshold {t} ({layer}): {otherwise}"
@@ -236,6 +270,29 @@ impl Report {
                 let _ = writeln!(out, "accuracy: no query has a `gold_id`, nothing to score");
             }
         }
+        // What the table's columns do not show: a similarity at or above the threshold that was
+        // still not accepted, and thresholds the adjustment steps moved from their layer's value.
+        let filtered = self.outcomes.iter().filter(|o| o.filtered()).count();
+        if filtered > 0 {
+            let minimum = self.outcomes[0].minimum_confidence;
+            let _ = writeln!(
+                out,
+                "{filtered} {} at or above the threshold not accepted: confidence below the `{minimum}` that confidence.minimumConfidence requires",
+                plural(filtered, "query", "queries"),
+            );
+        }
+        let adjusted = self
+            .outcomes
+            .iter()
+            .filter(|o| !o.adjustments.is_empty())
+            .count();
+        if adjusted > 0 {
+            let _ = writeln!(
+                out,
+                "{adjusted} {} adjusted from the layer's value (dimension, adaptive or clamp step): `--json` explains each",
+                plural(adjusted, "threshold", "thresholds"),
+            );
+        }
         out
     }
 }
@@ -268,8 +325,36 @@ mod tests {
             similarity: nearest.map(|(_, s)| s),
             confidence: Confidence::None,
             threshold: 0.85,
+            base: 0.85,
+            adjustments: Vec::new(),
+            minimum_confidence: Confidence::Low,
             nearest: nearest.map(|(id, s)| (id.to_owned(), s)),
         }
+    }
+
+    #[test]
+    fn explanations_name_the_adjustments_and_the_confidence_filter() {
+        let fwd = Operator::ForwardFuzzy;
+        let adjusted = Outcome {
+            layer: Layer::Builtin,
+            threshold: 0.7,
+            base: 0.8,
+            adjustments: vec!["5 candidates fall in the band 0..=9: loosen by 0.1".into()],
+            ..outcome(Decision::Create, Some(("c:2", 0.61)))
+        };
+        assert_eq!(
+            adjusted.explanation(fwd),
+            "the most similar Company, `c:2` (0.61), is below the threshold 0.7 (builtin 0.8, adjusted: 5 candidates fall in the band 0..=9: loosen by 0.1): a new Company is created"
+        );
+        let filtered = Outcome {
+            confidence: Confidence::Medium,
+            minimum_confidence: Confidence::High,
+            ..outcome(Decision::Create, Some(("c:2", 0.86)))
+        };
+        assert_eq!(
+            filtered.explanation(fwd),
+            "the most similar Company, `c:2` (0.86), is at or above the threshold 0.85 (config-type), but its confidence `medium` is below the `high` that confidence.minimumConfidence requires: a new Company is created"
+        );
     }
 
     #[test]
