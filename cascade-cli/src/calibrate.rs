@@ -80,7 +80,8 @@ pub(crate) struct Args {
         long,
         value_delimiter = ',',
         requires = "embeddings",
-        value_name = "D,..."
+        value_name = "D,...",
+        value_parser = parse_dim
     )]
     pub(crate) dims: Vec<usize>,
     /// Bootstrap resamples for the 90% confidence interval (0 = none, at most 100000; 1000 take
@@ -270,22 +271,9 @@ fn document(outcome: &Outcome) -> Document<'_> {
 }
 
 pub(crate) fn run(args: Args) -> u8 {
-    // A `--write` path the runtime could not load back is a usage error, found before any work.
-    if let Some(path) = &args.write
-        && let Err(e) = config::format_of(path)
-    {
-        eprintln!("error: {e:#}");
-        return 2;
-    }
-    // So is an output path that cannot be written (a missing directory): say so before the
-    // work, not after printing the results.
-    let outputs = [("--write", &args.write), ("--report", &args.report)];
-    let unwritable: Vec<String> = outputs
-        .into_iter()
-        .filter_map(|(flag, path)| check_output_path(flag, path.as_deref()?).err())
-        .collect();
-    if !unwritable.is_empty() {
-        for e in unwritable {
+    let usage = usage_errors(&args);
+    if !usage.is_empty() {
+        for e in usage {
             eprintln!("error: {e}");
         }
         return 2;
@@ -333,6 +321,86 @@ pub(crate) fn run(args: Args) -> u8 {
             1
         }
     }
+}
+
+/// The usage errors clap cannot find, all found before any work (not after printing the
+/// results): a `--dims` value given twice, a `--write` path the runtime could not load back, a path that cannot be created (a
+/// missing directory), and an output written over another output or over an input.
+fn usage_errors(args: &Args) -> Vec<String> {
+    let mut errors = Vec::new();
+    let mut seen = HashSet::new();
+    for d in &args.dims {
+        if !seen.insert(d) {
+            errors.push(format!(
+                "--dims: {d} is given twice: give each prefix length once"
+            ));
+        }
+    }
+    if let Some(path) = &args.write
+        && let Err(e) = config::format_of(path)
+    {
+        errors.push(format!("{e:#}"));
+    }
+    let outputs = [("--write", &args.write), ("--report", &args.report)];
+    errors.extend(
+        outputs
+            .into_iter()
+            .filter_map(|(flag, path)| check_output_path(flag, path.as_deref()?).err()),
+    );
+    if let (Some(write), Some(report)) = (&args.write, &args.report)
+        && same_file(write, report)
+    {
+        errors.push(format!(
+            "--write and --report are both {}: the report would replace the config; give them different names",
+            write.display()
+        ));
+    }
+    let inputs = [
+        ("the pairs file", Some(&args.pairs)),
+        ("the --schema file", args.schema.as_ref()),
+        ("the --embeddings file", args.embeddings.as_ref()),
+    ];
+    for (flag, output) in outputs {
+        let Some(output) = output else { continue };
+        for (what, input) in inputs {
+            if input.is_some_and(|input| same_file(output, input)) {
+                errors.push(format!(
+                    "{flag} {} is {what}, which it would overwrite: write elsewhere",
+                    output.display()
+                ));
+            }
+        }
+    }
+    errors
+}
+
+/// One `--dims` value: a prefix length of 1 or more.
+fn parse_dim(text: &str) -> Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(0) => Err(
+            "0 is not a dimension: give prefix lengths of 1 or more, e.g. 384,256,128,64".into(),
+        ),
+        Ok(d) => Ok(d),
+        Err(_) => Err(format!(
+            "`{text}` is not a dimension: give whole numbers of 1 or more, e.g. 384,256,128,64"
+        )),
+    }
+}
+
+/// Whether `a` and `b` name the same file: the same path once their directories are resolved
+/// (`./x.json` and `x.json`, or through a symlinked directory), whether or not it exists yet.
+fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    let resolved = |p: &std::path::Path| {
+        if let Ok(p) = p.canonicalize() {
+            return Some(p);
+        }
+        let dir = match p.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => std::path::Path::new("."),
+        };
+        Some(dir.canonicalize().ok()?.join(p.file_name()?))
+    };
+    a == b || matches!((resolved(a), resolved(b)), (Some(x), Some(y)) if x == y)
 }
 
 /// Whether `path` (given to `flag`) can be created: its directory exists and it is not itself
@@ -713,13 +781,14 @@ fn check_types_against_schema(
     let problems: Vec<String> = pairs
         .types
         .iter()
-        .filter(|ty| schema.threshold(ty).is_none())
-        .map(|ty| {
+        .zip(&pairs.first_lines)
+        .filter(|(ty, _)| schema.threshold(ty).is_none())
+        .map(|(ty, line)| {
             let hint = did_you_mean(ty, schema.types.iter().map(|(n, _)| n.as_str()))
                 .map(|s| format!("; did you mean `{s}`?"))
                 .unwrap_or_default();
             format!(
-                "type `{ty}` in {path} is not declared in {}{hint}",
+                "{path}:{line}: field `type`: `{ty}`, the type of this row and any later ones, is not declared in {}{hint}",
                 schema.path
             )
         })

@@ -372,6 +372,56 @@ fn usage_errors_exit_2_and_bad_values_exit_1() {
         "{}",
         stderr(&out)
     );
+    // Bad `--dims` values are usage errors, said in words, before any work.
+    for (dims, message) in [
+        (
+            "abc",
+            "`abc` is not a dimension: give whole numbers of 1 or more",
+        ),
+        (
+            "0",
+            "0 is not a dimension: give prefix lengths of 1 or more",
+        ),
+        (
+            "64,64",
+            "--dims: 64 is given twice: give each prefix length once",
+        ),
+    ] {
+        let out = calibrate(&[
+            PAIRS,
+            "--embeddings",
+            "examples/data/embeddings.jsonl",
+            "--dims",
+            dims,
+        ]);
+        assert_eq!(out.status.code(), Some(2), "--dims {dims}");
+        assert!(stderr(&out).contains(message), "{}", stderr(&out));
+    }
+    // An output over another output or over an input: every such error at once, exit 2.
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let same = dir.path().join("same.json");
+    let same_again = dir.path().join(".").join("same.json");
+    let out = calibrate(&[
+        PAIRS,
+        "--write",
+        same.to_str().expect("UTF-8 path"),
+        "--report",
+        same_again.to_str().expect("UTF-8 path"),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("the report would replace the config"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!same.exists(), "nothing was written");
+    let out = calibrate(&[PAIRS, "--report", &format!("./{PAIRS}")]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("is the pairs file, which it would overwrite"),
+        "{}",
+        stderr(&out)
+    );
     let out = calibrate(&[PAIRS, "--score-field", "same"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(

@@ -94,6 +94,8 @@ pub(crate) enum ScoreSource<'a> {
 pub(crate) struct Pairs {
     /// Type names in order of first appearance.
     pub(crate) types: Vec<String>,
+    /// The line where each type first appears.
+    pub(crate) first_lines: Vec<usize>,
     /// `type_of[row]` indexes `types`.
     pub(crate) type_of: Vec<u32>,
     pub(crate) same: Vec<bool>,
@@ -113,12 +115,13 @@ impl Pairs {
     }
 
     /// The id of type `name`, given on first sight; `None` past `u32::MAX` distinct types.
-    fn type_id(&mut self, name: &str) -> Option<u32> {
-        self.type_id_below(name, u32::MAX)
+    /// `line` is the row's, kept for the first.
+    fn type_id(&mut self, name: &str, line: usize) -> Option<u32> {
+        self.type_id_below(name, line, u32::MAX)
     }
 
     /// [`Pairs::type_id`] with ids below `limit`.
-    fn type_id_below(&mut self, name: &str, limit: u32) -> Option<u32> {
+    fn type_id_below(&mut self, name: &str, line: usize, limit: u32) -> Option<u32> {
         if let Some(&id) = self.index.get(name) {
             return Some(id);
         }
@@ -126,6 +129,7 @@ impl Pairs {
             .ok()
             .filter(|&id| id < limit)?;
         self.types.push(name.to_owned());
+        self.first_lines.push(line);
         self.index.insert(name.to_owned(), id);
         Some(id)
     }
@@ -642,7 +646,7 @@ impl<'a> RowChecker<'a> {
             self.cosines = scores;
             return;
         };
-        let Some(id) = self.pairs.type_id(ty) else {
+        let Some(id) = self.pairs.type_id(ty, line) else {
             self.error(
                 line,
                 Some("type"),
@@ -1663,10 +1667,10 @@ mod tests {
     #[test]
     fn type_ids_stop_at_their_limit_instead_of_wrapping() {
         let mut pairs = Pairs::new(1);
-        assert_eq!(pairs.type_id_below("ICP", 2), Some(0));
-        assert_eq!(pairs.type_id_below("Company", 2), Some(1));
-        assert_eq!(pairs.type_id_below("ICP", 2), Some(0));
-        assert_eq!(pairs.type_id_below("Persona", 2), None);
+        assert_eq!(pairs.type_id_below("ICP", 1, 2), Some(0));
+        assert_eq!(pairs.type_id_below("Company", 1, 2), Some(1));
+        assert_eq!(pairs.type_id_below("ICP", 1, 2), Some(0));
+        assert_eq!(pairs.type_id_below("Persona", 1, 2), None);
         assert_eq!(pairs.types, ["ICP", "Company"]);
     }
 
