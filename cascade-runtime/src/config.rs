@@ -429,11 +429,14 @@ pub enum ConfigError {
         /// The file, if read from one.
         origin: Option<PathBuf>,
     },
-    /// Not valid TOML, or not the expected shape.
-    #[error("invalid TOML config{}: {source}", at(origin))]
+    /// Not valid TOML (a syntax error, a key given twice): where (`file:line:col`) and what.
+    /// A config that is TOML but not the expected shape is [`ConfigError::Invalid`].
+    #[error("{}", toml_message(origin, position, source))]
     Toml {
         /// The file, if read from one.
         origin: Option<PathBuf>,
+        /// Where the error is, when the parser says.
+        position: Option<Position>,
         /// The parse error.
         source: toml::de::Error,
     },
@@ -467,6 +470,35 @@ fn json_message(origin: &Option<PathBuf>, source: &serde_json::Error) -> String 
         "invalid JSON config {file}:{}:{column}: {message} (help: a config is one JSON object; check the commas, quotes and brackets here)",
         source.line()
     )
+}
+
+/// `config.toml:2:1: duplicate key (help: ...)`, or the parser's own message when it gives no
+/// place.
+fn toml_message(
+    origin: &Option<PathBuf>,
+    position: &Option<Position>,
+    source: &toml::de::Error,
+) -> String {
+    let Some(position) = position else {
+        return format!("invalid TOML config{}: {source}", at(origin));
+    };
+    format!(
+        "invalid TOML config {}:{position}: {} (help: check the quotes, brackets and `key = value` lines here; a key may be given once per table)",
+        file_name(origin),
+        source.message().trim_end()
+    )
+}
+
+/// A TOML syntax error of `text`, placed in it.
+fn toml_syntax(text: &str, origin: Option<PathBuf>, source: toml::de::Error) -> ConfigError {
+    let position = source
+        .span()
+        .map(|span| collect::position(text, span.start));
+    ConfigError::Toml {
+        origin,
+        position,
+        source,
+    }
 }
 
 /// A map that refuses a key given twice (serde's maps keep the last one silently), so
@@ -563,11 +595,8 @@ fn load_toml(
         Err(first) => match collect::toml_problems(text) {
             Ok(problems) if !problems.is_empty() => Err(ConfigError::Invalid { origin, problems }),
             // A syntax error, or (never seen) an error the second reading does not find.
-            Ok(_) => Err(ConfigError::Toml {
-                origin,
-                source: first,
-            }),
-            Err(source) => Err(ConfigError::Toml { origin, source }),
+            Ok(_) => Err(toml_syntax(text, origin, first)),
+            Err(source) => Err(toml_syntax(text, origin, source)),
         },
     }
 }

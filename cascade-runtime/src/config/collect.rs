@@ -80,6 +80,19 @@ pub(super) struct Places<'t> {
     by_path: HashMap<String, Place>,
 }
 
+/// The line and column of byte `offset` of `text` (as [`Places`] counts them).
+pub(super) fn position(text: &str, offset: usize) -> Position {
+    let places = Places {
+        text,
+        by_path: HashMap::new(),
+    };
+    places
+        .positions([offset])
+        .into_values()
+        .next()
+        .unwrap_or(Position { line: 1, column: 1 })
+}
+
 impl Places<'_> {
     /// The line and column of each byte offset in `offsets`, in one pass over the text: lines
     /// count from 1 and end at `\n`, columns count characters from 1 (a byte-order mark at the

@@ -329,6 +329,25 @@ fn a_key_given_twice_is_an_error_at_the_second() {
 }
 
 #[test]
+fn toml_syntax_errors_say_where_as_the_other_errors_do() {
+    let message = |text: &str| match SimilarityThresholdConfig::from_toml_str(text) {
+        Err(e @ ConfigError::Toml { .. }) => e.to_string(),
+        other => panic!("expected a TOML syntax error, got {other:?}"),
+    };
+    assert_eq!(
+        message("default = 0.7\ndefault = 0.6\n"),
+        "invalid TOML config config:2:1: duplicate key (help: check the quotes, brackets and `key = value` lines here; a key may be given once per table)"
+    );
+    // Columns count characters.
+    assert!(
+        message("# é\n[types\nA = 0.5\n")
+            .starts_with("invalid TOML config config:2:7: unclosed table"),
+        "{}",
+        message("# é\n[types\nA = 0.5\n")
+    );
+}
+
+#[test]
 fn json_syntax_errors_say_where_and_how_to_fix() {
     let e = json_error("{\"default\": 0.8,,}");
     assert_eq!(
