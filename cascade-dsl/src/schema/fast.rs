@@ -206,9 +206,18 @@ impl<'a> Scanner<'a> {
             match self.peek() {
                 Some(b' ' | b'\t' | b'\n' | b'\r' | b'\x0c') => self.at += 1,
                 Some(b'/') => match self.bytes.get(self.at + 1) {
+                    // A line comment ends at a line terminator: `\n`, `\r`, or (as in
+                    // JavaScript) U+2028 and U+2029, which the nom parser handles.
                     Some(b'/') => {
                         let rest = self.bytes.get(self.at..)?;
-                        self.at += rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
+                        let end = rest
+                            .iter()
+                            .position(|&b| matches!(b, b'\n' | b'\r' | 0xE2))
+                            .unwrap_or(rest.len());
+                        if rest.get(end) == Some(&0xE2) {
+                            return None;
+                        }
+                        self.at += end;
                     }
                     Some(b'*') => {
                         let body = self.src.get(self.at + 2..)?;
@@ -551,7 +560,8 @@ impl<'a> Scanner<'a> {
         };
         let mut end = start + usize::from(self.peek() == Some(b'-'));
         let whole = digits(self.bytes, end);
-        if whole == 0 {
+        // No digits, or a leading zero (`00.85`, `01`: neither JSON nor JavaScript has them).
+        if whole == 0 || (whole > 1 && self.bytes.get(end) == Some(&b'0')) {
             return None;
         }
         end += whole;

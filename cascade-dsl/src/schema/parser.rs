@@ -758,6 +758,20 @@ fn brackets(src: &str) -> Vec<Bracket> {
     brackets
 }
 
+/// The length of the line comment at the start of `bytes`: up to its line terminator (`\n`,
+/// `\r`, U+2028 or U+2029, as in JavaScript) or the end.
+fn line_comment_len(bytes: &[u8]) -> usize {
+    let mut at = 0;
+    while let Some(&b) = bytes.get(at) {
+        match b {
+            b'\n' | b'\r' => return at,
+            0xE2 if matches!(bytes.get(at + 1..at + 3), Some([0x80, 0xA8 | 0xA9])) => return at,
+            _ => at += 1,
+        }
+    }
+    at
+}
+
 /// A byte of the text that recovery looks at.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Mark {
@@ -803,11 +817,8 @@ impl Iterator for Marks<'_> {
                     }
                 }
                 b'/' if rest.get(at + 1) == Some(&b'/') => {
-                    self.at = rest
-                        .iter()
-                        .skip(at)
-                        .position(|&c| c == b'\n')
-                        .map_or(rest.len(), |len| at + len);
+                    // To the line terminator (`\n`, `\r`, U+2028 or U+2029), as `ws` reads it.
+                    self.at = at + rest.get(at..).map_or(0, line_comment_len);
                 }
                 b'/' if rest.get(at + 1) == Some(&b'*') => {
                     self.at = rest
@@ -862,7 +873,9 @@ fn skip_trivia(mut i: In<'_>) -> PResult<'_, ()> {
     loop {
         (i, _) = take_while(char::is_whitespace).parse(i)?;
         if i.fragment().starts_with("//") {
-            (i, _) = take_till(|c| c == '\n').parse(i)?;
+            // JavaScript's line terminators: a lone `\r` (and U+2028, U+2029) ends the comment
+            // too, so what follows one is read, as the TypeScript side reads it.
+            (i, _) = take_till(|c| matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}')).parse(i)?;
         } else if i.fragment().starts_with("/*") {
             let start = offset(&i);
             let (rest, _) = tag("/*").parse(i)?;
@@ -1311,6 +1324,27 @@ fn number(i: In<'_>) -> PResult<'_, Number> {
             );
         }
     };
+    let digits = text.fragment().trim_start_matches('-');
+    let whole = digits.split(['.', 'e', 'E']).next().unwrap_or(digits);
+    if whole.len() > 1 && whole.starts_with('0') {
+        let sign = &text.fragment()[..text.fragment().len() - digits.len()];
+        let trimmed = whole.trim_start_matches('0');
+        let fixed = format!(
+            "{sign}{}{}",
+            if trimmed.is_empty() { "0" } else { trimmed },
+            &digits[whole.len()..]
+        );
+        return failure(
+            SyntaxError::message(
+                Span::new(start, offset(&text) + text.fragment().len()),
+                format!("number `{}` has a leading zero", text.fragment()),
+                "leading zero",
+            )
+            .help(format!(
+                "JSON and JavaScript numbers have no leading zeros: write `{fixed}`"
+            )),
+        );
+    }
     if let Some(c) = peek(&rest).filter(|&c| c == '.' || is_ident_char(c)) {
         let end = offset(&rest) + c.len_utf8();
         return failure(
@@ -1587,6 +1621,37 @@ mod tests {
         assert_eq!(values[2], 12.0);
         assert_eq!(err("{ a: 0.8.1 }").message, "malformed number `0.8.`");
         assert_eq!(err("{ a: .5 }").message, "expected a value, found `.`");
+        let e = err("{ a: 00.85 }");
+        assert_eq!(e.message, "number `00.85` has a leading zero");
+        assert_eq!(
+            e.help.as_deref(),
+            Some("JSON and JavaScript numbers have no leading zeros: write `0.85`")
+        );
+        assert_eq!((e.primary.0.start(), e.primary.0.end()), (5, 10));
+        assert_eq!(
+            err("{ a: -012e1 }").help.as_deref(),
+            Some("JSON and JavaScript numbers have no leading zeros: write `-12e1`")
+        );
+        assert!(parse("{ a: 0, b: -0.5, c: 0e1, d: 10 }").is_ok());
+    }
+
+    #[test]
+    fn a_line_comment_ends_at_every_javascript_line_terminator() {
+        assert_eq!(line_comment_len(b"// a\rb"), 4);
+        assert_eq!(line_comment_len("// é\u{2029}b".as_bytes()), 5);
+        assert_eq!(line_comment_len(b"// end"), 6);
+        // Recovery skips comments the same way: the error after the `\r` is found.
+        let errors = parse("{ A: { x: 1 y: 2 }, // c\r B: { z: 1 w: 2 } }").unwrap_err();
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        for terminator in ["\r", "\u{2028}", "\u{2029}", "\r\n"] {
+            let src = format!("{{ A: {{}}, // note{terminator} B: {{ x: 1 }} }}");
+            let file = parse(&src).unwrap_or_else(|e| panic!("{terminator:?}: {e:?}"));
+            let keys: Vec<&str> = file.root.entries.iter().map(|e| &*e.key.value).collect();
+            assert_eq!(keys, ["A", "B"], "{terminator:?}");
+            // The scanner reads `\r` and leaves U+2028/U+2029 to this parser.
+            let fast = super::super::fast::file(&src);
+            assert!(fast.is_none_or(|fast| fast == file), "{terminator:?}");
+        }
     }
 
     #[test]
