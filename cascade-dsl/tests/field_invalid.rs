@@ -181,6 +181,13 @@ const CASES: &[(&str, Code, usize, usize, usize)] = &[
     ("Qui ach\u{e8}te? ~>ICP(1.5)", ThresholdOutOfRange, 19, 22, 1),  // '1.5'
     ("\u{65e5}\u{672c}\u{8a9e} ~>T (0.8)", WhitespaceInTarget, 13, 14, 1),  // ' '
     ("O\u{f9}? ~>icp", InvalidTypeName, 7, 10, 1),  // 'icp'
+    // Fixes that keep the whole reference (checked by `suggested_definitions_parse`).
+    ("->A|B(0.9)", ThresholdOnExactOperator, 5, 10, 1),
+    ("->T.items(0.8)?", ThresholdOnExactOperator, 9, 14, 1),
+    ("daily|weekly", UnionWithoutOperator, 0, 12, 1),
+    ("->User|  |Author", EmptyUnionMember, 6, 7, 2),
+    ("~>A|B.x[]?(0.8)", AmbiguousThreshold, 10, 15, 1),
+    ("~>T((0.8))", UnclosedThreshold, 3, 4, 1),
 ];
 
 #[test]
@@ -261,4 +268,32 @@ fn every_field_code_is_covered() {
         missing.is_empty(),
         "codes without an invalid case: {missing:?}"
     );
+}
+
+/// A fix written out whole (a quoted definition after an operator) is itself valid: following
+/// the help never leads to another error.
+#[test]
+fn suggested_definitions_parse() {
+    let mut failures = Vec::new();
+    for &(input, ..) in CASES {
+        for d in field::parse(input).expect_err("invalid input") {
+            let help = d.help.unwrap_or_default();
+            for (i, quoted) in help.split('`').enumerate() {
+                // An operator alone (`use `~>` or `->``) names the operator, not a definition.
+                let is_definition = i % 2 == 1
+                    && quoted.len() > 2
+                    && ["~>", "->", "<~", "<-"]
+                        .iter()
+                        .any(|op| quoted.starts_with(op));
+                if is_definition && let Err(errors) = field::parse(quoted) {
+                    failures.push(format!(
+                        "{input:?} [{}]: suggests `{quoted}`, which gives {}",
+                        d.code.as_str(),
+                        errors[0].code.as_str()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -549,9 +549,19 @@ impl<'s> Parser<'s> {
         }
         let expr = self.target_expr(target_span, Some((op, op_span)))?;
         if !op.is_fuzzy() {
+            // The fixes rewrite the whole reference (union members, backref, `[]`, `?` kept):
+            // the fuzzy operator, or the text without any threshold.
+            let written = self.text(target_span);
+            let mut unthresholded = String::with_capacity(written.len());
+            let mut from = target_span.start();
+            for member in expr.members.iter().filter(|m| m.threshold.is_some()) {
+                let parens = member.threshold_parens;
+                unthresholded.push_str(self.text(Span::new(from, parens.start())));
+                from = parens.end();
+            }
+            unthresholded.push_str(self.text(Span::new(from, target_span.end())));
             for member in expr.members.iter() {
-                if let Some(threshold) = &member.threshold {
-                    let name = self.text(member.name);
+                if member.threshold.is_some() {
                     let fuzzy = fuzzy_counterpart(op);
                     self.error(
                         Diagnostic::error(
@@ -564,8 +574,9 @@ impl<'s> Parser<'s> {
                         )
                         .with_label("thresholds apply to `~>` and `<~` only")
                         .with_help(format!(
-                            "use `{fuzzy}{name}({})` for a fuzzy reference, or drop the threshold: `{op}{name}`",
-                            self.text(threshold.span)
+                            "use `{fuzzy}{}` for a fuzzy reference, or drop the threshold: `{op}{}`",
+                            written.trim_end(),
+                            unthresholded.trim_end()
                         )),
                     );
                 }
@@ -711,12 +722,45 @@ impl<'s> Parser<'s> {
             let last = expr.members.last().map_or(span, |m| m.name);
             let union = Span::new(first.start(), last.end());
             let text = self.text(union);
+            // Type names start with an uppercase letter: `daily|weekly` becomes `Daily|Weekly`.
+            let names: Vec<String> = expr
+                .members
+                .iter()
+                .map(|m| {
+                    let name = self.text(m.name);
+                    let mut chars = name.chars();
+                    chars.next().map_or_else(String::new, |c| {
+                        c.to_ascii_uppercase().to_string() + chars.as_str()
+                    })
+                })
+                .collect();
+            let help = if names
+                .iter()
+                .all(|n| crate::validate::check_entity_name(n, Span::default()).is_none())
+            {
+                // The whole expression (thresholds, backref, `[]`, `?`), names capitalized.
+                let mut fixed = String::new();
+                let mut from = union.start();
+                for (member, name) in expr.members.iter().zip(&names) {
+                    fixed.push_str(self.text(Span::new(from, member.name.start())));
+                    fixed.push_str(name);
+                    from = member.name.end();
+                }
+                fixed.push_str(self.text(Span::new(from, span.end())).trim_end());
+                format!(
+                    "write `~>{fixed}` (fuzzy) or `->{fixed}` (exact); for free text, write a prompt with spaces"
+                )
+            } else {
+                "a union joins type names after an operator, e.g. `~>Company|Person`; for free text, write a prompt with spaces".to_owned()
+            };
             self.error(
-                Diagnostic::error(Code::UnionWithoutOperator, format!("union `{text}` without an operator"), union)
-                    .with_label("a union needs an operator")
-                    .with_help(format!(
-                        "write `~>{text}` (fuzzy) or `->{text}` (exact); for free text, write a prompt with spaces"
-                    )),
+                Diagnostic::error(
+                    Code::UnionWithoutOperator,
+                    format!("union `{text}` without an operator"),
+                    union,
+                )
+                .with_label("a union needs an operator")
+                .with_help(help),
             );
             return None;
         }
@@ -1055,8 +1099,16 @@ impl<'s> Parser<'s> {
                     };
                     let parens = member.threshold_parens;
                     if expr.members.len() > 1 {
-                        let members: Vec<&str> =
-                            expr.members.iter().map(|m| self.text(m.name)).collect();
+                        // The threshold moved onto the last member; the rest (backref, `[]`,
+                        // `?`) kept where it is.
+                        let last = expr.members.last().map_or(span.start(), |m| m.name.end());
+                        let moved = format!(
+                            "{}{}{}{}",
+                            self.text(Span::new(span.start(), last)),
+                            self.text(parens),
+                            self.text(Span::new(last, parens.start())),
+                            self.text(Span::new(parens.end(), span.end()))
+                        );
                         self.error(
                             Diagnostic::error(
                                 Code::AmbiguousThreshold,
@@ -1065,10 +1117,9 @@ impl<'s> Parser<'s> {
                             )
                             .with_label("which member?")
                             .with_help(format!(
-                                "write it on the member it belongs to, e.g. `{}{}{}`",
+                                "write it on the member it belongs to, e.g. `{}{}`",
                                 op.map_or("", |(op, _)| op.as_str()),
-                                members.join("|"),
-                                self.text(parens)
+                                moved.trim_end()
                             )),
                         );
                         expr.broken = true;
@@ -1122,11 +1173,16 @@ impl<'s> Parser<'s> {
     }
 
     fn whitespace_in_target(&mut self, span: Span, op: Option<(Operator, Span)>, spaces: &[Span]) {
-        let fixed: String = self
+        let mut fixed: String = self
             .text(span)
             .chars()
             .filter(|c| !c.is_whitespace())
             .collect();
+        // A member that was only spaces is gone: no `||` (nor a `|` at an end) in the fix.
+        while fixed.contains("||") {
+            fixed = fixed.replace("||", "|");
+        }
+        let fixed = fixed.trim_matches('|');
         let prefix = op.map_or("", |(op, _)| op.as_str());
         let Some((first, rest)) = spaces.split_first() else {
             return;
@@ -1156,7 +1212,17 @@ impl<'s> Parser<'s> {
             .text(Span::new(op.map_or(span.start(), |(_, s)| s.start()), from))
             .trim_end();
         let text = self.text(extra);
-        let help = if op.is_some() {
+        // The `)` of a doubled `((0.8))`: the unclosed threshold already said to remove it.
+        if text.trim().chars().all(|c| c == ')')
+            && self
+                .errors
+                .last()
+                .is_some_and(|d| d.code == Code::UnclosedThreshold)
+        {
+            return;
+        }
+        // Words may be a prompt written after the target; punctuation alone is a typo.
+        let help = if op.is_some() && text.chars().any(char::is_alphanumeric) {
             format!(
                 "a definition ends with its target; put descriptive text before the operator as a prompt: `{text} {target}`"
             )
@@ -1217,6 +1283,15 @@ impl<'s> Parser<'s> {
                 let upto = Span::new(span_of(&open).start(), span_of(&content).end());
                 let shown = self.text(upto);
                 let c = content.fragment();
+                let after = self.src.get(upto.end()..).unwrap_or("");
+                let help = if c.is_empty() && after.trim_start().starts_with('(') {
+                    "one pair of parentheses holds a threshold, e.g. `(0.85)`: remove the extra `(` and `)`".to_owned()
+                } else if c.is_empty() {
+                    "write a threshold from 0.0 to 1.0 and close the parenthesis, e.g. `(0.85)`"
+                        .to_owned()
+                } else {
+                    format!("close the parenthesis: `({c})`")
+                };
                 self.error(
                     Diagnostic::error(
                         Code::UnclosedThreshold,
@@ -1224,7 +1299,7 @@ impl<'s> Parser<'s> {
                         upto,
                     )
                     .with_label("expected `)`")
-                    .with_help(format!("close the parenthesis: `({c})`")),
+                    .with_help(help),
                 );
                 *broken = true;
                 // Continue after the content so later errors are still found; the whitespace stays.
