@@ -74,13 +74,20 @@ pub(crate) fn load(file: &Path, config: Option<&Path>) -> Option<Loaded> {
     };
     let tables = leak_schema(&model);
     let config_path = config;
-    let config = match config {
-        None => SimilarityThresholdConfig::default(),
+    // A config with errors is not applied, but what reads of it is still checked against the
+    // schema: its unknown names come in the same run.
+    let (config, invalid) = match config {
+        None => (SimilarityThresholdConfig::default(), false),
         Some(path) => match SimilarityThresholdConfig::from_path(path) {
-            Ok(cfg) => cfg,
+            Ok(cfg) => (cfg, false),
             Err(e) => {
                 eprintln!("error: {e}");
-                return None;
+                match e {
+                    ConfigError::Invalid {
+                        rest: Some(rest), ..
+                    } => (*rest, true),
+                    _ => return None,
+                }
             }
         },
     };
@@ -100,6 +107,9 @@ pub(crate) fn load(file: &Path, config: Option<&Path>) -> Option<Loaded> {
         if problems.len() > SHOW_MISFITS {
             eprintln!("  - and {} more", problems.len() - SHOW_MISFITS);
         }
+        return None;
+    }
+    if invalid {
         return None;
     }
     Some(Loaded {

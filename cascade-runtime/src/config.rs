@@ -447,6 +447,18 @@ pub enum ConfigError {
         origin: Option<PathBuf>,
         /// Every problem found.
         problems: Vec<ConfigProblem>,
+        /// What reads without error once the entries in error are left out (`None` when
+        /// nothing does, and for [`check_against`](SimilarityThresholdConfig::check_against)'s
+        /// errors): never to be applied, but its names can still be checked against a schema,
+        /// so that a run reports those errors too.
+        ///
+        /// ```
+        /// # use cascade_runtime::config::{ConfigError, SimilarityThresholdConfig};
+        /// let err = SimilarityThresholdConfig::from_json_str(r#"{"types": {"Skil": 0.7, "Tag": 1.5}}"#).unwrap_err();
+        /// let ConfigError::Invalid { rest: Some(rest), .. } = err else { panic!() };
+        /// assert!(rest.types.contains_key("Skil"));
+        /// ```
+        rest: Option<Box<SimilarityThresholdConfig>>,
     },
 }
 
@@ -562,13 +574,21 @@ fn load_json(
                 return Ok(cfg);
             }
             collect::locate(&mut problems, &collect::json_places(text));
-            Err(ConfigError::Invalid { origin, problems })
+            Err(ConfigError::Invalid {
+                origin,
+                problems,
+                rest: Some(Box::new(cfg)),
+            })
         }
         // serde_json's error categories cannot tell a syntax error from a shape error (a number
         // out of f64's range, or an enum given a number, is filed under syntax): the text is
         // read again as JSON alone, which finds the syntax error if there is one.
         Err(_) => match collect::json_problems(text) {
-            Ok(problems) => Err(ConfigError::Invalid { origin, problems }),
+            Ok((problems, rest)) => Err(ConfigError::Invalid {
+                origin,
+                problems,
+                rest: rest.map(Box::new),
+            }),
             Err(source) => Err(syntax(source, origin)),
         },
     }
@@ -590,10 +610,18 @@ fn load_toml(
             if let Ok(places) = collect::toml_places(text) {
                 collect::locate(&mut problems, &places);
             }
-            Err(ConfigError::Invalid { origin, problems })
+            Err(ConfigError::Invalid {
+                origin,
+                problems,
+                rest: Some(Box::new(cfg)),
+            })
         }
         Err(first) => match collect::toml_problems(text) {
-            Ok(problems) if !problems.is_empty() => Err(ConfigError::Invalid { origin, problems }),
+            Ok((problems, rest)) if !problems.is_empty() => Err(ConfigError::Invalid {
+                origin,
+                problems,
+                rest: rest.map(Box::new),
+            }),
             // A syntax error, or (never seen) an error the second reading does not find.
             Ok(_) => Err(toml_syntax(text, origin, first)),
             Err(source) => Err(toml_syntax(text, origin, source)),
@@ -849,6 +877,7 @@ impl SimilarityThresholdConfig {
             Err(ConfigError::Invalid {
                 origin: None,
                 problems: out,
+                rest: None,
             })
         }
     }
@@ -933,10 +962,12 @@ fn adaptive_problems(a: &AdaptiveConfig, out: &mut Vec<ConfigProblem>) {
         return;
     };
     for (i, b) in bands.iter().enumerate() {
+        // A band's own values are keyed by the value (the comparisons between bands by the
+        // band), so that the error points at it.
         let key = format!("adaptive.candidateCountBands[{i}]");
         if b.max_candidates.is_some_and(|max| max < b.min_candidates) {
             out.push(ConfigProblem::new(
-                key.clone(),
+                format!("{key}.minCandidates"),
                 format!(
                     "minCandidates {} is greater than maxCandidates {}",
                     b.min_candidates,
@@ -946,7 +977,7 @@ fn adaptive_problems(a: &AdaptiveConfig, out: &mut Vec<ConfigProblem>) {
         }
         if !b.adjustment.is_finite() || !(-1.0..=1.0).contains(&b.adjustment) {
             out.push(ConfigProblem::new(
-                key,
+                format!("{key}.adjustment"),
                 format!(
                     "adjustment `{}` must be a number within -1.0..=1.0",
                     b.adjustment
@@ -1021,13 +1052,17 @@ fn dimension_problems(d: &DimensionAdjustment, out: &mut Vec<ConfigProblem>) {
     );
     for (key, table) in tables {
         for &dims in table.keys() {
-            if dims == 0 || dims > d.base_dimensions {
+            // Against a baseDimensions of 0 (itself an error) every dimension would be "too
+            // large": only that one error is said.
+            if dims == 0 || (d.base_dimensions > 0 && dims > d.base_dimensions) {
+                let range = if d.base_dimensions > 0 {
+                    format!("be within 1..={} (baseDimensions)", d.base_dimensions)
+                } else {
+                    "be at least 1".to_owned()
+                };
                 out.push(ConfigProblem::new(
                     format!("{key}.{dims}"),
-                    format!(
-                        "dimension `{dims}` must be within 1..={} (baseDimensions)",
-                        d.base_dimensions
-                    ),
+                    format!("dimension `{dims}` must {range}"),
                 ));
             }
         }

@@ -51,7 +51,7 @@ pub(crate) fn read(
         Some(path) => SimilarityThresholdConfig::from_path(path).unwrap_or_else(|e| {
             match e {
                 // One problem each, so that they are counted and listed like the others.
-                ConfigError::Invalid { problems, .. } => {
+                ConfigError::Invalid { problems, rest, .. } => {
                     errors.extend(problems.iter().map(|p| {
                         if p.key.is_empty() && p.position.is_none() {
                             // The line saying the list was cut.
@@ -60,6 +60,10 @@ pub(crate) fn read(
                             Problem::from(format!("{}invalid config: {p}", at(path, p.position)))
                         }
                     }));
+                    // Not applied (the run stops), but its names are checked with the rest.
+                    if let Some(rest) = rest {
+                        return *rest;
+                    }
                 }
                 other => errors.push(other.to_string().into()),
             }
@@ -81,11 +85,9 @@ pub(crate) fn read(
         },
         None => None,
     };
-    if !errors.is_empty() {
-        return Err(errors);
-    }
     // A config that does not fit the schema still leaves the schema's types known, so the
-    // queries are checked against them in the same run; `resolve` reports the misfits.
+    // queries are checked against them in the same run; `resolve` reports the misfits. (With
+    // errors, the misfits of what reads of the config come with them.)
     let mut misfits = Vec::new();
     if let (Some(config_path), Some((tables, schema_path))) = (config_path, &schema)
         && let Err(e) = config.check_against(tables)
@@ -103,6 +105,10 @@ pub(crate) fn read(
                 schema_path.display()
             ))
         }));
+    }
+    if !errors.is_empty() {
+        errors.extend(misfits);
+        return Err(errors);
     }
     Ok(Sources {
         config,

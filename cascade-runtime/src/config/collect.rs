@@ -167,6 +167,23 @@ fn self_and_parents(path: &str) -> impl Iterator<Item = &str> {
     std::iter::successors(Some(path), |path| parent(path))
 }
 
+/// The bands of the adaptive step, compared with each other by the value checks.
+const BANDS: &str = "adaptive.candidateCountBands";
+
+/// What [`Collector::cover`] notes when a band is in error: the comparisons between bands
+/// would only echo it.
+const ACROSS_BANDS: &str = "adaptive.candidateCountBands[*]";
+
+/// Whether a value problem at `key` compares bands (an overlap, an order, the first or last
+/// band), rather than checking one band's own values (`...[i].adjustment`).
+fn compares_bands(key: &str) -> bool {
+    key == BANDS
+        || key
+            .strip_prefix(BANDS)
+            .and_then(|rest| rest.strip_prefix('['))
+            .is_some_and(|rest| rest.ends_with(']') && !rest.contains('.'))
+}
+
 /// Whether `path` is `ancestor` or inside it.
 fn within(path: &str, ancestor: &str) -> bool {
     path.strip_prefix(ancestor)
@@ -504,10 +521,40 @@ impl Collector<'_, '_> {
         let section = match path {
             "adaptive.minThreshold" | "adaptive.maxThreshold" => "adaptive.minThreshold",
             "dimensionAdjustment.baseDimensions" => "dimensionAdjustment",
-            _ if within(path, "adaptive.candidateCountBands") => "adaptive.candidateCountBands",
+            // A band in error: its own values, and every comparison between bands; the other
+            // bands' own values (an adjustment out of range) are still checked.
+            _ if path != BANDS && within(path, BANDS) => {
+                let band = path
+                    .find(']')
+                    .and_then(|end| path.get(..=end))
+                    .unwrap_or(path);
+                self.covered.insert(band.to_owned());
+                self.covered.insert(ACROSS_BANDS.to_owned());
+                return;
+            }
             _ => path,
         };
         self.covered.insert(section.to_owned());
+    }
+
+    /// A key of [`SimilarityThresholdConfig::problems`], counted in the bands left, with its
+    /// band index as written (bands taken out for an error are not in the config checked).
+    fn band_as_written(&self, key: &str) -> String {
+        let Some(rest) = key.strip_prefix(BANDS).and_then(|r| r.strip_prefix('[')) else {
+            return key.to_owned();
+        };
+        let Some((index, after)) = rest
+            .split_once(']')
+            .and_then(|(i, after)| Some((i.parse::<usize>().ok()?, after)))
+        else {
+            return key.to_owned();
+        };
+        let written = self.as_written(&[
+            Step::Key("adaptive".to_owned()),
+            Step::Key("candidateCountBands".to_owned()),
+            Step::Index(index),
+        ]);
+        format!("{}{after}", render(&written))
     }
 
     /// Records the error `message` at `path` (as written), unless it only repeats one already
@@ -647,10 +694,16 @@ impl Collector<'_, '_> {
 
     /// The value problems of `config`, but for those an error already reported covers.
     fn value_problems(&mut self, config: &SimilarityThresholdConfig) {
+        let across_covered = self.covered.contains(ACROSS_BANDS);
         let problems: Vec<ConfigProblem> = config
             .problems()
             .into_iter()
+            .map(|mut p| {
+                p.key = self.band_as_written(&p.key);
+                p
+            })
             .filter(|p| !self_and_parents(&p.key).any(|path| self.covered.contains(path)))
+            .filter(|p| !(across_covered && compares_bands(&p.key)))
             .collect();
         for problem in problems {
             let at_key = about_key(&problem.key);
@@ -727,7 +780,12 @@ struct Early {
 
 /// Every problem of a config whose tree is `tree`, with their positions in `places`, plus the
 /// `early` ones.
-fn collect<T: Tree>(mut tree: T, places: &Places<'_>, early: Vec<Early>) -> Vec<ConfigProblem> {
+/// The second part is what reads without error once the entries in error are taken out.
+fn collect<T: Tree>(
+    mut tree: T,
+    places: &Places<'_>,
+    early: Vec<Early>,
+) -> (Vec<ConfigProblem>, Option<SimilarityThresholdConfig>) {
     let mut collector = Collector {
         places,
         found: Vec::new(),
@@ -754,10 +812,11 @@ fn collect<T: Tree>(mut tree: T, places: &Places<'_>, early: Vec<Early>) -> Vec<
             first,
         });
     }
-    if let Some(config) = collector.run(&mut tree) {
-        collector.value_problems(&config);
+    let rest = collector.run(&mut tree);
+    if let Some(config) = &rest {
+        collector.value_problems(config);
     }
-    collector.finish()
+    (collector.finish(), rest)
 }
 
 /// Positions for the value problems of a config that deserialized, in the order written; at
@@ -973,7 +1032,9 @@ impl<'t> JsonReader<'t> {
 
 /// Every problem of JSON `text` (a BOM already removed), which does not deserialize. `Err` is a
 /// syntax error, which the first reading may not have reached.
-pub(super) fn json_problems(text: &str) -> Result<Vec<ConfigProblem>, serde_json::Error> {
+pub(super) fn json_problems(
+    text: &str,
+) -> Result<(Vec<ConfigProblem>, Option<SimilarityThresholdConfig>), serde_json::Error> {
     let root: &RawValue = serde_json::from_str(text)?;
     let mut reader = JsonReader::new(text);
     let tree = reader.value(root, "", 0).unwrap_or(serde_json::Value::Null);
@@ -1046,7 +1107,9 @@ pub(super) fn toml_places(text: &str) -> Result<Places<'_>, toml::de::Error> {
 }
 
 /// Every problem of TOML `text`, which does not deserialize. `Err` is a syntax error.
-pub(super) fn toml_problems(text: &str) -> Result<Vec<ConfigProblem>, toml::de::Error> {
+pub(super) fn toml_problems(
+    text: &str,
+) -> Result<(Vec<ConfigProblem>, Option<SimilarityThresholdConfig>), toml::de::Error> {
     let places = toml_places(text)?;
     let table: toml::Table = toml::from_str(text)?;
     Ok(collect(toml::Value::Table(table), &places, Vec::new()))

@@ -827,3 +827,45 @@ fn a_bad_escape_is_a_syntax_error_at_its_place() {
         );
     }
 }
+
+#[test]
+fn an_error_in_one_band_does_not_hide_the_values_of_the_others() {
+    // Band 1 lacks `minCandidates`; band 0's own adjustment is still out of range. Only the
+    // comparisons between bands (overlaps, order) wait for the fix.
+    let p = json_problems(
+        r#"{"adaptive": {"enabled": true, "candidateCountBands": [{"minCandidates": 0, "maxCandidates": 9, "adjustment": 5}, {"adjustment": 0.05}]}}"#,
+    );
+    assert_eq!(p.len(), 2, "{p:?}");
+    assert!(
+        p[0].contains("`adaptive.candidateCountBands[0].adjustment`: adjustment `5`"),
+        "{p:?}"
+    );
+    assert!(p[1].contains("missing field `minCandidates`"), "{p:?}");
+    // A band taken out (a number out of range) moves no index: the error after it names the
+    // band as written.
+    let p = json_problems(
+        r#"{"adaptive": {"enabled": true, "candidateCountBands": [1e400, {"minCandidates": 5, "maxCandidates": 2, "adjustment": 0}]}}"#,
+    );
+    assert_eq!(p.len(), 2, "{p:?}");
+    assert!(
+        p[1].contains("`adaptive.candidateCountBands[1].minCandidates`: minCandidates 5 is greater than maxCandidates 2"),
+        "{p:?}"
+    );
+}
+
+#[test]
+fn the_rest_of_an_invalid_config_keeps_its_names() {
+    let Err(ConfigError::Invalid {
+        rest: Some(rest), ..
+    }) =
+        SimilarityThresholdConfig::from_toml_str("default = 2\n[types]\nSkil = 0.7\nTag = \"x\"\n")
+    else {
+        panic!("an invalid config with a readable rest")
+    };
+    assert_eq!(rest.types.keys().collect::<Vec<_>>(), ["Skil"]);
+    // A baseDimensions of 0 is the one error; the table's dimensions are not all "too large".
+    let p = json_problems(
+        r#"{"dimensionAdjustment": {"enabled": true, "baseDimensions": 0, "table": {"128": 0.7}}}"#,
+    );
+    assert_eq!(p.len(), 1, "{p:?}");
+}
