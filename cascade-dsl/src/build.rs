@@ -292,7 +292,7 @@ impl BuildError {
                             crate::diag::line_col(&schema.text, diagnostic.span().start());
                         out.push_str(&format!(
                             "cargo::error={}:{line}:{column}: {}\n",
-                            schema.path.display(),
+                            schema.shown_path(),
                             diagnostic.message.replace('\n', " "),
                         ));
                     }
@@ -321,11 +321,22 @@ pub struct InvalidSchema {
 impl InvalidSchema {
     /// The diagnostics rendered like rustc's (`error[code]: ..`, `--> path:line:col`, a caret).
     pub fn render(&self) -> String {
-        render(
-            &self.diagnostics,
-            &self.text,
-            &self.path.display().to_string(),
-        )
+        render(&self.diagnostics, &self.text, &self.shown_path())
+    }
+
+    /// The path as diagnostics show it. A build script runs in its package's directory: a path
+    /// inside it (`schemas/app.cascade`) is shown as given, but one that leaves it
+    /// (`../schemas/app.cascade`) would not open from where cargo was run (the workspace root,
+    /// say), so it is shown absolute, `..` resolved.
+    fn shown_path(&self) -> String {
+        let leaves = self
+            .path
+            .components()
+            .any(|c| c == std::path::Component::ParentDir);
+        match self.path.canonicalize() {
+            Ok(absolute) if leaves => absolute.display().to_string(),
+            _ => self.path.display().to_string(),
+        }
     }
 }
 
@@ -494,6 +505,31 @@ mod tests {
         let input = dir.path().join("app.cascade");
         std::fs::write(&input, "{ A: {} }").expect("writable");
         (dir, input)
+    }
+
+    #[test]
+    fn a_path_leaving_the_package_is_shown_absolute() {
+        let (dir, _) = one_schema();
+        std::fs::create_dir(dir.path().join("pkg")).expect("writable");
+        let broken = dir.path().join("broken.cascade");
+        std::fs::write(&broken, "{ A: { $threshold: 2 } }").expect("writable");
+        let given = dir.path().join("pkg/../broken.cascade");
+        let Err(BuildError::Invalid(invalid)) = Config::new()
+            .out_dir(dir.path())
+            .compile_with(&[&given], &mut Vec::new())
+        else {
+            panic!("the schema is invalid");
+        };
+        let shown = invalid[0].shown_path();
+        assert!(!shown.contains(".."), "{shown}");
+        assert!(shown.ends_with("broken.cascade"), "{shown}");
+        // A path inside the package is shown as given.
+        let inside = InvalidSchema {
+            path: "schemas/app.cascade".into(),
+            text: String::new(),
+            diagnostics: Vec::new(),
+        };
+        assert_eq!(inside.shown_path(), "schemas/app.cascade");
     }
 
     #[test]
