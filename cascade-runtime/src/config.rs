@@ -437,8 +437,8 @@ pub enum ConfigError {
         origin: Option<PathBuf>,
         /// Where the error is, when the parser says.
         position: Option<Position>,
-        /// The parse error.
-        source: toml::de::Error,
+        /// The parse error (boxed: it is large, and `ConfigError` is returned by value).
+        source: Box<toml::de::Error>,
     },
     /// Parsed, but some values are wrong (all of them are listed).
     #[error("invalid config{}:{}", at(origin), list(origin, problems))]
@@ -509,7 +509,7 @@ fn toml_syntax(text: &str, origin: Option<PathBuf>, source: toml::de::Error) -> 
     ConfigError::Toml {
         origin,
         position,
-        source,
+        source: Box::new(source),
     }
 }
 
