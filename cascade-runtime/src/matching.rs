@@ -194,10 +194,10 @@ impl Resolution<'_> {
     /// # use cascade_runtime::index::{Catalog, IndexKind};
     /// # use cascade_runtime::matching::Matcher;
     /// # use cascade_runtime::config::SimilarityThresholdConfig;
-    /// # use cascade_runtime::feedback::{FeedbackSettings, FeedbackTuner};
+    /// # use cascade_runtime::feedback::FeedbackTuner;
     /// # use cascade_runtime::resolve::Resolved;
     /// # use cascade_runtime::similarity::UnitVector;
-    /// # use cascade_runtime::Operator;
+    /// # use cascade_runtime::{Operator, Threshold};
     /// let mut catalog = Catalog::new(2, IndexKind::Exact);
     /// catalog.add("ICP", "icp:1", &UnitVector::new(vec![1.0, 0.0])?)?;
     /// let config = SimilarityThresholdConfig::default();
@@ -206,7 +206,11 @@ impl Resolution<'_> {
     /// let missed = r.feedback("m-1", false, Some("icp:1".into()));
     /// assert!(missed.is_false_negative());
     /// assert!((missed.similarity.unwrap() - 0.7071).abs() < 1e-4);
-    /// let mut tuner = FeedbackTuner::new(r.threshold, FeedbackSettings::default(), config.bounds());
+    /// let mut tuner = FeedbackTuner::new(
+    ///     Threshold::new(r.threshold)?,
+    ///     config.feedback_settings(),
+    ///     config.bounds().try_into()?,
+    /// )?;
     /// tuner.record(missed);
     /// assert_eq!(tuner.pending(), 1);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
