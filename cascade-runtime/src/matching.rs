@@ -33,7 +33,6 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::Operator;
 use crate::adjust::{Adjusted, Conditions, adjust};
 use crate::confidence::{Confidence, ConfidenceBands};
 use crate::config::SimilarityThresholdConfig;
@@ -42,6 +41,7 @@ use crate::feedback::MatchFeedback;
 use crate::index::{Catalog, IndexError};
 use crate::resolve::Resolved;
 use crate::similarity::{SimilarityError, UnitVector};
+use crate::{Operator, Threshold};
 
 /// Why a reference could not be resolved.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
@@ -399,7 +399,7 @@ impl<'c> Matcher<'c> {
             .expect("at least one member was searched and `member` indexes it");
         let similarity = decisive.best().map(|c| c.similarity);
         let confidence = similarity.map_or(Confidence::None, |s| {
-            self.bands.classify(f64::from(s), decisive.threshold())
+            self.classify(f64::from(s), decisive.threshold())
         });
         let (decision, id) = match winner {
             Some(_) => (Decision::Matched, decisive.best().map(|c| c.id.clone())),
@@ -421,6 +421,12 @@ impl<'c> Matcher<'c> {
             member,
             members: outcomes,
         })
+    }
+
+    /// The confidence of `similarity` against an adjusted threshold. Adjusting keeps a
+    /// threshold within 0..=1, so the fallback `none` (no band for a non-threshold) is never hit.
+    fn classify(&self, similarity: f64, threshold: f64) -> Confidence {
+        Threshold::new(threshold).map_or(Confidence::None, |t| self.bands.classify(similarity, t))
     }
 
     fn search_member<'a>(
@@ -455,7 +461,7 @@ impl<'c> Matcher<'c> {
         }
         let accepted = nearest.first().is_some_and(|best| {
             let s = f64::from(best.similarity);
-            s >= adjusted.value && self.bands.accepts(self.bands.classify(s, adjusted.value))
+            s >= adjusted.value && self.bands.accepts(self.classify(s, adjusted.value))
         });
         Ok(MemberOutcome {
             resolved: *resolved,
