@@ -42,13 +42,25 @@ use serde::Serialize;
 pub use counts::{Counts, Metrics};
 pub use curve::{Curve, CurvePoint, SortedPairs};
 pub use dims::{DimCalibration, calibrate_dims, prefix_cosines};
-pub use objective::{Choice, Objective, ObjectiveParseError};
+pub use objective::{
+    Beta, Choice, CostWeights, MinPrecision, Objective, ObjectiveError, ObjectiveParseError,
+};
 pub use resample::{
-    ConfidenceInterval, CrossValidation, SplitMix64, bootstrap, cross_validate, seed_for,
+    ConfidenceInterval, ConfidenceLevel, CrossValidation, LevelError, SplitMix64, bootstrap,
+    cross_validate, seed_for,
 };
 
+use crate::Threshold;
+
 /// The spike's grid of fixed thresholds, reported next to the optimum for comparison.
-pub const SPIKE_GRID: [f64; 6] = [0.65, 0.70, 0.75, 0.80, 0.85, 0.90];
+pub const SPIKE_GRID: [Threshold; 6] = [
+    Threshold::new_const(0.65),
+    Threshold::new_const(0.70),
+    Threshold::new_const(0.75),
+    Threshold::new_const(0.80),
+    Threshold::new_const(0.85),
+    Threshold::new_const(0.90),
+];
 
 /// The name of the pooled group (all types together) in calibration output.
 pub const ALL: &str = "ALL";
@@ -95,17 +107,33 @@ pub enum CalibrateError {
     },
 }
 
-/// Settings of [`calibrate`].
+/// Settings of [`calibrate`]. Every number that must be checked has a checked type
+/// ([`Objective`]'s values, [`Threshold`], [`ConfidenceLevel`]), so any `Options` value is valid.
+///
+/// ```
+/// use cascade_runtime::calibrate::{calibrate, ConfidenceLevel, Objective, Options};
+/// let options = Options {
+///     objective: "fbeta=0.5".parse()?,
+///     bootstrap: 200,
+///     level: ConfidenceLevel::new(0.8)?,
+///     ..Options::default()
+/// };
+/// let c = calibrate(&[0.9, 0.8, 0.7, 0.6], &[true, false, true, false], &options)?;
+/// let ci = c.ci.expect("200 resamples");
+/// assert_eq!(ci.level.get(), 0.8);
+/// assert!(ci.threshold[0] <= ci.threshold[1]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct Options {
     /// What to optimise.
     pub objective: Objective,
     /// Fixed thresholds to report next to the optimum (default [`SPIKE_GRID`]).
-    pub grid: Vec<f64>,
+    pub grid: Vec<Threshold>,
     /// Bootstrap resamples; 0 = no confidence interval.
     pub bootstrap: u32,
     /// Coverage of the confidence interval (default 0.9).
-    pub level: f64,
+    pub level: ConfidenceLevel,
     /// Cross-validation folds; 0 = none (otherwise at least 2).
     pub folds: u32,
     /// Seed of the bootstrap and the fold assignment.
@@ -118,7 +146,7 @@ impl Default for Options {
             objective: Objective::F1,
             grid: SPIKE_GRID.to_vec(),
             bootstrap: 0,
-            level: 0.9,
+            level: ConfidenceLevel::default(),
             folds: 0,
             seed: 0,
         }
@@ -263,7 +291,7 @@ impl Calibration {
         let grid = options
             .grid
             .iter()
-            .map(|&t| Metrics::new(t, curve.counts_at(t)))
+            .map(|t| Metrics::new(t.get(), curve.counts_at(t.get())))
             .collect();
         Ok(Calibration {
             n: sorted.len() as u64,
@@ -430,7 +458,7 @@ mod tests {
             fn_: 0,
             tn: 1,
         }
-        .f_beta(0.5);
+        .f_beta(Beta::new(0.5).unwrap());
         assert_eq!((fbeta.threshold, fbeta.score), (0.6, Some(want)));
         assert!((want - 0.789473).abs() < 1e-6, "{want}");
     }

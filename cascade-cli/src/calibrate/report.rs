@@ -205,7 +205,7 @@ fn f1_chart(group: &Group, schema_threshold: Option<f64>) -> String {
             frame.y(1.0),
             (b - a).max(1.0),
             frame.y(0.0) - frame.y(1.0),
-            ci.level * 100.0,
+            ci.level.get() * 100.0,
             ci.threshold[0],
             ci.threshold[1],
         );
@@ -402,7 +402,7 @@ pub(crate) fn render(outcome: &Outcome) -> String {
             let _ = write!(
                 meta,
                 " · {:.0}% CI of the threshold {:.3} – {:.3} (shaded)",
-                ci.level * 100.0,
+                ci.level.get() * 100.0,
                 ci.threshold[0],
                 ci.threshold[1]
             );
