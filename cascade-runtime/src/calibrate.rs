@@ -95,6 +95,11 @@ pub enum CalibrateError {
         /// Length of the second vector.
         b: usize,
     },
+    /// `Options::folds` is 1: a single fold holds nothing out.
+    #[error(
+        "cross-validation with 1 fold holds no pairs out: set `folds` to 0 (no cross-validation) or to 2 or more"
+    )]
+    OneFold,
     /// A prefix length of 0 or longer than the vectors.
     #[error(
         "cannot take the first {dims} of {len} numbers: dimensions run from 1 to the vector length"
@@ -134,7 +139,8 @@ pub struct Options {
     pub bootstrap: u32,
     /// Coverage of the confidence interval (default 0.9).
     pub level: ConfidenceLevel,
-    /// Cross-validation folds; 0 = none (otherwise at least 2).
+    /// Cross-validation folds; 0 = none, otherwise at least 2 (1 is
+    /// [`CalibrateError::OneFold`]). A group with fewer pairs than folds gets no `cv`.
     pub folds: u32,
     /// Seed of the bootstrap and the fold assignment.
     pub seed: u64,
@@ -239,8 +245,8 @@ impl Best {
     /// The best point of `curve` under `objective`; `None` when the curve is empty.
     pub fn choose(curve: &Curve, objective: &Objective) -> Option<Best> {
         let choice = objective.choose(curve)?;
-        let counts = curve.counts(choice.index);
-        let interval = curve.interval(choice.index);
+        let counts = curve.counts(choice.index)?;
+        let interval = curve.interval(choice.index)?;
         let threshold = interval.1;
         let (precision, recall) = (counts.precision(), counts.recall());
         Some(Best {
@@ -286,6 +292,9 @@ impl Calibration {
         sorted: &SortedPairs,
         options: &Options,
     ) -> Result<Calibration, CalibrateError> {
+        if options.folds == 1 {
+            return Err(CalibrateError::OneFold);
+        }
         let curve = sorted.curve();
         let best = Best::choose(&curve, &options.objective).ok_or(CalibrateError::Empty)?;
         let grid = options
@@ -364,6 +373,17 @@ mod tests {
             calibrate(&[], &[], &Options::default()),
             Err(CalibrateError::Empty)
         );
+    }
+
+    #[test]
+    fn one_fold_is_an_error_not_a_silently_missing_cv() {
+        let options = Options {
+            folds: 1,
+            ..Options::default()
+        };
+        let e = calibrate(&[0.9, 0.1], &[true, false], &options).unwrap_err();
+        assert_eq!(e, CalibrateError::OneFold);
+        assert!(e.to_string().contains("set `folds` to 0"), "{e}");
     }
 
     #[test]

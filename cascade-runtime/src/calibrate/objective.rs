@@ -375,7 +375,8 @@ impl Objective {
         if n == 0 {
             return None;
         }
-        let counts = |i: usize| curve.counts(i);
+        // Every index below is in `0..n`.
+        let counts = |i: usize| curve.counts_of(&curve.points()[i]);
         let mut best = 0;
         match *self {
             Objective::F1 => {
@@ -538,7 +539,7 @@ mod tests {
             cost(MAX_COST_WEIGHT, 0.0),
         ] {
             for p in 0..c.points().len() {
-                assert!(o.value(&c.counts(p)).is_finite(), "{o}");
+                assert!(o.value(&c.counts(p).unwrap()).is_finite(), "{o}");
             }
         }
     }
@@ -564,7 +565,7 @@ mod tests {
     fn f1_ties_go_to_the_highest_threshold() {
         let c = curve(&[0.9, 0.8, 0.7, 0.6], &[true, false, false, true]);
         // F1 = 2tp/(2tp+fp+fn): 0.9 → 2/3, 0.8 → 2/4, 0.7 → 2/5, 0.6 → 4/6 (tied with 0.9).
-        assert_eq!(c.counts(0).f1(), c.counts(3).f1());
+        assert_eq!(c.counts(0).unwrap().f1(), c.counts(3).unwrap().f1());
         let choice = Objective::F1.choose(&c).unwrap();
         assert_eq!(c.points()[choice.index].threshold, 0.9);
     }
@@ -574,7 +575,7 @@ mod tests {
         let c = curve(&[0.2, 0.7, 0.7], &[false, false, false]);
         let choice = Objective::F1.choose(&c).unwrap();
         assert_eq!(c.points()[choice.index].threshold, 0.7);
-        let counts = c.counts(choice.index);
+        let counts = c.counts(choice.index).unwrap();
         assert_eq!(
             (counts.precision(), counts.recall(), counts.f1()),
             (0.0, 0.0, 0.0)

@@ -231,11 +231,11 @@ pub fn bootstrap(
         let curve = sorted
             .weighted_curve(&weights)
             .expect("one weight per sorted pair");
-        let choice = objective
+        let (threshold, counts) = objective
             .choose(&curve)
-            .expect("a resample of a non-empty set is non-empty");
-        let counts = curve.counts(choice.index);
-        t.push(curve.points()[choice.index].threshold);
+            .and_then(|choice| Some((curve.interval(choice.index)?.1, curve.counts(choice.index)?)))
+            .expect("a resample of a non-empty set is non-empty, and a choice indexes its curve");
+        t.push(threshold);
         p.push(counts.precision());
         r.push(counts.recall());
         f.push(counts.f1());
