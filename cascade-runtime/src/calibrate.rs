@@ -243,6 +243,15 @@ fn is_true(b: &bool) -> bool {
 
 impl Best {
     /// The best point of `curve` under `objective`; `None` when the curve is empty.
+    ///
+    /// ```
+    /// use cascade_runtime::calibrate::{Best, Objective, SortedPairs};
+    /// let curve = SortedPairs::new(&[0.9, 0.8, 0.3], &[true, true, false])?.curve();
+    /// let best = Best::choose(&curve, &Objective::F1).expect("a non-empty curve");
+    /// assert_eq!((best.threshold, best.f1, best.interval), (0.8, 1.0, (Some(0.3), 0.8)));
+    /// assert!(Best::choose(&SortedPairs::new(&[], &[])?.curve(), &Objective::F1).is_none());
+    /// # Ok::<(), cascade_runtime::calibrate::CalibrateError>(())
+    /// ```
     pub fn choose(curve: &Curve, objective: &Objective) -> Option<Best> {
         let choice = objective.choose(curve)?;
         let counts = curve.counts(choice.index)?;
@@ -288,6 +297,16 @@ pub struct Calibration {
 impl Calibration {
     /// Calibrates already sorted pairs. `seed` is used as given: derive a per-group seed with
     /// [`seed_for`] when calibrating several groups.
+    ///
+    /// ```
+    /// use cascade_runtime::calibrate::{seed_for, Calibration, Options, SortedPairs};
+    /// let sorted = SortedPairs::new(&[0.9, 0.8, 0.3, 0.2], &[true, true, false, false])?;
+    /// let options = Options { folds: 2, seed: seed_for(7, "ICP"), ..Options::default() };
+    /// let c = Calibration::of_sorted(&sorted, &options)?;
+    /// assert_eq!((c.n, c.positives, c.best.threshold), (4, 2, 0.8));
+    /// assert!(c.cv.is_some());
+    /// # Ok::<(), cascade_runtime::calibrate::CalibrateError>(())
+    /// ```
     pub fn of_sorted(
         sorted: &SortedPairs,
         options: &Options,
@@ -354,6 +373,22 @@ impl Calibration {
 }
 
 /// Calibrates one group of pairs: `scores[i]` is the similarity of pair `i`, `same[i]` its label.
+///
+/// Errors when the slices differ in length, a score is not finite, there are no pairs, or
+/// `options.folds` is 1.
+///
+/// ```
+/// use cascade_runtime::calibrate::{calibrate, CalibrateError, Options};
+/// let c = calibrate(&[0.9, 0.4], &[true, false], &Options::default())?;
+/// assert_eq!(c.best.threshold, 0.9);
+/// assert!(matches!(
+///     calibrate(&[0.9, f64::NAN], &[true, false], &Options::default()),
+///     Err(CalibrateError::NonFinite { index: 1, .. })
+/// ));
+/// let one_fold = Options { folds: 1, ..Options::default() };
+/// assert_eq!(calibrate(&[0.9, 0.4], &[true, false], &one_fold), Err(CalibrateError::OneFold));
+/// # Ok::<(), CalibrateError>(())
+/// ```
 pub fn calibrate(
     scores: &[f64],
     same: &[bool],

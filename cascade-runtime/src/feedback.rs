@@ -258,6 +258,13 @@ pub struct Bounds {
 }
 
 /// Why a pair of numbers is not [`Bounds`].
+///
+/// ```
+/// use cascade_runtime::feedback::{Bounds, BoundsError};
+/// let e = Bounds::try_from((f64::NAN, 0.95)).unwrap_err();
+/// assert!(matches!(e, BoundsError::Min(_)));
+/// assert_eq!(e.to_string(), "lower bound (min) of the feedback bounds: threshold `NaN` is not a finite number");
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, thiserror::Error)]
 pub enum BoundsError {
     /// The lower bound is not a threshold.

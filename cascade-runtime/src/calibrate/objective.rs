@@ -57,6 +57,13 @@ const MAX_COST_WEIGHT: f64 = 1e12;
 
 /// Why a number cannot be part of an [`Objective`]. Each message names the number, the range
 /// and an example.
+///
+/// ```
+/// use cascade_runtime::calibrate::{MinPrecision, ObjectiveError};
+/// let e = MinPrecision::new(1.5).unwrap_err();
+/// assert_eq!(e, ObjectiveError::PrecisionFloor(1.5));
+/// assert_eq!(e.to_string(), "the precision floor `1.5` must be a number within 0..=1, e.g. `0.95`");
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, thiserror::Error)]
 pub enum ObjectiveError {
     /// β is NaN, infinite or outside `0.000001..=1000000`.

@@ -32,6 +32,11 @@ use super::{Objective, SortedPairs};
 pub struct ConfidenceLevel(f64);
 
 /// The number is not a [`ConfidenceLevel`].
+///
+/// ```
+/// use cascade_runtime::calibrate::{ConfidenceLevel, LevelError};
+/// assert_eq!(ConfidenceLevel::new(1.5), Err(LevelError(1.5)));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, thiserror::Error)]
 #[error(
     "confidence level `{0}` must be a number strictly between 0 and 1, e.g. `0.9` for the 5th to 95th percentile"
