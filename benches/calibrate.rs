@@ -12,7 +12,7 @@
 use std::sync::OnceLock;
 
 use cascade_runtime::calibrate::{
-    Best, Calibration, Objective, Options, SortedPairs, SplitMix64, bootstrap,
+    Best, Calibration, ConfidenceLevel, Objective, Options, SortedPairs, SplitMix64, bootstrap,
 };
 
 fn main() {
@@ -95,7 +95,15 @@ fn calibrate_grid(bencher: divan::Bencher<'_, '_>, n: usize) {
 fn bootstrap_1000(bencher: divan::Bencher<'_, '_>, n: usize) {
     let (scores, labels) = generate(n, 13);
     let sorted = SortedPairs::new(&scores, &labels).expect("finite scores");
-    bencher.bench(|| bootstrap(&sorted, &Objective::F1, 1000, 0.9, 42));
+    bencher.bench(|| {
+        bootstrap(
+            &sorted,
+            &Objective::F1,
+            1000,
+            ConfidenceLevel::default(),
+            42,
+        )
+    });
 }
 
 /// Bootstrap and 5-fold CV together, as `cascade calibrate` runs them by default.

@@ -42,13 +42,25 @@ use serde::Serialize;
 pub use counts::{Counts, Metrics};
 pub use curve::{Curve, CurvePoint, SortedPairs};
 pub use dims::{DimCalibration, calibrate_dims, prefix_cosines};
-pub use objective::{Choice, Objective, ObjectiveParseError};
+pub use objective::{
+    Beta, Choice, CostWeights, MinPrecision, Objective, ObjectiveError, ObjectiveParseError,
+};
 pub use resample::{
-    ConfidenceInterval, CrossValidation, SplitMix64, bootstrap, cross_validate, seed_for,
+    ConfidenceInterval, ConfidenceLevel, CrossValidation, LevelError, SplitMix64, bootstrap,
+    cross_validate, seed_for,
 };
 
+use crate::Threshold;
+
 /// The spike's grid of fixed thresholds, reported next to the optimum for comparison.
-pub const SPIKE_GRID: [f64; 6] = [0.65, 0.70, 0.75, 0.80, 0.85, 0.90];
+pub const SPIKE_GRID: [Threshold; 6] = [
+    Threshold::new_const(0.65),
+    Threshold::new_const(0.70),
+    Threshold::new_const(0.75),
+    Threshold::new_const(0.80),
+    Threshold::new_const(0.85),
+    Threshold::new_const(0.90),
+];
 
 /// The name of the pooled group (all types together) in calibration output.
 pub const ALL: &str = "ALL";
@@ -83,6 +95,11 @@ pub enum CalibrateError {
         /// Length of the second vector.
         b: usize,
     },
+    /// `Options::folds` is 1: a single fold holds nothing out.
+    #[error(
+        "cross-validation with 1 fold holds no pairs out: set `folds` to 0 (no cross-validation) or to 2 or more"
+    )]
+    OneFold,
     /// A prefix length of 0 or longer than the vectors.
     #[error(
         "cannot take the first {dims} of {len} numbers: dimensions run from 1 to the vector length"
@@ -95,18 +112,35 @@ pub enum CalibrateError {
     },
 }
 
-/// Settings of [`calibrate`].
+/// Settings of [`calibrate`]. Every number that must be checked has a checked type
+/// ([`Objective`]'s values, [`Threshold`], [`ConfidenceLevel`]), so any `Options` value is valid.
+///
+/// ```
+/// use cascade_runtime::calibrate::{calibrate, ConfidenceLevel, Objective, Options};
+/// let options = Options {
+///     objective: "fbeta=0.5".parse()?,
+///     bootstrap: 200,
+///     level: ConfidenceLevel::new(0.8)?,
+///     ..Options::default()
+/// };
+/// let c = calibrate(&[0.9, 0.8, 0.7, 0.6], &[true, false, true, false], &options)?;
+/// let ci = c.ci.expect("200 resamples");
+/// assert_eq!(ci.level.get(), 0.8);
+/// assert!(ci.threshold[0] <= ci.threshold[1]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct Options {
     /// What to optimise.
     pub objective: Objective,
     /// Fixed thresholds to report next to the optimum (default [`SPIKE_GRID`]).
-    pub grid: Vec<f64>,
+    pub grid: Vec<Threshold>,
     /// Bootstrap resamples; 0 = no confidence interval.
     pub bootstrap: u32,
     /// Coverage of the confidence interval (default 0.9).
-    pub level: f64,
-    /// Cross-validation folds; 0 = none (otherwise at least 2).
+    pub level: ConfidenceLevel,
+    /// Cross-validation folds; 0 = none, otherwise at least 2 (1 is
+    /// [`CalibrateError::OneFold`]). A group with fewer pairs than folds gets no `cv`.
     pub folds: u32,
     /// Seed of the bootstrap and the fold assignment.
     pub seed: u64,
@@ -118,7 +152,7 @@ impl Default for Options {
             objective: Objective::F1,
             grid: SPIKE_GRID.to_vec(),
             bootstrap: 0,
-            level: 0.9,
+            level: ConfidenceLevel::default(),
             folds: 0,
             seed: 0,
         }
@@ -209,10 +243,19 @@ fn is_true(b: &bool) -> bool {
 
 impl Best {
     /// The best point of `curve` under `objective`; `None` when the curve is empty.
+    ///
+    /// ```
+    /// use cascade_runtime::calibrate::{Best, Objective, SortedPairs};
+    /// let curve = SortedPairs::new(&[0.9, 0.8, 0.3], &[true, true, false])?.curve();
+    /// let best = Best::choose(&curve, &Objective::F1).expect("a non-empty curve");
+    /// assert_eq!((best.threshold, best.f1, best.interval), (0.8, 1.0, (Some(0.3), 0.8)));
+    /// assert!(Best::choose(&SortedPairs::new(&[], &[])?.curve(), &Objective::F1).is_none());
+    /// # Ok::<(), cascade_runtime::calibrate::CalibrateError>(())
+    /// ```
     pub fn choose(curve: &Curve, objective: &Objective) -> Option<Best> {
         let choice = objective.choose(curve)?;
-        let counts = curve.counts(choice.index);
-        let interval = curve.interval(choice.index);
+        let counts = curve.counts(choice.index)?;
+        let interval = curve.interval(choice.index)?;
         let threshold = interval.1;
         let (precision, recall) = (counts.precision(), counts.recall());
         Some(Best {
@@ -254,16 +297,29 @@ pub struct Calibration {
 impl Calibration {
     /// Calibrates already sorted pairs. `seed` is used as given: derive a per-group seed with
     /// [`seed_for`] when calibrating several groups.
+    ///
+    /// ```
+    /// use cascade_runtime::calibrate::{seed_for, Calibration, Options, SortedPairs};
+    /// let sorted = SortedPairs::new(&[0.9, 0.8, 0.3, 0.2], &[true, true, false, false])?;
+    /// let options = Options { folds: 2, seed: seed_for(7, "ICP"), ..Options::default() };
+    /// let c = Calibration::of_sorted(&sorted, &options)?;
+    /// assert_eq!((c.n, c.positives, c.best.threshold), (4, 2, 0.8));
+    /// assert!(c.cv.is_some());
+    /// # Ok::<(), cascade_runtime::calibrate::CalibrateError>(())
+    /// ```
     pub fn of_sorted(
         sorted: &SortedPairs,
         options: &Options,
     ) -> Result<Calibration, CalibrateError> {
+        if options.folds == 1 {
+            return Err(CalibrateError::OneFold);
+        }
         let curve = sorted.curve();
         let best = Best::choose(&curve, &options.objective).ok_or(CalibrateError::Empty)?;
         let grid = options
             .grid
             .iter()
-            .map(|&t| Metrics::new(t, curve.counts_at(t)))
+            .map(|t| Metrics::new(t.get(), curve.counts_at(t.get())))
             .collect();
         Ok(Calibration {
             n: sorted.len() as u64,
@@ -317,6 +373,22 @@ impl Calibration {
 }
 
 /// Calibrates one group of pairs: `scores[i]` is the similarity of pair `i`, `same[i]` its label.
+///
+/// Errors when the slices differ in length, a score is not finite, there are no pairs, or
+/// `options.folds` is 1.
+///
+/// ```
+/// use cascade_runtime::calibrate::{calibrate, CalibrateError, Options};
+/// let c = calibrate(&[0.9, 0.4], &[true, false], &Options::default())?;
+/// assert_eq!(c.best.threshold, 0.9);
+/// assert!(matches!(
+///     calibrate(&[0.9, f64::NAN], &[true, false], &Options::default()),
+///     Err(CalibrateError::NonFinite { index: 1, .. })
+/// ));
+/// let one_fold = Options { folds: 1, ..Options::default() };
+/// assert_eq!(calibrate(&[0.9, 0.4], &[true, false], &one_fold), Err(CalibrateError::OneFold));
+/// # Ok::<(), CalibrateError>(())
+/// ```
 pub fn calibrate(
     scores: &[f64],
     same: &[bool],
@@ -336,6 +408,17 @@ mod tests {
             calibrate(&[], &[], &Options::default()),
             Err(CalibrateError::Empty)
         );
+    }
+
+    #[test]
+    fn one_fold_is_an_error_not_a_silently_missing_cv() {
+        let options = Options {
+            folds: 1,
+            ..Options::default()
+        };
+        let e = calibrate(&[0.9, 0.1], &[true, false], &options).unwrap_err();
+        assert_eq!(e, CalibrateError::OneFold);
+        assert!(e.to_string().contains("set `folds` to 0"), "{e}");
     }
 
     #[test]
@@ -430,7 +513,7 @@ mod tests {
             fn_: 0,
             tn: 1,
         }
-        .f_beta(0.5);
+        .f_beta(Beta::new(0.5).unwrap());
         assert_eq!((fbeta.threshold, fbeta.score), (0.6, Some(want)));
         assert!((want - 0.789473).abs() < 1e-6, "{want}");
     }

@@ -33,7 +33,6 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::Operator;
 use crate::adjust::{Adjusted, Conditions, adjust};
 use crate::confidence::{Confidence, ConfidenceBands};
 use crate::config::SimilarityThresholdConfig;
@@ -42,6 +41,7 @@ use crate::feedback::MatchFeedback;
 use crate::index::{Catalog, IndexError};
 use crate::resolve::Resolved;
 use crate::similarity::{SimilarityError, UnitVector};
+use crate::{Operator, Threshold};
 
 /// Why a reference could not be resolved.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
@@ -194,10 +194,10 @@ impl Resolution<'_> {
     /// # use cascade_runtime::index::{Catalog, IndexKind};
     /// # use cascade_runtime::matching::Matcher;
     /// # use cascade_runtime::config::SimilarityThresholdConfig;
-    /// # use cascade_runtime::feedback::{FeedbackSettings, FeedbackTuner};
+    /// # use cascade_runtime::feedback::FeedbackTuner;
     /// # use cascade_runtime::resolve::Resolved;
     /// # use cascade_runtime::similarity::UnitVector;
-    /// # use cascade_runtime::Operator;
+    /// # use cascade_runtime::{Operator, Threshold};
     /// let mut catalog = Catalog::new(2, IndexKind::Exact);
     /// catalog.add("ICP", "icp:1", &UnitVector::new(vec![1.0, 0.0])?)?;
     /// let config = SimilarityThresholdConfig::default();
@@ -206,7 +206,11 @@ impl Resolution<'_> {
     /// let missed = r.feedback("m-1", false, Some("icp:1".into()));
     /// assert!(missed.is_false_negative());
     /// assert!((missed.similarity.unwrap() - 0.7071).abs() < 1e-4);
-    /// let mut tuner = FeedbackTuner::new(r.threshold, FeedbackSettings::default(), config.bounds());
+    /// let mut tuner = FeedbackTuner::new(
+    ///     Threshold::new(r.threshold)?,
+    ///     config.feedback_settings(),
+    ///     config.bounds().try_into()?,
+    /// )?;
     /// tuner.record(missed);
     /// assert_eq!(tuner.pending(), 1);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -395,7 +399,7 @@ impl<'c> Matcher<'c> {
             .expect("at least one member was searched and `member` indexes it");
         let similarity = decisive.best().map(|c| c.similarity);
         let confidence = similarity.map_or(Confidence::None, |s| {
-            self.bands.classify(f64::from(s), decisive.threshold())
+            self.classify(f64::from(s), decisive.threshold())
         });
         let (decision, id) = match winner {
             Some(_) => (Decision::Matched, decisive.best().map(|c| c.id.clone())),
@@ -417,6 +421,12 @@ impl<'c> Matcher<'c> {
             member,
             members: outcomes,
         })
+    }
+
+    /// The confidence of `similarity` against an adjusted threshold. Adjusting keeps a
+    /// threshold within 0..=1, so the fallback `none` (no band for a non-threshold) is never hit.
+    fn classify(&self, similarity: f64, threshold: f64) -> Confidence {
+        Threshold::new(threshold).map_or(Confidence::None, |t| self.bands.classify(similarity, t))
     }
 
     fn search_member<'a>(
@@ -451,7 +461,7 @@ impl<'c> Matcher<'c> {
         }
         let accepted = nearest.first().is_some_and(|best| {
             let s = f64::from(best.similarity);
-            s >= adjusted.value && self.bands.accepts(self.bands.classify(s, adjusted.value))
+            s >= adjusted.value && self.bands.accepts(self.classify(s, adjusted.value))
         });
         Ok(MemberOutcome {
             resolved: *resolved,

@@ -131,12 +131,11 @@ fn pr_chart(group: &Group) -> String {
     let keep = chosen_index(curve, best.threshold);
     let mut points = String::new();
     // Start at recall 0 with the precision of the highest threshold, like a PR curve's left end.
-    if !curve.points().is_empty() {
-        let c = curve.counts(0);
+    if let Some(c) = curve.counts(0) {
         let _ = write!(points, "{:.1},{:.1} ", frame.x(0.0), frame.y(c.precision()));
     }
     for i in thin(curve.points().len(), keep) {
-        let c = curve.counts(i);
+        let Some(c) = curve.counts(i) else { continue };
         let _ = write!(
             points,
             "{:.1},{:.1} ",
@@ -205,7 +204,7 @@ fn f1_chart(group: &Group, schema_threshold: Option<f64>) -> String {
             frame.y(1.0),
             (b - a).max(1.0),
             frame.y(0.0) - frame.y(1.0),
-            ci.level * 100.0,
+            ci.level.get() * 100.0,
             ci.threshold[0],
             ci.threshold[1],
         );
@@ -216,8 +215,11 @@ fn f1_chart(group: &Group, schema_threshold: Option<f64>) -> String {
     let mut points = format!("{:.1},{:.1} ", frame.x(1.0), frame.y(0.0));
     let mut previous = 0.0;
     for i in thin(curve.points().len(), keep) {
-        let x = frame.x(curve.points()[i].threshold);
-        let f1 = curve.counts(i).f1();
+        let (Some(point), Some(counts)) = (curve.points().get(i), curve.counts(i)) else {
+            continue;
+        };
+        let x = frame.x(point.threshold);
+        let f1 = counts.f1();
         let _ = write!(
             points,
             "{x:.1},{:.1} {x:.1},{:.1} ",
@@ -402,7 +404,7 @@ pub(crate) fn render(outcome: &Outcome) -> String {
             let _ = write!(
                 meta,
                 " · {:.0}% CI of the threshold {:.3} – {:.3} (shaded)",
-                ci.level * 100.0,
+                ci.level.get() * 100.0,
                 ci.threshold[0],
                 ci.threshold[1]
             );

@@ -58,9 +58,11 @@ fn objective_label(objective: &Objective) -> String {
         Objective::F1 => "max F1".to_owned(),
         Objective::FBeta(beta) => format!("max F-beta (β = {beta})"),
         Objective::PrecisionFloor(p) => format!("max recall at precision >= {p}"),
-        Objective::Cost { fp, fn_ } => {
-            format!("min cost ({fp} per false positive, {fn_} per false negative)")
-        }
+        Objective::Cost(w) => format!(
+            "min cost ({} per false positive, {} per false negative)",
+            w.fp(),
+            w.fn_()
+        ),
     }
 }
 
@@ -87,7 +89,7 @@ pub(crate) fn render(outcome: &Outcome) -> String {
     );
 
     let first = outcome.groups.first().map(|g| &g.calibration);
-    let ci_level = first.and_then(|c| c.ci.map(|ci| ci.level));
+    let ci_level = first.and_then(|c| c.ci.map(|ci| ci.level.get()));
     let folds = first.and_then(|c| c.cv.as_ref().map(|cv| cv.folds));
     let schema = outcome.schema.as_ref();
     let schema_decimals = decimals(schema.into_iter().flat_map(|s| {

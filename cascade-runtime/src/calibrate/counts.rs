@@ -6,6 +6,8 @@
 
 use serde::Serialize;
 
+use super::Beta;
+
 /// The confusion counts of the rule `score >= threshold` on a set of labelled pairs.
 ///
 /// ```
@@ -56,13 +58,14 @@ impl Counts {
     /// `(1 + β²)tp / ((1 + β²)tp + β²fn + fp)`; `0.0` when that denominator is zero.
     ///
     /// ```
-    /// # use cascade_runtime::calibrate::Counts;
+    /// # use cascade_runtime::calibrate::{Beta, Counts};
     /// let c = Counts { tp: 3, fp: 1, fn_: 2, tn: 5 };
-    /// assert_eq!(c.f_beta(1.0), c.f1());
-    /// assert!(c.f_beta(0.5) > c.f_beta(2.0)); // precision 0.75 > recall 0.6
+    /// assert_eq!(c.f_beta(Beta::new(1.0)?), c.f1());
+    /// assert!(c.f_beta(Beta::new(0.5)?) > c.f_beta(Beta::new(2.0)?)); // precision 0.75 > recall 0.6
+    /// # Ok::<(), cascade_runtime::calibrate::ObjectiveError>(())
     /// ```
-    pub fn f_beta(&self, beta: f64) -> f64 {
-        let b2 = beta * beta;
+    pub fn f_beta(&self, beta: Beta) -> f64 {
+        let b2 = beta.get() * beta.get();
         let num = (1.0 + b2) * self.tp as f64;
         let den = num + b2 * self.fn_ as f64 + self.fp as f64;
         if den == 0.0 { 0.0 } else { num / den }
@@ -118,7 +121,7 @@ mod tests {
         assert_eq!(none.precision(), 0.0);
         assert_eq!(none.recall(), 0.0);
         assert_eq!(none.f1(), 0.0);
-        assert_eq!(none.f_beta(0.5), 0.0);
+        assert_eq!(none.f_beta(Beta::new(0.5).unwrap()), 0.0);
     }
 
     #[test]

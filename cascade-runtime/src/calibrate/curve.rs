@@ -299,11 +299,17 @@ impl Curve {
         self.negatives
     }
 
-    /// The counts of point `i`.
+    /// The counts of point `i` (an index into [`Curve::points`]); `None` past the last point.
     ///
-    /// Panics when `i >= self.points().len()` (an index into [`Curve::points`]).
-    pub fn counts(&self, i: usize) -> Counts {
-        self.counts_of(&self.points[i])
+    /// ```
+    /// use cascade_runtime::calibrate::SortedPairs;
+    /// let curve = SortedPairs::new(&[0.9, 0.4], &[true, false])?.curve();
+    /// assert_eq!(curve.counts(0).map(|c| (c.tp, c.fp, c.fn_, c.tn)), Some((1, 0, 0, 1)));
+    /// assert_eq!(curve.counts(2), None);
+    /// # Ok::<(), cascade_runtime::calibrate::CalibrateError>(())
+    /// ```
+    pub fn counts(&self, i: usize) -> Option<Counts> {
+        self.points.get(i).map(|p| self.counts_of(p))
     }
 
     pub(crate) fn counts_of(&self, p: &CurvePoint) -> Counts {
@@ -316,6 +322,7 @@ impl Curve {
     }
 
     /// The counts of the rule `score >= threshold` for any threshold (not only observed ones).
+    /// A NaN threshold accepts nothing, as the rule says: no score is `>= NaN`.
     pub fn counts_at(&self, threshold: f64) -> Counts {
         // Points are sorted by decreasing threshold: those `>= threshold` form a prefix, and the
         // last point of the prefix holds the cumulative counts.
@@ -333,12 +340,19 @@ impl Curve {
 
     /// The optimal interval of point `i`: `(next lower distinct score, threshold]`. Every
     /// threshold in it gives the same counts. The lower end is `None` for the lowest score (every
-    /// threshold below it accepts everything too).
+    /// threshold below it accepts everything too). `None` past the last point.
     ///
-    /// Panics when `i >= self.points().len()` (an index into [`Curve::points`]).
-    pub fn interval(&self, i: usize) -> (Option<f64>, f64) {
-        let upper = self.points[i].threshold;
-        (self.points.get(i + 1).map(|p| p.threshold), upper)
+    /// ```
+    /// use cascade_runtime::calibrate::SortedPairs;
+    /// let curve = SortedPairs::new(&[0.9, 0.4], &[true, false])?.curve();
+    /// assert_eq!(curve.interval(0), Some((Some(0.4), 0.9)));
+    /// assert_eq!(curve.interval(1), Some((None, 0.4)));
+    /// assert_eq!(curve.interval(2), None);
+    /// # Ok::<(), cascade_runtime::calibrate::CalibrateError>(())
+    /// ```
+    pub fn interval(&self, i: usize) -> Option<(Option<f64>, f64)> {
+        let upper = self.points.get(i)?.threshold;
+        Some((self.points.get(i + 1).map(|p| p.threshold), upper))
     }
 }
 
@@ -363,8 +377,9 @@ mod tests {
         assert_eq!((pts[0].1, pts[0].2), (1, 1));
         assert_eq!((pts[1].1, pts[1].2), (2, 2));
         assert_eq!((pts[2].0, pts[2].1, pts[2].2), (-0.5, 3, 2));
-        assert_eq!(curve.interval(0), (Some(0.0), 0.5));
-        assert_eq!(curve.interval(2), (None, -0.5));
+        assert_eq!(curve.interval(0), Some((Some(0.0), 0.5)));
+        assert_eq!(curve.interval(2), Some((None, -0.5)));
+        assert_eq!((curve.interval(3), curve.counts(3)), (None, None));
     }
 
     #[test]

@@ -97,7 +97,7 @@ pub fn calibrate_dims(
             let grid = options
                 .grid
                 .iter()
-                .map(|&t| Metrics::new(t, curve.counts_at(t)))
+                .map(|t| Metrics::new(t.get(), curve.counts_at(t.get())))
                 .collect();
             Ok(DimCalibration { dims, best, grid })
         })

@@ -5,9 +5,90 @@
 //! Both procedures reuse the one sort of [`SortedPairs`]: a resample or a training split is a
 //! weight per pair, so each repetition costs O(n), not O(n log n).
 
+use std::fmt;
+
 use serde::Serialize;
 
 use super::{Objective, SortedPairs};
+
+/// The central coverage of a bootstrap interval: a number strictly between 0 and 1 (`0.9` gives
+/// the 5th to 95th percentile). At or outside the ends the percentiles would cross or collapse.
+///
+/// ```
+/// use cascade_runtime::calibrate::ConfidenceLevel;
+/// let level = ConfidenceLevel::new(0.95)?;
+/// assert_eq!(level.get(), 0.95);
+/// assert_eq!(ConfidenceLevel::default().get(), 0.9);
+/// assert_eq!(
+///     ConfidenceLevel::new(-1.0).unwrap_err().to_string(),
+///     "confidence level `-1` must be a number strictly between 0 and 1, e.g. `0.9` for the 5th \
+///      to 95th percentile"
+/// );
+/// assert!(ConfidenceLevel::new(f64::NAN).is_err());
+/// # Ok::<(), cascade_runtime::calibrate::LevelError>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, PartialOrd, Serialize)]
+#[serde(transparent)]
+pub struct ConfidenceLevel(f64);
+
+/// The number is not a [`ConfidenceLevel`].
+///
+/// ```
+/// use cascade_runtime::calibrate::{ConfidenceLevel, LevelError};
+/// assert_eq!(ConfidenceLevel::new(1.5), Err(LevelError(1.5)));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, thiserror::Error)]
+#[error(
+    "confidence level `{0}` must be a number strictly between 0 and 1, e.g. `0.9` for the 5th to 95th percentile"
+)]
+pub struct LevelError(pub f64);
+
+impl ConfidenceLevel {
+    /// Checks `level`: finite and strictly between 0 and 1.
+    ///
+    /// ```
+    /// # use cascade_runtime::calibrate::ConfidenceLevel;
+    /// assert!(ConfidenceLevel::new(0.5).is_ok());
+    /// assert!(ConfidenceLevel::new(1.0).is_err());
+    /// ```
+    pub fn new(level: f64) -> Result<ConfidenceLevel, LevelError> {
+        if level > 0.0 && level < 1.0 {
+            Ok(ConfidenceLevel(level))
+        } else {
+            Err(LevelError(level))
+        }
+    }
+
+    /// The number.
+    ///
+    /// ```
+    /// # use cascade_runtime::calibrate::ConfidenceLevel;
+    /// assert_eq!(ConfidenceLevel::default().get() * 100.0, 90.0);
+    /// ```
+    pub fn get(self) -> f64 {
+        self.0
+    }
+}
+
+impl Default for ConfidenceLevel {
+    /// 0.9: the 5th to 95th percentile.
+    fn default() -> ConfidenceLevel {
+        ConfidenceLevel(0.9)
+    }
+}
+
+impl TryFrom<f64> for ConfidenceLevel {
+    type Error = LevelError;
+    fn try_from(level: f64) -> Result<ConfidenceLevel, LevelError> {
+        ConfidenceLevel::new(level)
+    }
+}
+
+impl fmt::Display for ConfidenceLevel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
 
 /// SplitMix64 (Steele, Lea, Flood 2014; the seeding generator of xoshiro): 64 bits of state, a
 /// full period of 2^64, and output that passes BigCrush. Enough for resampling, and tiny.
@@ -69,7 +150,7 @@ pub fn seed_for(seed: u64, text: &str) -> u64 {
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct ConfidenceInterval {
     /// The central coverage, e.g. 0.9 for the 5th to 95th percentile.
-    pub level: f64,
+    pub level: ConfidenceLevel,
     /// How many resamples were drawn.
     pub resamples: u32,
     /// Interval of the chosen threshold.
@@ -107,20 +188,29 @@ fn quantile(sorted: &[f64], q: f64) -> f64 {
     }
 }
 
-fn interval(mut values: Vec<f64>, level: f64) -> [f64; 2] {
+/// The percentile interval at `level`: lower end first, as `level` lies strictly within 0..1.
+fn interval(mut values: Vec<f64>, level: ConfidenceLevel) -> [f64; 2] {
     values.sort_unstable_by(f64::total_cmp);
-    let tail = (1.0 - level) / 2.0;
+    let tail = (1.0 - level.get()) / 2.0;
     [quantile(&values, tail), quantile(&values, 1.0 - tail)]
 }
 
 /// Draws `resamples` bootstrap samples (n pairs with replacement), runs `objective` on each and
 /// returns the percentile interval at `level` of the chosen threshold and of its precision,
 /// recall and F1 on that sample. `None` when `sorted` is empty or `resamples == 0`.
+///
+/// ```
+/// use cascade_runtime::calibrate::{bootstrap, ConfidenceLevel, Objective, SortedPairs};
+/// let sorted = SortedPairs::new(&[0.9, 0.8, 0.7, 0.6, 0.5], &[true, true, false, true, false])?;
+/// let ci = bootstrap(&sorted, &Objective::F1, 100, ConfidenceLevel::default(), 7).unwrap();
+/// assert!(ci.threshold[0] <= ci.threshold[1]);
+/// # Ok::<(), cascade_runtime::calibrate::CalibrateError>(())
+/// ```
 pub fn bootstrap(
     sorted: &SortedPairs,
     objective: &Objective,
     resamples: u32,
-    level: f64,
+    level: ConfidenceLevel,
     seed: u64,
 ) -> Option<ConfidenceInterval> {
     let n = sorted.len();
@@ -146,11 +236,11 @@ pub fn bootstrap(
         let curve = sorted
             .weighted_curve(&weights)
             .expect("one weight per sorted pair");
-        let choice = objective
+        let (threshold, counts) = objective
             .choose(&curve)
-            .expect("a resample of a non-empty set is non-empty");
-        let counts = curve.counts(choice.index);
-        t.push(curve.points()[choice.index].threshold);
+            .and_then(|choice| Some((curve.interval(choice.index)?.1, curve.counts(choice.index)?)))
+            .expect("a resample of a non-empty set is non-empty, and a choice indexes its curve");
+        t.push(threshold);
         p.push(counts.precision());
         r.push(counts.recall());
         f.push(counts.f1());
@@ -295,13 +385,33 @@ mod tests {
         let scores: Vec<f64> = (0..200).map(|i| f64::from(i) / 200.0).collect();
         let labels: Vec<bool> = (0..200).map(|i| (i * 7919) % 200 > 80 + i / 4).collect();
         let sorted = SortedPairs::new(&scores, &labels).unwrap();
-        let a = bootstrap(&sorted, &Objective::F1, 200, 0.9, 42).unwrap();
-        let b = bootstrap(&sorted, &Objective::F1, 200, 0.9, 42).unwrap();
+        let a = bootstrap(&sorted, &Objective::F1, 200, ConfidenceLevel::default(), 42).unwrap();
+        let b = bootstrap(&sorted, &Objective::F1, 200, ConfidenceLevel::default(), 42).unwrap();
         assert_eq!(a, b);
         assert!(a.threshold[0] <= a.threshold[1]);
         assert!(a.f1[0] <= a.f1[1] && a.f1[1] <= 1.0);
-        assert_ne!(a, bootstrap(&sorted, &Objective::F1, 200, 0.9, 43).unwrap());
-        assert!(bootstrap(&sorted, &Objective::F1, 0, 0.9, 42).is_none());
+        assert_ne!(
+            a,
+            bootstrap(&sorted, &Objective::F1, 200, ConfidenceLevel::default(), 43).unwrap()
+        );
+        assert!(bootstrap(&sorted, &Objective::F1, 0, ConfidenceLevel::default(), 42).is_none());
+    }
+
+    /// Reviewer: `level: -1.0` gave the reversed interval `[0.9, 0.6]`. A level is a
+    /// `ConfidenceLevel` now; every level it admits gives a lower end first.
+    #[test]
+    fn levels_outside_0_and_1_are_refused_and_the_rest_give_ordered_intervals() {
+        for bad in [-1.0, 0.0, 1.0, 1.5, f64::NAN, f64::INFINITY] {
+            assert!(ConfidenceLevel::new(bad).is_err(), "{bad}");
+        }
+        let sorted = SortedPairs::new(&[0.9, 0.8, 0.7, 0.6], &[true, false, true, false]).unwrap();
+        for level in [1e-12, 0.5, 0.9, 1.0 - 1e-12] {
+            let level = ConfidenceLevel::new(level).unwrap();
+            let ci = bootstrap(&sorted, &Objective::F1, 20, level, 3).unwrap();
+            for [lo, hi] in [ci.threshold, ci.precision, ci.recall, ci.f1] {
+                assert!(lo <= hi, "{level}: [{lo}, {hi}]");
+            }
+        }
     }
 
     #[test]
