@@ -10,7 +10,8 @@
 //! paths, and is wrapped in `const _: () = { .. };` ([`wrap_in_const`]). A target type's
 //! threshold is read through `<Target as ::cascade::__private::Target>::THRESHOLD` — a `const` of
 //! its own, because reading another type's `TABLE` would be a const-evaluation cycle for
-//! self-references and types that refer to each other.
+//! self-references and types that refer to each other. A self-reference reads `<Self as ..>`, so
+//! a generic type can refer to itself by its bare name (`~>Node` in `struct Node<T>`).
 
 use cascade_runtime::{Operator, Strategy, Threshold};
 use proc_macro2::{Ident, Literal, Span, TokenStream};
@@ -310,6 +311,12 @@ fn field_table(
         // Spanned on the definition: an unknown target or one that does not derive `Cascade`
         // is reported there.
         let (type_threshold, strategy) = match type_ident(type_name) {
+            // A self-reference names the type as `Self`: its name alone is no type when it has
+            // generics (`Node` of `struct Node<T>`), while `Self` is `Node<T>` in its own impl.
+            Ok(_) if type_name == owner.name => (
+                quote_spanned!(span=> <Self as #private::Target>::THRESHOLD),
+                quote_spanned!(span=> <Self as #private::Target>::STRATEGY),
+            ),
             Ok(mut ident) => {
                 ident.set_span(span);
                 (
