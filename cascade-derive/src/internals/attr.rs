@@ -209,6 +209,13 @@ pub(crate) fn field_definition(cx: &Ctxt, attrs: &[syn::Attribute]) -> Option<Li
         };
         match syn::parse2::<LitStr>(tokens.clone()) {
             Ok(lit) => definition.set(&lit, lit.clone()),
+            // Empty tokens have no span of their own: point at the attribute.
+            Err(_) if tokens.is_empty() => cx.error_spanned_by(
+                attr,
+                "empty `#[cascade()]` on a field: expected a field definition string\n\
+                 = help: write the definition, e.g. `#[cascade(\"~>Target\")]` or \
+                 `#[cascade(\"string\")]`, or remove the attribute",
+            ),
             Err(_) => {
                 let hint = if tokens.to_string().starts_with("threshold") {
                     "\n= help: a field's threshold is part of its definition: `#[cascade(\"~>Target(0.85)\")]`"
