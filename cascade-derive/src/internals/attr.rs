@@ -78,8 +78,8 @@ impl TypeAttrs {
         let mut fuzzy_threshold = Attr::none(cx, "fuzzy_threshold");
         let mut instructions = Attr::none(cx, "instructions");
         let mut cascade = Attr::none(cx, "crate");
-        // The key of the first threshold, to point a conflict at both.
-        let mut threshold_keys = Vec::new();
+        // The key of `config(threshold)`, where a conflict with `threshold` is reported.
+        let mut config_threshold_key = None;
 
         for attr in attrs.iter().filter(|attr| attr.path() == CASCADE) {
             if let syn::Meta::List(list) = &attr.meta
@@ -95,7 +95,6 @@ impl TypeAttrs {
             let result = attr.parse_nested_meta(|meta| {
                 if meta.path == THRESHOLD {
                     if let Some(value) = parse_threshold(cx, &meta)? {
-                        threshold_keys.push(meta.path.clone());
                         threshold.set(&meta.path, value);
                     }
                 } else if meta.path == FUZZY_THRESHOLD {
@@ -130,7 +129,9 @@ impl TypeAttrs {
                     meta.parse_nested_meta(|inner| {
                         if inner.path == THRESHOLD {
                             if let Some(value) = parse_threshold(cx, &inner)? {
-                                threshold_keys.push(inner.path.clone());
+                                if config_threshold_key.is_none() {
+                                    config_threshold_key = Some(inner.path.clone());
+                                }
                                 config_threshold.set(&inner.path, value);
                             }
                         } else if inner.path == STRATEGY {
@@ -164,9 +165,9 @@ impl TypeAttrs {
         let threshold_in_config = threshold.value.is_none() && config_threshold.value.is_some();
         let threshold = match (threshold.get(), config_threshold.get()) {
             (Some(_), Some(_)) => {
-                if let Some(second) = threshold_keys.get(1) {
+                if let Some(key) = &config_threshold_key {
                     cx.error_spanned_by(
-                        second,
+                        key,
                         coded(
                             Code::ConflictingThreshold,
                             "`threshold` and `config(threshold)` both set the type's threshold",
