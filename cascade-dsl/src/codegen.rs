@@ -10,7 +10,8 @@
 //! paths, and is wrapped in `const _: () = { .. };` ([`wrap_in_const`]). A target type's
 //! threshold is read through `<Target as ::cascade::__private::Target>::THRESHOLD` — a `const` of
 //! its own, because reading another type's `TABLE` would be a const-evaluation cycle for
-//! self-references and types that refer to each other.
+//! self-references and types that refer to each other. A self-reference reads `<Self as ..>`, so
+//! a generic type can refer to itself by its bare name (`~>Node` in `struct Node<T>`).
 
 use cascade_runtime::{Operator, Strategy, Threshold};
 use proc_macro2::{Ident, Literal, Span, TokenStream};
@@ -310,6 +311,12 @@ fn field_table(
         // Spanned on the definition: an unknown target or one that does not derive `Cascade`
         // is reported there.
         let (type_threshold, strategy) = match type_ident(type_name) {
+            // A self-reference names the type as `Self`: its name alone is no type when it has
+            // generics (`Node` of `struct Node<T>`), while `Self` is `Node<T>` in its own impl.
+            Ok(_) if type_name == owner.name => (
+                quote_spanned!(span=> <Self as #private::Target>::THRESHOLD),
+                quote_spanned!(span=> <Self as #private::Target>::STRATEGY),
+            ),
             Ok(mut ident) => {
                 ident.set_span(span);
                 (
@@ -386,13 +393,31 @@ fn operator_variant(op: Operator) -> Ident {
 }
 
 /// One `#[doc]` line each, so the output reads as `///` comments.
+///
+/// `$instructions` are a prompt, not documentation: as Markdown, a ```` ``` ```` fence or an
+/// indented line in them would become a doctest that fails the user's `cargo test`, and `[Nope]`
+/// or `<b>` a rustdoc warning. So they go verbatim into a `text` code block, which rustdoc
+/// neither parses nor tests, fenced with more backticks than any run of backticks in them, so
+/// nothing inside can close it.
 fn type_doc(ty: &EntityType) -> Vec<String> {
     let mut lines = vec![format!(" The `{}` type of the schema.", ty.name)];
     if let Some(instructions) = &ty.instructions {
+        let fence = "`".repeat(longest_backtick_run(instructions).max(2) + 1);
         lines.push(String::new());
-        lines.extend(instructions.lines().map(|line| format!(" {line}")));
+        lines.push(" Its `$instructions`:".to_owned());
+        lines.push(String::new());
+        lines.push(format!(" {fence}text"));
+        lines.extend(instructions.lines().map(|line| match line {
+            "" => String::new(),
+            line => format!(" {line}"),
+        }));
+        lines.push(format!(" {fence}"));
     }
     lines
+}
+
+fn longest_backtick_run(text: &str) -> usize {
+    text.split(|c| c != '`').map(str::len).max().unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -464,6 +489,73 @@ mod tests {
         })
         .to_string();
         assert!(tokens.contains("compile_error"), "{tokens}");
+    }
+
+    /// The code blocks CommonMark (so rustdoc) finds in `doc`, as (info string, lines), and the
+    /// lines outside them. Enough of the spec to see every way text becomes a doctest: backtick
+    /// and tilde fences (closed only by a fence of the same kind at least as long) and indented
+    /// blocks after a blank line.
+    fn code_blocks(doc: &[String]) -> (Vec<(String, Vec<String>)>, Vec<String>) {
+        let mut blocks: Vec<(String, Vec<String>)> = Vec::new();
+        let mut outside = Vec::new();
+        let mut open: Option<(char, usize)> = None;
+        let mut after_blank = true;
+        for line in doc {
+            // rustdoc removes the indentation common to all lines: the one space after `///`.
+            let line = line.strip_prefix(' ').unwrap_or(line);
+            let trimmed = line.trim_start_matches(' ');
+            let indent = line.len() - trimmed.len();
+            let fence = trimmed
+                .chars()
+                .next()
+                .filter(|c| *c == '`' || *c == '~')
+                .map(|c| (c, trimmed.len() - trimmed.trim_start_matches(c).len()));
+            match (open, fence) {
+                (Some((c, len)), Some((d, n)))
+                    if indent < 4 && c == d && n >= len && trimmed[n..].trim().is_empty() =>
+                {
+                    open = None;
+                }
+                (Some(_), _) => blocks.last_mut().unwrap().1.push(line.to_owned()),
+                (None, Some((c, n))) if indent < 4 && n >= 3 => {
+                    open = Some((c, n));
+                    blocks.push((trimmed[n..].trim().to_owned(), Vec::new()));
+                }
+                (None, _) if indent >= 4 && after_blank && !trimmed.is_empty() => {
+                    blocks.push((String::new(), vec![line.to_owned()]));
+                }
+                (None, _) => outside.push(line.to_owned()),
+            }
+            after_blank = line.trim().is_empty();
+        }
+        (blocks, outside)
+    }
+
+    #[test]
+    fn instructions_are_shown_verbatim_and_never_tested() {
+        for instructions in [
+            "Reply with JSON:\n```\n{ \"name\": \"Acme\" }\n```",
+            "See [Nope] and <b>this\n\n    let indented = code;\n~~~\n`````json\n``",
+            "```",
+            "",
+        ] {
+            let mut ty = EntityType::new("ICP", crate::Span::new(0, 3));
+            ty.instructions = Some(instructions.to_owned());
+            let (blocks, outside) = code_blocks(&type_doc(&ty));
+            let lines: Vec<&str> = instructions.lines().collect();
+            assert_eq!(blocks.len(), 1, "{instructions:?}: {blocks:?}");
+            assert_eq!(blocks[0].0, "text", "{instructions:?}");
+            assert_eq!(blocks[0].1, lines, "{instructions:?}");
+            assert_eq!(
+                outside,
+                [
+                    "The `ICP` type of the schema.",
+                    "",
+                    "Its `$instructions`:",
+                    ""
+                ]
+            );
+        }
     }
 
     #[test]

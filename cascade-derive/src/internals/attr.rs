@@ -3,14 +3,18 @@
 //! As in serde_derive's attr.rs, parsing never stops at the first problem: every bad key, value
 //! or duplicate is recorded in the [`Ctxt`] and parsing continues with the next key, so one
 //! compile shows every error of a type. A value that cannot be read is skipped, never guessed.
+//! syn's `parse_nested_meta` stops at the first syntax error (an empty `config()`, a literal where
+//! a key belongs), so lists are read by [`each_key`], which resumes after the next comma.
 
 use cascade_dsl::codes::Code;
 use cascade_dsl::validate::did_you_mean;
 use cascade_runtime::{DecimalError, Strategy, Threshold};
 use proc_macro2::TokenTree;
 use quote::ToTokens;
-use syn::meta::ParseNestedMeta;
-use syn::{Expr, ExprLit, ExprUnary, Lit, LitStr, Token, UnOp};
+use syn::ext::IdentExt;
+use syn::parse::ParseStream;
+use syn::punctuated::Punctuated;
+use syn::{Expr, ExprLit, ExprUnary, Ident, Lit, LitStr, Path, PathSegment, Token, UnOp};
 
 use super::Ctxt;
 use super::symbol::{
@@ -78,8 +82,8 @@ impl TypeAttrs {
         let mut fuzzy_threshold = Attr::none(cx, "fuzzy_threshold");
         let mut instructions = Attr::none(cx, "instructions");
         let mut cascade = Attr::none(cx, "crate");
-        // The key of the first threshold, to point a conflict at both.
-        let mut threshold_keys = Vec::new();
+        // The key of `config(threshold)`, where a conflict with `threshold` is reported.
+        let mut config_threshold_key = None;
 
         for attr in attrs.iter().filter(|attr| attr.path() == CASCADE) {
             if let syn::Meta::List(list) = &attr.meta
@@ -92,68 +96,76 @@ impl TypeAttrs {
                 );
                 continue;
             }
-            let result = attr.parse_nested_meta(|meta| {
-                if meta.path == THRESHOLD {
-                    if let Some(value) = parse_threshold(cx, &meta)? {
-                        threshold_keys.push(meta.path.clone());
-                        threshold.set(&meta.path, value);
-                    }
-                } else if meta.path == FUZZY_THRESHOLD {
-                    if let Some(value) = parse_threshold(cx, &meta)? {
-                        fuzzy_threshold.set(&meta.path, value);
-                    }
-                } else if meta.path == INSTRUCTIONS {
-                    if let Some(value) = parse_string(cx, &meta, "instructions = \"..\"")? {
-                        instructions.set(&meta.path, value.value());
-                    }
-                } else if meta.path == CRATE {
-                    if let Some(value) = parse_string(cx, &meta, "crate = \"my_sdk::cascade\"")? {
-                        match value.parse::<syn::Path>() {
-                            Ok(path) => cascade.set(&meta.path, path),
-                            Err(_) => cx.error_spanned_by(
-                                &value,
-                                format!(
-                                    "`{}` is not a path\n= help: name the re-export of `cascade`: `crate = \"my_sdk::cascade\"`",
-                                    value.value()
-                                ),
-                            ),
+            let result = attr.parse_args_with(|input: ParseStream<'_>| {
+                each_key(cx, input, |meta| {
+                    if meta.path == THRESHOLD {
+                        if let Some(value) = parse_threshold(cx, &meta)? {
+                            threshold.set(&meta.path, value);
                         }
-                    }
-                } else if meta.path == CONFIG {
-                    if !meta.input.peek(syn::token::Paren) {
+                    } else if meta.path == FUZZY_THRESHOLD {
+                        if let Some(value) = parse_threshold(cx, &meta)? {
+                            fuzzy_threshold.set(&meta.path, value);
+                        }
+                    } else if meta.path == INSTRUCTIONS {
+                        if let Some(value) = parse_string(cx, &meta, "instructions = \"..\"")? {
+                            instructions.set(&meta.path, value.value());
+                        }
+                    } else if meta.path == CRATE {
+                        if let Some(value) = parse_string(cx, &meta, "crate = \"my_sdk::cascade\"")? {
+                            match value.parse::<syn::Path>() {
+                                Ok(path) => cascade.set(&meta.path, path),
+                                Err(_) => cx.error_spanned_by(
+                                    &value,
+                                    format!(
+                                        "`{}` is not a path\n= help: name the re-export of `cascade`: `crate = \"my_sdk::cascade\"`",
+                                        value.value()
+                                    ),
+                                ),
+                            }
+                        }
+                    } else if meta.path == CONFIG {
+                        if !meta.input.peek(syn::token::Paren) {
+                            cx.error_spanned_by(
+                                &meta.path,
+                                "expected `config(..)`: `#[cascade(config(threshold = 0.82, strategy = \"adaptive\"))]`",
+                            );
+                            skip_value(meta.input);
+                            return Ok(());
+                        }
+                        let content;
+                        syn::parenthesized!(content in meta.input);
+                        // An empty `config()` sets nothing, as `$config: {}` in a `.cascade` file.
+                        each_key(cx, &content, |inner| {
+                            if inner.path == THRESHOLD {
+                                if let Some(value) = parse_threshold(cx, &inner)? {
+                                    if config_threshold_key.is_none() {
+                                        config_threshold_key = Some(inner.path.clone());
+                                    }
+                                    config_threshold.set(&inner.path, value);
+                                }
+                            } else if inner.path == STRATEGY {
+                                if let Some(value) = parse_strategy(cx, &inner)? {
+                                    strategy.set(&inner.path, value);
+                                }
+                            } else {
+                                unknown_key(cx, &inner, "cascade config", CONFIG_KEYS);
+                                skip_value(inner.input);
+                            }
+                            Ok(())
+                        });
+                    } else if meta.path == STRATEGY {
                         cx.error_spanned_by(
                             &meta.path,
-                            "expected `config(..)`: `#[cascade(config(threshold = 0.82, strategy = \"adaptive\"))]`",
+                            "`strategy` goes inside `config(..)`\n\
+                             = help: write `#[cascade(config(strategy = \"adaptive\"))]`",
                         );
-                        return skip_value(&meta);
+                        skip_value(meta.input);
+                    } else {
+                        unknown_key(cx, &meta, "cascade", TYPE_KEYS);
+                        skip_value(meta.input);
                     }
-                    meta.parse_nested_meta(|inner| {
-                        if inner.path == THRESHOLD {
-                            if let Some(value) = parse_threshold(cx, &inner)? {
-                                threshold_keys.push(inner.path.clone());
-                                config_threshold.set(&inner.path, value);
-                            }
-                        } else if inner.path == STRATEGY {
-                            if let Some(value) = parse_strategy(cx, &inner)? {
-                                strategy.set(&inner.path, value);
-                            }
-                        } else {
-                            unknown_key(cx, &inner, "cascade config", CONFIG_KEYS);
-                            skip_value(&inner)?;
-                        }
-                        Ok(())
-                    })?;
-                } else if meta.path == STRATEGY {
-                    cx.error_spanned_by(
-                        &meta.path,
-                        "`strategy` goes inside `config(..)`\n\
-                         = help: write `#[cascade(config(strategy = \"adaptive\"))]`",
-                    );
-                    skip_value(&meta)?;
-                } else {
-                    unknown_key(cx, &meta, "cascade", TYPE_KEYS);
-                    skip_value(&meta)?;
-                }
+                    Ok(())
+                });
                 Ok(())
             });
             if let Err(err) = result {
@@ -164,9 +176,9 @@ impl TypeAttrs {
         let threshold_in_config = threshold.value.is_none() && config_threshold.value.is_some();
         let threshold = match (threshold.get(), config_threshold.get()) {
             (Some(_), Some(_)) => {
-                if let Some(second) = threshold_keys.get(1) {
+                if let Some(key) = &config_threshold_key {
                     cx.error_spanned_by(
-                        second,
+                        key,
                         coded(
                             Code::ConflictingThreshold,
                             "`threshold` and `config(threshold)` both set the type's threshold",
@@ -209,6 +221,13 @@ pub(crate) fn field_definition(cx: &Ctxt, attrs: &[syn::Attribute]) -> Option<Li
         };
         match syn::parse2::<LitStr>(tokens.clone()) {
             Ok(lit) => definition.set(&lit, lit.clone()),
+            // Empty tokens have no span of their own: point at the attribute.
+            Err(_) if tokens.is_empty() => cx.error_spanned_by(
+                attr,
+                "empty `#[cascade()]` on a field: expected a field definition string\n\
+                 = help: write the definition, e.g. `#[cascade(\"~>Target\")]` or \
+                 `#[cascade(\"string\")]`, or remove the attribute",
+            ),
             Err(_) => {
                 let hint = if tokens.to_string().starts_with("threshold") {
                     "\n= help: a field's threshold is part of its definition: `#[cascade(\"~>Target(0.85)\")]`"
@@ -240,7 +259,66 @@ pub(crate) fn coded(code: Code, message: &str, help: Option<&str>) -> String {
     out
 }
 
-fn unknown_key(cx: &Ctxt, meta: &ParseNestedMeta<'_>, what: &str, keys: &[Symbol]) {
+/// One `key ..` of an attribute list: syn's `ParseNestedMeta`, which only syn can build.
+struct Meta<'a> {
+    /// The key.
+    path: Path,
+    /// What follows the key: `= value`, `(..)`, or the next `,`.
+    input: ParseStream<'a>,
+}
+
+impl<'a> Meta<'a> {
+    /// The stream after `=`, for `key = value`.
+    fn value(&self) -> syn::Result<ParseStream<'a>> {
+        self.input.parse::<Token![=]>()?;
+        Ok(self.input)
+    }
+}
+
+/// Runs `logic` on every `key ..` of the comma-separated `input`. Unlike syn's
+/// `parse_nested_meta`, it never stops: a token where a key belongs, an error from `logic`, or
+/// junk after a value is recorded in `cx`, and reading resumes after the next comma.
+fn each_key<'a>(
+    cx: &Ctxt,
+    input: ParseStream<'a>,
+    mut logic: impl FnMut(Meta<'a>) -> syn::Result<()>,
+) {
+    while !input.is_empty() {
+        let read = key(input).and_then(|path| logic(Meta { path, input }));
+        if let Err(err) = read {
+            cx.syn_error(err);
+            skip_value(input);
+        }
+        if !input.is_empty()
+            && let Err(err) = input.parse::<Token![,]>()
+        {
+            cx.syn_error(err);
+            skip_value(input);
+            // The comma itself, if any: the loop ends at the end of input.
+            let _ = input.parse::<Option<Token![,]>>();
+        }
+    }
+}
+
+/// A key: an identifier (keywords too: `crate`) or a path, as syn's attribute parser reads it.
+fn key(input: ParseStream<'_>) -> syn::Result<Path> {
+    let leading_colon = input.parse::<Option<Token![::]>>()?;
+    if !input.peek(Ident::peek_any) {
+        return Err(input.error("expected a cascade attribute key, e.g. `threshold = 0.82`"));
+    }
+    let mut segments = Punctuated::new();
+    segments.push_value(PathSegment::from(input.call(Ident::parse_any)?));
+    while input.peek(Token![::]) {
+        segments.push_punct(input.parse()?);
+        segments.push_value(PathSegment::from(input.call(Ident::parse_any)?));
+    }
+    Ok(Path {
+        leading_colon,
+        segments,
+    })
+}
+
+fn unknown_key(cx: &Ctxt, meta: &Meta<'_>, what: &str, keys: &[Symbol]) {
     let key = meta.path.to_token_stream().to_string().replace(' ', "");
     let mut message = format!("unknown {what} attribute `{key}`");
     match did_you_mean(&key, keys.iter().map(|k| k.0)) {
@@ -256,17 +334,27 @@ fn unknown_key(cx: &Ctxt, meta: &ParseNestedMeta<'_>, what: &str, keys: &[Symbol
     cx.error_spanned_by(&meta.path, message);
 }
 
-/// Consumes whatever follows a key (`= value` or `(..)`), so parsing continues after an error.
-fn skip_value(meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
-    if meta.input.peek(Token![=]) {
-        meta.value()?.parse::<Expr>()?;
-    } else if meta.input.peek(syn::token::Paren) {
-        meta.input.parse::<TokenTree>()?;
+/// Consumes whatever is left of the current `key ..` up to the next comma, so parsing continues
+/// with the next key after an error. A value is read as an expression first, so the commas of
+/// `threshold = foo::<A, B>` are not taken for the end of it.
+fn skip_value(input: ParseStream<'_>) {
+    if input.peek(Token![=]) && input.parse::<Token![=]>().is_ok() {
+        // On failure the loop below skips whatever the parse left.
+        let _ = input.parse::<Expr>();
     }
-    Ok(())
+    while !input.is_empty() && !input.peek(Token![,]) {
+        if input.parse::<TokenTree>().is_err() {
+            break;
+        }
+    }
 }
 
-fn parse_string(cx: &Ctxt, meta: &ParseNestedMeta<'_>, form: &str) -> syn::Result<Option<LitStr>> {
+fn parse_string(cx: &Ctxt, meta: &Meta<'_>, form: &str) -> syn::Result<Option<LitStr>> {
+    if !meta.input.peek(Token![=]) {
+        cx.error_spanned_by(&meta.path, format!("expected a value: `{form}`"));
+        skip_value(meta.input);
+        return Ok(None);
+    }
     let expr: Expr = meta.value()?.parse()?;
     match expr {
         Expr::Lit(ExprLit {
@@ -279,7 +367,7 @@ fn parse_string(cx: &Ctxt, meta: &ParseNestedMeta<'_>, form: &str) -> syn::Resul
     }
 }
 
-fn parse_strategy(cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<Option<Strategy>> {
+fn parse_strategy(cx: &Ctxt, meta: &Meta<'_>) -> syn::Result<Option<Strategy>> {
     let Some(lit) = parse_string(cx, meta, "strategy = \"adaptive\"")? else {
         return Ok(None);
     };
@@ -309,11 +397,11 @@ const THRESHOLD_HELP: &str = "write a similarity from 0.0 to 1.0, e.g. `0.85`";
 
 /// `threshold = 0.82`: a plain decimal literal within `0.0..=1.0`, checked with
 /// [`Threshold::new`], the one definition of a valid threshold.
-fn parse_threshold(cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<Option<Threshold>> {
+fn parse_threshold(cx: &Ctxt, meta: &Meta<'_>) -> syn::Result<Option<Threshold>> {
     let key = meta.path.to_token_stream().to_string();
     if !meta.input.peek(Token![=]) {
         cx.error_spanned_by(&meta.path, format!("expected a value: `{key} = 0.82`"));
-        skip_value(meta)?;
+        skip_value(meta.input);
         return Ok(None);
     }
     let expr: Expr = meta.value()?.parse()?;
@@ -488,6 +576,47 @@ mod tests {
         );
         assert!(errors[3].starts_with("unknown strategy `dynamic`"));
         assert_eq!(errors[4], "duplicate cascade attribute `fuzzy_threshold`");
+    }
+
+    /// syn's own loop stops at an empty `config()` with "unexpected end of input": the keys
+    /// after it were never checked.
+    #[test]
+    fn an_empty_config_sets_nothing_and_stops_nothing() {
+        let input: syn::DeriveInput = syn::parse_quote! {
+            #[cascade(config(), thresold = 0.9, fuzzy_threshold = 2)]
+            struct A;
+        };
+        let errors = type_errors(input);
+        assert_eq!(errors.len(), 2, "{errors:#?}");
+        assert!(errors[0].starts_with("unknown cascade attribute `thresold`"));
+        assert!(errors[1].starts_with("threshold `2` must be within 0.0..=1.0"));
+    }
+
+    #[test]
+    fn syntax_errors_stop_nothing() {
+        let input: syn::DeriveInput = syn::parse_quote! {
+            #[cascade(0.5, threshold = , config(strategy "static", threshold = 0.9 0.8,), fuzzy_threshold = 1.5)]
+            #[cascade(, instructions = 1,, crate = "a b")]
+            #[cascade]
+            struct A;
+        };
+        let errors = type_errors(input);
+        let first_lines: Vec<&str> = errors.iter().filter_map(|e| e.lines().next()).collect();
+        assert_eq!(
+            first_lines,
+            [
+                "expected a cascade attribute key, e.g. `threshold = 0.82`",
+                "expected an expression",
+                "expected a value: `strategy = \"adaptive\"`",
+                "expected `,`",
+                "threshold `1.5` must be within 0.0..=1.0",
+                "expected a cascade attribute key, e.g. `threshold = 0.82`",
+                "expected a string: `instructions = \"..\"`",
+                "expected a cascade attribute key, e.g. `threshold = 0.82`",
+                "`a b` is not a path",
+                "expected attribute arguments in parentheses: #[cascade(...)]",
+            ]
+        );
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Checks only the derive can make: the field's Rust type agrees with its definition
-//! (`Vec<_>` ⇔ `[]`, `Option<_>` ⇔ `?`).
+//! (`Vec<_>` ⇔ `[]`, `Option<_>` ⇔ `?`). References are looked through at every level, so
+//! `&Vec<T>`, `&mut [T]`, `&Option<T>` and `Option<&[T]>` all count as what they refer to.
 
 use cascade_dsl::field::FieldDef;
 use syn::{GenericArgument, PathArguments, Type};
@@ -82,21 +83,20 @@ fn wrapped<'t>(ty: &'t Type, wrapper: &str) -> Option<&'t Type> {
     types.next().is_none().then_some(first)
 }
 
-/// `Vec<_>`, `[_; N]`, `[_]`, `&[_]`.
+/// `Vec<_>`, `[_; N]`, `[_]`, and references to them.
 fn is_sequence(ty: &Type) -> bool {
     match strip(ty) {
         Type::Array(_) | Type::Slice(_) => true,
-        Type::Reference(reference) => {
-            matches!(strip(&reference.elem), Type::Slice(_) | Type::Array(_))
-        }
         other => wrapped(other, "Vec").is_some(),
     }
 }
 
+/// The type behind invisible groups, parentheses and references (`&T`, `&'a mut T`).
 fn strip(ty: &Type) -> &Type {
     match ty {
         Type::Group(group) => strip(&group.elem),
         Type::Paren(paren) => strip(&paren.elem),
+        Type::Reference(reference) => strip(&reference.elem),
         other => other,
     }
 }
@@ -116,5 +116,13 @@ mod tests {
         assert!(is_sequence(&ty("[u8; 4]")));
         assert!(!is_sequence(&ty("String")));
         assert!(!is_sequence(&ty("Option<Vec<u8>>")));
+        assert!(!is_sequence(&ty("&str")));
+        // References are looked through at every level, as `&[T]` always was.
+        assert!(is_sequence(&ty("&'a Vec<String>")));
+        assert!(is_sequence(&ty("&mut [u8; 4]")));
+        assert!(is_sequence(&ty("&&(Vec<u8>)")));
+        assert!(wrapped(&ty("&'a Option<String>"), "Option").is_some());
+        assert!(wrapped(&ty("&mut Option<&[u8]>"), "Option").is_some_and(is_sequence));
+        assert!(wrapped(&ty("&'a Vec<u8>"), "Option").is_none());
     }
 }

@@ -39,8 +39,9 @@ struct Tag;
 #[cascade(threshold = 0.9)]
 struct Image;
 
-// A generic type derives too (referring to it from a definition needs no arguments only
-// when it has none).
+// A generic type derives too. It may refer to itself (tests/ui/pass/generic-self-reference.rs);
+// another type can refer to it only if its only parameters are lifetimes, since a definition
+// names the type without arguments.
 #[derive(Cascade)]
 struct Page<T: Clone>
 where

@@ -1,0 +1,9 @@
+use cascade::Cascade;
+
+#[derive(Cascade)]
+struct T {
+    #[cascade()]
+    a: String,
+}
+
+fn main() {}
