@@ -1643,6 +1643,11 @@ mod tests {
         // Recovery skips comments the same way: the error after the `\r` is found.
         let errors = parse("{ A: { x: 1 y: 2 }, // c\r B: { z: 1 w: 2 } }").unwrap_err();
         assert_eq!(errors.len(), 2, "{errors:?}");
+        // Other characters whose UTF-8 starts like U+2028 (`—`, `→`) are comment text, read by
+        // the scanner too.
+        let src = "{ A: {}, // a — b → c\n B: {} }";
+        assert_eq!(super::super::fast::file(src), parse(src).ok());
+        assert!(super::super::fast::file(src).is_some());
         for terminator in ["\r", "\u{2028}", "\u{2029}", "\r\n"] {
             let src = format!("{{ A: {{}}, // note{terminator} B: {{ x: 1 }} }}");
             let file = parse(&src).unwrap_or_else(|e| panic!("{terminator:?}: {e:?}"));
