@@ -785,7 +785,12 @@ struct LineStarts {
     quoting: Quoting,
     /// The quoting problems found, in order, not yet reported.
     pub(super) quote_problems: VecDeque<QuoteProblem>,
+    /// How many bytes of a byte-order mark start the input.
+    bom: usize,
 }
+
+/// UTF-8's byte-order mark.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Where [`LineStarts`] is in a CSV field.
 #[derive(Clone, Copy, Debug)]
@@ -820,6 +825,7 @@ impl LineStarts {
             column: 1,
             quoting: Quoting::FieldStart,
             quote_problems: VecDeque::new(),
+            bom: 0,
         }
     }
 
@@ -836,17 +842,21 @@ impl LineStarts {
             (Quoting::QuoteInQuoted(line, column), b'"') => Quoting::Quoted(line, column),
             (Quoting::QuoteInQuoted(..), _) if ends_field => Quoting::FieldStart,
             (Quoting::QuoteInQuoted(line, column), _) => {
-                let opened = if line == self.line {
-                    format!("column {column}")
+                let effect = if line == self.line {
+                    format!(
+                        "the quote opened at column {column}, and this text is added to the quoted value"
+                    )
                 } else {
-                    format!("line {line}, column {column}")
+                    format!(
+                        "the quote opened at line {line}, column {column}, so the rows in between are read as one field"
+                    )
                 };
                 self.quote_problems.push_back(QuoteProblem {
                     offset,
                     line: self.line,
                     column: self.column,
                     message: format!(
-                        "invalid CSV: text after the closing quote of a field (the quote opened at {opened}), so the rows in between are read as one field: a field holding `\"` must be quoted whole, with each `\"` in it doubled (`\"\"`)"
+                        "invalid CSV: text after the closing quote of a field ({effect}): a field holding `\"` must be quoted whole, with each `\"` in it doubled (`\"\"`)"
                     ),
                 });
                 Quoting::Unquoted
@@ -876,7 +886,13 @@ impl LineStarts {
     /// Notes the line starts of `bytes`, which begin at `offset` of the input.
     fn scan(&mut self, bytes: &[u8], offset: u64) {
         for (at, &b) in (offset..).zip(bytes) {
-            self.quote(b, at);
+            // The csv crate skips a byte-order mark: it is no character of the first field.
+            let bom = usize::try_from(at).is_ok_and(|i| i == self.bom && BOM.get(i) == Some(&b));
+            if bom {
+                self.bom += 1;
+            } else {
+                self.quote(b, at);
+            }
             match b {
                 b'\n' => {
                     self.line += 1;
@@ -2325,8 +2341,33 @@ mod tests {
             messages(errors),
             [
                 "F:4: field `type`: \"T,x2,y2,true,0.8\\nT,x3,y3,false,0.3\\nT,x4,y4,false,0.2\\nT,x5\" is not a valid type name: type names are ASCII letters, digits and `_`",
-                "F:7:4: invalid CSV: text after the closing quote of a field (the quote opened at line 4, column 1), so the rows in between are read as one field: a field holding `\"` must be quoted whole, with each `\"` in it doubled (`\"\"`)",
+                "F:7:4: invalid CSV: text after the closing quote of a field (the quote opened at line 4, column 1, so the rows in between are read as one field): a field holding `\"` must be quoted whole, with each `\"` in it doubled (`\"\"`)",
             ]
+        );
+        // On one line, and after a byte-order mark (no character): the text joins the value.
+        let f = file(
+            ".csv",
+            "\u{feff}type,a,b,same,similarity\nT,\"x5\" inc,y,true,0.5\n\"T\"x,a,b,true,0.5\n",
+        );
+        let errors =
+            read_pairs(f.path(), Format::Csv, &ScoreSource::Field("similarity")).unwrap_err();
+        assert_eq!(
+            messages(errors),
+            [
+                "F:2:7: invalid CSV: text after the closing quote of a field (the quote opened at column 3, and this text is added to the quoted value): a field holding `\"` must be quoted whole, with each `\"` in it doubled (`\"\"`)",
+                "F:3:4: invalid CSV: text after the closing quote of a field (the quote opened at column 1, and this text is added to the quoted value): a field holding `\"` must be quoted whole, with each `\"` in it doubled (`\"\"`)",
+            ]
+        );
+        let f = file(
+            ".csv",
+            "\u{feff}\"type\"x,a,b,same,similarity\nT,x,y,true,0.5\n",
+        );
+        let errors =
+            read_pairs(f.path(), Format::Csv, &ScoreSource::Field("similarity")).unwrap_err();
+        let m = messages(errors);
+        assert!(
+            m.iter().any(|m| m.starts_with("F:1:7: invalid CSV")),
+            "{m:?}"
         );
         let f = file(
             ".csv",
