@@ -551,15 +551,18 @@ impl<'s> Parser<'s> {
         if !op.is_fuzzy() {
             // The fixes rewrite the whole reference (union members, backref, `[]`, `?` kept):
             // the fuzzy operator, or the text without any threshold.
-            let written = self.text(target_span);
+            // Whitespace inside the target is its own error: the fixes leave it out.
+            let compact =
+                |text: &str| -> String { text.chars().filter(|c| !c.is_whitespace()).collect() };
+            let written = compact(self.text(target_span));
             let mut unthresholded = String::with_capacity(written.len());
             let mut from = target_span.start();
             for member in expr.members.iter().filter(|m| m.threshold.is_some()) {
                 let parens = member.threshold_parens;
-                unthresholded.push_str(self.text(Span::new(from, parens.start())));
+                unthresholded.push_str(&compact(self.text(Span::new(from, parens.start()))));
                 from = parens.end();
             }
-            unthresholded.push_str(self.text(Span::new(from, target_span.end())));
+            unthresholded.push_str(&compact(self.text(Span::new(from, target_span.end()))));
             for member in expr.members.iter() {
                 if member.threshold.is_some() {
                     let fuzzy = fuzzy_counterpart(op);
@@ -1118,8 +1121,10 @@ impl<'s> Parser<'s> {
                             .with_label("which member?")
                             .with_help(format!(
                                 "write it on the member it belongs to, e.g. `{}{}`",
-                                op.map_or("", |(op, _)| op.as_str()),
-                                moved.trim_end()
+                                // A threshold needs a fuzzy operator (that `->` has none is
+                                // its own error).
+                                op.map_or("", |(op, _)| fuzzy_counterpart(op).as_str()),
+                                moved.chars().filter(|c| !c.is_whitespace()).collect::<String>()
                             )),
                         );
                         expr.broken = true;
@@ -1285,7 +1290,8 @@ impl<'s> Parser<'s> {
                 let c = content.fragment();
                 let after = self.src.get(upto.end()..).unwrap_or("");
                 let help = if c.is_empty() && after.trim_start().starts_with('(') {
-                    "one pair of parentheses holds a threshold, e.g. `(0.85)`: remove the extra `(` and `)`".to_owned()
+                    "one pair of parentheses holds a threshold, e.g. `(0.85)`: remove the extra `(`"
+                        .to_owned()
                 } else if c.is_empty() {
                     "write a threshold from 0.0 to 1.0 and close the parenthesis, e.g. `(0.85)`"
                         .to_owned()
