@@ -494,10 +494,17 @@ fn toml_message(
     let Some(position) = position else {
         return format!("invalid TOML config{}: {source}", at(origin));
     };
+    let message = source.message().trim_end();
+    let help = if message.contains("duplicate key") {
+        "a key is given once per table: keep one"
+    } else if message.contains("carriage return") {
+        "end lines with `\\n` or `\\r\\n`, not `\\r` alone"
+    } else {
+        "check the quotes, brackets and `key = value` lines here"
+    };
     format!(
-        "invalid TOML config {}:{position}: {} (help: check the quotes, brackets and `key = value` lines here; a key may be given once per table)",
+        "invalid TOML config {}:{position}: {message} (help: {help})",
         file_name(origin),
-        source.message().trim_end()
     )
 }
 

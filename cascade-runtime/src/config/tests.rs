@@ -336,7 +336,7 @@ fn toml_syntax_errors_say_where_as_the_other_errors_do() {
     };
     assert_eq!(
         message("default = 0.7\ndefault = 0.6\n"),
-        "invalid TOML config config:2:1: duplicate key (help: check the quotes, brackets and `key = value` lines here; a key may be given once per table)"
+        "invalid TOML config config:2:1: duplicate key (help: a key is given once per table: keep one)"
     );
     // Columns count characters.
     assert!(
