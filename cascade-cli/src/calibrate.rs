@@ -97,7 +97,7 @@ pub(crate) struct Args {
     #[arg(long, default_value_t = 5, value_name = "K", value_parser = parse_folds)]
     pub(crate) cv: u32,
     /// Seed of the bootstrap and of the fold assignment
-    #[arg(long, default_value_t = 0, value_name = "S")]
+    #[arg(long, default_value_t = 0, value_name = "S", value_parser = |s: &str| crate::diagnostics::whole_number::<u64>(s, "a seed"))]
     pub(crate) seed: u64,
     /// Print one JSON document for programs instead of the table (a stable shape)
     #[arg(long)]

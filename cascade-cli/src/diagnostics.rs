@@ -134,6 +134,17 @@ pub(crate) fn error_count(count: usize, shown: usize) -> String {
 }
 
 /// `one` when `n` is 1, else `many`.
+/// A command-line number that must be a whole number of `0..=T::MAX` (clap's own parser says
+/// only "invalid digit found in string").
+pub(crate) fn whole_number<T: std::str::FromStr + Into<u64>>(
+    text: &str,
+    what: &str,
+) -> Result<T, String> {
+    text.trim()
+        .parse::<T>()
+        .map_err(|_| format!("`{text}` is not {what}: write a whole number, e.g. `42`"))
+}
+
 pub(crate) fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
     if n == 1 { one } else { many }
 }
@@ -186,5 +197,18 @@ mod tests {
                 .starts_with(&format!("cannot read schema `{}`: ", missing.display())),
             "{e}"
         );
+    }
+}
+
+#[cfg(test)]
+mod number_tests {
+    #[test]
+    fn whole_numbers_say_what_was_wrong() {
+        assert_eq!(super::whole_number::<u64>(" 42 ", "a seed"), Ok(42));
+        assert_eq!(
+            super::whole_number::<u64>("1.5", "a seed"),
+            Err("`1.5` is not a seed: write a whole number, e.g. `42`".to_owned())
+        );
+        assert!(super::whole_number::<u32>("99999999999", "a count").is_err());
     }
 }

@@ -33,10 +33,10 @@ pub(crate) struct Args {
     #[arg(long, value_name = "S,S,...", value_delimiter = ',', value_parser = parse_score)]
     scores: Vec<f64>,
     /// How many candidates the search holds (drives the adaptive step)
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = |s: &str| crate::diagnostics::whole_number::<u64>(s, "a candidate count"))]
     candidates: Option<u64>,
     /// How many dimensions the compared embeddings have (drives the dimension step)
-    #[arg(long, value_name = "D", value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, value_name = "D", value_parser = parse_dims)]
     dims: Option<u32>,
     /// Print JSON (DESIGN §10) instead of text
     #[arg(long)]
@@ -179,5 +179,13 @@ mod tests {
                 .contains("within -1.0..=1.0")
         );
         assert!(parse_score("NaN").is_err());
+    }
+}
+
+/// `--dims`: a number of dimensions, at least 1.
+fn parse_dims(text: &str) -> Result<u32, String> {
+    match crate::diagnostics::whole_number::<u32>(text, "a number of dimensions")? {
+        0 => Err("0 is not a number of dimensions: give 1 or more, e.g. 256".to_owned()),
+        d => Ok(d),
     }
 }
