@@ -165,6 +165,14 @@ fn skipped_steps(
     notes
 }
 
+/// `--dims`: a number of dimensions, at least 1.
+fn parse_dims(text: &str) -> Result<u32, String> {
+    match crate::diagnostics::whole_number::<u32>(text, "a number of dimensions")? {
+        0 => Err("0 is not a number of dimensions: give 1 or more, e.g. 256".to_owned()),
+        d => Ok(d),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -179,13 +187,5 @@ mod tests {
                 .contains("within -1.0..=1.0")
         );
         assert!(parse_score("NaN").is_err());
-    }
-}
-
-/// `--dims`: a number of dimensions, at least 1.
-fn parse_dims(text: &str) -> Result<u32, String> {
-    match crate::diagnostics::whole_number::<u32>(text, "a number of dimensions")? {
-        0 => Err("0 is not a number of dimensions: give 1 or more, e.g. 256".to_owned()),
-        d => Ok(d),
     }
 }
