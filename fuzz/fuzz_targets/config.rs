@@ -189,7 +189,8 @@ fn assert_check(cfg: &SimilarityThresholdConfig) {
             assert!(
                 !ConfigError::Invalid {
                     origin: None,
-                    problems
+                    problems,
+                    rest: None,
                 }
                 .to_string()
                 .is_empty()
