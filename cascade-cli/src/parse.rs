@@ -1,4 +1,4 @@
-//! `cascade parse [--json] -- DEF...`: parse field definitions and print their meaning.
+//! `cascade parse [--json] [--] DEF...`: parse field definitions and print their meaning.
 //!
 //! One result per definition, in order. Human mode prints the canonical form on stdout, or the
 //! rendered diagnostics on stderr (origin `<arg N>`). `--json` prints one line of DESIGN §10's
@@ -14,16 +14,54 @@ use serde::Serialize;
 /// Arguments.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Definitions usually start with `-` or `~`; put them after `--`:\n  \
-                        cascade parse --json -- '->User' 'Who buys it? ~>ICP(0.82)'"
+    after_help = "Definitions may start with `-`, as `->User` does: `cascade parse --json '->User'` \
+                  reads it as a definition, and so does `cascade parse --json -- '->User'`."
 )]
 pub(crate) struct Args {
     /// Print one JSON object per line and definition instead of the canonical form
     #[arg(long)]
     json: bool,
     /// Field definitions, e.g. `~>ICP(0.82)`, `string[]?`, `['~>Company(0.85)']`
-    #[arg(required = true, value_name = "DEF")]
+    // Definitions start with `-` (`->User`): read as values, not as unknown flags. Once a value
+    // is read, clap passes a later `--json` or `--` on as one too; neither is a definition, so
+    // `run` takes them for what they are.
+    #[arg(required = true, value_name = "DEF", allow_hyphen_values = true)]
     defs: Vec<String>,
+}
+
+/// A definition and its 1-based place among the arguments.
+type Numbered<'a> = (usize, &'a str);
+
+impl Args {
+    /// Whether `--json` was given (before or among the definitions), and the definitions with
+    /// their 1-based place among the arguments after `parse`'s own flags.
+    /// A word such as `--jsn` is a mistyped flag, not a definition: a usage error.
+    fn split(&self) -> Result<(bool, Vec<Numbered<'_>>), String> {
+        let mut json = self.json;
+        let mut defs = Vec::with_capacity(self.defs.len());
+        for (i, arg) in self.defs.iter().enumerate() {
+            match arg.as_str() {
+                "--json" => json = true,
+                "--" => {}
+                flag if flag.strip_prefix("--").is_some_and(|name| {
+                    name.starts_with(|c: char| c.is_ascii_lowercase())
+                        && name.chars().all(|c| c.is_ascii_lowercase() || c == '-')
+                }) =>
+                {
+                    let hint = if cascade_dsl::validate::did_you_mean(flag, ["--json"]).is_some() {
+                        "; did you mean `--json`?"
+                    } else {
+                        ""
+                    };
+                    return Err(format!(
+                        "unknown flag `{flag}`{hint} (`cascade parse` takes `--json` and definitions)"
+                    ));
+                }
+                def => defs.push((i + 1, def)),
+            }
+        }
+        Ok((json, defs))
+    }
 }
 
 /// One line of `--json` output.
@@ -105,10 +143,21 @@ pub(crate) fn run(args: Args) -> u8 {
     let mut out = stdout.lock();
     let style = crate::diagnostics::stderr_style();
     let mut all_ok = true;
-    for (index, input) in args.defs.iter().enumerate() {
+    let (json, defs) = match args.split() {
+        Ok(split) => split,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
+    if defs.is_empty() {
+        eprintln!("error: no definition to parse: e.g. `cascade parse '->User'`");
+        return 2;
+    }
+    for (place, input) in defs {
         let parsed = field::parse(input);
         all_ok &= parsed.is_ok();
-        let written = if args.json {
+        let written = if json {
             let line = match &parsed {
                 Ok(def) => Output {
                     input,
@@ -139,7 +188,7 @@ pub(crate) fn run(args: Args) -> u8 {
                     // A blank line after each definition's diagnostics, as rustc separates them.
                     eprintln!(
                         "{}",
-                        diag::render(errors, input, &format!("<arg {}>", index + 1), style)
+                        diag::render(errors, input, &format!("<arg {place}>"), style)
                     );
                     Ok(())
                 }

@@ -115,11 +115,39 @@ fn usage_errors_exit_2() {
         Some(2),
         "no definitions is a usage error"
     );
-    let dash = cascade(&["parse", "->User"]);
-    assert_eq!(
-        dash.status.code(),
-        Some(2),
-        "a leading `-` without `--` is a usage error"
+    let typo = cascade(&["parse", "->User", "--jsn"]);
+    assert_eq!(typo.status.code(), Some(2), "a mistyped flag");
+    assert!(
+        stderr(&typo).contains("unknown flag `--jsn`; did you mean `--json`?"),
+        "{}",
+        stderr(&typo)
     );
-    assert!(stderr(&dash).contains("--"), "{}", stderr(&dash));
+}
+
+#[test]
+fn definitions_may_start_with_a_dash_without_double_dash() {
+    // DESIGN §10: `cascade parse --json DEF...`; `--` is accepted too, and `--json` may come after
+    // the definitions.
+    for args in [
+        &["parse", "--json", "->User"][..],
+        &["parse", "->User", "--json"],
+        &["parse", "--json", "--", "->User"],
+        &["parse", "->User", "--", "--json"],
+    ] {
+        let out = cascade(args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        assert!(
+            stdout(&out).starts_with(r#"{"input":"->User","ok":true"#),
+            "{args:?}: {}",
+            stdout(&out)
+        );
+    }
+    // A glued operator is still a definition, with its own diagnostic.
+    let glued = cascade(&["parse", "-->T"]);
+    assert_eq!(glued.status.code(), Some(1));
+    assert!(
+        stderr(&glued).contains("glued-operator"),
+        "{}",
+        stderr(&glued)
+    );
 }
