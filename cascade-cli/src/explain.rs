@@ -30,7 +30,7 @@ pub(crate) struct Args {
     #[arg(long, value_name = "CFG")]
     config: Option<PathBuf>,
     /// Candidate similarity scores to count against the threshold, comma-separated
-    #[arg(long, value_name = "S,S,...", value_delimiter = ',', value_parser = parse_score)]
+    #[arg(long, value_name = "S,S,...", value_delimiter = ',', value_parser = parse_score, allow_hyphen_values = true)]
     scores: Vec<f64>,
     /// How many candidates the search holds (drives the adaptive step)
     #[arg(long, value_name = "N", value_parser = |s: &str| crate::diagnostics::whole_number::<u64>(s, "a candidate count"))]

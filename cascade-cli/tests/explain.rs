@@ -187,6 +187,21 @@ fn bad_arguments_are_usage_errors() {
     assert!(run.2.contains("within -1.0..=1.0"), "{}", run.2);
     let run = explain(&[LAYERS, "Startup.market", "--dims", "0"]);
     assert_eq!(run.0, 2);
+    assert!(
+        run.2.contains("0 is not a number of dimensions"),
+        "{}",
+        run.2
+    );
+    let run = explain(&[LAYERS, "Startup.market", "--candidates", "many"]);
+    assert_eq!(run.0, 2);
+    assert!(
+        run.2.contains("`many` is not a candidate count"),
+        "{}",
+        run.2
+    );
+    // A negative score is a score, not a flag.
+    let run = explain(&[LAYERS, "Startup.market", "--scores", "-0.1,0.9"]);
+    assert_eq!(run.0, 0, "{}", run.2);
     let run = explain(&[LAYERS, "Startup"]);
     assert_eq!(run.0, 2);
     assert!(run.2.contains("write `Owner.field`"), "{}", run.2);
