@@ -456,6 +456,9 @@ impl From<anyhow::Error> for Failure {
 
 fn print_errors(errors: &Errors) {
     let mut err = std::io::stderr().lock();
+    for note in &errors.notes {
+        let _ = writeln!(err, "error: {note}");
+    }
     for e in errors.kept.iter().take(SHOW_ERRORS) {
         let _ = writeln!(err, "error: {e}");
     }
@@ -518,22 +521,36 @@ pub(crate) fn calibrate(args: &Args) -> Result<Outcome, Failure> {
     let dims: Vec<usize>;
     let (pairs, score_field) = match &args.embeddings {
         Some(path) => {
-            embeddings = input::read_embeddings(path).map_err(Failure::Input)?;
+            let (table, mut errors) = input::read_embeddings_all(path);
+            embeddings = table;
+            if embeddings.len() == 0 && !errors.is_empty() {
+                // No vector at all: every pair would only say it has none.
+                return Err(Failure::Input(errors));
+            }
             let shown = path.display().to_string();
             dims = if args.dims.is_empty() {
                 vec![embeddings.width]
             } else {
                 args.dims.clone()
             };
-            check_dims(&dims, embeddings.width, &shown)?;
+            if let Err(e) = check_dims(&dims, embeddings.width, &shown) {
+                errors.notes.push(e.to_string());
+            }
+            // With bad vectors or dimensions, the pairs are still read (their own errors come
+            // in the same run), but no cosine is computed.
+            let usable = errors.is_empty() && errors.notes.is_empty();
             let source = ScoreSource::Embeddings {
                 table: &embeddings,
-                dims: &dims,
+                dims: if usable { &dims } else { &[] },
             };
-            (
-                input::read_pairs(&args.pairs, format, &source).map_err(Failure::Input)?,
-                "cosine".to_owned(),
-            )
+            let pairs = input::read_pairs(&args.pairs, format, &source);
+            if !usable {
+                if let Err(pair_errors) = pairs {
+                    errors.append(pair_errors);
+                }
+                return Err(Failure::Input(errors));
+            }
+            (pairs.map_err(Failure::Input)?, "cosine".to_owned())
         }
         None => {
             dims = Vec::new();

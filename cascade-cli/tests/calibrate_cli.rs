@@ -448,6 +448,61 @@ fn usage_errors_exit_2_and_bad_values_exit_1() {
 }
 
 #[test]
+fn bad_vectors_or_dims_come_with_the_pairs_errors() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).expect("writable");
+        path.to_str().expect("UTF-8 path").to_owned()
+    };
+    let pairs = write(
+        "pairs.jsonl",
+        concat!(
+            "{\"type\":\"T\",\"a\":\"a\",\"b\":\"c\",\"same\":true}\n",
+            "{\"type\":\"T\",\"a\":\"a\",\"b\":\"b\",\"same\":false}\n",
+            "{\"type\":\"T\",\"a\":\"a\",\"b\":\"q\",\"same\":true}\n",
+            "{\"type\":\"T\",\"a\":\"a\",\"b\":\"c\"}\n",
+        ),
+    );
+    let bad = write(
+        "bad.jsonl",
+        "{\"text\":\"a\",\"vector\":[1,0,0]}\n{\"text\":\"b\",\"vector\":[1,0]}\n{\"text\":\"c\",\"vector\":[0,1,0]}\n",
+    );
+    let out = calibrate(&[&pairs, "--embeddings", &bad]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    // `b`'s bad row is reported once, at its row, not again at the pair needing it (line 2).
+    assert!(
+        err.contains("bad.jsonl:2: field `vector`: has 2 numbers"),
+        "{err}"
+    );
+    assert!(!err.contains("pairs.jsonl:2:"), "{err}");
+    assert!(
+        err.contains("pairs.jsonl:3: field `b`: text \"q\" has no vector"),
+        "{err}"
+    );
+    assert!(
+        err.contains("pairs.jsonl:4: field `same`: is missing"),
+        "{err}"
+    );
+    let good = write(
+        "good.jsonl",
+        "{\"text\":\"a\",\"vector\":[1,0,0]}\n{\"text\":\"b\",\"vector\":[1,1,0]}\n{\"text\":\"c\",\"vector\":[0,1,0]}\n",
+    );
+    let out = calibrate(&[&pairs, "--embeddings", &good, "--dims", "8"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("--dims: 8 is larger than the vectors"),
+        "{err}"
+    );
+    assert!(
+        err.contains("pairs.jsonl:4: field `same`: is missing"),
+        "{err}"
+    );
+}
+
+#[test]
 fn objectives_move_the_threshold() {
     let f1 = json(&[PAIRS, "--bootstrap", "0", "--cv", "0"]);
     let strict = json(&[

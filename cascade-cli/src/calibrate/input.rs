@@ -6,7 +6,7 @@
 
 use cascade_runtime::config::suggest::did_you_mean;
 use std::borrow::Cow;
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::fmt;
 use std::fs::File;
 use std::io::{self, IsTerminal, Read, Write};
@@ -34,9 +34,21 @@ pub(crate) struct Errors {
     pub(crate) rows: usize,
     /// The line of the last row error (errors arrive in line order).
     last_row: usize,
+    /// Problems of the run rather than of a file (a `--dims` the vectors cannot give), printed
+    /// before the rows' errors.
+    pub(crate) notes: Vec<String>,
 }
 
 impl Errors {
+    /// These errors followed by `other`'s (another file's), each kept up to [`KEEP_ERRORS`].
+    pub(crate) fn append(&mut self, other: Errors) {
+        self.total += other.total;
+        self.rows += other.rows;
+        self.notes.extend(other.notes);
+        let room = KEEP_ERRORS.saturating_sub(self.kept.len());
+        self.kept.extend(other.kept.into_iter().take(room));
+    }
+
     /// An error of the row at `error.line` (line 0: of the file as a whole).
     fn push(&mut self, error: RowError) {
         if error.line != 0 && error.line != self.last_row {
@@ -142,6 +154,9 @@ impl Pairs {
 /// Stored vectors by text.
 #[derive(Debug, Default)]
 pub(crate) struct Embeddings {
+    /// Texts whose row is in the file but bad (already reported there): a pair needing one is
+    /// not reported again as having no vector.
+    unusable: HashSet<String>,
     index: HashMap<String, usize>,
     /// Row-major, `width` numbers per text.
     values: Vec<f64>,
@@ -615,6 +630,8 @@ impl<'a> RowChecker<'a> {
                     match text {
                         Ok(t) => match table.vector(t) {
                             Some(v) => *slot = Some(v),
+                            // Reported at its own row of the embeddings file.
+                            None if table.unusable.contains(t) => self.muted += 1,
                             None => self.error(
                                 line,
                                 Some(field),
@@ -1541,7 +1558,27 @@ struct EmbeddingRow {
 }
 
 /// Reads `{text, vector}` JSONL. All vectors must have the same length; texts must be unique.
+/// [`read_embeddings_all`] as one result, for the tests.
+#[cfg(test)]
 pub(crate) fn read_embeddings(path: &Path) -> Result<Embeddings, Errors> {
+    let (table, errors) = read_embeddings_all(path);
+    if errors.is_empty() {
+        Ok(table)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Reads an embeddings file: the vectors of its good rows, and the errors of the others (the
+/// texts of bad rows are noted as unusable, so the pairs needing them are not reported again).
+pub(crate) fn read_embeddings_all(path: &Path) -> (Embeddings, Errors) {
+    match read_embeddings_rows(path) {
+        Ok(read) => read,
+        Err(errors) => (Embeddings::default(), errors),
+    }
+}
+
+fn read_embeddings_rows(path: &Path) -> Result<(Embeddings, Errors), Errors> {
     let display = path.display().to_string();
     let mut errors = Errors::default();
     let err = |errors: &mut Errors, line: usize, field: Option<&str>, message: String| {
@@ -1628,12 +1665,17 @@ pub(crate) fn read_embeddings(path: &Path) -> Result<Embeddings, Errors> {
                 None
             }
         };
-        let (Some(text), Some(mut vector)) = (text, vector) else {
+        let Some(text) = text else {
+            continue;
+        };
+        let Some(mut vector) = vector else {
+            table.unusable.insert(text);
             continue;
         };
         rescale(&mut vector);
         if vector.is_empty() {
             err(&mut errors, line, Some("vector"), "is empty".into());
+            table.unusable.insert(text);
             continue;
         }
         if table.width == 0 {
@@ -1650,6 +1692,7 @@ pub(crate) fn read_embeddings(path: &Path) -> Result<Embeddings, Errors> {
                     table.width
                 ),
             );
+            table.unusable.insert(text);
             continue;
         }
         if let Some(&first) = first_line_of.get(&text) {
@@ -1669,11 +1712,7 @@ pub(crate) fn read_embeddings(path: &Path) -> Result<Embeddings, Errors> {
     if table.width == 0 && errors.is_empty() {
         errors.push_file(RowError::new(path, 0, "holds no vectors".into()));
     }
-    if errors.is_empty() {
-        Ok(table)
-    } else {
-        Err(errors)
-    }
+    Ok((table, errors))
 }
 
 #[cfg(test)]
@@ -2720,6 +2759,7 @@ mod tests {
                 index: HashMap::from([("x".to_owned(), 0), ("y".to_owned(), 1)]),
                 values: vec![1.0, 0.0, 0.5, 0.0, 1.0, -2e-3],
                 width: 3,
+                unusable: HashSet::new(),
             }
         }
 
