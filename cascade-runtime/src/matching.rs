@@ -15,7 +15,7 @@
 //!   linked twice.
 //!
 //! Members come in as [`Resolved`] thresholds (precedence already applied by
-//! [`crate::resolve`]); the matcher then runs [`crate::adjust::adjust`] with the real candidate
+//! [`crate::resolve()`]); the matcher then runs [`crate::adjust::adjust`] with the real candidate
 //! count, the number of entities of the member's type, so an `adaptive` type loosens or
 //! tightens as the spike's bands say. The similarity is computed on full vectors (a two-phase
 //! index reranks on them), so no dimension adjustment applies.
