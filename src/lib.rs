@@ -101,7 +101,7 @@
 //!
 //! ```ignore
 //! mod startup {
-//!     cascade::include_schema!("startup");
+//!     ::cascade::include_schema!("startup");
 //! }
 //!
 //! use cascade::Cascade;
@@ -131,7 +131,7 @@ pub use cascade_runtime::*;
 ///
 /// ```ignore
 /// mod app {
-///     cascade::include_schema!("app");
+///     ::cascade::include_schema!("app");
 /// }
 /// ```
 #[macro_export]

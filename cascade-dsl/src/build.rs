@@ -8,7 +8,7 @@
 //! ```ignore
 //! // src/lib.rs
 //! mod app {
-//!     cascade::include_schema!("app");
+//!     ::cascade::include_schema!("app");
 //! }
 //! ```
 //!

@@ -4,7 +4,7 @@
 
 /// The generated schema module: one unit struct per type, and `SCHEMA`.
 mod startup {
-    cascade::include_schema!("startup");
+    ::cascade::include_schema!("startup");
 }
 
 use cascade::Cascade;

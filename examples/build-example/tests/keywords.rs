@@ -4,7 +4,7 @@ use cascade::Cascade;
 
 #[allow(non_camel_case_types)]
 mod keywords {
-    cascade::include_schema!("keywords");
+    ::cascade::include_schema!("keywords");
 }
 
 #[test]
@@ -21,6 +21,7 @@ fn keyword_type_names_compile_and_resolve() {
     assert_eq!(resolve("match", "gen"), 0.9);
     assert_eq!(resolve("gen", "match"), 0.7);
     assert_eq!(resolve("type", "type"), 0.9);
+    assert_eq!(keywords::cascade::TABLE.name, "cascade");
     // The backref created `Icp.types`.
     assert!(keywords::Icp::TABLE.field("types").is_some());
 }

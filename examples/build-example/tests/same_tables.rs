@@ -4,7 +4,7 @@
 use cascade::{Cascade, TypeTable};
 
 mod startup {
-    cascade::include_schema!("startup");
+    ::cascade::include_schema!("startup");
 }
 
 /// `examples/schemas/startup.cascade`, as derive attributes.
