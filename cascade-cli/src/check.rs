@@ -2,7 +2,8 @@
 //!
 //! Each clean file gets one summary line on stdout; each broken file gets all its diagnostics on
 //! stderr (styled when stderr is a terminal and `NO_COLOR` is unset, plain otherwise). Every file
-//! is checked even after a failure. Exit code 1 when any file failed.
+//! is checked even after a failure. Exit code 1 when any file failed. A valid schema whose type
+//! names cannot become Rust types (`SCHEMA`, `Self`) gets warnings, as build.rs would refuse it.
 
 use std::path::PathBuf;
 
@@ -20,7 +21,29 @@ pub(crate) fn run(args: Args) -> u8 {
     let mut failed = 0;
     for path in &args.files {
         match load_schema(path) {
-            Ok((_, schema)) => {
+            Ok((text, schema)) => {
+                // Valid, but some names cannot become Rust types: say so before build.rs does.
+                let mut unbuildable = cascade_dsl::codegen::check_names(&schema);
+                for d in &mut unbuildable {
+                    d.severity = cascade_dsl::diag::Severity::Warning;
+                    d.notes.push(
+                        "the schema is valid, but build.rs generates a Rust type per schema type and will refuse it"
+                            .to_owned(),
+                    );
+                }
+                if !unbuildable.is_empty() {
+                    eprintln!(
+                        "{}
+",
+                        cascade_dsl::diag::render(
+                            &unbuildable,
+                            &text,
+                            &path.display().to_string(),
+                            crate::diagnostics::stderr_style(),
+                        )
+                        .trim_end()
+                    );
+                }
                 let inverse = schema
                     .types
                     .iter()

@@ -15,6 +15,13 @@ fn clean_files_print_one_summary_each() {
 }
 
 #[test]
+fn names_build_rs_would_refuse_are_warnings() {
+    let run = check(&["cascade-cli/tests/fixtures/check/unbuildable.cascade"]);
+    assert_eq!(run.0, 0, "a valid schema: warnings only");
+    insta::assert_snapshot!(transcript(run));
+}
+
+#[test]
 fn json_files_are_schemas_too() {
     let run = check(&["cascade-cli/tests/fixtures/check/schema.json"]);
     assert_eq!(run.0, 0);
