@@ -119,7 +119,7 @@ impl Default for ConfidenceBands {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error(
     "invalid confidence bands: {} (the defaults are highOffset 0.1, lowOffset 0.15)",
-    render_problems(problems)
+    crate::config::render_key_problems(problems)
 )]
 pub struct ConfidenceBandsError {
     problems: Vec<(&'static str, String)>,
@@ -136,14 +136,6 @@ impl ConfidenceBandsError {
     pub fn problems(&self) -> &[(&'static str, String)] {
         &self.problems
     }
-}
-
-fn render_problems(problems: &[(&'static str, String)]) -> String {
-    problems
-        .iter()
-        .map(|(key, message)| format!("`{key}`: {message}"))
-        .collect::<Vec<_>>()
-        .join("; ")
 }
 
 impl ConfidenceBands {

@@ -462,6 +462,17 @@ pub enum ConfigError {
     },
 }
 
+/// Problems of a config section as `(key, message)` pairs, on one line: `` `step`: ...; `minSample`: ... ``
+/// (the errors of [`ConfidenceBands::new`](crate::confidence::ConfidenceBands::new) and
+/// [`FeedbackSettings::new`](crate::feedback::FeedbackSettings::new)).
+pub(crate) fn render_key_problems(problems: &[(&'static str, String)]) -> String {
+    problems
+        .iter()
+        .map(|(key, message)| format!("`{key}`: {message}"))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 /// The file a config was read from, or `config` for a text given directly.
 fn file_name(origin: &Option<PathBuf>) -> String {
     origin

@@ -210,7 +210,7 @@ impl FeedbackSettings {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error(
     "invalid feedback settings: {} (the defaults are minSample 20, step 0.02, maxErrorRate 0.1)",
-    render_problems(problems)
+    crate::config::render_key_problems(problems)
 )]
 pub struct FeedbackSettingsError {
     problems: Vec<(&'static str, String)>,
@@ -226,14 +226,6 @@ impl FeedbackSettingsError {
     pub fn problems(&self) -> &[(&'static str, String)] {
         &self.problems
     }
-}
-
-fn render_problems(problems: &[(&'static str, String)]) -> String {
-    problems
-        .iter()
-        .map(|(key, message)| format!("`{key}`: {message}"))
-        .collect::<Vec<_>>()
-        .join("; ")
 }
 
 /// The range feedback keeps a threshold in: `min <= max`, both valid thresholds.
