@@ -334,6 +334,7 @@ fn execute(args: &Args) -> Result<Report, Vec<Problem>> {
 
     let matcher = Matcher::new(&catalog, levels.config);
     let mut outcomes = Vec::with_capacity(queries.len());
+    let minimum_confidence = levels.config.confidence_bands().minimum_confidence;
     for (q, v) in queries.iter().zip(vectors) {
         let (Some(v), Some(resolved)) = (v, levels.resolved(&q.entity_type)) else {
             unreachable!(
@@ -341,32 +342,28 @@ fn execute(args: &Args) -> Result<Report, Vec<Problem>> {
             )
         };
         match matcher.resolve(args.operator, &[resolved], v) {
-            Ok(resolution) => outcomes.push(Outcome {
-                base: resolution
-                    .members
-                    .get(resolution.member)
-                    .map_or(resolved.value, |m| m.adjusted.base),
-                adjustments: resolution
-                    .members
-                    .get(resolution.member)
-                    .map(|m| m.adjusted.steps.iter().map(|s| s.why.clone()).collect())
-                    .unwrap_or_default(),
-                minimum_confidence: levels.config.confidence_bands().minimum_confidence,
-                nearest: resolution
-                    .members
-                    .get(resolution.member)
-                    .and_then(|m| m.nearest.first())
-                    .map(|c| (c.id.clone(), c.similarity)),
-                query: q.text.clone(),
-                entity_type: q.entity_type.clone(),
-                correct: correct(&q.gold, resolution.id.as_deref()),
-                layer: resolved.layer,
-                decision: resolution.decision,
-                id: resolution.id,
-                similarity: resolution.similarity,
-                confidence: resolution.confidence,
-                threshold: resolution.threshold,
-            }),
+            Ok(resolution) => {
+                let decisive = resolution.members.get(resolution.member);
+                outcomes.push(Outcome {
+                    base: decisive.map_or(resolved.value, |m| m.adjusted.base),
+                    adjustments: decisive
+                        .map(|m| m.adjusted.steps.iter().map(|s| s.why.clone()).collect())
+                        .unwrap_or_default(),
+                    minimum_confidence,
+                    nearest: decisive
+                        .and_then(|m| m.nearest.first())
+                        .map(|c| (c.id.clone(), c.similarity)),
+                    query: q.text.clone(),
+                    entity_type: q.entity_type.clone(),
+                    correct: correct(&q.gold, resolution.id.as_deref()),
+                    layer: resolved.layer,
+                    decision: resolution.decision,
+                    id: resolution.id,
+                    similarity: resolution.similarity,
+                    confidence: resolution.confidence,
+                    threshold: resolution.threshold,
+                });
+            }
             Err(e) => messages.push(format!("{}:{}: {e}", args.queries.display(), q.line).into()),
         }
     }

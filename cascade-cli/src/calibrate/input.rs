@@ -749,7 +749,8 @@ fn json_num(v: &Option<Loose<'_>>, what: &str) -> Result<f64, String> {
     }
 }
 
-/// Counts bytes read, for the progress bar, and (for CSV) notes where lines start.
+/// Counts bytes read, for the progress bar, and (for CSV) notes where lines start and follows
+/// the quoting.
 struct Counting<R> {
     inner: R,
     read: u64,
@@ -783,6 +784,10 @@ impl<R: Read> Read for Counting<R> {
 /// skips before a record into that record, and its byte offset points at the end of the
 /// previous record (before those terminators). So a record's line is the line of the first
 /// byte at or after that offset that is no line terminator.
+///
+/// The same pass over the bytes follows the CSV quoting ([`Quoting`]), since it is the one place
+/// that sees every byte with its line and column: what the csv crate reads silently (text after
+/// a closing quote, a quote never closed) becomes a [`QuoteProblem`].
 #[derive(Debug)]
 struct LineStarts {
     /// Offset and line of each byte that follows a `\n` or `\r` (or starts the input) and is

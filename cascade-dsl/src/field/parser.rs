@@ -552,8 +552,6 @@ impl<'s> Parser<'s> {
             // The fixes rewrite the whole reference (union members, backref, `[]`, `?` kept):
             // the fuzzy operator, or the text without any threshold.
             // Whitespace inside the target is its own error: the fixes leave it out.
-            let compact =
-                |text: &str| -> String { text.chars().filter(|c| !c.is_whitespace()).collect() };
             let written = compact(self.text(target_span));
             let mut unthresholded = String::with_capacity(written.len());
             let mut from = target_span.start();
@@ -729,13 +727,7 @@ impl<'s> Parser<'s> {
             let names: Vec<String> = expr
                 .members
                 .iter()
-                .map(|m| {
-                    let name = self.text(m.name);
-                    let mut chars = name.chars();
-                    chars.next().map_or_else(String::new, |c| {
-                        c.to_ascii_uppercase().to_string() + chars.as_str()
-                    })
-                })
+                .map(|m| capitalize(self.text(m.name)))
                 .collect();
             let help = if names
                 .iter()
@@ -1124,7 +1116,7 @@ impl<'s> Parser<'s> {
                                 // A threshold needs a fuzzy operator (that `->` has none is
                                 // its own error).
                                 op.map_or("", |(op, _)| fuzzy_counterpart(op).as_str()),
-                                moved.chars().filter(|c| !c.is_whitespace()).collect::<String>()
+                                compact(&moved)
                             )),
                         );
                         expr.broken = true;
@@ -1178,11 +1170,7 @@ impl<'s> Parser<'s> {
     }
 
     fn whitespace_in_target(&mut self, span: Span, op: Option<(Operator, Span)>, spaces: &[Span]) {
-        let mut fixed: String = self
-            .text(span)
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect();
+        let mut fixed = compact(self.text(span));
         // A member that was only spaces is gone: no `||` (nor a `|` at an end) in the fix.
         while fixed.contains("||") {
             fixed = fixed.replace("||", "|");
@@ -1469,6 +1457,12 @@ const fn fuzzy_counterpart(op: Operator) -> Operator {
         Operator::ForwardExact | Operator::ForwardFuzzy => Operator::ForwardFuzzy,
         Operator::BackwardExact | Operator::BackwardFuzzy => Operator::BackwardFuzzy,
     }
+}
+
+/// `text` without its whitespace: a fix-it never copies the spaces `whitespace-in-target`
+/// reports on its own.
+fn compact(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 fn capitalize(name: &str) -> String {

@@ -206,26 +206,13 @@ impl<'a> Scanner<'a> {
             match self.peek() {
                 Some(b' ' | b'\t' | b'\n' | b'\r' | b'\x0c') => self.at += 1,
                 Some(b'/') => match self.bytes.get(self.at + 1) {
-                    // A line comment ends at a line terminator: `\n`, `\r`, or (as in
-                    // JavaScript) U+2028 and U+2029, which the nom parser handles. Other
-                    // characters starting with the byte 0xE2 (`—`, `→`) are comment text.
+                    // A line comment ends at a line terminator, as the nom parser reads it;
+                    // U+2028 and U+2029 (the only ones outside ASCII) are left to that parser.
                     Some(b'/') => {
                         let rest = self.bytes.get(self.at..)?;
-                        let (mut end, mut from) = (rest.len(), 0);
-                        while let Some(len) = rest
-                            .get(from..)?
-                            .iter()
-                            .position(|&b| matches!(b, b'\n' | b'\r' | 0xE2))
-                        {
-                            let at = from + len;
-                            if rest.get(at) != Some(&0xE2) {
-                                end = at;
-                                break;
-                            }
-                            if matches!(rest.get(at + 1..at + 3), Some([0x80, 0xA8 | 0xA9])) {
-                                return None;
-                            }
-                            from = at + 1;
+                        let end = super::parser::line_comment_len(rest);
+                        if rest.get(end).is_some_and(|&b| b >= 0x80) {
+                            return None;
                         }
                         self.at += end;
                     }

@@ -760,7 +760,7 @@ fn brackets(src: &str) -> Vec<Bracket> {
 
 /// The length of the line comment at the start of `bytes`: up to its line terminator (`\n`,
 /// `\r`, U+2028 or U+2029, as in JavaScript) or the end.
-fn line_comment_len(bytes: &[u8]) -> usize {
+pub(super) fn line_comment_len(bytes: &[u8]) -> usize {
     let mut at = 0;
     while let Some(&b) = bytes.get(at) {
         match b {
