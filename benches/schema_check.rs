@@ -1,7 +1,9 @@
 //! `check` (parse + validate) of generated `.cascade` schemas: 1,000, 10,000 and 100,000 types of
 //! 8 fields each, using every operator, prompts, field thresholds, unions, arrays, optionals,
 //! backrefs, `$threshold` and `$fuzzyThreshold`. Target: 10,000 types ≤ 15 ms, and linear growth
-//! (100,000 types ≤ 12× the 10,000 time). `parse_only` is the syntax alone; `check_hub` is a
+//! (100,000 types ≤ 12× the 10,000 time). `check` reads a file of half a megabyte or more in parts,
+//! one per core; `check_one_thread` is the same check on one thread (`check_on_threads(src, 1)`),
+//! the baseline. `parse_only` is the syntax alone; `check_hub` is a
 //! schema whose every type backrefs one `Hub` (which then receives one inverse field per type), to
 //! show that linking inverse fields stays linear.
 //!
@@ -56,6 +58,19 @@ fn check(bencher: Bencher<'_, '_>, types: usize) {
     bencher
         .counter(BytesCount::of_str(&src))
         .bench(|| cascade_dsl::check(black_box(&src)).map(|schema| schema.types.len()));
+}
+
+#[divan::bench(args = [10_000, 100_000], sample_count = 20)]
+fn check_one_thread(bencher: Bencher<'_, '_>, types: usize) {
+    let src = generate(types);
+    let one = std::num::NonZeroUsize::MIN;
+    assert_eq!(
+        cascade_dsl::check_on_threads(&src, one),
+        cascade_dsl::check(&src)
+    );
+    bencher.counter(BytesCount::of_str(&src)).bench(|| {
+        cascade_dsl::check_on_threads(black_box(&src), one).map(|schema| schema.types.len())
+    });
 }
 
 /// `types` types `S0..` with one backref each to `Hub`, which receives `types` inverse fields.

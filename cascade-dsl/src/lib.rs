@@ -69,4 +69,4 @@ pub mod validate;
 /// ```
 pub use compact_str::CompactString;
 pub use span::{Span, Spanned};
-pub use validate::{CheckError, check, check_file};
+pub use validate::{CheckError, check, check_file, check_on_threads};

@@ -45,7 +45,7 @@ use crate::span::Span;
 mod fast;
 mod parser;
 
-pub(crate) use fast::{Item, Member, PlainField, entries};
+pub(crate) use fast::{Entries, Item, Member, PlainField, entries, split_points};
 pub use parser::{MAX_ERRORS, not_shown};
 
 /// How deeply objects and arrays may nest. A schema needs 4 levels; the limit keeps hostile input

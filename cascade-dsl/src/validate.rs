@@ -23,6 +23,7 @@
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 
 use cascade_runtime::{Strategy, Threshold, ThresholdError};
@@ -99,16 +100,89 @@ pub fn validate(file: &File<'_>, src: &str) -> Result<Schema, Vec<Diagnostic>> {
 /// syntax tree of the whole file (the large part of the work for a large schema). `None` when
 /// the byte-level scanner cannot read the file (an escape it does not know, anything unusual, any
 /// syntax error): the full parser then reads it, and gives the same result.
-fn check_streaming(src: &str) -> Option<Result<Schema, Vec<Diagnostic>>> {
+///
+/// A large file is read in parts on several threads ([`check_in_parts`]) when the machine has
+/// the cores; the result is the same.
+fn check_streaming(
+    src: &str,
+    threads: Option<NonZeroUsize>,
+) -> Option<Result<Schema, Vec<Diagnostic>>> {
     if src.len() > crate::span::MAX_SOURCE_LEN {
         return None;
     }
-    let mut entries = crate::schema::entries(src)?;
+    let parts = parts_for(src.len(), threads);
+    if parts > 1
+        && let Some(checked) = check_in_parts(src, parts)
+    {
+        return Some(checked);
+    }
+    check_in_one_part(src)
+}
+
+/// [`check_streaming`] on one thread.
+fn check_in_one_part(src: &str) -> Option<Result<Schema, Vec<Diagnostic>>> {
+    let part = read_part(src, crate::schema::entries(src)?, None)?;
+    Some(part.builder.finish(part.schema))
+}
+
+/// The least number of bytes of a part read on a thread of its own: below about a quarter of a
+/// megabyte (some 900 types of a few fields), starting a thread costs more than it saves.
+const MIN_PART_LEN: usize = 256 * 1024;
+
+/// Into how many parts [`check_streaming`] reads a file of `len` bytes: one for each of
+/// `threads` (by default, each core: `std::thread::available_parallelism`), as long as each part
+/// has [`MIN_PART_LEN`] bytes.
+fn parts_for(len: usize, threads: Option<NonZeroUsize>) -> usize {
+    let most = len / MIN_PART_LEN;
+    if most < 2 {
+        return 1;
+    }
+    let threads = threads.or_else(cores);
+    threads.map_or(1, |threads| threads.get().min(most))
+}
+
+/// `std::thread::available_parallelism`, asked once: it reads several files (cgroup quotas).
+fn cores() -> Option<NonZeroUsize> {
+    static CORES: std::sync::OnceLock<Option<NonZeroUsize>> = std::sync::OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().ok())
+}
+
+/// What reading a run of top-level entries built: its types (positions counted from the run's
+/// first type), its `$config`, and the builder's state.
+struct Part<'s> {
+    builder: Builder<'s>,
+    schema: Schema,
+    metadata: MetadataKeys,
+}
+
+/// Reads top-level entries from `entries` on, building each into a [`Part`]: to the end of the
+/// object, or with `stop`, exactly up to the entry starting at byte `stop`. `None` when the
+/// scanner cannot read on, or when no entry starts at `stop` (the reading went past it).
+fn read_part<'s>(
+    src: &'s str,
+    mut entries: crate::schema::Entries<'s>,
+    stop: Option<usize>,
+) -> Option<Part<'s>> {
     let mut builder = Builder::new(src);
     let mut schema = Schema::default();
     let mut metadata = MetadataKeys::default();
     let mut fields = Vec::new();
-    while let Some(item) = entries.next()? {
+    loop {
+        if let Some(stop) = stop {
+            // `None` here: the object closed (or could not be read) before `stop`.
+            let at = entries.next_start()?;
+            if at == stop {
+                break;
+            }
+            // Past `stop`: no entry starts there. (Reading on would end at the object's `}`
+            // with the same answer.)
+            if at > stop {
+                return None;
+            }
+        }
+        let Some(item) = entries.next()? else {
+            break;
+        };
         match item {
             Item::Entry(entry) => {
                 builder.root_entry(&mut schema, &mut metadata, &entry, true);
@@ -137,7 +211,129 @@ fn check_streaming(src: &str) -> Option<Result<Schema, Vec<Diagnostic>>> {
             }
         }
     }
-    Some(builder.finish(schema))
+    Some(Part {
+        builder,
+        schema,
+        metadata,
+    })
+}
+
+/// [`check_streaming`] in `parts` parts, each read on its own thread, or `None` to read the file
+/// on one thread.
+///
+/// The parts start at guessed entry starts ([`split_points`](crate::schema::split_points)); a
+/// part is kept only if the part before it stopped exactly at its start, which proves the guess.
+/// The parts are then joined, and the checks that need every type (unknown targets, inverse
+/// fields) run on the whole, also shared among the threads where they can. Only a clean read is
+/// joined: when a part meets anything that would give an error (or that another part must know
+/// of: a type or `$` key declared in two parts), or a guess was wrong, the file is read again on
+/// one thread, so that the errors and their order are exactly those of one reading.
+fn check_in_parts(src: &str, parts: usize) -> Option<Result<Schema, Vec<Diagnostic>>> {
+    let starts = crate::schema::split_points(src, parts);
+    if starts.is_empty() {
+        return None;
+    }
+    let read = in_parallel(starts.len() + 1, |i| {
+        let entries = match i {
+            0 => crate::schema::entries(src)?,
+            _ => crate::schema::Entries::resume(src, starts[i - 1]),
+        };
+        read_part(src, entries, starts.get(i).copied())
+    })?;
+    let (builder, schema, bounds) = join_parts(read.into_iter().collect::<Option<Vec<_>>>()?)?;
+    Some(builder.finish_in_parts(schema, &bounds))
+}
+
+/// For the fuzz targets (built with `--cfg fuzzing`): [`check`]'s reading in `parts` parts of
+/// any file, however small; `None` where it leaves the file to one reading.
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub fn check_in_parts_for_fuzzing(
+    src: &str,
+    parts: usize,
+) -> Option<Result<Schema, Vec<Diagnostic>>> {
+    check_in_parts(src, parts)
+}
+
+/// `work(0)`, …, `work(n - 1)` at once, each on a thread of its own, while this thread waits.
+/// `None` when a thread cannot be started (a platform without threads).
+///
+/// The caller does none of the work, so that what the parts allocate (the model's fields) comes
+/// from the allocator's per-thread arenas. That is measurably faster for a process that checks
+/// again and again: once a large model is freed, glibc gives the top of the calling thread's heap
+/// back to the kernel, and the next check faults all of it in again (about 5,700 page faults for
+/// the benchmark's 10,000 types), while the arena of a finished thread, handed to the next thread
+/// as it is, usually keeps its memory (0 to 2,900 faults a check, measured).
+fn in_parallel<T: Send>(n: usize, work: impl Fn(usize) -> T + Sync) -> Option<Vec<T>> {
+    std::thread::scope(|scope| {
+        let work = &work;
+        let mut workers = Vec::with_capacity(n);
+        for i in 0..n {
+            let worker = std::thread::Builder::new()
+                .name(format!("cascade-check-{i}"))
+                .spawn_scoped(scope, move || work(i));
+            workers.push(worker.ok()?);
+        }
+        let mut done = Vec::with_capacity(n);
+        for worker in workers {
+            match worker.join() {
+                Ok(result) => done.push(result),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        Some(done)
+    })
+}
+
+/// The parts of a file, read cleanly, as one: positions shifted, names merged, and where each
+/// part's types end. `None` when a part has an error, or a name (type or top-level `$` key) is
+/// in two parts.
+fn join_parts(parts: Vec<Part<'_>>) -> Option<(Builder<'_>, Schema, Vec<usize>)> {
+    let total = parts.iter().map(|part| part.schema.types.len()).sum();
+    let mut parts = parts.into_iter();
+    let Part {
+        mut builder,
+        mut schema,
+        mut metadata,
+    } = parts.next()?;
+    let clean = |builder: &Builder<'_>| builder.diagnostics.is_empty() && builder.model.is_empty();
+    if !clean(&builder) {
+        return None;
+    }
+    // One vector of the exact size for all the types.
+    let mut types = Vec::with_capacity(total);
+    types.append(&mut schema.types);
+    schema.types = types;
+    let mut bounds = vec![schema.types.len()];
+    for mut part in parts {
+        if !clean(&part.builder) || !(metadata.seen.is_empty() || part.metadata.seen.is_empty()) {
+            return None;
+        }
+        let offset = schema.types.len();
+        builder.index.reserve(part.builder.index.len());
+        for (name, position) in part.builder.index {
+            if builder.index.contains_key(name.as_str()) {
+                return None;
+            }
+            builder.index.insert(name, position + offset);
+        }
+        builder.backrefs.extend(
+            part.builder
+                .backrefs
+                .iter()
+                .map(|&(owner, field)| (owner + offset, field)),
+        );
+        if part.schema.default.is_some() {
+            schema.default = part.schema.default;
+            schema.default_span = part.schema.default_span;
+        }
+        if metadata.seen.is_empty() {
+            metadata = part.metadata;
+        }
+        schema.types.append(&mut part.schema.types);
+        bounds.push(schema.types.len());
+    }
+    Some((builder, schema, bounds))
 }
 
 /// A reference to a lowercase name (`->author`) is an `invalid-type-name`; when the file declares
@@ -182,7 +378,11 @@ fn sorted(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
 /// The result is always that of [`schema::parse`](crate::schema::parse) then [`validate`]. A
 /// plain file (what the byte-level scanner reads: no `\x` escape or surrogate pair, no syntax
 /// error) is checked while it is read, without a syntax tree: each field definition is parsed
-/// into its place in the model. Anything else takes the two steps.
+/// into its place in the model. Anything else takes the two steps. A plain file of half a
+/// megabyte or more (some 1,800 types of eight fields) is read in parts, one per core, each on a thread of its
+/// own ([`check_on_threads`] sets how many); whenever that reading meets an error, or a part
+/// boundary it guessed was wrong, the file is read again on one thread, so the result and the
+/// errors (and their order) are always those of one reading.
 ///
 /// ```
 /// let schema = cascade_dsl::check("{ ICP: { $threshold: 0.82, name: 'string' }, Startup: { customer: '~>ICP' } }").unwrap();
@@ -190,7 +390,26 @@ fn sorted(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
 /// assert!(cascade_dsl::check("{ Startup: { customer: '~>ICP' } }").is_err());
 /// ```
 pub fn check(src: &str) -> Result<Schema, Vec<Diagnostic>> {
-    if let Some(checked) = check_streaming(src) {
+    check_with(src, None)
+}
+
+/// [`check`] on at most `threads` threads (the calling thread waits for them): `1` reads every
+/// file on the calling thread. [`check`] uses one thread per core
+/// (`std::thread::available_parallelism`). Either way a file under half a megabyte is read on the
+/// calling thread (threads cost more than they save there), and the result is the same.
+///
+/// ```
+/// use std::num::NonZeroUsize;
+/// let src = "{ ICP: { name: 'string' }, Startup: { customer: '~>ICP(0.82)' } }";
+/// let one = cascade_dsl::validate::check_on_threads(src, NonZeroUsize::MIN);
+/// assert_eq!(one, cascade_dsl::check(src));
+/// ```
+pub fn check_on_threads(src: &str, threads: NonZeroUsize) -> Result<Schema, Vec<Diagnostic>> {
+    check_with(src, Some(threads))
+}
+
+fn check_with(src: &str, threads: Option<NonZeroUsize>) -> Result<Schema, Vec<Diagnostic>> {
+    if let Some(checked) = check_streaming(src, threads) {
         return checked;
     }
     let file = crate::schema::parse(src)?;
@@ -962,6 +1181,46 @@ impl<'s> Builder<'s> {
         }
     }
 
+    /// [`Builder::finish`] of a clean read in parts whose types end at `bounds`: the unknown
+    /// targets and the inverse fields of each part's types are looked for on a thread of their
+    /// own, then the inverse fields are added. Any unknown target: [`Builder::finish`] itself,
+    /// for its errors in its order.
+    fn finish_in_parts(
+        self,
+        mut schema: Schema,
+        bounds: &[usize],
+    ) -> Result<Schema, Vec<Diagnostic>> {
+        debug_assert!(self.diagnostics.is_empty() && self.model.is_empty());
+        let found = {
+            let (schema, index, backrefs) = (&schema, &self.index, &self.backrefs);
+            in_parallel(bounds.len(), |part| {
+                let types = bounds[..part].last().copied().unwrap_or(0)..bounds[part];
+                let known = schema.types[types.clone()].iter().all(|ty| {
+                    ty.fields.iter().filter(|f| !f.inverse).all(|field| {
+                        let mut targets = field.def.targets.iter();
+                        targets.all(|target| index.contains_key(target.name.value.as_str()))
+                    })
+                });
+                // `backrefs` is in the order of the types.
+                let from = backrefs.partition_point(|&(owner, _)| owner < types.start);
+                let to = backrefs.partition_point(|&(owner, _)| owner < types.end);
+                known.then(|| backref_inverses(schema, index, &backrefs[from..to]))
+            })
+        };
+        let Some(Some(found)) = found.map(|found| found.into_iter().collect::<Option<Vec<_>>>())
+        else {
+            return self.finish(schema);
+        };
+        drop(self.index);
+        let inverses = found.into_iter().flatten().collect();
+        let diagnostics = add_inverses(&mut schema, inverses);
+        if diagnostics.is_empty() {
+            Ok(schema)
+        } else {
+            Err(sorted(diagnostics))
+        }
+    }
+
     fn error(&mut self, diagnostic: Diagnostic) {
         self.diagnostics.push(diagnostic);
     }
@@ -1596,7 +1855,7 @@ mod tests {
         #[test]
         fn streaming_equals_validating_the_tree(src in generated_schema()) {
             let tree = crate::schema::parse(&src);
-            match (check_streaming(&src), tree) {
+            match (check_streaming(&src, None), tree) {
                 (Some(streamed), Ok(file)) => {
                     proptest::prop_assert_eq!(streamed, validate(&file, &src), "{}", src);
                 }
@@ -1634,8 +1893,9 @@ mod tests {
     /// Every schema fixture and peer schema gives the same model or the same diagnostics, in
     /// the same order, through `validate` as through `check_model` (what the derive runs), and
     /// through `check`'s streaming path whenever it reads the file.
-    #[test]
-    fn fused_checks_equal_check_model() {
+    /// Every schema fixture, every peer schema (as one line of JSON and pretty-printed, one entry
+    /// a line), and a schema with errors of every model check.
+    fn shipped_sources() -> Vec<String> {
         let mut sources = Vec::new();
         for dir in [
             "tests/fixtures/schemas/invalid",
@@ -1651,13 +1911,23 @@ mod tests {
         )
         .expect("peer schemas are JSON");
         sources.extend(peer.iter().map(|case| case["schema"].to_string()));
+        sources.extend(
+            peer.iter()
+                .map(|case| serde_json::to_string_pretty(&case["schema"]).expect("JSON prints")),
+        );
         sources.push(
             "{ A: { b: 'B.as', c: '~>Nope|A', d: 'A.ds' }, A: { x: '~>Ab' }, B: { as: 'string' } }"
                 .to_owned(),
         );
+        sources
+    }
+
+    #[test]
+    fn fused_checks_equal_check_model() {
+        let sources = shipped_sources();
         let (mut compared, mut streamed) = (0, 0);
         for src in &sources {
-            let streaming = check_streaming(src);
+            let streaming = check_streaming(src, None);
             let Ok(file) = crate::schema::parse(src) else {
                 assert!(
                     streaming.is_none(),
@@ -1673,7 +1943,7 @@ mod tests {
             }
             compared += 1;
         }
-        assert!(compared > 700, "only {compared} schemas compared");
+        assert!(compared > 1400, "only {compared} schemas compared");
         assert!(
             streamed * 10 > compared * 9,
             "only {streamed} schemas streamed"
@@ -1830,5 +2100,179 @@ mod tests {
                 ("unknown-target-type", Span::new(202, 209)),
             ]
         );
+    }
+
+    /// A schema of `types` types `T0..` in the benchmark's form (every operator, prompts,
+    /// thresholds, unions, backrefs), one type of a few lines after another, with `extra` entries
+    /// of the top-level object written after the type at position `types / 2 + 1`, and `tail`
+    /// after the last one.
+    fn large_schema(types: usize, extra: &str, tail: &str) -> String {
+        use std::fmt::Write;
+        let mut src = String::from("{\n  $config: { default: 0.80 },\n");
+        for i in 0..types {
+            let next = (i + 1) % types;
+            let prev = (i + types - 1) % types;
+            writeln!(
+                src,
+                "  T{i}: {{\n    $threshold: 0.{},\n    name: 'string',\n    \
+                 a: 'Which one? ~>T{next}(0.85)',\n    b: ['<~T{prev}|T{next}(0.9)'],\n    \
+                 f: 'T{prev}.back{i}',\n  }},",
+                70 + i % 25
+            )
+            .expect("writing to a String cannot fail");
+            if i == types / 2 + 1 {
+                src.push_str(extra);
+            }
+        }
+        src.push_str(tail);
+        src.push_str("}\n");
+        src
+    }
+
+    /// Reading in parts gives what one reading gives, or leaves it to one reading.
+    fn parts_agree(src: &str, parts: usize) -> Option<Result<Schema, Vec<Diagnostic>>> {
+        let in_parts = check_in_parts(src, parts);
+        if let Some(in_parts) = &in_parts {
+            let one = check_in_one_part(src);
+            assert_eq!(Some(in_parts), one.as_ref(), "{parts} parts of {src}");
+        }
+        in_parts
+    }
+
+    /// Every shipped schema read in 2, 3 and 4 parts (what a file of a few megabytes gets on a
+    /// machine of that many cores): the same model, or the same errors in the same order, as one
+    /// reading.
+    #[test]
+    fn reading_in_parts_equals_one_reading() {
+        let mut joined = 0;
+        for src in shipped_sources() {
+            for parts in 2..=4 {
+                joined += usize::from(parts_agree(&src, parts).is_some_and(|r| r.is_ok()));
+            }
+        }
+        // Most pretty-printed peer schemas of two or more types are split and joined.
+        assert!(joined > 500, "only {joined} readings in parts were joined");
+    }
+
+    /// A large file really is read in parts, and `check` on all cores, on one thread and in the
+    /// two steps (tree, then validation) agree.
+    #[test]
+    fn a_large_file_is_read_in_parts() {
+        let src = large_schema(4_000, "", "");
+        assert!(src.len() >= 2 * MIN_PART_LEN, "{} bytes", src.len());
+        let schema = parts_agree(&src, 2)
+            .expect("split at a type")
+            .expect("valid");
+        assert_eq!(
+            (schema.types.len(), schema.field_count()),
+            (4_000, 4_000 * 5)
+        );
+        assert_eq!(parts_for(src.len(), NonZeroUsize::new(8)), 2);
+        assert_eq!(parts_for(src.len(), Some(NonZeroUsize::MIN)), 1);
+        assert_eq!(parts_for(10 * MIN_PART_LEN, NonZeroUsize::new(3)), 3);
+        assert_eq!(parts_for(2 * MIN_PART_LEN - 1, NonZeroUsize::new(8)), 1);
+        let one = check_on_threads(&src, NonZeroUsize::MIN);
+        assert_eq!(check(&src), one);
+        let file = crate::schema::parse(&src).expect("valid syntax");
+        assert_eq!(validate(&file, &src), one);
+    }
+
+    /// Whatever one part must know of another (a name declared twice, a `$config` set twice, a
+    /// reference to a type declared nowhere) and any error make one reading decide, with the
+    /// same errors as ever.
+    #[test]
+    fn what_crosses_parts_is_read_once() {
+        for (extra, tail, code) in [
+            ("  T3: { name: 'string' },\n", "", "duplicate-type"),
+            ("", "  T0: { name: 'string' },\n", "duplicate-type"),
+            (
+                "",
+                "  $config: { default: 0.7 },\n",
+                "duplicate-metadata-key",
+            ),
+            ("  Late: { x: '~>Nowhere' },\n", "", "unknown-target-type"),
+            ("", "  Last: { x: '~>Nowhere' },\n", "unknown-target-type"),
+            ("  Bad: { x: '~>T1(1.5)' },\n", "", "threshold-out-of-range"),
+            ("", "  T1: { back0: 'string' },\n", "duplicate-type"),
+            (
+                "  Odd: { y: 'string' },\n",
+                "  Ref: { x: 'Odd.y' },\n",
+                "conflicting-backref",
+            ),
+        ] {
+            let src = large_schema(300, extra, tail);
+            for parts in 2..=4 {
+                let checked = parts_agree(&src, parts)
+                    .unwrap_or_else(|| check_in_one_part(&src).expect("streamed"));
+                let codes: Vec<_> = checked
+                    .err()
+                    .iter()
+                    .flatten()
+                    .map(|e| e.code.as_str())
+                    .collect();
+                assert!(codes.contains(&code), "{code}: {codes:?}");
+            }
+        }
+        // A backref's inverse field lands on a type of another part.
+        let src = large_schema(
+            300,
+            "  Hub: { name: 'string' },\n",
+            "  Spoke: { hub: 'Hub.spokes' },\n",
+        );
+        let schema = parts_agree(&src, 3).expect("joined").expect("valid");
+        let hub = schema.get("Hub").expect("declared");
+        assert!(hub.field("spokes").is_some_and(|f| f.inverse));
+    }
+
+    /// A guessed part start inside a comment (or anywhere but at an entry) is caught by the
+    /// part before it, which does not stop there: the file is then read once.
+    #[test]
+    fn a_wrong_guess_is_caught() {
+        let comment = "  /* not a type, whatever this line looks like once read alone:\n  },\n  Fake: {\n  */\n";
+        let mut src = large_schema(300, "", "");
+        // The comment's line starts at or just before the middle of the whole file.
+        let middle = (src.len() + comment.len()) / 2;
+        let at = src[..middle].rfind('\n').expect("lines") + 1;
+        src.insert_str(at, comment);
+        let guessed = crate::schema::split_points(&src, 2);
+        let fake = src.find("Fake").expect("written");
+        assert_eq!(guessed, [fake], "the guess lands in the comment");
+        assert_eq!(check_in_parts(&src, 2), None);
+        assert_eq!(check(&src), check_in_one_part(&src).expect("streamed"));
+    }
+
+    /// A wrong guess whose part reads cleanly: the part before it reads past it (through the
+    /// comment), so the parts are not joined.
+    #[test]
+    fn a_wrong_guess_that_reads_cleanly_is_caught() {
+        let mut src = large_schema(150, "", "");
+        src.truncate(src.len() - 2);
+        src.push_str("  Big: {\n");
+        for i in 0..3_000 {
+            src.push_str(&format!("    f{i}: 'What is it? ~>T{}',\n", i % 150));
+        }
+        src.push_str("  },\n  /* the end\n  },\n  Ghost: {}, /* */\n}\n");
+        let ghost = src.find("Ghost").expect("written");
+        assert_eq!(crate::schema::split_points(&src, 2), [ghost]);
+        assert_eq!(check_in_parts(&src, 2), None);
+        let schema = check(&src).expect("valid");
+        assert!(schema.get("Ghost").is_none());
+    }
+
+    /// A `$config` read in a later part sets the default.
+    #[test]
+    fn a_later_part_sets_the_default() {
+        let src = large_schema(300, "", "  $config: { default: 0.7 },\n");
+        let src = src.replacen("  $config: { default: 0.80 },\n", "", 1);
+        let schema = parts_agree(&src, 2).expect("joined").expect("valid");
+        assert_eq!(schema.default.map(Threshold::get), Some(0.7));
+    }
+
+    proptest::proptest! {
+        /// Generated schemas (valid and not) read in parts: what one reading gives.
+        #[test]
+        fn generated_schemas_in_parts_equal_one_reading(src in generated_schema(), parts in 2_usize..5) {
+            parts_agree(&src, parts);
+        }
     }
 }

@@ -1,7 +1,9 @@
 //! `.cascade` files: `cascade_dsl::schema::parse` and the whole `validate::check` (parse, field
 //! definitions, validation) on arbitrary UTF-8 never panic, and every diagnostic points inside the
 //! input and renders. `check` (which builds the schema while it reads the file, when its scanner can)
-//! gives exactly what parsing the file and validating its tree gives.
+//! gives exactly what parsing the file and validating its tree gives, and so does its reading of a
+//! file in parts on several threads (which `check` keeps for files of half a megabyte or more,
+//! here forced on any input).
 #![no_main]
 
 use cascade_dsl::diag::{Style, render};
@@ -15,6 +17,11 @@ fuzz_target!(|input: &str| {
     let checked = cascade_dsl::validate::check(input);
     let validated = tree.and_then(|file| cascade_dsl::validate::validate(&file, input));
     assert_eq!(checked, validated, "check differs from parse + validate");
+    for parts in 2..=3 {
+        if let Some(in_parts) = cascade_dsl::validate::check_in_parts_for_fuzzing(input, parts) {
+            assert_eq!(in_parts, checked, "reading in {parts} parts differs");
+        }
+    }
     if let Err(errors) = checked {
         assert!(!errors.is_empty());
         for d in &errors {

@@ -59,6 +59,33 @@ pub(crate) enum Item<'a> {
 }
 
 impl<'a> Entries<'a> {
+    /// The entries of the top-level object of `src` from byte `at` on, read as [`Entries::next`]
+    /// reads them when an entry of that object starts at `at`. Whether one does is not checked
+    /// here: the reader of the entries before `at` checks that it stops exactly there
+    /// ([`Entries::next_start`]); until then what this reads is a guess.
+    pub(crate) fn resume(src: &'a str, at: usize) -> Entries<'a> {
+        Entries {
+            scanner: Scanner {
+                src,
+                bytes: src.as_bytes(),
+                at,
+                entries: Vec::new(),
+                items: Vec::new(),
+            },
+            closed: false,
+        }
+    }
+
+    /// Where the next entry's key starts (past the trivia before it); `None` once the object is
+    /// closed or when the scanner cannot read on.
+    pub(crate) fn next_start(&mut self) -> Option<usize> {
+        if self.closed {
+            return None;
+        }
+        self.scanner.trivia()?;
+        (self.scanner.peek()? != b'}').then_some(self.scanner.at)
+    }
+
     /// `Some(Some(item))`, the next entry; `Some(None)` once the object is closed and nothing
     /// but trivia follows; `None` when the scanner cannot read on (the full parser must).
     /// After an [`Item::Type`], call [`Entries::member`] until it gives `Some(None)`.
@@ -601,6 +628,73 @@ fn decimal(text: &str) -> Option<f64> {
     let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
     let value = cascade_runtime::short_decimal(whole, fraction)?;
     Some(if negative { -value } else { value })
+}
+
+/// Up to `parts - 1` increasing offsets that probably start an entry of the top-level object,
+/// one at or after each `src.len() * i / parts`, to read the parts between them on separate
+/// threads. A guess from the look of the lines, not a parse: an offset is taken where a line
+/// break, after `},` (the end of an entry whose value is an object), is followed by an
+/// indented `Name: {` or `'Name': {` with a `Name` starting with an ASCII letter. Inside a
+/// string, a comment or a nested object such a line may look the same; whoever reads up to an
+/// offset must check that it is really an entry's start ([`Entries::next_start`]).
+pub(crate) fn split_points(src: &str, parts: usize) -> Vec<usize> {
+    let bytes = src.as_bytes();
+    let mut points = Vec::with_capacity(parts.saturating_sub(1));
+    let mut from = 0;
+    for i in 1..parts {
+        let target = (bytes.len() / parts * i).max(from);
+        let Some(at) = entry_start_after(bytes, target) else {
+            break;
+        };
+        points.push(at);
+        from = at + 1;
+    }
+    points
+}
+
+/// The first offset at or after `from` that looks like an entry's start, as [`split_points`]
+/// describes.
+fn entry_start_after(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut search = from;
+    loop {
+        let newline = search + bytes.get(search..)?.iter().position(|&b| b == b'\n')?;
+        search = newline + 1;
+        let before = bytes[..newline].trim_ascii_end();
+        if !before.ends_with(b"},") {
+            continue;
+        }
+        let line = &bytes[search..];
+        let indent = line
+            .iter()
+            .position(|&b| b != b' ' && b != b'\t')
+            .unwrap_or(line.len());
+        let rest = &line[indent..];
+        let (name, after) = match rest.first() {
+            Some(&q @ (b'\'' | b'"')) => {
+                let Some(end) = rest[1..].iter().position(|&b| b == q || b == b'\n') else {
+                    continue;
+                };
+                if rest[1 + end] != q {
+                    continue;
+                }
+                (&rest[1..1 + end], &rest[end + 2..])
+            }
+            _ => {
+                let end = rest
+                    .iter()
+                    .position(|&b| !is_ident_byte(b))
+                    .unwrap_or(rest.len());
+                (&rest[..end], &rest[end..])
+            }
+        };
+        let after = after.trim_ascii_start();
+        if name.first().is_some_and(u8::is_ascii_alphabetic)
+            && after.first() == Some(&b':')
+            && after[1..].trim_ascii_start().first() == Some(&b'{')
+        {
+            return Some(search + indent);
+        }
+    }
 }
 
 #[cfg(test)]
