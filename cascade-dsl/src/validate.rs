@@ -25,6 +25,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use cascade_runtime::{Strategy, Threshold, ThresholdError};
 
@@ -111,17 +112,19 @@ fn check_streaming(
         return None;
     }
     let parts = parts_for(src.len(), threads);
-    if parts > 1
-        && let Some(checked) = check_in_parts(src, parts)
-    {
-        return Some(checked);
+    if parts > 1 {
+        match check_in_parts(src, parts) {
+            InParts::Checked(checked) => return Some(checked),
+            InParts::Unreadable => return None,
+            InParts::OneReading => {}
+        }
     }
     check_in_one_part(src)
 }
 
 /// [`check_streaming`] on one thread.
 fn check_in_one_part(src: &str) -> Option<Result<Schema, Vec<Diagnostic>>> {
-    let part = read_part(src, crate::schema::entries(src)?, None)?;
+    let part = read_part(src, crate::schema::entries(src)?, None, None).ok()?;
     Some(part.builder.finish(part.schema))
 }
 
@@ -130,8 +133,8 @@ fn check_in_one_part(src: &str) -> Option<Result<Schema, Vec<Diagnostic>>> {
 const MIN_PART_LEN: usize = 256 * 1024;
 
 /// Into how many parts [`check_streaming`] reads a file of `len` bytes: one for each of
-/// `threads` (by default, each core: `std::thread::available_parallelism`), as long as each part
-/// has [`MIN_PART_LEN`] bytes.
+/// `threads` (by default, each core: `std::thread::available_parallelism`), but no more than
+/// `len / MIN_PART_LEN`. (The guessed part boundaries may still make some parts smaller.)
 fn parts_for(len: usize, threads: Option<NonZeroUsize>) -> usize {
     let most = len / MIN_PART_LEN;
     if most < 2 {
@@ -155,14 +158,30 @@ struct Part<'s> {
     metadata: MetadataKeys,
 }
 
+/// Why [`read_part`] gave no part.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Stop {
+    /// The scanner cannot read the text there (an escape it leaves to the nom parser, a syntax
+    /// error): reading from the start of the file would stop at the same place, if not before.
+    Unreadable,
+    /// The part cannot be joined: it has an error, or it did not stop at its `stop`.
+    Unjoinable,
+    /// Told to stop: the part is not needed.
+    Aborted,
+}
+
 /// Reads top-level entries from `entries` on, building each into a [`Part`]: to the end of the
-/// object, or with `stop`, exactly up to the entry starting at byte `stop`. `None` when the
-/// scanner cannot read on, or when no entry starts at `stop` (the reading went past it).
+/// object, or with `stop`, exactly up to the entry starting at byte `stop`.
+///
+/// With `abort` (this part's number among parts read beside each other, and the number of the
+/// first part that need not go on), the reading also stops as soon as this part has an error,
+/// or once `abort` reaches this part.
 fn read_part<'s>(
     src: &'s str,
     mut entries: crate::schema::Entries<'s>,
     stop: Option<usize>,
-) -> Option<Part<'s>> {
+    abort: Option<(usize, &AtomicUsize)>,
+) -> Result<Part<'s>, Stop> {
     let mut builder = Builder::new(src);
     let mut schema = Schema::default();
     let mut metadata = MetadataKeys::default();
@@ -170,17 +189,25 @@ fn read_part<'s>(
     loop {
         if let Some(stop) = stop {
             // `None` here: the object closed (or could not be read) before `stop`.
-            let at = entries.next_start()?;
+            let at = entries.next_start().ok_or(Stop::Unjoinable)?;
             if at == stop {
                 break;
             }
             // Past `stop`: no entry starts there. (Reading on would end at the object's `}`
             // with the same answer.)
             if at > stop {
-                return None;
+                return Err(Stop::Unjoinable);
             }
         }
-        let Some(item) = entries.next()? else {
+        if let Some((part, abort)) = abort {
+            if !builder.is_clean() {
+                return Err(Stop::Unjoinable);
+            }
+            if abort.load(Ordering::Relaxed) <= part {
+                return Err(Stop::Aborted);
+            }
+        }
+        let Some(item) = entries.next().ok_or(Stop::Unreadable)? else {
             break;
         };
         match item {
@@ -194,7 +221,7 @@ fn read_part<'s>(
                 let position = schema.types.len();
                 let mut ty = EntityType::new(name, key.span);
                 let mut state = TypeState::default();
-                while let Some(member) = entries.member()? {
+                while let Some(member) = entries.member().ok_or(Stop::Unreadable)? {
                     match member {
                         Member::Field(plain) => {
                             builder.plain_field(position, &mut ty, &mut fields, &mut state, &plain);
@@ -211,7 +238,7 @@ fn read_part<'s>(
             }
         }
     }
-    Some(Part {
+    Ok(Part {
         builder,
         schema,
         metadata,
@@ -224,24 +251,69 @@ fn read_part<'s>(
 /// The parts start at guessed entry starts ([`split_points`](crate::schema::split_points)); a
 /// part is kept only if the part before it stopped exactly at its start, which proves the guess.
 /// The parts are then joined, and the checks that need every type (unknown targets, inverse
-/// fields) run on the whole, also shared among the threads where they can. Only a clean read is
-/// joined: when a part meets anything that would give an error (or that another part must know
-/// of: a type or `$` key declared in two parts), or a guess was wrong, the file is read again on
-/// one thread, so that the errors and their order are exactly those of one reading.
-fn check_in_parts(src: &str, parts: usize) -> Option<Result<Schema, Vec<Diagnostic>>> {
+/// fields) run on the whole, also shared among the threads where they can (an unknown target
+/// hands the joined model to the one-thread checks, which report it). Only a clean read is
+/// joined: when a part meets anything that would give an error (it then stops the other parts),
+/// or something another part must know of (a type or `$` key declared in two parts), or a guess
+/// was wrong, the file is read again on one thread, so that the errors and their order are
+/// exactly those of one reading. A part the scanner cannot read, starting where an entry is
+/// proven to start, makes the whole file [`InParts::Unreadable`] (the parts after it stop, the
+/// parts before it go on to prove its start).
+fn check_in_parts(src: &str, parts: usize) -> InParts {
     let starts = crate::schema::split_points(src, parts);
     if starts.is_empty() {
-        return None;
+        return InParts::OneReading;
     }
+    // The first part that need not go on. A part that cannot be joined stops every part; one
+    // that cannot be read stops the parts after it, while the parts before it go on, since the
+    // one before it proves where it starts.
+    let abort = AtomicUsize::new(usize::MAX);
     let read = in_parallel(starts.len() + 1, |i| {
         let entries = match i {
-            0 => crate::schema::entries(src)?,
-            _ => crate::schema::Entries::resume(src, starts[i - 1]),
+            0 => crate::schema::entries(src).ok_or(Stop::Unreadable),
+            _ => Ok(crate::schema::Entries::resume(src, starts[i - 1])),
         };
-        read_part(src, entries, starts.get(i).copied())
-    })?;
-    let (builder, schema, bounds) = join_parts(read.into_iter().collect::<Option<Vec<_>>>()?)?;
-    Some(builder.finish_in_parts(schema, &bounds))
+        let part = entries
+            .and_then(|entries| read_part(src, entries, starts.get(i).copied(), Some((i, &abort))));
+        match part {
+            Err(Stop::Unreadable) => abort.fetch_min(i + 1, Ordering::Relaxed),
+            Err(Stop::Unjoinable) => abort.fetch_min(0, Ordering::Relaxed),
+            Ok(_) | Err(Stop::Aborted) => 0,
+        };
+        part
+    });
+    let Some(read) = read else {
+        return InParts::OneReading;
+    };
+    // A part that the scanner cannot read, starting where an entry is known to start (the file's
+    // start, or where the part before it stopped): one reading would stop there too.
+    let proven_unreadable = read
+        .iter()
+        .enumerate()
+        .any(|(i, part)| matches!(part, Err(Stop::Unreadable)) && (i == 0 || read[i - 1].is_ok()));
+    if proven_unreadable {
+        return InParts::Unreadable;
+    }
+    let Ok(read) = read.into_iter().collect::<Result<Vec<_>, Stop>>() else {
+        return InParts::OneReading;
+    };
+    match join_parts(read) {
+        Some((builder, schema, bounds)) => {
+            InParts::Checked(builder.finish_in_parts(schema, &bounds))
+        }
+        None => InParts::OneReading,
+    }
+}
+
+/// What [`check_in_parts`] made of a file.
+#[derive(Debug, PartialEq)]
+enum InParts {
+    /// The parts were joined: the result.
+    Checked(Result<Schema, Vec<Diagnostic>>),
+    /// The byte-level scanner cannot read the file: the nom parser must.
+    Unreadable,
+    /// The parts could not be joined: read the file on one thread.
+    OneReading,
 }
 
 /// For the fuzz targets (built with `--cfg fuzzing`): [`check`]'s reading in `parts` parts of
@@ -252,7 +324,14 @@ pub fn check_in_parts_for_fuzzing(
     src: &str,
     parts: usize,
 ) -> Option<Result<Schema, Vec<Diagnostic>>> {
-    check_in_parts(src, parts)
+    match check_in_parts(src, parts) {
+        InParts::Checked(checked) => Some(checked),
+        // What `check` then does: the nom parser, and the tree validated.
+        InParts::Unreadable => {
+            Some(crate::schema::parse(src).and_then(|file| validate(&file, src)))
+        }
+        InParts::OneReading => None,
+    }
 }
 
 /// `work(0)`, …, `work(n - 1)` at once, each on a thread of its own, while this thread waits.
@@ -296,8 +375,7 @@ fn join_parts(parts: Vec<Part<'_>>) -> Option<(Builder<'_>, Schema, Vec<usize>)>
         mut schema,
         mut metadata,
     } = parts.next()?;
-    let clean = |builder: &Builder<'_>| builder.diagnostics.is_empty() && builder.model.is_empty();
-    if !clean(&builder) {
+    if !builder.is_clean() {
         return None;
     }
     // One vector of the exact size for all the types.
@@ -306,7 +384,8 @@ fn join_parts(parts: Vec<Part<'_>>) -> Option<(Builder<'_>, Schema, Vec<usize>)>
     schema.types = types;
     let mut bounds = vec![schema.types.len()];
     for mut part in parts {
-        if !clean(&part.builder) || !(metadata.seen.is_empty() || part.metadata.seen.is_empty()) {
+        if !part.builder.is_clean() || !(metadata.seen.is_empty() || part.metadata.seen.is_empty())
+        {
             return None;
         }
         let offset = schema.types.len();
@@ -379,10 +458,12 @@ fn sorted(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
 /// plain file (what the byte-level scanner reads: no `\x` escape or surrogate pair, no syntax
 /// error) is checked while it is read, without a syntax tree: each field definition is parsed
 /// into its place in the model. Anything else takes the two steps. A plain file of half a
-/// megabyte or more (some 1,800 types of eight fields) is read in parts, one per core, each on a thread of its
-/// own ([`check_on_threads`] sets how many); whenever that reading meets an error, or a part
-/// boundary it guessed was wrong, the file is read again on one thread, so the result and the
-/// errors (and their order) are always those of one reading.
+/// megabyte or more (some 1,800 types of eight fields) is read in parts, as many as there are
+/// cores but no more than one for each 256 KiB, each on a thread of its own
+/// ([`check_on_threads`] sets how many threads). Whenever a part meets an error, or a part
+/// boundary it guessed was wrong, the file is read again on one thread, and the errors of the
+/// joined model (unknown targets, backrefs) come from the one-thread checks, so the result and
+/// the errors (and their order) are always those of one reading.
 ///
 /// ```
 /// let schema = cascade_dsl::check("{ ICP: { $threshold: 0.82, name: 'string' }, Startup: { customer: '~>ICP' } }").unwrap();
@@ -1190,7 +1271,7 @@ impl<'s> Builder<'s> {
         mut schema: Schema,
         bounds: &[usize],
     ) -> Result<Schema, Vec<Diagnostic>> {
-        debug_assert!(self.diagnostics.is_empty() && self.model.is_empty());
+        debug_assert!(self.is_clean());
         let found = {
             let (schema, index, backrefs) = (&schema, &self.index, &self.backrefs);
             in_parallel(bounds.len(), |part| {
@@ -1219,6 +1300,11 @@ impl<'s> Builder<'s> {
         } else {
             Err(sorted(diagnostics))
         }
+    }
+
+    /// No error so far.
+    fn is_clean(&self) -> bool {
+        self.diagnostics.is_empty() && self.model.is_empty()
     }
 
     fn error(&mut self, diagnostic: Diagnostic) {
@@ -2129,14 +2215,21 @@ mod tests {
         src
     }
 
-    /// Reading in parts gives what one reading gives, or leaves it to one reading.
+    /// Reading in parts gives what one reading gives, or says, rightly, that the scanner cannot
+    /// read the file, or leaves it to one reading. The joined result, if any.
     fn parts_agree(src: &str, parts: usize) -> Option<Result<Schema, Vec<Diagnostic>>> {
-        let in_parts = check_in_parts(src, parts);
-        if let Some(in_parts) = &in_parts {
-            let one = check_in_one_part(src);
-            assert_eq!(Some(in_parts), one.as_ref(), "{parts} parts of {src}");
+        match check_in_parts(src, parts) {
+            InParts::Checked(in_parts) => {
+                let one = check_in_one_part(src);
+                assert_eq!(Some(&in_parts), one.as_ref(), "{parts} parts of {src}");
+                Some(in_parts)
+            }
+            InParts::Unreadable => {
+                assert_eq!(check_in_one_part(src), None, "{parts} parts of {src}");
+                None
+            }
+            InParts::OneReading => None,
         }
-        in_parts
     }
 
     /// Every shipped schema read in 2, 3 and 4 parts (what a file of a few megabytes gets on a
@@ -2237,8 +2330,29 @@ mod tests {
         let guessed = crate::schema::split_points(&src, 2);
         let fake = src.find("Fake").expect("written");
         assert_eq!(guessed, [fake], "the guess lands in the comment");
-        assert_eq!(check_in_parts(&src, 2), None);
+        assert_eq!(check_in_parts(&src, 2), InParts::OneReading);
         assert_eq!(check(&src), check_in_one_part(&src).expect("streamed"));
+    }
+
+    /// A part the scanner cannot read, at a proven start, sends the file straight to the nom
+    /// parser (one reading would stop there too); anywhere else it is read once.
+    #[test]
+    fn an_unreadable_part_goes_to_the_full_parser() {
+        for (extra, tail, unreadable) in [
+            ("", "  Late: { x: '\\x41' },\n", true),
+            ("", "  Late: { x: 'string' ,, },\n", true),
+            ("  Early: { x: '\\x41' },\n", "", true),
+        ] {
+            let src = large_schema(300, extra, tail);
+            let in_parts = check_in_parts(&src, 2);
+            assert_eq!(in_parts == InParts::Unreadable, unreadable, "{in_parts:?}");
+            assert_eq!(check_in_one_part(&src), None);
+            let two_steps = crate::schema::parse(&src).and_then(|file| validate(&file, &src));
+            assert_eq!(check(&src), two_steps);
+        }
+        // The first part cannot be read: nothing else is needed to know it.
+        let src = large_schema(300, "", "").replacen("name: 'string'", "name: '\\x41'", 1);
+        assert_eq!(check_in_parts(&src, 3), InParts::Unreadable);
     }
 
     /// A wrong guess whose part reads cleanly: the part before it reads past it (through the
@@ -2254,7 +2368,7 @@ mod tests {
         src.push_str("  },\n  /* the end\n  },\n  Ghost: {}, /* */\n}\n");
         let ghost = src.find("Ghost").expect("written");
         assert_eq!(crate::schema::split_points(&src, 2), [ghost]);
-        assert_eq!(check_in_parts(&src, 2), None);
+        assert_eq!(check_in_parts(&src, 2), InParts::OneReading);
         let schema = check(&src).expect("valid");
         assert!(schema.get("Ghost").is_none());
     }

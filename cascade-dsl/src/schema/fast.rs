@@ -631,12 +631,13 @@ fn decimal(text: &str) -> Option<f64> {
 }
 
 /// Up to `parts - 1` increasing offsets that probably start an entry of the top-level object,
-/// one at or after each `src.len() * i / parts`, to read the parts between them on separate
+/// the `i`-th at or after `i * (src.len() / parts)`, to read the parts between them on separate
 /// threads. A guess from the look of the lines, not a parse: an offset is taken where a line
 /// break, after `},` (the end of an entry whose value is an object), is followed by an
 /// indented `Name: {` or `'Name': {` with a `Name` starting with an ASCII letter. Inside a
 /// string, a comment or a nested object such a line may look the same; whoever reads up to an
-/// offset must check that it is really an entry's start ([`Entries::next_start`]).
+/// offset must check that it is really an entry's start ([`Entries::next_start`]). Linear in
+/// the length of `src`: each byte is looked at a bounded number of times.
 pub(crate) fn split_points(src: &str, parts: usize) -> Vec<usize> {
     let bytes = src.as_bytes();
     let mut points = Vec::with_capacity(parts.saturating_sub(1));
@@ -655,46 +656,62 @@ pub(crate) fn split_points(src: &str, parts: usize) -> Vec<usize> {
 /// The first offset at or after `from` that looks like an entry's start, as [`split_points`]
 /// describes.
 fn entry_start_after(bytes: &[u8], from: usize) -> Option<usize> {
-    let mut search = from;
-    loop {
-        let newline = search + bytes.get(search..)?.iter().position(|&b| b == b'\n')?;
-        search = newline + 1;
-        let before = bytes[..newline].trim_ascii_end();
-        if !before.ends_with(b"},") {
+    // Where the last byte that is not ASCII whitespace before the current line break is: found
+    // once looking back, then kept up to date going forward (looking back at every line break
+    // would be quadratic in a run of blank lines).
+    let mut last = bytes
+        .get(..from)?
+        .iter()
+        .rposition(|b| !b.is_ascii_whitespace());
+    for (offset, &byte) in bytes.get(from..)?.iter().enumerate() {
+        let at = from + offset;
+        if byte != b'\n' {
+            if !byte.is_ascii_whitespace() {
+                last = Some(at);
+            }
             continue;
         }
-        let line = &bytes[search..];
-        let indent = line
-            .iter()
-            .position(|&b| b != b' ' && b != b'\t')
-            .unwrap_or(line.len());
-        let rest = &line[indent..];
-        let (name, after) = match rest.first() {
-            Some(&q @ (b'\'' | b'"')) => {
-                let Some(end) = rest[1..].iter().position(|&b| b == q || b == b'\n') else {
-                    continue;
-                };
-                if rest[1 + end] != q {
-                    continue;
-                }
-                (&rest[1..1 + end], &rest[end + 2..])
-            }
-            _ => {
-                let end = rest
-                    .iter()
-                    .position(|&b| !is_ident_byte(b))
-                    .unwrap_or(rest.len());
-                (&rest[..end], &rest[end..])
-            }
-        };
-        let after = after.trim_ascii_start();
-        if name.first().is_some_and(u8::is_ascii_alphabetic)
-            && after.first() == Some(&b':')
-            && after[1..].trim_ascii_start().first() == Some(&b'{')
-        {
-            return Some(search + indent);
+        let after_object = last.is_some_and(|l| l > 0 && bytes[l] == b',' && bytes[l - 1] == b'}');
+        if after_object && let Some(start) = type_start(bytes, at + 1) {
+            return Some(start);
         }
     }
+    None
+}
+
+/// Where the line starting at `line` starts an entry `Name: {` or `'Name': {` after its
+/// indentation, if it looks like one (all on that line).
+fn type_start(bytes: &[u8], line: usize) -> Option<usize> {
+    let line_bytes = bytes.get(line..)?;
+    let indent = line_bytes
+        .iter()
+        .position(|&b| b != b' ' && b != b'\t')
+        .unwrap_or(line_bytes.len());
+    let rest = &line_bytes[indent..];
+    let (name, after) = match rest.first() {
+        Some(&q @ (b'\'' | b'"')) => {
+            let end = rest[1..].iter().position(|&b| b == q || b == b'\n')?;
+            if rest[1 + end] != q {
+                return None;
+            }
+            (&rest[1..1 + end], &rest[end + 2..])
+        }
+        _ => {
+            let end = rest
+                .iter()
+                .position(|&b| !is_ident_byte(b))
+                .unwrap_or(rest.len());
+            (&rest[..end], &rest[end..])
+        }
+    };
+    if !name.first().is_some_and(u8::is_ascii_alphabetic) {
+        return None;
+    }
+    // Spaces and tabs only: the guess stays on its line.
+    let blank = |b: &u8| *b == b' ' || *b == b'\t';
+    let colon = after.iter().position(|b| !blank(b))?;
+    let brace = after[colon + 1..].iter().position(|b| !blank(b))?;
+    (after[colon] == b':' && after[colon + 1 + brace] == b'{').then_some(line + indent)
 }
 
 #[cfg(test)]
@@ -791,6 +808,47 @@ mod tests {
             fast * 2 >= files,
             "the fast path read only {fast} of {files} files"
         );
+    }
+
+    #[test]
+    fn split_points_are_guessed_at_type_starts() {
+        let src = "{\n  A: { x: 'string' },\n  B: { y: 'string' },\n  'C' :\t{ z: 'string' },\n}";
+        let at = |name: &str| src.find(name).expect("written");
+        // 72 bytes: the guesses look for a line break from 36 on; or from 18, 36 and 54.
+        assert_eq!(split_points(src, 2), [at("'C'")]);
+        assert_eq!(split_points(src, 4), [at("B"), at("'C'")]);
+        assert_eq!(split_points(src, 1), Vec::<usize>::new());
+        // Not after `},`, not `Name: {` on one line, a name not starting with a letter: no guess.
+        for src in [
+            "{\n  A: 'string',\n  B: { y: 'string' }\n}",
+            "{\n  A: {},\n  B:\n { y: 'string' }\n}",
+            "{\n  A: {},\n  _B: { y: 'string' }\n}",
+            "{\n  A: {},\n  'B: { y: 'string' }\n}",
+        ] {
+            assert_eq!(split_points(src, 2), Vec::<usize>::new(), "{src:?}");
+        }
+    }
+
+    /// Guessing is linear: long runs of blank lines (after a `},`, or after a name) are walked
+    /// once. A quadratic walk takes hours on these; the bound only catches that.
+    #[test]
+    fn split_points_are_linear_in_blank_lines() {
+        let blank = "\n".repeat(2_000_000);
+        let inputs = [
+            format!("{{ A: {{ x: 'string' }} }},{blank}"),
+            format!("{{ A: {{}},\nB{blank}: {{}} }}"),
+            format!("{{ A: {{}},\n  B: {blank}{{}} }}"),
+            format!("{{ A: {{}},{}", "\r\n \t".repeat(500_000)),
+        ];
+        let (send, receive) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for src in &inputs {
+                split_points(src, 4);
+            }
+            send.send(()).expect("the test waits");
+        });
+        let done = receive.recv_timeout(std::time::Duration::from_secs(60));
+        assert!(done.is_ok(), "split_points took over a minute");
     }
 
     #[test]
