@@ -479,6 +479,11 @@ pub fn check(src: &str) -> Result<Schema, Vec<Diagnostic>> {
 /// (`std::thread::available_parallelism`). Either way a file under half a megabyte is read on the
 /// calling thread (threads cost more than they save there), and the result is the same.
 ///
+/// With glibc, the memory of a model built on worker threads usually stays with the process
+/// after the model is dropped (the next check's workers reuse it, which is what makes repeated
+/// checks of a large file fast); a long-running process that would rather give it back to the
+/// system checks on one thread.
+///
 /// ```
 /// use std::num::NonZeroUsize;
 /// let src = "{ ICP: { name: 'string' }, Startup: { customer: '~>ICP(0.82)' } }";
