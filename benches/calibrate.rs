@@ -39,16 +39,38 @@ fn generate(n: usize, seed: u64) -> (Vec<f64>, Vec<bool>) {
     (scores, labels)
 }
 
-/// The `similarity` and `same` columns of a JSONL file (not timed).
+/// The `similarity` and `same` columns of a JSONL file (not timed). The file is the user's
+/// (`CASCADE_BENCH_PAIRS`): a problem is reported with its line, and the bench exits with 2.
 fn load(path: &str) -> (Vec<f64>, Vec<bool>) {
-    let text = std::fs::read_to_string(path).expect("CASCADE_BENCH_PAIRS names a readable file");
+    let fail = |what: String| -> ! {
+        eprintln!("error: CASCADE_BENCH_PAIRS={path}: {what}");
+        std::process::exit(2)
+    };
+    let text =
+        std::fs::read_to_string(path).unwrap_or_else(|e| fail(format!("cannot read it: {e}")));
     let mut scores = Vec::new();
     let mut labels = Vec::new();
-    for line in text.lines().filter(|l| !l.trim().is_empty()) {
-        let row: serde_json::Value =
-            serde_json::from_str(line).expect("each line is a JSON object");
-        scores.push(row["similarity"].as_f64().expect("similarity is a number"));
-        labels.push(row["same"].as_bool().expect("same is a boolean"));
+    for (i, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        let row: serde_json::Value = serde_json::from_str(line)
+            .unwrap_or_else(|e| fail(format!("line {}: not JSON: {e}", i + 1)));
+        let (Some(similarity), Some(same)) = (
+            row["similarity"].as_f64().filter(|s| s.is_finite()),
+            row["same"].as_bool(),
+        ) else {
+            fail(format!(
+                "line {}: needs a finite number `similarity` and a boolean `same`",
+                i + 1
+            ))
+        };
+        scores.push(similarity);
+        labels.push(same);
+    }
+    if scores.is_empty() {
+        fail("no pairs".to_owned());
     }
     (scores, labels)
 }
