@@ -275,11 +275,12 @@ fn check_in_parts(src: &str, parts: usize) -> InParts {
         };
         let part = entries
             .and_then(|entries| read_part(src, entries, starts.get(i).copied(), Some((i, &abort))));
-        match part {
-            Err(Stop::Unreadable) => abort.fetch_min(i + 1, Ordering::Relaxed),
-            Err(Stop::Unjoinable) => abort.fetch_min(0, Ordering::Relaxed),
-            Ok(_) | Err(Stop::Aborted) => 0,
+        let first_not_needed = match part {
+            Err(Stop::Unreadable) => i + 1,
+            Err(Stop::Unjoinable) => 0,
+            Ok(_) | Err(Stop::Aborted) => usize::MAX,
         };
+        abort.fetch_min(first_not_needed, Ordering::Relaxed);
         part
     });
     let Some(read) = read else {
@@ -447,6 +448,15 @@ fn point_at_lowercase_declarations(diagnostics: &mut [Diagnostic], schema: &Sche
 fn sorted(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
     diagnostics.sort_by_key(|d| d.primary.0.start());
     diagnostics
+}
+
+/// The schema, or its errors sorted by position.
+fn outcome(schema: Schema, diagnostics: Vec<Diagnostic>) -> Result<Schema, Vec<Diagnostic>> {
+    if diagnostics.is_empty() {
+        Ok(schema)
+    } else {
+        Err(sorted(diagnostics))
+    }
 }
 
 /// Parses and validates the text of a `.cascade` file: every error at once. A file with syntax
@@ -1260,11 +1270,7 @@ impl<'s> Builder<'s> {
             model_diagnostics = add_inverses(&mut schema, inverses);
         }
         diagnostics.append(&mut model_diagnostics);
-        if diagnostics.is_empty() {
-            Ok(schema)
-        } else {
-            Err(sorted(diagnostics))
-        }
+        outcome(schema, diagnostics)
     }
 
     /// [`Builder::finish`] of a clean read in parts whose types end at `bounds`: the unknown
@@ -1300,11 +1306,7 @@ impl<'s> Builder<'s> {
         drop(self.index);
         let inverses = found.into_iter().flatten().collect();
         let diagnostics = add_inverses(&mut schema, inverses);
-        if diagnostics.is_empty() {
-            Ok(schema)
-        } else {
-            Err(sorted(diagnostics))
-        }
+        outcome(schema, diagnostics)
     }
 
     /// No error so far.

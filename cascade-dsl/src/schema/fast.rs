@@ -65,13 +65,7 @@ impl<'a> Entries<'a> {
     /// ([`Entries::next_start`]); until then what this reads is a guess.
     pub(crate) fn resume(src: &'a str, at: usize) -> Entries<'a> {
         Entries {
-            scanner: Scanner {
-                src,
-                bytes: src.as_bytes(),
-                at,
-                entries: Vec::new(),
-                items: Vec::new(),
-            },
+            scanner: Scanner::at(src, at),
             closed: false,
         }
     }
@@ -199,18 +193,21 @@ fn is_ident_byte(b: u8) -> bool {
 impl<'a> Scanner<'a> {
     /// A scanner of `src` past its byte-order mark and leading trivia.
     fn at_start(src: &'a str) -> Option<Scanner<'a>> {
-        let mut scanner = Scanner {
-            src,
-            bytes: src.as_bytes(),
-            at: 0,
-            entries: Vec::new(),
-            items: Vec::new(),
-        };
-        if scanner.bytes.starts_with("\u{feff}".as_bytes()) {
-            scanner.at = 3;
-        }
+        let bom = if src.starts_with('\u{feff}') { 3 } else { 0 };
+        let mut scanner = Scanner::at(src, bom);
         scanner.trivia()?;
         Some(scanner)
+    }
+
+    /// A scanner of `src` at byte `at`, outside any object or array.
+    fn at(src: &'a str, at: usize) -> Scanner<'a> {
+        Scanner {
+            src,
+            bytes: src.as_bytes(),
+            at,
+            entries: Vec::new(),
+            items: Vec::new(),
+        }
     }
 
     fn peek(&self) -> Option<u8> {
