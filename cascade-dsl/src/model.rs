@@ -105,12 +105,52 @@ pub struct Field {
     pub def_offset: u32,
     /// The escape sequences of the definition's string literal (`\u0041`), so spans inside the
     /// decoded text map back exactly. Empty for most fields and for the derive front end.
-    pub def_escapes: Box<[Escape]>,
+    pub def_escapes: Escapes,
     /// Whether the field was created as the inverse of a backref. `Post.author: 'Author.posts'`
     /// creates `Author.posts`, defined as `Post.author[]` (an operator-less relation to every
     /// `Post` whose `author` is this one; an array, as ai-database makes it). Its spans all point
     /// at the backref that created it, with `def_offset` 0.
     pub inverse: bool,
+}
+
+/// The escape sequences of a string literal, sorted by position: a slice of [`Escape`]s (it
+/// derefs to one) in one pointer's room, allocating nothing when empty, as it is for nearly every
+/// field of a schema.
+///
+/// ```
+/// use cascade_dsl::model::{Escape, Escapes};
+/// assert_eq!(size_of::<Escapes>(), size_of::<usize>());
+/// let escapes = Escapes::from(&[Escape { at: 1, decoded_len: 1, written_len: 2 }][..]);
+/// assert_eq!(escapes.len(), 1);
+/// assert!(Escapes::default().is_empty());
+/// ```
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Escapes(Option<Box<Box<[Escape]>>>);
+
+impl std::ops::Deref for Escapes {
+    type Target = [Escape];
+    fn deref(&self) -> &[Escape] {
+        self.0.as_deref().map_or(&[], |escapes| escapes)
+    }
+}
+
+impl From<&[Escape]> for Escapes {
+    fn from(escapes: &[Escape]) -> Escapes {
+        Escapes((!escapes.is_empty()).then(|| Box::new(escapes.into())))
+    }
+}
+
+impl From<Vec<Escape>> for Escapes {
+    fn from(escapes: Vec<Escape>) -> Escapes {
+        Escapes((!escapes.is_empty()).then(|| Box::new(escapes.into_boxed_slice())))
+    }
+}
+
+impl std::fmt::Debug for Escapes {
+    /// As a list, like the slice.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
 }
 
 /// One escape sequence in a string literal: `written_len` source bytes at decoded offset `at`
@@ -242,7 +282,7 @@ impl Field {
             span,
             def,
             def_offset: crate::span::offset(def_offset),
-            def_escapes: Box::default(),
+            def_escapes: Escapes::default(),
             inverse: false,
         }
     }

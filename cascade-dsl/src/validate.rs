@@ -33,7 +33,7 @@ use crate::CompactString;
 use crate::codes::Code;
 use crate::diag::Diagnostic;
 use crate::field::{FieldDef, Target};
-use crate::model::{EntityType, Field, Schema, ThresholdKey};
+use crate::model::{EntityType, Escapes, Field, Schema, ThresholdKey};
 use crate::schema::{Entry, File, Item, Member, Object, PlainField, Text, Value};
 use crate::span::{Span, Spanned};
 
@@ -1583,7 +1583,7 @@ impl<'s> Builder<'s> {
             span: plain.key_span,
             def: FieldDef::placeholder(),
             def_offset: crate::span::offset(plain.def_span.start() + 1),
-            def_escapes: Box::default(),
+            def_escapes: Escapes::default(),
             inverse: false,
         });
         let field = fields.len() - 1;

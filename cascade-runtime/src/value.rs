@@ -1,7 +1,9 @@
 //! The value types every cascade crate shares. "What is a valid threshold" is defined here once,
 //! so the parser, the derive macro, generated code and the runtime can never disagree about it.
 
+use std::cmp::Ordering;
 use std::fmt;
+use std::num::NonZeroU64;
 
 use serde::{Deserialize, Serialize};
 
@@ -16,9 +18,17 @@ use serde::{Deserialize, Serialize};
 /// assert!(Threshold::new(1.5).is_err());
 /// assert!(Threshold::new(f64::NAN).is_err());
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, PartialOrd, Serialize)]
-#[serde(transparent)]
-pub struct Threshold(f64);
+///
+/// A threshold is 8 bytes, and so is an `Option<Threshold>`: the value is kept as the complement
+/// of its bits, which is never zero for a number within `0.0..=1.0`, so `None` needs no room of
+/// its own (a schema holds one per reference).
+///
+/// ```
+/// # use cascade_runtime::Threshold;
+/// assert_eq!(size_of::<Option<Threshold>>(), 8);
+/// ```
+#[derive(Clone, Copy, PartialEq)]
+pub struct Threshold(NonZeroU64);
 
 /// Why a number is not a [`Threshold`].
 #[derive(Clone, Copy, Debug, PartialEq, thiserror::Error)]
@@ -52,11 +62,21 @@ pub enum DecimalError {
 
 impl Threshold {
     /// The lowest threshold, `0.0`.
-    pub const MIN: Threshold = Threshold(0.0);
+    pub const MIN: Threshold = Threshold::new_const(0.0);
     /// The highest threshold, `1.0`.
-    pub const MAX: Threshold = Threshold(1.0);
+    pub const MAX: Threshold = Threshold::new_const(1.0);
     /// The built-in default, `0.80` (layer [`Layer::Builtin`]).
-    pub const BUILTIN: Threshold = Threshold(0.80);
+    pub const BUILTIN: Threshold = Threshold::new_const(0.80);
+
+    /// `value`, known to be within `0.0..=1.0` and not `-0.0`.
+    const fn within_range(value: f64) -> Threshold {
+        // The largest such number, 1.0, has the bits 0x3FF0_0000_0000_0000: the complement
+        // of any of them has its top bit set.
+        match NonZeroU64::new(!value.to_bits()) {
+            Some(bits) => Threshold(bits),
+            None => panic!("the complement of a number within 0.0..=1.0 is never zero"),
+        }
+    }
 
     /// Validates `value`: it must be finite and within `0.0..=1.0`. `-0.0` is accepted as `0.0`
     /// (normalized, so it never prints as `-0`).
@@ -74,9 +94,9 @@ impl Threshold {
             Err(ThresholdError::OutOfRange(value))
         } else if value == 0.0 {
             // Both zeros compare equal; keep the positive one.
-            Ok(Threshold(0.0))
+            Ok(Threshold::within_range(0.0))
         } else {
-            Ok(Threshold(value))
+            Ok(Threshold::within_range(value))
         }
     }
 
@@ -150,7 +170,7 @@ impl Threshold {
     /// assert_eq!(Threshold::BUILTIN.get(), 0.8);
     /// ```
     pub const fn get(self) -> f64 {
-        self.0
+        f64::from_bits(!self.0.get())
     }
 }
 
@@ -191,7 +211,28 @@ pub fn short_decimal(whole: &str, fraction: &str) -> Option<f64> {
 impl fmt::Display for Threshold {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // `{}` on f64 prints the shortest text that parses back to the same value.
-        write!(f, "{}", self.0)
+        write!(f, "{}", self.get())
+    }
+}
+
+impl fmt::Debug for Threshold {
+    /// `Threshold(0.82)`, as a tuple struct of the number.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Threshold").field(&self.get()).finish()
+    }
+}
+
+impl PartialOrd for Threshold {
+    /// The order of the numbers.
+    fn partial_cmp(&self, other: &Threshold) -> Option<Ordering> {
+        self.get().partial_cmp(&other.get())
+    }
+}
+
+impl Serialize for Threshold {
+    /// The number.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.get().serialize(serializer)
     }
 }
 
@@ -430,6 +471,19 @@ mod tests {
     use super::*;
 
     proptest! {
+        /// The packed representation keeps the number, its order, its text and its `Debug` form
+        /// exactly as the number's own.
+        #[test]
+        fn a_threshold_is_its_number(a in 0.0f64..=1.0, b in 0.0f64..=1.0) {
+            let (x, y) = (Threshold::new(a).expect("in range"), Threshold::new(b).expect("in range"));
+            prop_assert_eq!(x.get().to_bits(), a.to_bits());
+            prop_assert_eq!(x.partial_cmp(&y), a.partial_cmp(&b));
+            prop_assert_eq!(x == y, a == b);
+            prop_assert_eq!(x.to_string(), a.to_string());
+            prop_assert_eq!(format!("{x:?}"), format!("Threshold({a:?})"));
+            prop_assert_eq!(serde_json::to_string(&x).ok(), serde_json::to_string(&a).ok());
+        }
+
         /// The fast path of `parse_decimal` gives exactly what `str::parse` gives.
         #[test]
         fn parse_decimal_equals_str_parse(text in "0{1,3}\\.[0-9]{1,20}|(0|00|1)(\\.0{1,20})?") {
@@ -443,6 +497,10 @@ mod tests {
     fn threshold_bounds() {
         assert!(Threshold::new(0.0).is_ok());
         assert!(Threshold::new(1.0).is_ok());
+        assert_eq!(Threshold::MIN.get(), 0.0);
+        assert_eq!(Threshold::MAX.get(), 1.0);
+        assert_eq!(Threshold::BUILTIN.get(), 0.8);
+        assert!(Threshold::MIN < Threshold::BUILTIN && Threshold::BUILTIN < Threshold::MAX);
         assert!(Threshold::new(1.000_000_1).is_err());
         assert!(Threshold::new(-0.0).is_ok());
         assert!(matches!(
