@@ -39,8 +39,8 @@ pub(crate) fn leak_schema(model: &Model) -> &'static Schema {
                 .fields
                 .iter()
                 .map(|f| {
-                    let targets: Vec<TargetTable> = f
-                        .def
+                    let def = f.def();
+                    let targets: Vec<TargetTable> = def
                         .targets
                         .iter()
                         .map(|t| {
@@ -60,9 +60,9 @@ pub(crate) fn leak_schema(model: &Model) -> &'static Schema {
                         .collect();
                     FieldTable {
                         name: leak_str(f.name.to_string()),
-                        operator: f.def.operator.as_ref().map(|op| op.value),
-                        array: f.def.array,
-                        optional: f.def.optional,
+                        operator: def.operator.as_ref().map(|op| op.value),
+                        array: def.array,
+                        optional: def.optional,
                         targets: leak_slice(targets),
                     }
                 })

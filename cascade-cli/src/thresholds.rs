@@ -166,7 +166,7 @@ fn rows(model: &Model, resolver: &Resolver<'_>) -> Vec<Row> {
     let mut out = Vec::new();
     for ty in &model.types {
         for field in &ty.fields {
-            let def = &field.def;
+            let def = field.def();
             if def.targets.is_empty() {
                 continue;
             }

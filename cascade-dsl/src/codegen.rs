@@ -295,7 +295,7 @@ fn field_table(
 ) -> TokenStream {
     let name = field.name.as_str();
     let at = format!("{}.{}", owner.name, field.name);
-    let def = &field.def;
+    let def = field.def();
     let operator = match def.operator.as_ref().map(|op| op.value) {
         Some(op) => {
             let variant = operator_variant(op);

@@ -12,17 +12,20 @@
 //! // The backref `Author.posts` created the inverse field `Author.posts: Post.author[]`.
 //! let posts = author.field("posts").unwrap();
 //! assert!(posts.inverse);
-//! assert_eq!(posts.def.targets[0].name.value, "Post");
+//! assert_eq!(posts.def().targets[0].name.value, "Post");
 //! assert_eq!(author.references().count(), 1);
 //! ```
 
+use std::borrow::Cow;
 use std::collections::HashMap;
+use std::fmt;
 
 use cascade_runtime::{Strategy, Threshold};
 
 use crate::CompactString;
-use crate::field::FieldDef;
+use crate::field::{FieldDef, Target};
 use crate::span::Span;
+use crate::span::Spanned;
 
 /// A whole validated schema.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -90,18 +93,30 @@ pub struct EntityType {
 }
 
 /// One field of an entity type.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// A field keeps its definition as the text it was written as (decoded) and parses it again when
+/// asked ([`Field::def`]): a schema holds one field per line of its file, and the text is a
+/// fraction of the parsed form's size (a field is 80 bytes, where a parsed [`FieldDef`] alone is
+/// 160), so a large schema takes a third of the memory (and of the time spent getting it from the
+/// kernel).
+///
+/// ```
+/// let schema = cascade_dsl::check("{ A: { b: 'Which A? ~>A(0.9)' } }").unwrap();
+/// let field = &schema.types[0].fields[0];
+/// assert_eq!(field.def().targets[0].threshold.as_ref().map(|t| t.value.get()), Some(0.9));
+/// assert!(size_of::<cascade_dsl::model::Field>() <= 80);
+/// ```
+#[derive(Clone)]
 pub struct Field {
     /// The field's name.
     pub name: CompactString,
     /// Where the name was written. For an inverse field: the backref that created it.
     pub span: Span,
-    /// The parsed definition. Its spans are relative to the (decoded) definition string; use
-    /// [`Field::place`] to put them in the source.
-    pub def: FieldDef,
+    /// The definition: see [`Field::def`].
+    def: Def,
     /// Where the definition string starts in the source (between the quotes). Adding it to
-    /// `def`'s spans is exact when [`def_escapes`](Field::def_escapes) is empty. 32 bits, as
-    /// a [`Span`]'s offsets are.
+    /// [`def`](Field::def)'s spans is exact when [`def_escapes`](Field::def_escapes) is empty.
+    /// 32 bits, as a [`Span`]'s offsets are.
     pub def_offset: u32,
     /// The escape sequences of the definition's string literal (`\u0041`), so spans inside the
     /// decoded text map back exactly. Empty for most fields and for the derive front end.
@@ -111,6 +126,48 @@ pub struct Field {
     /// `Post` whose `author` is this one; an array, as ai-database makes it). Its spans all point
     /// at the backref that created it, with `def_offset` 0.
     pub inverse: bool,
+    /// Whether the definition was written in the array-literal form of `.cascade` files,
+    /// `['~>Company']`, whose brackets are not part of the definition string.
+    array_literal: bool,
+}
+
+/// How a [`Field`] keeps its definition.
+#[derive(Clone, PartialEq)]
+enum Def {
+    /// A definition string that parses (it was parsed when the field was built), as written.
+    Text(CompactString),
+    /// An inverse field's `Owner.field`: the definition `Owner.field[]`, every span at the
+    /// backref (the field's span).
+    Inverse(CompactString),
+    /// A parsed definition given as such ([`Field::new`]).
+    Parsed(Box<FieldDef>),
+}
+
+impl PartialEq for Field {
+    /// Equal names, spans, places and definitions (however each is kept).
+    fn eq(&self, other: &Field) -> bool {
+        self.name == other.name
+            && self.span == other.span
+            && self.def_offset == other.def_offset
+            && self.def_escapes == other.def_escapes
+            && self.inverse == other.inverse
+            && ((self.def == other.def && self.array_literal == other.array_literal)
+                || self.def() == other.def())
+    }
+}
+
+impl fmt::Debug for Field {
+    /// The field with its parsed definition.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Field")
+            .field("name", &self.name)
+            .field("span", &self.span)
+            .field("def", &self.def())
+            .field("def_offset", &self.def_offset)
+            .field("def_escapes", &self.def_escapes)
+            .field("inverse", &self.inverse)
+            .finish()
+    }
 }
 
 /// The escape sequences of a string literal, sorted by position: a slice of [`Escape`]s (it
@@ -146,9 +203,9 @@ impl From<Vec<Escape>> for Escapes {
     }
 }
 
-impl std::fmt::Debug for Escapes {
+impl fmt::Debug for Escapes {
     /// As a list, like the slice.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_list().entries(self.iter()).finish()
     }
 }
@@ -280,16 +337,99 @@ impl Field {
         Field {
             name: name.into(),
             span,
-            def,
+            def: Def::Parsed(Box::new(def)),
             def_offset: crate::span::offset(def_offset),
             def_escapes: Escapes::default(),
             inverse: false,
+            array_literal: false,
+        }
+    }
+
+    /// A field defined by `text`, a definition string that [`field::parse`](crate::field::parse)
+    /// reads without error (`array_literal`: written as `['text']`), starting at `def_offset` in
+    /// the source, with `escapes`.
+    pub(crate) fn from_text(
+        name: CompactString,
+        span: Span,
+        text: &str,
+        array_literal: bool,
+        def_offset: usize,
+        escapes: Escapes,
+    ) -> Field {
+        Field {
+            name,
+            span,
+            def: Def::Text(CompactString::from(text)),
+            def_offset: crate::span::offset(def_offset),
+            def_escapes: escapes,
+            inverse: false,
+            array_literal,
+        }
+    }
+
+    /// The inverse field `name` of the backref of `owner.field`, written at `span`: defined as
+    /// `owner.field[]`, every span at the backref.
+    pub(crate) fn inverse(name: &str, owner: &str, field: &str, span: Span) -> Field {
+        let mut text = CompactString::with_capacity(owner.len() + 1 + field.len());
+        text.push_str(owner);
+        text.push('.');
+        text.push_str(field);
+        Field {
+            name: CompactString::from(name),
+            span,
+            def: Def::Inverse(text),
+            def_offset: 0,
+            def_escapes: Escapes::default(),
+            inverse: true,
+            array_literal: false,
+        }
+    }
+
+    /// The parsed definition. Its spans are relative to the (decoded) definition string; use
+    /// [`Field::place`] to put them in the source. A field read from a `.cascade` file parses its
+    /// text again here (some 100 ns for a common definition): a caller that needs it several
+    /// times keeps it.
+    ///
+    /// ```
+    /// let schema = cascade_dsl::check("{ A: { b: ['~>A'], c: 'string?' } }").unwrap();
+    /// let [b, c] = &schema.types[0].fields[..] else { panic!() };
+    /// assert!(b.def().array && c.def().optional);
+    /// ```
+    pub fn def(&self) -> Cow<'_, FieldDef> {
+        match &self.def {
+            Def::Parsed(def) => Cow::Borrowed(def),
+            Def::Text(text) => {
+                let mut def = crate::field::parse(text)
+                    .unwrap_or_else(|_| unreachable!("a field keeps only a text that parses"));
+                def.array |= self.array_literal;
+                Cow::Owned(def)
+            }
+            Def::Inverse(text) => {
+                let (owner, field) = text.split_once('.').unwrap_or((text, ""));
+                let span = self.span;
+                Cow::Owned(FieldDef {
+                    span,
+                    prompt: None,
+                    operator: None,
+                    targets: smallvec::smallvec![Target {
+                        name: Spanned::new(CompactString::from(owner), span),
+                        threshold: None,
+                    }],
+                    primitive: None,
+                    backref: Some(Spanned::new(CompactString::from(field), span)),
+                    array: true,
+                    optional: false,
+                })
+            }
         }
     }
 
     /// Whether the field references other types (has targets).
     pub fn is_reference(&self) -> bool {
-        !self.def.targets.is_empty()
+        match &self.def {
+            Def::Inverse(_) => true,
+            _ => !self.def().targets.is_empty(),
+        }
     }
 
     /// Puts a span of [`def`](Field::def) in the source.
@@ -297,7 +437,7 @@ impl Field {
     /// ```
     /// let schema = cascade_dsl::check("{ A: { b: '~>A' } }").unwrap();
     /// let field = &schema.types[0].fields[0];
-    /// assert_eq!(field.place(field.def.targets[0].name.span), cascade_dsl::Span::new(13, 14));
+    /// assert_eq!(field.place(field.def().targets[0].name.span), cascade_dsl::Span::new(13, 14));
     /// ```
     pub fn place(&self, span: Span) -> Span {
         place(self.def_offset as usize, &self.def_escapes, span)
@@ -307,6 +447,57 @@ impl Field {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn parsed(text: &str) -> FieldDef {
+        crate::field::parse(text).expect("a valid definition")
+    }
+
+    #[test]
+    fn a_field_kept_as_text_is_its_parsed_definition() {
+        let span = Span::new(3, 4);
+        for text in [
+            "~>ICP(0.82)",
+            "Who buys it? ~>ICP(0.82)|Persona[]?",
+            "string",
+            "A.b",
+        ] {
+            let kept = Field::from_text("f".into(), span, text, false, 10, Escapes::default());
+            let given = Field::new("f", span, parsed(text), 10);
+            assert_eq!(*kept.def(), parsed(text));
+            assert_eq!(kept, given);
+            assert_eq!(format!("{kept:?}"), format!("{given:?}"));
+            assert_eq!(kept.is_reference(), !parsed(text).targets.is_empty());
+        }
+        // The array-literal form `['~>A']` keeps `~>A` and the brackets apart.
+        let kept = Field::from_text("f".into(), span, "~>A", true, 10, Escapes::default());
+        assert!(kept.def().array);
+        let mut def = parsed("~>A");
+        def.array = true;
+        assert_eq!(kept, Field::new("f", span, def, 10));
+        assert_ne!(kept, Field::new("f", span, parsed("~>A"), 10));
+    }
+
+    #[test]
+    fn an_inverse_field_is_owner_field_array_at_the_backref() {
+        let span = Span::new(20, 31);
+        let inverse = Field::inverse("posts", "Post", "author", span);
+        let def = inverse.def();
+        assert!(inverse.inverse && inverse.is_reference());
+        assert_eq!(def.to_string(), "Post.author[]");
+        assert_eq!(
+            def.targets[0].name,
+            Spanned::new(CompactString::from("Post"), span)
+        );
+        assert_eq!(
+            def.backref,
+            Some(Spanned::new(CompactString::from("author"), span))
+        );
+        assert_eq!((def.span, inverse.place(def.span)), (span, span));
+        let mut given = Field::new("posts", span, def.into_owned(), 0);
+        given.inverse = true;
+        assert_eq!(inverse, given);
+        assert_ne!(inverse, Field::inverse("posts", "Post", "writer", span));
+    }
 
     #[test]
     fn place_without_escapes_shifts() {

@@ -35,7 +35,7 @@ use crate::diag::Diagnostic;
 use crate::field::{FieldDef, Target};
 use crate::model::{EntityType, Escapes, Field, Schema, ThresholdKey};
 use crate::schema::{Entry, File, Item, Member, Object, PlainField, Text, Value};
-use crate::span::{Span, Spanned};
+use crate::span::Span;
 
 /// A hash map keyed by names from the user's own schema. SipHash's protection against
 /// adversarial keys buys nothing there and costs a third of `check`'s time on large schemas, so
@@ -46,6 +46,9 @@ type NameMap<K, V> = HashMap<K, V, BuildHasherDefault<NameHasher>>;
 /// held in the table, not borrowed from the source: a lookup then compares with a name next to
 /// the entry instead of reading a random place of the source text.
 type TypeIndex = NameMap<CompactString, usize>;
+
+/// A set of names from the user's schema (see [`NameMap`]).
+type NameSet = std::collections::HashSet<CompactString, BuildHasherDefault<NameHasher>>;
 
 #[derive(Default)]
 struct NameHasher(u64);
@@ -186,6 +189,7 @@ fn read_part<'s>(
     let mut schema = Schema::default();
     let mut metadata = MetadataKeys::default();
     let mut fields = Vec::new();
+    let mut scratch = FieldDef::placeholder();
     loop {
         if let Some(stop) = stop {
             // `None` here: the object closed (or could not be read) before `stop`.
@@ -224,7 +228,14 @@ fn read_part<'s>(
                 while let Some(member) = entries.member().ok_or(Stop::Unreadable)? {
                     match member {
                         Member::Field(plain) => {
-                            builder.plain_field(position, &mut ty, &mut fields, &mut state, &plain);
+                            builder.plain_field(
+                                position,
+                                &mut ty,
+                                &mut fields,
+                                &mut state,
+                                &plain,
+                                &mut scratch,
+                            );
                         }
                         Member::Entry(entry) => {
                             builder.type_entry(position, &mut ty, &mut fields, &mut state, &entry);
@@ -238,6 +249,8 @@ fn read_part<'s>(
             }
         }
     }
+    // The names this part declares after a reference to them.
+    builder.resolve_missing();
     Ok(Part {
         builder,
         schema,
@@ -403,6 +416,7 @@ fn join_parts(parts: Vec<Part<'_>>) -> Option<(Builder<'_>, Schema, Vec<usize>)>
                 .iter()
                 .map(|&(owner, field)| (owner + offset, field)),
         );
+        builder.missing.extend(part.builder.missing);
         if part.schema.default.is_some() {
             schema.default = part.schema.default;
             schema.default_span = part.schema.default_span;
@@ -633,7 +647,7 @@ fn unknown_targets(schema: &Schema, index: &TypeIndex, diagnostics: &mut Vec<Dia
     let mut suggestions_left = 64;
     for ty in &schema.types {
         for field in ty.fields.iter().filter(|f| !f.inverse) {
-            for target in &field.def.targets {
+            for target in &field.def().targets {
                 if !index.contains_key(target.name.value.as_str()) {
                     let suggest = suggestions_left > 0;
                     suggestions_left -= usize::from(suggest);
@@ -654,12 +668,18 @@ fn backref_inverses(
     let mut inverses = Vec::with_capacity(backrefs.len());
     for &(owner, position) in backrefs {
         let field = &schema.types[owner].fields[position];
-        for target in &field.def.targets {
+        let def = field.def();
+        let Some(backref) = &def.backref else {
+            continue;
+        };
+        for target in &def.targets {
             if let Some(&target) = index.get(target.name.value.as_str()) {
                 inverses.push(Inverse {
                     target,
                     owner,
                     field: position,
+                    name: backref.value.clone(),
+                    span: field.place(backref.span),
                 });
             }
         }
@@ -911,7 +931,7 @@ fn sanitize(name: &str, entity: bool) -> Option<String> {
 /// ```
 /// let schema = cascade_dsl::check("{ Node: { parent: 'Node.children?' } }").unwrap();
 /// let children = schema.types[0].field("children").unwrap();
-/// assert_eq!((children.inverse, children.def.array), (true, true));
+/// assert_eq!((children.inverse, children.def().array), (true, true));
 /// ```
 pub fn link_backrefs(schema: &mut Schema) -> Vec<Diagnostic> {
     let mut index = TypeIndex::default();
@@ -924,13 +944,14 @@ pub fn link_backrefs(schema: &mut Schema) -> Vec<Diagnostic> {
     add_inverses(schema, inverses)
 }
 
-/// Where an inverse field comes from: the backref of `types[owner].fields[field]` to the type at
-/// `target`. Three indexes, so collecting them copies no field.
-#[derive(Clone, Copy)]
+/// Where an inverse field comes from: the backref `name` (written at `span` in the source) of
+/// `types[owner].fields[field]` to the type at `target`.
 struct Inverse {
     target: usize,
     owner: usize,
     field: usize,
+    name: CompactString,
+    span: Span,
 }
 
 /// Every backref's inverse field, with the position of the type that receives it, in the order
@@ -939,7 +960,7 @@ fn collect_inverses(schema: &Schema, index: &TypeIndex) -> Vec<Inverse> {
     let mut backrefs = Vec::new();
     for (owner, ty) in schema.types.iter().enumerate() {
         for (position, field) in ty.fields.iter().enumerate() {
-            if !field.inverse && field.def.backref.is_some() {
+            if !field.inverse && field.def().backref.is_some() {
                 backrefs.push((owner, position));
             }
         }
@@ -967,22 +988,13 @@ fn add_inverses(schema: &mut Schema, inverses: Vec<Inverse>) -> Vec<Diagnostic> 
         target: target_index,
         owner,
         field,
+        name,
+        span,
     } in inverses
     {
         let inverse = {
             let owner = &schema.types[owner];
-            let field = &owner.fields[field];
-            let backref = field
-                .def
-                .backref
-                .as_ref()
-                .expect("collect_inverses keeps only fields with a backref");
-            inverse_field(
-                &owner.name,
-                &field.name,
-                &backref.value,
-                field.place(backref.span),
-            )
+            Field::inverse(&name, &owner.name, &owner.fields[field].name, span)
         };
         let target = &mut schema.types[target_index];
         let existing = if target.fields.len() <= 16 {
@@ -1006,12 +1018,12 @@ fn add_inverses(schema: &mut Schema, inverses: Vec<Inverse>) -> Vec<Diagnostic> 
         };
         match existing.map(|i| &target.fields[i]) {
             None => target.fields.push(inverse),
-            Some(existing) if existing.inverse && existing.def != inverse.def => {
-                let [first] = &existing.def.targets[..] else {
+            Some(existing) if existing.inverse && *existing.def() != *inverse.def() => {
+                let existing_def = existing.def();
+                let [first] = &existing_def.targets[..] else {
                     continue;
                 };
-                let first_field = existing
-                    .def
+                let first_field = existing_def
                     .backref
                     .as_ref()
                     .map_or("?", |b| b.value.as_str());
@@ -1039,17 +1051,17 @@ fn add_inverses(schema: &mut Schema, inverses: Vec<Inverse>) -> Vec<Diagnostic> 
             // A field the user declared answers the backref only if it refers to the owner.
             Some(existing)
                 if !existing.inverse
-                    && !existing.def.targets.iter().any(|t| {
+                    && !existing.def().targets.iter().any(|t| {
                         inverse
-                            .def
+                            .def()
                             .targets
                             .iter()
                             .any(|o| o.name.value == t.name.value)
                     }) =>
             {
                 let owner = inverse_owner(&inverse);
-                let back_to = inverse
-                    .def
+                let inverse_def = inverse.def();
+                let back_to = inverse_def
                     .targets
                     .first()
                     .map_or("?", |o| o.name.value.as_str());
@@ -1077,30 +1089,10 @@ fn add_inverses(schema: &mut Schema, inverses: Vec<Inverse>) -> Vec<Diagnostic> 
 }
 
 fn inverse_owner(inverse: &Field) -> String {
-    match (&inverse.def.targets[..], &inverse.def.backref) {
+    let def = inverse.def();
+    match (&def.targets[..], &def.backref) {
         ([owner], Some(field)) => format!("{}.{}", owner.name.value, field.value),
         _ => inverse.name.to_string(),
-    }
-}
-
-/// `owner.field[]`, every span at the backref.
-fn inverse_field(owner: &str, field: &str, name: &str, span: Span) -> Field {
-    let def = FieldDef {
-        span,
-        prompt: None,
-        operator: None,
-        targets: smallvec::smallvec![Target {
-            name: Spanned::new(CompactString::from(owner), span),
-            threshold: None,
-        }],
-        primitive: None,
-        backref: Some(Spanned::new(CompactString::from(field), span)),
-        array: true,
-        optional: false,
-    };
-    Field {
-        inverse: true,
-        ..Field::new(name, span, def, 0)
     }
 }
 
@@ -1189,6 +1181,11 @@ struct Builder<'s> {
     index: TypeIndex,
     /// Every built field with a backref: (type position, field position).
     backrefs: Vec<(usize, usize)>,
+    /// The target names that were not in `index` when a field naming them was built (a type
+    /// declared later, in another part of the file, or nowhere): once every type is known, the
+    /// names still missing say whether there is an unknown target, without parsing every field
+    /// again.
+    missing: NameSet,
 }
 
 impl<'s> Builder<'s> {
@@ -1199,7 +1196,15 @@ impl<'s> Builder<'s> {
             model: Vec::new(),
             index: NameMap::default(),
             backrefs: Vec::new(),
+            missing: NameSet::default(),
         }
+    }
+
+    /// Forgets the missing target names that `index` now has.
+    fn resolve_missing(&mut self) {
+        let index = &self.index;
+        self.missing
+            .retain(|name| !index.contains_key(name.as_str()));
     }
 
     /// The model of `file`. With `checked`, each type also gets `check_model`'s checks of one
@@ -1252,18 +1257,23 @@ impl<'s> Builder<'s> {
 
     /// The checks of `check_model` that need every type (unknown targets, then the inverse
     /// fields of backrefs), after [`Builder::schema`] with `checked`; the schema, or every error.
-    fn finish(self, mut schema: Schema) -> Result<Schema, Vec<Diagnostic>> {
+    fn finish(mut self, mut schema: Schema) -> Result<Schema, Vec<Diagnostic>> {
+        self.resolve_missing();
         let Builder {
             src,
             mut diagnostics,
             model: mut model_diagnostics,
             index,
             backrefs,
+            missing,
         } = self;
         point_at_lowercase_declarations(&mut diagnostics, &schema, src);
         // The names and duplicates were checked while each type was built (its data still in
-        // cache); the rest here, in `check_model`'s order and with the same results.
-        unknown_targets(&schema, &index, &mut model_diagnostics);
+        // cache); the rest here, in `check_model`'s order and with the same results. A target
+        // name still missing is an unknown target: the walk over every field reports them all.
+        if !missing.is_empty() {
+            unknown_targets(&schema, &index, &mut model_diagnostics);
+        }
         if model_diagnostics.is_empty() {
             let inverses = backref_inverses(&schema, &index, &backrefs);
             drop(index);
@@ -1283,27 +1293,25 @@ impl<'s> Builder<'s> {
         bounds: &[usize],
     ) -> Result<Schema, Vec<Diagnostic>> {
         debug_assert!(self.is_clean());
+        let mut builder = self;
+        builder.resolve_missing();
+        if !builder.missing.is_empty() {
+            return builder.finish(schema);
+        }
         let found = {
-            let (schema, index, backrefs) = (&schema, &self.index, &self.backrefs);
+            let (schema, index, backrefs) = (&schema, &builder.index, &builder.backrefs);
             in_parallel(bounds.len(), |part| {
                 let types = bounds[..part].last().copied().unwrap_or(0)..bounds[part];
-                let known = schema.types[types.clone()].iter().all(|ty| {
-                    ty.fields.iter().filter(|f| !f.inverse).all(|field| {
-                        let mut targets = field.def.targets.iter();
-                        targets.all(|target| index.contains_key(target.name.value.as_str()))
-                    })
-                });
                 // `backrefs` is in the order of the types.
                 let from = backrefs.partition_point(|&(owner, _)| owner < types.start);
                 let to = backrefs.partition_point(|&(owner, _)| owner < types.end);
-                known.then(|| backref_inverses(schema, index, &backrefs[from..to]))
+                backref_inverses(schema, index, &backrefs[from..to])
             })
         };
-        let Some(Some(found)) = found.map(|found| found.into_iter().collect::<Option<Vec<_>>>())
-        else {
-            return self.finish(schema);
+        let Some(found) = found else {
+            return builder.finish(schema);
         };
-        drop(self.index);
+        drop(builder);
         let inverses = found.into_iter().flatten().collect();
         let diagnostics = add_inverses(&mut schema, inverses);
         outcome(schema, diagnostics)
@@ -1528,11 +1536,18 @@ impl<'s> Builder<'s> {
         self.model.extend(check_type(ty));
     }
 
-    /// Records the backref of `field`, about to become `types[owner].fields[position]`, for
-    /// linking inverse fields once every type is known.
-    fn record(&mut self, owner: usize, position: usize, field: &Field) {
-        if field.def.backref.is_some() {
+    /// Records the backref of `types[owner].fields[position]`, defined as `def`, for linking
+    /// inverse fields once every type is known, and the target names of `def` not declared so
+    /// far.
+    fn record(&mut self, owner: usize, position: usize, def: &FieldDef) {
+        if def.backref.is_some() {
             self.backrefs.push((owner, position));
+        }
+        for target in &def.targets {
+            let name = &target.name.value;
+            if !self.index.contains_key(name.as_str()) {
+                self.missing.insert(name.clone());
+            }
         }
     }
 
@@ -1576,23 +1591,22 @@ impl<'s> Builder<'s> {
         fields: &mut Vec<Field>,
         state: &mut TypeState,
         plain: &PlainField<'_>,
+        scratch: &mut FieldDef,
     ) {
-        // The common forms are parsed into the field's place in `fields`, not moved there.
-        fields.push(Field {
-            name: CompactString::from(plain.key),
-            span: plain.key_span,
-            def: FieldDef::placeholder(),
-            def_offset: crate::span::offset(plain.def_span.start() + 1),
-            def_escapes: Escapes::default(),
-            inverse: false,
-        });
-        let field = fields.len() - 1;
-        if crate::field::parse_common_into(plain.def, &mut fields[field].def) {
-            fields[field].def.array |= plain.array.is_some();
-            self.record(position, field, &fields[field]);
+        // The common forms are parsed into `scratch` (reused from field to field), for the
+        // checks; the field keeps the text.
+        if crate::field::parse_common_into(plain.def, scratch) {
+            fields.push(Field::from_text(
+                CompactString::from(plain.key),
+                plain.key_span,
+                plain.def,
+                plain.array.is_some(),
+                plain.def_span.start() + 1,
+                Escapes::default(),
+            ));
+            self.record(position, fields.len() - 1, scratch);
             return;
         }
-        fields.pop();
         // Anything else (and every error) goes through the general path.
         self.type_entry(position, ty, fields, state, &plain.entry());
     }
@@ -1609,9 +1623,8 @@ impl<'s> Builder<'s> {
     ) {
         let name: &str = &entry.key.value;
         if !name.starts_with('$') {
-            if self.field(&entry.key, &entry.value, fields) {
-                let field = fields.len() - 1;
-                self.record(position, field, &fields[field]);
+            if let Some(def) = self.field(&entry.key, &entry.value, fields) {
+                self.record(position, fields.len() - 1, &def);
             }
             return;
         }
@@ -1779,16 +1792,28 @@ impl<'s> Builder<'s> {
 
     /// Builds the field `key: value` into `fields`; false (with errors) when it has errors. A
     /// field that is not built is not checked with its type, so its name is checked here.
-    fn field(&mut self, key: &Text<'_>, value: &Value<'_>, fields: &mut Vec<Field>) -> bool {
+    fn field(
+        &mut self,
+        key: &Text<'_>,
+        value: &Value<'_>,
+        fields: &mut Vec<Field>,
+    ) -> Option<FieldDef> {
         let built = self.field_value(key, value, fields);
-        if !built && let Some(error) = check_field_name(&key.value, key.span) {
+        if built.is_none()
+            && let Some(error) = check_field_name(&key.value, key.span)
+        {
             self.error(error);
         }
         built
     }
 
     /// [`Builder::field`] but for the name.
-    fn field_value(&mut self, key: &Text<'_>, value: &Value<'_>, fields: &mut Vec<Field>) -> bool {
+    fn field_value(
+        &mut self,
+        key: &Text<'_>,
+        value: &Value<'_>,
+        fields: &mut Vec<Field>,
+    ) -> Option<FieldDef> {
         let (text, array) = match value {
             Value::String(text) => (text, false),
             Value::Array(array) => match &array.items[..] {
@@ -1808,7 +1833,7 @@ impl<'s> Builder<'s> {
                         .with_label("expected `['definition']`")
                         .with_help("write one definition: `['~>Company']`; a union is `['~>A|B']`"),
                     );
-                    return false;
+                    return None;
                 }
             },
             other => {
@@ -1835,27 +1860,27 @@ impl<'s> Builder<'s> {
                     .with_label("expected a string")
                     .with_help(help),
                 );
-                return false;
+                return None;
             }
         };
         match parse_definition(&text.value) {
             Ok(mut def) => {
                 def.array |= array;
-                fields.push(Field {
-                    name: CompactString::from(&*key.value),
-                    span: key.span,
-                    def,
-                    def_offset: crate::span::offset(text.content_start),
-                    def_escapes: text.escapes.as_slice().into(),
-                    inverse: false,
-                });
-                true
+                fields.push(Field::from_text(
+                    CompactString::from(&*key.value),
+                    key.span,
+                    &text.value,
+                    array,
+                    text.content_start,
+                    text.escapes.as_slice().into(),
+                ));
+                Some(def)
             }
             Err(errors) => {
                 for error in errors {
                     self.error(place_diagnostic(error, text));
                 }
-                false
+                None
             }
         }
     }

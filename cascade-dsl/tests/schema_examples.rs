@@ -24,7 +24,7 @@ fn describe(schema: &Schema) -> String {
         }
         writeln!(out).unwrap();
         for field in &ty.fields {
-            let def = &field.def;
+            let def = field.def();
             write!(out, "  {}:", field.name).unwrap();
             if let Some(prompt) = &def.prompt {
                 write!(out, " prompt={:?}", prompt.value).unwrap();
@@ -198,17 +198,17 @@ fn escapes_are_decoded() {
     let startup = schema.get("Startup").unwrap();
     let customer = startup.field("customer").unwrap();
     assert_eq!(
-        customer.def.prompt.as_ref().unwrap().value,
+        customer.def().prompt.as_ref().unwrap().value,
         "Who\u{2019}s the buyer?"
     );
     // The target `ICP` is placed after the 6-byte escape `\u2019` in the file.
     let src =
         std::fs::read_to_string("tests/fixtures/schemas/valid/escapes-and-quotes.cascade").unwrap();
-    let span = customer.place(customer.def.targets[0].name.span);
+    let span = customer.place(customer.def().targets[0].name.span);
     assert_eq!(&src[span.start()..span.end()], "ICP");
     let pitch = startup.field("pitch").unwrap();
     assert_eq!(
-        pitch.def.prompt.as_ref().unwrap().value,
+        pitch.def().prompt.as_ref().unwrap().value,
         "What's the \"one-liner\"?"
     );
 }
@@ -243,7 +243,7 @@ fn readme_example() {
         .get("Author")
         .and_then(|t| t.field("posts"))
         .expect("the inverse field");
-    assert!(posts.inverse && posts.def.array);
+    assert!(posts.inverse && posts.def().array);
     assert_eq!(
         schema
             .get("Startup")

@@ -62,7 +62,7 @@ fn looser_reason(peer_error: &str, ours: &Schema) -> Option<&'static str> {
         .split('\'')
         .next()?;
     let (owner, name) = field.split_once('.')?;
-    let def = &ours.get(owner)?.field(name)?.def;
+    let def = ours.get(owner)?.field(name)?.def();
     def.is_prompt_only()
         .then_some("DESIGN §2: free text with whitespace is a prompt-only `string` field")
 }
@@ -109,7 +109,7 @@ fn peer_meaning(f: &Json) -> Meaning {
 }
 
 fn our_meaning(f: &Field) -> Meaning {
-    let def = &f.def;
+    let def = f.def();
     Meaning {
         kind: match &def.primitive {
             Some(p) => format!("{:?}", p.value).to_lowercase(),

@@ -24,7 +24,7 @@ fuzz_target!(|input: &str| {
                 );
                 for field in &ty.fields {
                     assert!(in_bounds(field.span.start(), field.span.end()));
-                    for target in &field.def.targets {
+                    for target in &field.def().targets {
                         assert!(
                             index.contains_key(target.name.value.as_str()),
                             "unknown target accepted"
