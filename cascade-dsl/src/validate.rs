@@ -481,7 +481,8 @@ fn outcome(schema: Schema, diagnostics: Vec<Diagnostic>) -> Result<Schema, Vec<D
 /// The result is always that of [`schema::parse`](crate::schema::parse) then [`validate`]. A
 /// plain file (what the byte-level scanner reads: no `\x` escape or surrogate pair, no syntax
 /// error) is checked while it is read, without a syntax tree: each field definition is parsed
-/// into its place in the model. Anything else takes the two steps. A plain file of half a
+/// for the checks, and the field keeps its text ([`Field::def`] parses it again). Anything else
+/// takes the two steps. A plain file of half a
 /// megabyte or more (some 1,800 types of eight fields) is read in parts, as many as there are
 /// cores but no more than one for each 256 KiB, each on a thread of its own
 /// ([`check_on_threads`] sets how many threads). Whenever a part meets an error, or a part
