@@ -136,11 +136,33 @@ pub struct Field {
 enum Def {
     /// A definition string that parses (it was parsed when the field was built), as written.
     Text(CompactString),
-    /// An inverse field's `Owner.field`: the definition `Owner.field[]`, every span at the
-    /// backref (the field's span).
-    Inverse(CompactString),
+    /// An inverse field's owner type and field, one after the other (`names[..owner_len]` is
+    /// the owner): the definition `Owner.field[]`, every span at the backref (the field's span).
+    /// The names are kept apart by a length, not a separator, as a model built by hand may
+    /// hold any name.
+    Inverse {
+        names: CompactString,
+        owner_len: u32,
+    },
     /// A parsed definition given as such ([`Field::new`]).
     Parsed(Box<FieldDef>),
+}
+
+/// `owner.field[]`, every span at `span`: the definition of an inverse field.
+fn inverse_def(owner: &str, field: &str, span: Span) -> FieldDef {
+    FieldDef {
+        span,
+        prompt: None,
+        operator: None,
+        targets: smallvec::smallvec![Target {
+            name: Spanned::new(CompactString::from(owner), span),
+            threshold: None,
+        }],
+        primitive: None,
+        backref: Some(Spanned::new(CompactString::from(field), span)),
+        array: true,
+        optional: false,
+    }
 }
 
 impl PartialEq for Field {
@@ -370,14 +392,20 @@ impl Field {
     /// The inverse field `name` of the backref of `owner.field`, written at `span`: defined as
     /// `owner.field[]`, every span at the backref.
     pub(crate) fn inverse(name: &str, owner: &str, field: &str, span: Span) -> Field {
-        let mut text = CompactString::with_capacity(owner.len() + 1 + field.len());
-        text.push_str(owner);
-        text.push('.');
-        text.push_str(field);
+        let def = match u32::try_from(owner.len()) {
+            Ok(owner_len) => {
+                let mut names = CompactString::with_capacity(owner.len() + field.len());
+                names.push_str(owner);
+                names.push_str(field);
+                Def::Inverse { names, owner_len }
+            }
+            // A name of 4 GiB or more: kept parsed.
+            Err(_) => Def::Parsed(Box::new(inverse_def(owner, field, span))),
+        };
         Field {
             name: CompactString::from(name),
             span,
-            def: Def::Inverse(text),
+            def,
             def_offset: 0,
             def_escapes: Escapes::default(),
             inverse: true,
@@ -404,22 +432,12 @@ impl Field {
                 def.array |= self.array_literal;
                 Cow::Owned(def)
             }
-            Def::Inverse(text) => {
-                let (owner, field) = text.split_once('.').unwrap_or((text, ""));
-                let span = self.span;
-                Cow::Owned(FieldDef {
-                    span,
-                    prompt: None,
-                    operator: None,
-                    targets: smallvec::smallvec![Target {
-                        name: Spanned::new(CompactString::from(owner), span),
-                        threshold: None,
-                    }],
-                    primitive: None,
-                    backref: Some(Spanned::new(CompactString::from(field), span)),
-                    array: true,
-                    optional: false,
-                })
+            Def::Inverse { names, owner_len } => {
+                let (owner, field) = usize::try_from(*owner_len)
+                    .ok()
+                    .and_then(|at| names.split_at_checked(at))
+                    .unwrap_or((names, ""));
+                Cow::Owned(inverse_def(owner, field, self.span))
             }
         }
     }
@@ -427,7 +445,7 @@ impl Field {
     /// Whether the field references other types (has targets).
     pub fn is_reference(&self) -> bool {
         match &self.def {
-            Def::Inverse(_) => true,
+            Def::Inverse { .. } => true,
             _ => !self.def().targets.is_empty(),
         }
     }

@@ -2221,6 +2221,40 @@ mod tests {
         );
     }
 
+    /// `link_backrefs` on a model built by hand may meet any name, dots included: the inverse
+    /// field keeps its owner and field apart (a review found them split at the first dot).
+    #[test]
+    fn inverse_fields_keep_names_with_dots_apart() {
+        let field = |name: &str, def: &str| {
+            Field::new(name, Span::new(0, 1), crate::field::parse(def).unwrap(), 0)
+        };
+        let mut dotted = EntityType::new("A.b", Span::new(0, 3));
+        dotted.fields.push(field("c", "B.back"));
+        let mut plain = EntityType::new("A", Span::new(0, 1));
+        plain.fields.push(field("b.c", "B.back"));
+        let b = EntityType::new("B", Span::new(0, 1));
+
+        let mut schema = Schema {
+            types: vec![dotted.clone(), b.clone()],
+            ..Schema::default()
+        };
+        assert!(link_backrefs(&mut schema).is_empty());
+        let def = schema.types[1].fields[0].def();
+        assert_eq!(def.targets[0].name.value, "A.b");
+        assert_eq!(def.backref.as_ref().map(|b| b.value.as_str()), Some("c"));
+
+        // `A.b`'s `c` and `A`'s `b.c` both claim `B.back`: two different backrefs.
+        let mut schema = Schema {
+            types: vec![dotted, plain, b],
+            ..Schema::default()
+        };
+        let codes: Vec<_> = link_backrefs(&mut schema)
+            .iter()
+            .map(|d| d.code.as_str())
+            .collect();
+        assert_eq!(codes, ["conflicting-backref"]);
+    }
+
     /// A schema of `types` types `T0..` in the benchmark's form (every operator, prompts,
     /// thresholds, unions, backrefs), one type of a few lines after another, with `extra` entries
     /// of the top-level object written after the type at position `types / 2 + 1`, and `tail`
