@@ -1791,8 +1791,9 @@ impl<'s> Builder<'s> {
         }
     }
 
-    /// Builds the field `key: value` into `fields`; false (with errors) when it has errors. A
-    /// field that is not built is not checked with its type, so its name is checked here.
+    /// Builds the field `key: value` into `fields` and returns its parsed definition; `None`
+    /// (with errors) when it has errors. A field that is not built is not checked with its type,
+    /// so its name is checked here.
     fn field(
         &mut self,
         key: &Text<'_>,
