@@ -24,8 +24,7 @@ use cascade_runtime::{Strategy, Threshold};
 
 use crate::CompactString;
 use crate::field::{FieldDef, Target};
-use crate::span::Span;
-use crate::span::Spanned;
+use crate::span::{Span, Spanned};
 
 /// A whole validated schema.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -97,8 +96,8 @@ pub struct EntityType {
 /// A field keeps its definition as the text it was written as (decoded) and parses it again when
 /// asked ([`Field::def`]): a schema holds one field per line of its file, and the text is a
 /// fraction of the parsed form's size (a field is 80 bytes, where a parsed [`FieldDef`] alone is
-/// 160), so a large schema takes a third of the memory (and of the time spent getting it from the
-/// kernel).
+/// 160), so a large schema takes less than half the memory it would (and of the time spent
+/// getting that memory from the kernel).
 ///
 /// ```
 /// let schema = cascade_dsl::check("{ A: { b: 'Which A? ~>A(0.9)' } }").unwrap();
