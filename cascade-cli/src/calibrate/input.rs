@@ -547,6 +547,14 @@ impl<'a> RowChecker<'a> {
             .push_file(RowError::in_field(self.path, line, field, message));
     }
 
+    /// [`RowChecker::file_error`] at a known line and column.
+    fn file_error_at(&mut self, line: usize, column: usize, message: String) {
+        self.errors.push_file(RowError {
+            column: Some(column),
+            ..RowError::new(self.path, line, message)
+        });
+    }
+
     /// Checks the typed values of one row and stores it; reports every bad field.
     fn accept(
         &mut self,
@@ -1300,6 +1308,30 @@ fn read_csv<R: Read>(reader: Counting<R>, checker: &mut RowChecker<'_>, progress
             return;
         }
     };
+    // A quote in the header that the csv crate read past (never closed, or text after its
+    // closing quote) runs lines into the header: say where, not which columns are missing.
+    let header_end = csv.position().byte();
+    let read = csv.get_ref().read;
+    if let Some(lines) = &mut csv.get_mut().lines {
+        // A header that took every byte read with a quote open took the whole file.
+        if header_end >= read && matches!(lines.quoting, Quoting::Quoted(..)) {
+            lines.finish_quotes(read);
+        }
+        let mut in_header = false;
+        while lines
+            .quote_problems
+            .front()
+            .is_some_and(|p| p.offset <= header_end)
+        {
+            if let Some(p) = lines.quote_problems.pop_front() {
+                checker.file_error_at(p.line, p.column, format!("in the header: {}", p.message));
+                in_header = true;
+            }
+        }
+        if in_header {
+            return;
+        }
+    }
     if headers.is_empty() {
         checker.file_error(
             0,
@@ -2408,10 +2440,22 @@ mod tests {
         );
         let errors =
             read_pairs(f.path(), Format::Csv, &ScoreSource::Field("similarity")).unwrap_err();
-        let m = messages(errors);
-        assert!(
-            m.iter().any(|m| m.starts_with("F:1:7: invalid CSV")),
-            "{m:?}"
+        // Only the quote: the columns it garbled are not also reported missing.
+        assert_eq!(
+            messages(errors),
+            [
+                "F:1:7: in the header: invalid CSV: text after the closing quote of a field (the quote opened at column 1, and this text is added to the quoted value): a field holding `\"` must be quoted whole, with each `\"` in it doubled (`\"\"`)"
+            ]
+        );
+        // A quote in the header never closed takes the whole file into the header.
+        let f = file(".csv", "type,\"a,b,same,similarity\nT,x,y,true,0.5\n");
+        let errors =
+            read_pairs(f.path(), Format::Csv, &ScoreSource::Field("similarity")).unwrap_err();
+        assert_eq!(
+            messages(errors),
+            [
+                "F:1:6: in the header: invalid CSV: this quote is never closed, so the rest of the file is read as one field: close it, or double a `\"` meant as text (`\"\"`) and quote the field whole"
+            ]
         );
         let f = file(
             ".csv",
@@ -2699,6 +2743,7 @@ mod tests {
                 || e.message.starts_with("no such column in the header")
                 || e.message.contains("of the header: rename or remove one")
                 || e.message.starts_with("the header is one column")
+                || e.message.starts_with("in the header: ")
                 || e.message.starts_with("looks like ")
                 || e.message.starts_with("starts a JSON array")
         }
