@@ -218,12 +218,6 @@ impl From<&[Escape]> for Escapes {
     }
 }
 
-impl From<Vec<Escape>> for Escapes {
-    fn from(escapes: Vec<Escape>) -> Escapes {
-        Escapes((!escapes.is_empty()).then(|| Box::new(escapes.into_boxed_slice())))
-    }
-}
-
 impl fmt::Debug for Escapes {
     /// As a list, like the slice.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

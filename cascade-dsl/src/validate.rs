@@ -1284,23 +1284,22 @@ impl<'s> Builder<'s> {
         outcome(schema, diagnostics)
     }
 
-    /// [`Builder::finish`] of a clean read in parts whose types end at `bounds`: the unknown
-    /// targets and the inverse fields of each part's types are looked for on a thread of their
-    /// own, then the inverse fields are added. Any unknown target: [`Builder::finish`] itself,
-    /// for its errors in its order.
+    /// [`Builder::finish`] of a clean read in parts whose types end at `bounds`: the target
+    /// names the parts still miss are looked up among all the types (any unknown target:
+    /// [`Builder::finish`] itself, for its errors in its order), the inverse fields of each
+    /// part's backrefs are looked for on a thread of their own, then they are added.
     fn finish_in_parts(
-        self,
+        mut self,
         mut schema: Schema,
         bounds: &[usize],
     ) -> Result<Schema, Vec<Diagnostic>> {
         debug_assert!(self.is_clean());
-        let mut builder = self;
-        builder.resolve_missing();
-        if !builder.missing.is_empty() {
-            return builder.finish(schema);
+        self.resolve_missing();
+        if !self.missing.is_empty() {
+            return self.finish(schema);
         }
         let found = {
-            let (schema, index, backrefs) = (&schema, &builder.index, &builder.backrefs);
+            let (schema, index, backrefs) = (&schema, &self.index, &self.backrefs);
             in_parallel(bounds.len(), |part| {
                 let types = bounds[..part].last().copied().unwrap_or(0)..bounds[part];
                 // `backrefs` is in the order of the types.
@@ -1310,9 +1309,9 @@ impl<'s> Builder<'s> {
             })
         };
         let Some(found) = found else {
-            return builder.finish(schema);
+            return self.finish(schema);
         };
-        drop(builder);
+        drop(self.index);
         let inverses = found.into_iter().flatten().collect();
         let diagnostics = add_inverses(&mut schema, inverses);
         outcome(schema, diagnostics)
