@@ -127,7 +127,7 @@ fn check_streaming(
 
 /// [`check_streaming`] on one thread.
 fn check_in_one_part(src: &str) -> Option<Result<Schema, Vec<Diagnostic>>> {
-    let part = read_part(src, crate::schema::entries(src)?, None, None).ok()?;
+    let part = read_part(src, crate::schema::entries(src)?, None, None, src.len()).ok()?;
     Some(part.builder.finish(part.schema))
 }
 
@@ -173,24 +173,47 @@ enum Stop {
     Aborted,
 }
 
+/// How many types a part reads before it makes room for the rest ([`read_part`]).
+const SAMPLE_TYPES: usize = 64;
+
 /// Reads top-level entries from `entries` on, building each into a [`Part`]: to the end of the
 /// object, or with `stop`, exactly up to the entry starting at byte `stop`.
 ///
 /// With `abort` (this part's number among parts read beside each other, and the number of the
 /// first part that need not go on), the reading also stops as soon as this part has an error,
 /// or once `abort` reaches this part.
+///
+/// The part's types end up in a vector that holds the types written up to byte `room_to` (the
+/// part's end, or the file's end for the part that the others are joined to): once the first
+/// [`SAMPLE_TYPES`] types are read, the vector and the name index make room for as many more as
+/// the bytes left to `room_to` hold at the rate read so far, so that they grow once instead of
+/// doubling (each doubling copies what was read, and faults fresh pages in). A guess that is
+/// short is grown as usual; one that fails to allocate is skipped.
 fn read_part<'s>(
     src: &'s str,
     mut entries: crate::schema::Entries<'s>,
     stop: Option<usize>,
     abort: Option<(usize, &AtomicUsize)>,
+    room_to: usize,
 ) -> Result<Part<'s>, Stop> {
     let mut builder = Builder::new(src);
     let mut schema = Schema::default();
     let mut metadata = MetadataKeys::default();
     let mut fields = Vec::new();
     let mut scratch = FieldDef::placeholder();
+    let start = entries.position();
     loop {
+        if schema.types.len() == SAMPLE_TYPES {
+            let at = entries.position();
+            let per_type = ((at - start) / SAMPLE_TYPES).max(1);
+            let more = room_to.saturating_sub(at) / per_type;
+            // A sixteenth more, for types a little shorter than the first ones.
+            let more = more + more / 16;
+            if schema.types.try_reserve_exact(more).is_ok() {
+                // The index may have to grow past this anyway (its capacity is rounded).
+                let _ = builder.index.try_reserve(more);
+            }
+        }
         if let Some(stop) = stop {
             // `None` here: the object closed (or could not be read) before `stop`.
             let at = entries.next_start().ok_or(Stop::Unjoinable)?;
@@ -286,8 +309,20 @@ fn check_in_parts(src: &str, parts: usize) -> InParts {
             0 => crate::schema::entries(src).ok_or(Stop::Unreadable),
             _ => Ok(crate::schema::Entries::resume(src, starts[i - 1])),
         };
-        let part = entries
-            .and_then(|entries| read_part(src, entries, starts.get(i).copied(), Some((i, &abort))));
+        // The first part's vector receives every part's types when they are joined.
+        let room_to = match (i, starts.get(i)) {
+            (0, _) | (_, None) => src.len(),
+            (_, Some(&stop)) => stop,
+        };
+        let part = entries.and_then(|entries| {
+            read_part(
+                src,
+                entries,
+                starts.get(i).copied(),
+                Some((i, &abort)),
+                room_to,
+            )
+        });
         let first_not_needed = match part {
             Err(Stop::Unreadable) => i + 1,
             Err(Stop::Unjoinable) => 0,
@@ -382,7 +417,7 @@ fn in_parallel<T: Send>(n: usize, work: impl Fn(usize) -> T + Sync) -> Option<Ve
 /// part's types end. `None` when a part has an error, or a name (type or top-level `$` key) is
 /// in two parts.
 fn join_parts(parts: Vec<Part<'_>>) -> Option<(Builder<'_>, Schema, Vec<usize>)> {
-    let total = parts.iter().map(|part| part.schema.types.len()).sum();
+    let total: usize = parts.iter().map(|part| part.schema.types.len()).sum();
     let mut parts = parts.into_iter();
     let Part {
         mut builder,
@@ -392,10 +427,8 @@ fn join_parts(parts: Vec<Part<'_>>) -> Option<(Builder<'_>, Schema, Vec<usize>)>
     if !builder.is_clean() {
         return None;
     }
-    // One vector of the exact size for all the types.
-    let mut types = Vec::with_capacity(total);
-    types.append(&mut schema.types);
-    schema.types = types;
+    // The first part's vector holds all the types (it made room for them, see `read_part`).
+    schema.types.reserve_exact(total - schema.types.len());
     let mut bounds = vec![schema.types.len()];
     for mut part in parts {
         if !part.builder.is_clean() || !(metadata.seen.is_empty() || part.metadata.seen.is_empty())

@@ -70,6 +70,11 @@ impl<'a> Entries<'a> {
         }
     }
 
+    /// The byte the reading is at.
+    pub(crate) fn position(&self) -> usize {
+        self.scanner.at
+    }
+
     /// Where the next entry's key starts (past the trivia before it); `None` once the object is
     /// closed or when the scanner cannot read on.
     pub(crate) fn next_start(&mut self) -> Option<usize> {
