@@ -231,28 +231,17 @@ pub fn parse(def: &str) -> Result<FieldDef, Vec<Diagnostic>> {
     }
 }
 
-/// [`parse`] for the common canonical forms only, into `out` (a field of a schema being built:
-/// the definition is written where it stays). False for anything else and for every error,
-/// leaving `out` as it was; [`parse`] then gives the definition or its errors.
-pub(crate) fn parse_common_into(def: &str, out: &mut FieldDef) -> bool {
-    def.len() <= crate::span::MAX_SOURCE_LEN && fast::parse_into(def, out).is_some()
+/// [`parse`]'s reading of the common canonical forms, without building the definition: only
+/// what [`fast::Refs`] holds. `None` for anything else and for every error, which [`parse`]
+/// then reads.
+pub(crate) fn lex_common(def: &str) -> Option<fast::Refs<'_>> {
+    if def.len() > crate::span::MAX_SOURCE_LEN {
+        return None;
+    }
+    fast::lex::<fast::Names<'_>>(def)
 }
 
 impl FieldDef {
-    /// A definition to overwrite: no span, no targets, no primitive (not a valid definition).
-    pub(crate) fn placeholder() -> FieldDef {
-        FieldDef {
-            span: Span::default(),
-            prompt: None,
-            operator: None,
-            targets: Targets::new(),
-            primitive: None,
-            backref: None,
-            array: false,
-            optional: false,
-        }
-    }
-
     /// Whether this is a reference (it has target types, with or without an operator).
     pub fn is_reference(&self) -> bool {
         !self.targets.is_empty()

@@ -200,8 +200,9 @@ fn read_part<'s>(
     let mut schema = Schema::default();
     let mut metadata = MetadataKeys::default();
     let mut fields = Vec::new();
-    let mut scratch = FieldDef::placeholder();
     let start = entries.position();
+    // What a type's object has set, reused from type to type (its `$` keys allocate).
+    let mut state = TypeState::default();
     loop {
         if schema.types.len() == SAMPLE_TYPES {
             let at = entries.position();
@@ -247,18 +248,11 @@ fn read_part<'s>(
                 let name: &str = &key.value;
                 let position = schema.types.len();
                 let mut ty = EntityType::new(name, key.span);
-                let mut state = TypeState::default();
+                state.clear();
                 while let Some(member) = entries.member().ok_or(Stop::Unreadable)? {
                     match member {
                         Member::Field(plain) => {
-                            builder.plain_field(
-                                position,
-                                &mut ty,
-                                &mut fields,
-                                &mut state,
-                                &plain,
-                                &mut scratch,
-                            );
+                            builder.plain_field(position, &mut ty, &mut fields, &mut state, &plain);
                         }
                         Member::Entry(entry) => {
                             builder.type_entry(position, &mut ty, &mut fields, &mut state, &entry);
@@ -1171,6 +1165,12 @@ struct MetadataKeys {
 impl MetadataKeys {
     const SCAN: usize = 8;
 
+    /// Forgets every key, keeping the room made for them.
+    fn clear(&mut self) {
+        self.seen.clear();
+        self.index.clear();
+    }
+
     /// Where `name` was first set.
     fn get(&self, name: &str) -> Option<Span> {
         if self.seen.len() <= Self::SCAN {
@@ -1203,6 +1203,14 @@ struct TypeState {
     seen: MetadataKeys,
     /// Where its threshold was set, to report `$threshold` with `$config.threshold`.
     threshold_key: Option<(Span, &'static str)>,
+}
+
+impl TypeState {
+    /// The state of an object with nothing set, keeping the room made for its keys.
+    fn clear(&mut self) {
+        self.seen.clear();
+        self.threshold_key = None;
+    }
 }
 
 struct Builder<'s> {
@@ -1573,13 +1581,28 @@ impl<'s> Builder<'s> {
     /// inverse fields once every type is known, and the target names of `def` not declared so
     /// far.
     fn record(&mut self, owner: usize, position: usize, def: &FieldDef) {
-        if def.backref.is_some() {
+        self.record_names(
+            owner,
+            position,
+            def.backref.is_some(),
+            def.targets.iter().map(|t| t.name.value.as_str()),
+        );
+    }
+
+    /// [`Builder::record`] of a definition with a backref or not, naming `targets`.
+    fn record_names<'n>(
+        &mut self,
+        owner: usize,
+        position: usize,
+        backref: bool,
+        targets: impl Iterator<Item = &'n str>,
+    ) {
+        if backref {
             self.backrefs.push((owner, position));
         }
-        for target in &def.targets {
-            let name = &target.name.value;
-            if !self.index.contains_key(name.as_str()) {
-                self.missing.insert(name.clone());
+        for name in targets {
+            if !self.index.contains_key(name) {
+                self.missing.insert(CompactString::from(name));
             }
         }
     }
@@ -1624,11 +1647,10 @@ impl<'s> Builder<'s> {
         fields: &mut Vec<Field>,
         state: &mut TypeState,
         plain: &PlainField<'_>,
-        scratch: &mut FieldDef,
     ) {
-        // The common forms are parsed into `scratch` (reused from field to field), for the
-        // checks; the field keeps the text.
-        if crate::field::parse_common_into(plain.def, scratch) {
+        // The common forms are read without building their definition (the field keeps the
+        // text): what the checks need is the target names.
+        if let Some(refs) = crate::field::lex_common(plain.def) {
             fields.push(Field::from_text(
                 CompactString::from(plain.key),
                 plain.key_span,
@@ -1637,7 +1659,12 @@ impl<'s> Builder<'s> {
                 plain.def_span.start() + 1,
                 Escapes::default(),
             ));
-            self.record(position, fields.len() - 1, scratch);
+            self.record_names(
+                position,
+                fields.len() - 1,
+                refs.backref,
+                refs.targets.iter().copied(),
+            );
             return;
         }
         // Anything else (and every error) goes through the general path.

@@ -7,9 +7,12 @@
 //! whitespace in targets, non-ASCII outside prompts, any error), which then goes to the nom parser.
 //!
 //! Invariant: when `parse` returns `Some(def)`, the nom parser returns `Ok(def)` for the same input,
-//! spans included. A property test at the bottom of this file checks it.
+//! spans included. A schema being checked reads its fields with the same scanner but builds only
+//! their target names ([`Refs`]); it accepts exactly what `parse` accepts. Property tests at the
+//! bottom of this file check both.
 
 use cascade_runtime::{Operator, Threshold};
+use smallvec::SmallVec;
 
 use super::parser::MAX_NAME_LEN;
 use super::{FieldDef, Primitive, Target, Targets};
@@ -17,20 +20,147 @@ use crate::CompactString;
 use crate::span::{Span, Spanned};
 
 /// The canonical-subset parse of `def`, or `None` to defer to the full parser.
+#[inline]
 pub(super) fn parse(def: &str) -> Option<FieldDef> {
-    deliver(def, |field| field)
+    lex::<Targets>(def)
 }
 
-/// [`parse`] into `out` (the field of a schema being built: the definition is written where it
-/// stays), which it leaves untouched when it returns `None`.
-pub(crate) fn parse_into(def: &str, out: &mut FieldDef) -> Option<()> {
-    deliver(def, |field| *out = field)
+/// A definition of the canonical subset as [`lex`] reads it: its prompt and backref borrowed
+/// from the input, its union members in `M`, which makes it what the caller needs
+/// ([`Members::finish`]).
+pub(crate) struct Parts<'d, M> {
+    span: Span,
+    prompt: Option<(&'d str, Span)>,
+    operator: Option<Spanned<Operator>>,
+    targets: M,
+    primitive: Option<Spanned<Primitive>>,
+    backref: Option<(&'d str, Span)>,
+    array: bool,
+    optional: bool,
 }
 
-/// The canonical-subset parse of `def`, handed to `emit` where it is built (so that neither
-/// caller moves it once more), or `None` to defer to the full parser.
+impl<'d, M: Members<'d>> Parts<'d, M> {
+    #[inline(always)]
+    fn finish(self) -> M::Out {
+        M::finish(self)
+    }
+}
+
+/// Where [`lex`] puts the union members of a definition, and what it makes of the definition:
+/// with [`Targets`], the [`FieldDef`]; with [`Names`], only the target names (a schema being
+/// checked keeps each definition's text, and needs only the types it names).
+pub(crate) trait Members<'d>: Sized {
+    /// What [`lex`] gives.
+    type Out;
+    /// No members.
+    fn new() -> Self;
+    /// How many so far.
+    fn count(&self) -> usize;
+    /// Whether one is named `name`.
+    fn has(&self, name: &str) -> bool;
+    /// Adds one; `union` is the target expression, for the room a union needs.
+    fn add(
+        &mut self,
+        name: &'d str,
+        span: Span,
+        threshold: Option<Spanned<Threshold>>,
+        union: &[u8],
+    );
+    /// What the definition read is.
+    fn finish(parts: Parts<'d, Self>) -> Self::Out;
+}
+
+impl<'d> Members<'d> for Targets {
+    type Out = FieldDef;
+
+    fn new() -> Self {
+        Targets::new()
+    }
+
+    fn count(&self) -> usize {
+        self.len()
+    }
+
+    fn has(&self, name: &str) -> bool {
+        self.iter().any(|t| t.name.value == name)
+    }
+
+    fn add(
+        &mut self,
+        name: &'d str,
+        span: Span,
+        threshold: Option<Spanned<Threshold>>,
+        union: &[u8],
+    ) {
+        if self.is_empty() {
+            // One member is inline; a union gets its exact capacity at once.
+            let members = union.iter().filter(|&&b| b == b'|').count() + 1;
+            self.reserve_exact(members);
+        }
+        self.push(Target {
+            name: Spanned::new(CompactString::from(name), span),
+            threshold,
+        });
+    }
+
+    #[inline(always)]
+    fn finish(parts: Parts<'d, Self>) -> FieldDef {
+        let text = |(value, span): (&str, Span)| Spanned::new(CompactString::from(value), span);
+        FieldDef {
+            span: parts.span,
+            prompt: parts.prompt.map(text),
+            operator: parts.operator,
+            targets: parts.targets,
+            primitive: parts.primitive,
+            backref: parts.backref.map(text),
+            array: parts.array,
+            optional: parts.optional,
+        }
+    }
+}
+
+/// The target names of a definition, borrowed from it.
+pub(crate) type Names<'d> = SmallVec<[&'d str; 2]>;
+
+/// What a schema being checked needs of a definition that it keeps as text.
+pub(crate) struct Refs<'d> {
+    /// The target type names, in order.
+    pub(crate) targets: Names<'d>,
+    /// Whether the definition has a backref (`Author.posts`).
+    pub(crate) backref: bool,
+}
+
+impl<'d> Members<'d> for Names<'d> {
+    type Out = Refs<'d>;
+
+    fn new() -> Self {
+        SmallVec::new()
+    }
+
+    fn count(&self) -> usize {
+        self.len()
+    }
+
+    fn has(&self, name: &str) -> bool {
+        self.contains(&name)
+    }
+
+    fn add(&mut self, name: &'d str, _: Span, _: Option<Spanned<Threshold>>, _: &[u8]) {
+        self.push(name);
+    }
+
+    #[inline(always)]
+    fn finish(parts: Parts<'d, Self>) -> Refs<'d> {
+        Refs {
+            targets: parts.targets,
+            backref: parts.backref.is_some(),
+        }
+    }
+}
+
+/// `def` read as the canonical subset, or `None` to defer to the full parser.
 #[inline(always)]
-fn deliver<R>(def: &str, emit: impl FnOnce(FieldDef) -> R) -> Option<R> {
+pub(crate) fn lex<'d, M: Members<'d>>(def: &'d str) -> Option<M::Out> {
     let start = def.len() - def.trim_start().len();
     let body = def.trim();
     if body.is_empty() {
@@ -41,21 +171,20 @@ fn deliver<R>(def: &str, emit: impl FnOnce(FieldDef) -> R) -> Option<R> {
         if inner.is_empty() || inner.contains(['\'', '\\']) || inner.trim().len() != inner.len() {
             return None;
         }
-        return definition(inner, start + 2, |mut field| {
-            field.span = Span::new(start, start + body.len());
-            field.array = true;
-            emit(field)
-        });
+        let mut parts = definition::<M>(inner, start + 2)?;
+        parts.span = Span::new(start, start + body.len());
+        parts.array = true;
+        return Some(parts.finish());
     }
     if body.starts_with('[') {
         return None;
     }
-    definition(body, start, emit)
+    definition::<M>(body, start).map(Parts::finish)
 }
 
 /// `body` is trimmed and starts at byte `base` of the input.
 #[inline(always)]
-fn definition<R>(body: &str, base: usize, emit: impl FnOnce(FieldDef) -> R) -> Option<R> {
+fn definition<'d, M: Members<'d>>(body: &'d str, base: usize) -> Option<Parts<'d, M>> {
     let bytes = body.as_bytes();
     let span = Span::new(base, base + body.len());
     let first_op = bytes
@@ -67,21 +196,21 @@ fn definition<R>(body: &str, base: usize, emit: impl FnOnce(FieldDef) -> R) -> O
             .any(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
         {
             // Text with whitespace and no operator character at all: a prompt-only field.
-            return Some(emit(FieldDef {
+            return Some(Parts {
                 span,
-                prompt: Some(Spanned::new(CompactString::from(body), span)),
+                prompt: Some((body, span)),
                 operator: None,
-                targets: Targets::new(),
+                targets: M::new(),
                 primitive: Some(Spanned::new(Primitive::String, span)),
                 backref: None,
                 array: false,
                 optional: false,
-            }));
+            });
         }
         if !body.is_ascii() {
             return None;
         }
-        return plain(body, base, span, emit);
+        return plain(body, base, span);
     };
     let op_text = body.get(at..at + 2)?;
     let op = Operator::ALL
@@ -103,45 +232,28 @@ fn definition<R>(body: &str, base: usize, emit: impl FnOnce(FieldDef) -> R) -> O
         if trimmed.len() == raw.len() || trimmed.trim_end().len() != trimmed.len() {
             return None;
         }
-        Some(Spanned::new(
-            CompactString::from(trimmed),
-            Span::new(base, base + trimmed.len()),
-        ))
+        Some((trimmed, Span::new(base, base + trimmed.len())))
     };
     let expr = target_expr(target, base + at + 2, op.is_fuzzy(), false)?;
-    let backref = match expr.backref {
-        Some(s) => Some(Spanned::new(
-            CompactString::from(body.get(s.start() - base..s.end() - base)?),
-            s,
-        )),
-        None => None,
-    };
-    Some(emit(FieldDef {
+    Some(Parts {
         span,
         prompt,
         operator: Some(Spanned::new(op, Span::new(base + at, base + at + 2))),
         targets: expr.targets,
         primitive: None,
-        backref,
+        backref: expr.backref,
         array: expr.array,
         optional: expr.optional,
-    }))
+    })
 }
 
 /// `primitive` or `Type[.backref]`, with `[]` and `?`; ASCII, no whitespace, no operator.
 #[inline(always)]
-fn plain<R>(body: &str, base: usize, span: Span, emit: impl FnOnce(FieldDef) -> R) -> Option<R> {
-    let expr = target_expr(body, base, false, true)?;
-    let backref = match expr.backref {
-        Some(s) => Some(Spanned::new(
-            CompactString::from(body.get(s.start() - base..s.end() - base)?),
-            s,
-        )),
-        None => None,
-    };
+fn plain<'d, M: Members<'d>>(body: &'d str, base: usize, span: Span) -> Option<Parts<'d, M>> {
+    let expr = target_expr::<M>(body, base, false, true)?;
     // A primitive has no targets: `expr.targets` is empty then, and moves as it is.
-    let primitive = match (expr.word, expr.targets.len()) {
-        (Some(word), 0) if backref.is_none() => {
+    let primitive = match (expr.word, expr.targets.count()) {
+        (Some(word), 0) if expr.backref.is_none() => {
             let primitive =
                 Primitive::from_name(body.get(word.start() - base..word.end() - base)?)?;
             Some(Spanned::new(primitive, word))
@@ -149,25 +261,24 @@ fn plain<R>(body: &str, base: usize, span: Span, emit: impl FnOnce(FieldDef) -> 
         (None, 1) => None,
         _ => return None,
     };
-    Some(emit(FieldDef {
+    Some(Parts {
         span,
         prompt: None,
         operator: None,
         targets: expr.targets,
         primitive,
-        backref,
+        backref: expr.backref,
         array: expr.array,
         optional: expr.optional,
-    }))
+    })
 }
 
-/// A lexed target expression. The targets are built directly (no intermediate member list: the
-/// fast path is the hot path of `benches/field_parse.rs`).
-struct Expr {
-    targets: Targets,
+/// A lexed target expression.
+struct Expr<'d, M> {
+    targets: M,
     /// A lowercase first word: a primitive candidate of a `plain` definition.
     word: Option<Span>,
-    backref: Option<Span>,
+    backref: Option<(&'d str, Span)>,
     array: bool,
     optional: bool,
 }
@@ -175,10 +286,15 @@ struct Expr {
 /// `member ("|" member)* ["." backref] ["[]"] ["?"]` over ASCII; `base` is the offset of `text` in
 /// the input. Thresholds only when `fuzzy`. Every member is a `Type`, except that the single word
 /// of a `plain` definition may be a lowercase primitive name (checked by `plain`).
-fn target_expr(text: &str, base: usize, fuzzy: bool, plain: bool) -> Option<Expr> {
+fn target_expr<'d, M: Members<'d>>(
+    text: &'d str,
+    base: usize,
+    fuzzy: bool,
+    plain: bool,
+) -> Option<Expr<'d, M>> {
     let bytes = text.as_bytes();
     let mut expr = Expr {
-        targets: Targets::new(),
+        targets: M::new(),
         word: None,
         backref: None,
         array: false,
@@ -191,7 +307,7 @@ fn target_expr(text: &str, base: usize, fuzzy: bool, plain: bool) -> Option<Expr
         let first = *bytes.get(name_start)?;
         let name = Span::new(base + name_start, base + i);
         let word =
-            plain && first.is_ascii_lowercase() && expr.targets.is_empty() && expr.word.is_none();
+            plain && first.is_ascii_lowercase() && expr.targets.count() == 0 && expr.word.is_none();
         if !(first.is_ascii_uppercase() || word) || name.len() > MAX_NAME_LEN {
             return None;
         }
@@ -233,18 +349,10 @@ fn target_expr(text: &str, base: usize, fuzzy: bool, plain: bool) -> Option<Expr
             expr.word = Some(name);
         } else {
             // Union members are distinct.
-            if expr.targets.iter().any(|t| t.name.value == name_text) {
+            if expr.targets.has(name_text) {
                 return None;
             }
-            if expr.targets.is_empty() {
-                // One member is inline; a union gets its exact capacity at once.
-                let members = bytes.iter().filter(|&&b| b == b'|').count() + 1;
-                expr.targets.reserve_exact(members);
-            }
-            expr.targets.push(Target {
-                name: Spanned::new(CompactString::from(name_text), name),
-                threshold,
-            });
+            expr.targets.add(name_text, name, threshold, bytes);
         }
         if bytes.get(i) == Some(&b'|') {
             i += 1;
@@ -262,7 +370,7 @@ fn target_expr(text: &str, base: usize, fuzzy: bool, plain: bool) -> Option<Expr
         if i - start > MAX_NAME_LEN {
             return None;
         }
-        expr.backref = Some(Span::new(base + start, base + i));
+        expr.backref = Some((text.get(start..i)?, Span::new(base + start, base + i)));
     }
     if bytes.get(i..i + 2) == Some(b"[]") {
         expr.array = true;
@@ -292,9 +400,19 @@ mod tests {
 
     use super::*;
 
-    /// The invariant of this module: where the fast path answers, the nom parser agrees exactly.
+    /// The invariant of this module: where the fast path answers, the nom parser agrees exactly;
+    /// and reading only the names ([`Refs`]) accepts exactly what parsing does, with the same
+    /// target names and backref.
     fn agrees(input: &str) -> Result<(), TestCaseError> {
-        if let Some(fast) = parse(input) {
+        let refs = lex::<Names<'_>>(input);
+        let def = parse(input);
+        prop_assert_eq!(refs.is_some(), def.is_some(), "input {:?}", input);
+        if let (Some(refs), Some(def)) = (refs, &def) {
+            let names: Vec<&str> = def.targets.iter().map(|t| t.name.value.as_str()).collect();
+            prop_assert_eq!(&refs.targets[..], &names[..], "input {:?}", input);
+            prop_assert_eq!(refs.backref, def.backref.is_some(), "input {:?}", input);
+        }
+        if let Some(fast) = def {
             let full = super::super::parser::parse(input);
             prop_assert_eq!(Ok(fast), full, "input {:?}", input);
         }
