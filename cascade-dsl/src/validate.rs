@@ -407,6 +407,31 @@ fn in_parallel<T: Send>(n: usize, work: impl Fn(usize) -> T + Sync) -> Option<Ve
     })
 }
 
+/// `work(item)` for each item of `items`, each on a thread of its own while this thread waits;
+/// the results in the order of `items`. An item whose thread cannot be started is worked on
+/// this thread.
+fn in_parallel_each<W: Send, R: Send>(items: Vec<W>, work: impl Fn(W) -> R + Sync) -> Vec<R> {
+    use std::sync::{Mutex, PoisonError};
+    let slots: Vec<Mutex<(Option<W>, Option<R>)>> = items
+        .into_iter()
+        .map(|item| Mutex::new((Some(item), None)))
+        .collect();
+    let run = |slot: &Mutex<(Option<W>, Option<R>)>| {
+        let item = slot.lock().unwrap_or_else(PoisonError::into_inner).0.take();
+        if let Some(item) = item {
+            let done = work(item);
+            slot.lock().unwrap_or_else(PoisonError::into_inner).1 = Some(done);
+        }
+    };
+    // `None`: some thread could not be started; its item is still in its slot.
+    let _ = in_parallel(slots.len(), |i| run(&slots[i]));
+    slots.iter().for_each(run);
+    slots
+        .into_iter()
+        .filter_map(|slot| slot.into_inner().unwrap_or_else(PoisonError::into_inner).1)
+        .collect()
+}
+
 /// The parts of a file, read cleanly, as one: positions shifted, names merged, and where each
 /// part's types end. `None` when a part has an error, or a name (type or top-level `$` key) is
 /// in two parts.
@@ -687,32 +712,51 @@ fn unknown_targets(schema: &Schema, index: &TypeIndex, diagnostics: &mut Vec<Dia
 }
 
 /// The inverse field of each backref field `types[owner].fields[field]` of `backrefs`, for every
-/// target type that exists, in order.
+/// target type that exists, in order; `first` is the position of `backrefs` in the list of all
+/// the schema's backrefs (for [`Inverse::order`]).
 fn backref_inverses(
     schema: &Schema,
     index: &TypeIndex,
     backrefs: &[(usize, usize)],
+    first: usize,
 ) -> Vec<Inverse> {
     let mut inverses = Vec::with_capacity(backrefs.len());
-    for &(owner, position) in backrefs {
-        let field = &schema.types[owner].fields[position];
+    each_backref_inverse(schema, index, backrefs, first, |inverse| {
+        inverses.push(inverse);
+    });
+    inverses
+}
+
+/// [`backref_inverses`], each handed to `put`.
+fn each_backref_inverse(
+    schema: &Schema,
+    index: &TypeIndex,
+    backrefs: &[(usize, usize)],
+    first: usize,
+    mut put: impl FnMut(Inverse),
+) {
+    for (i, &(owner, position)) in backrefs.iter().enumerate() {
+        let owner = &schema.types[owner];
+        let field = &owner.fields[position];
         let def = field.def();
         let Some(backref) = &def.backref else {
             continue;
         };
-        for target in &def.targets {
+        for (member, target) in def.targets.iter().enumerate() {
             if let Some(&target) = index.get(target.name.value.as_str()) {
-                inverses.push(Inverse {
+                put(Inverse {
                     target,
-                    owner,
-                    field: position,
-                    name: backref.value.clone(),
-                    span: field.place(backref.span),
+                    order: (first + i, member),
+                    field: Field::inverse(
+                        &backref.value,
+                        &owner.name,
+                        &field.name,
+                        field.place(backref.span),
+                    ),
                 });
             }
         }
     }
-    inverses
 }
 
 fn duplicate_type(again: &EntityType, first: &EntityType) -> Diagnostic {
@@ -972,14 +1016,13 @@ pub fn link_backrefs(schema: &mut Schema) -> Vec<Diagnostic> {
     add_inverses(schema, inverses)
 }
 
-/// Where an inverse field comes from: the backref `name` (written at `span` in the source) of
-/// `types[owner].fields[field]` to the type at `target`.
+/// The inverse field of a backref, to add to the type at position `target`. `order` is where
+/// the backref is among the schema's backrefs, and the target among its union members: the
+/// order in which inverse fields are added and their errors reported.
 struct Inverse {
     target: usize,
-    owner: usize,
-    field: usize,
-    name: CompactString,
-    span: Span,
+    order: (usize, usize),
+    field: Field,
 }
 
 /// Every backref's inverse field, with the position of the type that receives it, in the order
@@ -993,38 +1036,47 @@ fn collect_inverses(schema: &Schema, index: &TypeIndex) -> Vec<Inverse> {
             }
         }
     }
-    backref_inverses(schema, index, &backrefs)
+    backref_inverses(schema, index, &backrefs, 0)
 }
 
 /// Adds each inverse field to its type unless the type has a field of that name; two different
 /// inverse fields of one name are a `conflicting-backref`. Linear: a type that receives many
 /// inverse fields (every type backrefs one hub) finds names through a map, not a scan.
 fn add_inverses(schema: &mut Schema, inverses: Vec<Inverse>) -> Vec<Diagnostic> {
+    add_inverses_to(&mut schema.types, 0, vec![inverses])
+        .into_iter()
+        .map(|(_, diagnostic)| diagnostic)
+        .collect()
+}
+
+/// [`add_inverses`] to the types `types`, the schema's types from position `first` on, of
+/// `inverses` (lists, one after the other, in order), whose targets are all among `types`;
+/// each error with the [`Inverse::order`] of the inverse field it is about.
+fn add_inverses_to(
+    types: &mut [EntityType],
+    first: usize,
+    inverses: Vec<Vec<Inverse>>,
+) -> Vec<((usize, usize), Diagnostic)> {
     let mut diagnostics = Vec::new();
     // Room for every type's inverse fields, made once: pushing them one by one would grow (and
     // copy) a type's fields for each.
-    let mut received = vec![0_usize; schema.types.len()];
-    for inverse in &inverses {
-        received[inverse.target] += 1;
+    let mut received = vec![0_usize; types.len()];
+    for inverse in inverses.iter().flatten() {
+        received[inverse.target - first] += 1;
     }
-    for (ty, count) in schema.types.iter_mut().zip(received) {
+    for (ty, count) in types.iter_mut().zip(received) {
         ty.fields.reserve_exact(count);
     }
     // Per type with many fields: each field's position by name (the first one of a name).
     let mut positions: NameMap<usize, NameMap<CompactString, usize>> = NameMap::default();
     for Inverse {
         target: target_index,
-        owner,
-        field,
-        name,
-        span,
-    } in inverses
+        order,
+        field: inverse,
+    } in inverses.into_iter().flatten()
     {
-        let inverse = {
-            let owner = &schema.types[owner];
-            Field::inverse(&name, &owner.name, &owner.fields[field].name, span)
-        };
-        let target = &mut schema.types[target_index];
+        let target_index = target_index - first;
+        let target = &mut types[target_index];
         let existing = if target.fields.len() <= 16 {
             target
                 .fields
@@ -1055,7 +1107,8 @@ fn add_inverses(schema: &mut Schema, inverses: Vec<Inverse>) -> Vec<Diagnostic> 
                     .backref
                     .as_ref()
                     .map_or("?", |b| b.value.as_str());
-                diagnostics.push(
+                diagnostics.push((
+                    order,
                     Diagnostic::error(
                         Code::ConflictingBackref,
                         format!(
@@ -1074,7 +1127,7 @@ fn add_inverses(schema: &mut Schema, inverses: Vec<Inverse>) -> Vec<Diagnostic> 
                         "declare `{}.{}` yourself, or give one of the backrefs another name",
                         target.name, inverse.name
                     )),
-                );
+                ));
             }
             // A field the user declared answers the backref only if it refers to the owner.
             Some(existing)
@@ -1093,7 +1146,8 @@ fn add_inverses(schema: &mut Schema, inverses: Vec<Inverse>) -> Vec<Diagnostic> 
                     .targets
                     .first()
                     .map_or("?", |o| o.name.value.as_str());
-                diagnostics.push(
+                diagnostics.push((
+                    order,
                     Diagnostic::error(
                         Code::ConflictingBackref,
                         format!(
@@ -1108,7 +1162,7 @@ fn add_inverses(schema: &mut Schema, inverses: Vec<Inverse>) -> Vec<Diagnostic> 
                         "make `{}.{}` a reference to `{back_to}` (e.g. `'{back_to}[]'`), or name another field in the backref",
                         target.name, inverse.name
                     )),
-                );
+                ));
             }
             Some(_) => {}
         }
@@ -1317,7 +1371,7 @@ impl<'s> Builder<'s> {
             unknown_targets(&schema, &index, &mut model_diagnostics);
         }
         if model_diagnostics.is_empty() {
-            let inverses = backref_inverses(&schema, &index, &backrefs);
+            let inverses = backref_inverses(&schema, &index, &backrefs, 0);
             drop(index);
             model_diagnostics = add_inverses(&mut schema, inverses);
         }
@@ -1339,23 +1393,53 @@ impl<'s> Builder<'s> {
         if !self.missing.is_empty() {
             return self.finish(schema);
         }
+        let parts = bounds.len();
+        // The inverse fields of each part's backrefs, on a thread of its own, sorted by the
+        // part of the type that receives them.
         let found = {
             let (schema, index, backrefs) = (&schema, &self.index, &self.backrefs);
-            in_parallel(bounds.len(), |part| {
+            in_parallel(parts, |part| {
                 let types = bounds[..part].last().copied().unwrap_or(0)..bounds[part];
                 // `backrefs` is in the order of the types.
                 let from = backrefs.partition_point(|&(owner, _)| owner < types.start);
                 let to = backrefs.partition_point(|&(owner, _)| owner < types.end);
-                backref_inverses(schema, index, &backrefs[from..to])
+                // Room for every backref's one inverse field in each (pages of it never
+                // written to are never faulted in).
+                let mut by_target: Vec<Vec<Inverse>> =
+                    (0..parts).map(|_| Vec::with_capacity(to - from)).collect();
+                each_backref_inverse(schema, index, &backrefs[from..to], from, |inverse| {
+                    let receiver = bounds.partition_point(|&end| end <= inverse.target);
+                    by_target[receiver].push(inverse);
+                });
+                by_target
             })
         };
         let Some(found) = found else {
             return self.finish(schema);
         };
         drop(self.index);
-        let inverses = found.into_iter().flatten().collect();
-        let diagnostics = add_inverses(&mut schema, inverses);
-        outcome(schema, diagnostics)
+        // Each part's types receive their inverse fields (from every part, in order) on a
+        // thread of their own.
+        let mut work = Vec::with_capacity(parts);
+        let mut rest = &mut schema.types[..];
+        let mut start = 0;
+        for &end in bounds {
+            let (types, tail) = std::mem::take(&mut rest).split_at_mut(end - start);
+            work.push((start, types, Vec::with_capacity(parts)));
+            (rest, start) = (tail, end);
+        }
+        for by_target in found {
+            for ((_, _, inverses), found) in work.iter_mut().zip(by_target) {
+                inverses.push(found);
+            }
+        }
+        let added = in_parallel_each(work, |(first, types, inverses)| {
+            add_inverses_to(types, first, inverses)
+        });
+        let mut diagnostics: Vec<_> = added.into_iter().flatten().collect();
+        // In the order of one thread's `add_inverses`.
+        diagnostics.sort_by_key(|&(order, _)| order);
+        outcome(schema, diagnostics.into_iter().map(|(_, d)| d).collect())
     }
 
     /// No error so far.
@@ -2432,6 +2516,21 @@ mod tests {
                     .collect();
                 assert!(codes.contains(&code), "{code}: {codes:?}");
             }
+        }
+        // Conflicting backrefs found in every part, landing on types of every part: the errors
+        // come in the order of one reading (the parts add their inverse fields each on a thread
+        // of its own).
+        let src = large_schema(
+            3_000,
+            "  Y: { a: 'T2999.back0', b: 'T1.back2', c: 'T1500.name' },\n",
+            "  X: { a: 'T5.back6', b: 'T2900.back2901', c: 'T10.name', d: 'T1600.back1601' },\n",
+        );
+        for parts in 2..=4 {
+            let errors = parts_agree(&src, parts)
+                .expect("joined")
+                .expect_err("conflicting backrefs");
+            assert_eq!(errors.len(), 7, "{parts} parts: {errors:?}");
+            assert!(errors.iter().all(|e| e.code == Code::ConflictingBackref));
         }
         // A backref's inverse field lands on a type of another part.
         let src = large_schema(
