@@ -341,9 +341,11 @@ fn check_in_parts(src: &str, parts: usize) -> InParts {
         return InParts::OneReading;
     };
     match join_parts(read) {
-        Some((builder, schema, bounds)) => {
-            InParts::Checked(builder.finish_in_parts(schema, &bounds))
-        }
+        Some(joined) => InParts::Checked(joined.builder.finish_in_parts(
+            joined.schema,
+            &joined.bounds,
+            joined.inverses,
+        )),
         None => InParts::OneReading,
     }
 }
@@ -376,6 +378,10 @@ pub fn check_in_parts_for_fuzzing(
         InParts::OneReading => None,
     }
 }
+
+/// How many backrefs to types of later parts make [`Builder::finish_in_parts`] look for their
+/// inverse fields on several threads: below that, one is quicker than starting them.
+const PENDING_ON_THREADS: usize = 4096;
 
 /// `work(0)`, …, `work(n - 1)` at once, each on a thread of its own, while this thread waits.
 /// `None` when a thread cannot be started (a platform without threads).
@@ -435,7 +441,7 @@ fn in_parallel_each<W: Send, R: Send>(items: Vec<W>, work: impl Fn(W) -> R + Syn
 /// The parts of a file, read cleanly, as one: positions shifted, names merged, and where each
 /// part's types end. `None` when a part has an error, or a name (type or top-level `$` key) is
 /// in two parts.
-fn join_parts(parts: Vec<Part<'_>>) -> Option<(Builder<'_>, Schema, Vec<usize>)> {
+fn join_parts(parts: Vec<Part<'_>>) -> Option<Joined<'_>> {
     let total: usize = parts.iter().map(|part| part.schema.types.len()).sum();
     let mut parts = parts.into_iter();
     let Part {
@@ -449,6 +455,7 @@ fn join_parts(parts: Vec<Part<'_>>) -> Option<(Builder<'_>, Schema, Vec<usize>)>
     // The first part's vector holds all the types (it made room for them, see `read_part`).
     schema.types.reserve_exact(total - schema.types.len());
     let mut bounds = vec![schema.types.len()];
+    let mut inverses = vec![std::mem::take(&mut builder.inverses)];
     for mut part in parts {
         if !part.builder.is_clean() || !(metadata.seen.is_empty() || part.metadata.seen.is_empty())
         {
@@ -462,12 +469,22 @@ fn join_parts(parts: Vec<Part<'_>>) -> Option<(Builder<'_>, Schema, Vec<usize>)>
             }
             builder.index.insert(name, position + offset);
         }
-        builder.backrefs.extend(
-            part.builder
-                .backrefs
-                .iter()
-                .map(|&(owner, field)| (owner + offset, field)),
-        );
+        // Positions of types and orders of backrefs from the part's own to the file's.
+        let backrefs = builder.backrefs;
+        builder.backrefs += part.builder.backrefs;
+        let mut part_inverses = part.builder.inverses;
+        for inverse in &mut part_inverses {
+            inverse.target += offset;
+            inverse.order.0 += backrefs;
+        }
+        inverses.push(part_inverses);
+        builder
+            .pending
+            .extend(part.builder.pending.into_iter().map(|pending| Pending {
+                order: (pending.order.0 + backrefs, pending.order.1),
+                owner: pending.owner + offset,
+                position: pending.position,
+            }));
         builder.missing.extend(part.builder.missing);
         if part.schema.default.is_some() {
             schema.default = part.schema.default;
@@ -479,7 +496,46 @@ fn join_parts(parts: Vec<Part<'_>>) -> Option<(Builder<'_>, Schema, Vec<usize>)>
         schema.types.append(&mut part.schema.types);
         bounds.push(schema.types.len());
     }
-    Some((builder, schema, bounds))
+    Some(Joined {
+        builder,
+        schema,
+        bounds,
+        inverses,
+    })
+}
+
+/// The parts of a file as one ([`join_parts`]).
+struct Joined<'s> {
+    builder: Builder<'s>,
+    schema: Schema,
+    /// Where each part's types end.
+    bounds: Vec<usize>,
+    /// Each part's [`Builder::inverses`], positions and orders counted in the whole file.
+    inverses: Vec<Vec<Inverse>>,
+}
+
+/// Adds the inverse fields `inverses` (one list per part of the types, in order) to the
+/// types of each part of `schema` (ending at `bounds`), each part on a thread of its own.
+fn add_in_parts(
+    mut schema: Schema,
+    bounds: &[usize],
+    inverses: Vec<Vec<Inverse>>,
+) -> Result<Schema, Vec<Diagnostic>> {
+    let mut work = Vec::with_capacity(bounds.len());
+    let mut rest = &mut schema.types[..];
+    let mut start = 0;
+    for (&end, inverses) in bounds.iter().zip(inverses) {
+        let (types, tail) = std::mem::take(&mut rest).split_at_mut(end - start);
+        work.push((start, types, vec![inverses]));
+        (rest, start) = (tail, end);
+    }
+    let added = in_parallel_each(work, |(first, types, inverses)| {
+        add_inverses_to(types, first, inverses)
+    });
+    let mut diagnostics: Vec<_> = added.into_iter().flatten().collect();
+    // In the order of one thread's `add_inverses`.
+    diagnostics.sort_by_key(|&(order, _)| order);
+    outcome(schema, diagnostics.into_iter().map(|(_, d)| d).collect())
 }
 
 /// A reference to a lowercase name (`->author`) is an `invalid-type-name`; when the file declares
@@ -711,50 +767,51 @@ fn unknown_targets(schema: &Schema, index: &TypeIndex, diagnostics: &mut Vec<Dia
     }
 }
 
-/// The inverse field of each backref field `types[owner].fields[field]` of `backrefs`, for every
-/// target type that exists, in order; `first` is the position of `backrefs` in the list of all
-/// the schema's backrefs (for [`Inverse::order`]).
-fn backref_inverses(
-    schema: &Schema,
-    index: &TypeIndex,
-    backrefs: &[(usize, usize)],
-    first: usize,
-) -> Vec<Inverse> {
-    let mut inverses = Vec::with_capacity(backrefs.len());
-    each_backref_inverse(schema, index, backrefs, first, |inverse| {
-        inverses.push(inverse);
-    });
-    inverses
+/// A backref whose inverse field is made once every type is known: member `order.1` of the
+/// union of field `position` of the type at `owner`, whose backref is the `order.0`-th of the
+/// schema's backrefs.
+#[derive(Clone, Copy, Debug)]
+struct Pending {
+    order: (usize, usize),
+    owner: usize,
+    position: usize,
 }
 
-/// [`backref_inverses`], each handed to `put`.
-fn each_backref_inverse(
+/// The inverse field of each of `pending` whose target type exists, handed to `put` in order.
+fn pending_inverses(
     schema: &Schema,
     index: &TypeIndex,
-    backrefs: &[(usize, usize)],
-    first: usize,
+    pending: &[Pending],
     mut put: impl FnMut(Inverse),
 ) {
-    for (i, &(owner, position)) in backrefs.iter().enumerate() {
+    // The members of one union come one after the other: their field is parsed once.
+    let mut parsed: Option<((usize, usize), std::borrow::Cow<'_, FieldDef>)> = None;
+    for &Pending {
+        order,
+        owner,
+        position,
+    } in pending
+    {
         let owner = &schema.types[owner];
         let field = &owner.fields[position];
-        let def = field.def();
-        let Some(backref) = &def.backref else {
+        let def = match &parsed {
+            Some((at, def)) if *at == (order.0, position) => def,
+            _ => &parsed.insert(((order.0, position), field.def())).1,
+        };
+        let (Some(backref), Some(target)) = (&def.backref, def.targets.get(order.1)) else {
             continue;
         };
-        for (member, target) in def.targets.iter().enumerate() {
-            if let Some(&target) = index.get(target.name.value.as_str()) {
-                put(Inverse {
-                    target,
-                    order: (first + i, member),
-                    field: Field::inverse(
-                        &backref.value,
-                        &owner.name,
-                        &field.name,
-                        field.place(backref.span),
-                    ),
-                });
-            }
+        if let Some(&target) = index.get(target.name.value.as_str()) {
+            put(Inverse {
+                target,
+                order,
+                field: Field::inverse(
+                    &backref.value,
+                    &owner.name,
+                    &field.name,
+                    field.place(backref.span),
+                ),
+            });
         }
     }
 }
@@ -1028,15 +1085,24 @@ struct Inverse {
 /// Every backref's inverse field, with the position of the type that receives it, in the order
 /// the backrefs were written.
 fn collect_inverses(schema: &Schema, index: &TypeIndex) -> Vec<Inverse> {
-    let mut backrefs = Vec::new();
+    let mut pending = Vec::new();
+    let mut backrefs = 0;
     for (owner, ty) in schema.types.iter().enumerate() {
-        for (position, field) in ty.fields.iter().enumerate() {
-            if !field.inverse && field.def().backref.is_some() {
-                backrefs.push((owner, position));
+        for (position, field) in ty.fields.iter().enumerate().filter(|(_, f)| !f.inverse) {
+            let def = field.def();
+            if def.backref.is_some() {
+                pending.extend((0..def.targets.len()).map(|member| Pending {
+                    order: (backrefs, member),
+                    owner,
+                    position,
+                }));
+                backrefs += 1;
             }
         }
     }
-    backref_inverses(schema, index, &backrefs, 0)
+    let mut inverses = Vec::with_capacity(pending.len());
+    pending_inverses(schema, index, &pending, |inverse| inverses.push(inverse));
+    inverses
 }
 
 /// Adds each inverse field to its type unless the type has a field of that name; two different
@@ -1275,8 +1341,14 @@ struct Builder<'s> {
     model: Vec<Diagnostic>,
     /// Every type's position by name (the first one, if a name is declared twice).
     index: TypeIndex,
-    /// Every built field with a backref: (type position, field position).
-    backrefs: Vec<(usize, usize)>,
+    /// How many fields with a backref were built.
+    backrefs: usize,
+    /// The inverse fields of the backrefs built so far to types declared before them, in the
+    /// order of [`Inverse::order`] (target positions counted as [`Builder::index`]'s).
+    inverses: Vec<Inverse>,
+    /// The backrefs to types not declared before them: their inverse fields are made once every
+    /// type is known. In order.
+    pending: Vec<Pending>,
     /// The target names that were not in `index` when a field naming them was built (a type
     /// declared later, in another part of the file, or nowhere): once every type is known, the
     /// names still missing say whether there is an unknown target, without parsing every field
@@ -1291,7 +1363,9 @@ impl<'s> Builder<'s> {
             diagnostics: Vec::new(),
             model: Vec::new(),
             index: NameMap::default(),
-            backrefs: Vec::new(),
+            backrefs: 0,
+            inverses: Vec::new(),
+            pending: Vec::new(),
             missing: NameSet::default(),
         }
     }
@@ -1360,7 +1434,9 @@ impl<'s> Builder<'s> {
             mut diagnostics,
             model: mut model_diagnostics,
             index,
-            backrefs,
+            backrefs: _,
+            mut inverses,
+            pending,
             missing,
         } = self;
         point_at_lowercase_declarations(&mut diagnostics, &schema, src);
@@ -1371,7 +1447,10 @@ impl<'s> Builder<'s> {
             unknown_targets(&schema, &index, &mut model_diagnostics);
         }
         if model_diagnostics.is_empty() {
-            let inverses = backref_inverses(&schema, &index, &backrefs, 0);
+            if !pending.is_empty() {
+                pending_inverses(&schema, &index, &pending, |inverse| inverses.push(inverse));
+                inverses.sort_by_key(|inverse| inverse.order);
+            }
             drop(index);
             model_diagnostics = add_inverses(&mut schema, inverses);
         }
@@ -1379,67 +1458,55 @@ impl<'s> Builder<'s> {
         outcome(schema, diagnostics)
     }
 
-    /// [`Builder::finish`] of a clean read in parts whose types end at `bounds`: the target
-    /// names the parts still miss are looked up among all the types (any unknown target:
-    /// [`Builder::finish`] itself, for its errors in its order), the inverse fields of each
-    /// part's backrefs are looked for on a thread of their own, then they are added.
+    /// [`Builder::finish`] of a clean read in parts whose types end at `bounds`, with each
+    /// part's [`Builder::inverses`]: the target names the parts still miss are looked up among
+    /// all the types (any unknown target: [`Builder::finish`] itself, for its errors in its
+    /// order), the inverse fields of the backrefs to types of later parts are made (on the parts'
+    /// threads when there are many), then each part's types receive theirs on a thread of their
+    /// own.
     fn finish_in_parts(
         mut self,
-        mut schema: Schema,
+        schema: Schema,
         bounds: &[usize],
+        mut inverses: Vec<Vec<Inverse>>,
     ) -> Result<Schema, Vec<Diagnostic>> {
         debug_assert!(self.is_clean());
         self.resolve_missing();
         if !self.missing.is_empty() {
+            // An unknown target: no inverse field is made.
             return self.finish(schema);
         }
+        let receiver = |inverse: &Inverse| bounds.partition_point(|&end| end <= inverse.target);
         let parts = bounds.len();
-        // The inverse fields of each part's backrefs, on a thread of its own, sorted by the
-        // part of the type that receives them.
-        let found = {
-            let (schema, index, backrefs) = (&schema, &self.index, &self.backrefs);
-            in_parallel(parts, |part| {
-                let types = bounds[..part].last().copied().unwrap_or(0)..bounds[part];
-                // `backrefs` is in the order of the types.
-                let from = backrefs.partition_point(|&(owner, _)| owner < types.start);
-                let to = backrefs.partition_point(|&(owner, _)| owner < types.end);
-                // Room for every backref's one inverse field in each (pages of it never
-                // written to are never faulted in).
-                let mut by_target: Vec<Vec<Inverse>> =
-                    (0..parts).map(|_| Vec::with_capacity(to - from)).collect();
-                each_backref_inverse(schema, index, &backrefs[from..to], from, |inverse| {
-                    let receiver = bounds.partition_point(|&end| end <= inverse.target);
-                    by_target[receiver].push(inverse);
+        let pending = std::mem::take(&mut self.pending);
+        if !pending.is_empty() {
+            // Sorted by the part of the type that receives them.
+            let find = |pending: &[Pending]| {
+                let mut by_receiver: Vec<Vec<Inverse>> = (0..parts).map(|_| Vec::new()).collect();
+                pending_inverses(&schema, &self.index, pending, |inverse| {
+                    by_receiver[receiver(&inverse)].push(inverse);
                 });
-                by_target
-            })
-        };
-        let Some(found) = found else {
-            return self.finish(schema);
-        };
-        drop(self.index);
-        // Each part's types receive their inverse fields (from every part, in order) on a
-        // thread of their own.
-        let mut work = Vec::with_capacity(parts);
-        let mut rest = &mut schema.types[..];
-        let mut start = 0;
-        for &end in bounds {
-            let (types, tail) = std::mem::take(&mut rest).split_at_mut(end - start);
-            work.push((start, types, Vec::with_capacity(parts)));
-            (rest, start) = (tail, end);
-        }
-        for by_target in found {
-            for ((_, _, inverses), found) in work.iter_mut().zip(by_target) {
-                inverses.push(found);
+                by_receiver
+            };
+            let chunk = pending.len().div_ceil(parts);
+            let found = if pending.len() < PENDING_ON_THREADS {
+                None
+            } else {
+                in_parallel(parts, |i| find(pending.chunks(chunk).nth(i).unwrap_or(&[])))
+            };
+            let found = found.unwrap_or_else(|| vec![find(&pending)]);
+            for by_receiver in found {
+                for (part, found) in inverses.iter_mut().zip(by_receiver) {
+                    part.extend(found);
+                }
+            }
+            for part in &mut inverses {
+                // Two sorted runs, merged (a stable sort finds them).
+                part.sort_by_key(|inverse| inverse.order);
             }
         }
-        let added = in_parallel_each(work, |(first, types, inverses)| {
-            add_inverses_to(types, first, inverses)
-        });
-        let mut diagnostics: Vec<_> = added.into_iter().flatten().collect();
-        // In the order of one thread's `add_inverses`.
-        diagnostics.sort_by_key(|&(order, _)| order);
-        outcome(schema, diagnostics.into_iter().map(|(_, d)| d).collect())
+        drop(self);
+        add_in_parts(schema, bounds, inverses)
     }
 
     /// No error so far.
@@ -1661,32 +1728,53 @@ impl<'s> Builder<'s> {
         self.model.extend(check_type(ty));
     }
 
-    /// Records the backref of `types[owner].fields[position]`, defined as `def`, for linking
-    /// inverse fields once every type is known, and the target names of `def` not declared so
-    /// far.
-    fn record(&mut self, owner: usize, position: usize, def: &FieldDef) {
+    /// Records the field just built, `field` of type `owner` (its position), defined as `def`:
+    /// the target names of `def` not declared so far, and its backref's inverse fields.
+    fn record(&mut self, owner: usize, owner_name: &str, field: (usize, &Field), def: &FieldDef) {
         self.record_names(
             owner,
-            position,
-            def.backref.is_some(),
+            owner_name,
+            field,
+            def.backref.as_ref().map(|b| (b.value.as_str(), b.span)),
             def.targets.iter().map(|t| t.name.value.as_str()),
         );
     }
 
-    /// [`Builder::record`] of a definition with a backref or not, naming `targets`.
+    /// [`Builder::record`] of a definition with `backref` (its name and span in the
+    /// definition) or none, naming `targets`. `field` is the last of its type's fields so far.
     fn record_names<'n>(
         &mut self,
         owner: usize,
-        position: usize,
-        backref: bool,
+        owner_name: &str,
+        field: (usize, &Field),
+        backref: Option<(&str, Span)>,
         targets: impl Iterator<Item = &'n str>,
     ) {
-        if backref {
-            self.backrefs.push((owner, position));
-        }
-        for name in targets {
-            if !self.index.contains_key(name) {
-                self.missing.insert(CompactString::from(name));
+        let (position, field) = field;
+        let backref = backref.map(|backref| {
+            self.backrefs += 1;
+            (self.backrefs - 1, backref)
+        });
+        for (member, name) in targets.enumerate() {
+            match (self.index.get(name), backref) {
+                (Some(&target), Some((order, (backref, span)))) => {
+                    self.inverses.push(Inverse {
+                        target,
+                        order: (order, member),
+                        field: Field::inverse(backref, owner_name, &field.name, field.place(span)),
+                    });
+                }
+                (Some(_), None) => {}
+                (None, backref) => {
+                    self.missing.insert(CompactString::from(name));
+                    if let Some((order, _)) = backref {
+                        self.pending.push(Pending {
+                            order: (order, member),
+                            owner,
+                            position,
+                        });
+                    }
+                }
             }
         }
     }
@@ -1743,12 +1831,15 @@ impl<'s> Builder<'s> {
                 plain.def_span.start() + 1,
                 Escapes::default(),
             ));
-            self.record_names(
-                position,
-                fields.len() - 1,
-                refs.backref,
-                refs.targets.iter().copied(),
-            );
+            if let Some(field) = fields.last() {
+                self.record_names(
+                    position,
+                    &ty.name,
+                    (fields.len() - 1, field),
+                    refs.backref,
+                    refs.targets.iter().copied(),
+                );
+            }
             return;
         }
         // Anything else (and every error) goes through the general path.
@@ -1767,8 +1858,10 @@ impl<'s> Builder<'s> {
     ) {
         let name: &str = &entry.key.value;
         if !name.starts_with('$') {
-            if let Some(def) = self.field(&entry.key, &entry.value, fields) {
-                self.record(position, fields.len() - 1, &def);
+            if let Some(def) = self.field(&entry.key, &entry.value, fields)
+                && let Some(field) = fields.last()
+            {
+                self.record(position, &ty.name, (fields.len() - 1, field), &def);
             }
             return;
         }
@@ -2082,6 +2175,8 @@ mod tests {
             "[ '<~A' , ]",
             "'A.back'",
             "'B.back'",
+            "'->A|C.back'",
+            "'<~C|B.items[]'",
             "'~>Nope'",
             "'~>A(1.5)'",
             "'~>a'",
@@ -2532,6 +2627,34 @@ mod tests {
             assert_eq!(errors.len(), 7, "{parts} parts: {errors:?}");
             assert!(errors.iter().all(|e| e.code == Code::ConflictingBackref));
         }
+        // Backrefs to types declared later (their inverse fields are made once every type is
+        // known: on the parts' threads when there are many), unions whose members are
+        // declared before and after, and a conflict among them: as one reading.
+        let mut src = String::from("{\n");
+        for i in 0..6_000 {
+            let (next, prev) = ((i + 1) % 6_000, (i + 5_999) % 6_000);
+            src.push_str(&format!(
+                "  T{i}: {{ name: 'string', f: 'T{next}.fwd{i}', g: '<-T{next}|T{prev}.both{i}' }},\n"
+            ));
+        }
+        src.push_str("  Z: { x: 'T7.fwd6', y: '->Z|T1.z' },\n}\n");
+        for parts in 2..=4 {
+            let errors = parts_agree(&src, parts)
+                .expect("joined")
+                .expect_err("a conflicting backref");
+            assert_eq!(errors.len(), 1, "{parts} parts: {errors:?}");
+        }
+        let src = src.replace("x: 'T7.fwd6'", "x: 'T7.fwd7'");
+        let schema = parts_agree(&src, 3).expect("joined").expect("valid");
+        assert_eq!(schema.field_count(), 6_000 * 3 + 2 + 6_000 * 3 + 3);
+        let t1 = schema.get("T1").expect("declared");
+        let inverse: Vec<_> = t1
+            .fields
+            .iter()
+            .filter(|f| f.inverse)
+            .map(|f| f.name.as_str())
+            .collect();
+        assert_eq!(inverse, ["fwd0", "both0", "both2", "z"]);
         // A backref's inverse field lands on a type of another part.
         let src = large_schema(
             300,

@@ -126,8 +126,8 @@ pub(crate) type Names<'d> = SmallVec<[&'d str; 2]>;
 pub(crate) struct Refs<'d> {
     /// The target type names, in order.
     pub(crate) targets: Names<'d>,
-    /// Whether the definition has a backref (`Author.posts`).
-    pub(crate) backref: bool,
+    /// The backref (`posts` of `Author.posts`), and where it is in the definition.
+    pub(crate) backref: Option<(&'d str, Span)>,
 }
 
 impl<'d> Members<'d> for Names<'d> {
@@ -153,7 +153,7 @@ impl<'d> Members<'d> for Names<'d> {
     fn finish(parts: Parts<'d, Self>) -> Refs<'d> {
         Refs {
             targets: parts.targets,
-            backref: parts.backref.is_some(),
+            backref: parts.backref,
         }
     }
 }
@@ -410,7 +410,8 @@ mod tests {
         if let (Some(refs), Some(def)) = (refs, &def) {
             let names: Vec<&str> = def.targets.iter().map(|t| t.name.value.as_str()).collect();
             prop_assert_eq!(&refs.targets[..], &names[..], "input {:?}", input);
-            prop_assert_eq!(refs.backref, def.backref.is_some(), "input {:?}", input);
+            let backref = def.backref.as_ref().map(|b| (b.value.as_str(), b.span));
+            prop_assert_eq!(refs.backref, backref, "input {:?}", input);
         }
         if let Some(fast) = def {
             let full = super::super::parser::parse(input);
