@@ -234,6 +234,7 @@ pub fn parse(def: &str) -> Result<FieldDef, Vec<Diagnostic>> {
 /// [`parse`]'s reading of the common canonical forms, without building the definition: only
 /// what [`fast::Refs`] holds. `None` for anything else and for every error, which [`parse`]
 /// then reads.
+#[inline(always)]
 pub(crate) fn lex_common(def: &str) -> Option<fast::Refs<'_>> {
     if def.len() > crate::span::MAX_SOURCE_LEN {
         return None;

@@ -363,6 +363,7 @@ impl Field {
     /// A field defined by `text`, a definition string that [`field::parse`](crate::field::parse)
     /// reads without error (`array_literal`: written as `['text']`), starting at `def_offset` in
     /// the source, with `escapes`.
+    #[inline(always)]
     pub(crate) fn from_text(
         name: CompactString,
         span: Span,

@@ -45,7 +45,9 @@ use crate::span::Span;
 mod fast;
 mod parser;
 
-pub(crate) use fast::{Entries, Item, Member, PlainField, entries, split_points};
+#[cfg(any(test, fuzzing))]
+pub(crate) use fast::split_points;
+pub(crate) use fast::{Entries, Item, Member, PlainField, entries, split_points_from};
 pub use parser::{MAX_ERRORS, not_shown};
 
 /// How deeply objects and arrays may nest. A schema needs 4 levels; the limit keeps hostile input

@@ -114,9 +114,10 @@ fn check_streaming(
     if src.len() > crate::span::MAX_SOURCE_LEN {
         return None;
     }
-    let parts = parts_for(src.len(), threads);
-    if parts > 1 {
-        match check_in_parts(src, parts) {
+    let threads = parts_for(src.len(), threads);
+    if threads > 1 {
+        let starts = crate::schema::split_points_from(src, &chunk_targets(src.len(), threads));
+        match read_in_parts(src, threads, &starts) {
             InParts::Checked(checked) => return Some(checked),
             InParts::Unreadable => return None,
             InParts::OneReading => {}
@@ -131,13 +132,16 @@ fn check_in_one_part(src: &str) -> Option<Result<Schema, Vec<Diagnostic>>> {
     Some(part.builder.finish(part.schema))
 }
 
-/// The least number of bytes of a part read on a thread of its own: below about a quarter of a
+/// The least number of bytes of a file per thread reading it: below about a quarter of a
 /// megabyte (some 900 types of a few fields), starting a thread costs more than it saves.
 const MIN_PART_LEN: usize = 256 * 1024;
 
-/// Into how many parts [`check_streaming`] reads a file of `len` bytes: one for each of
+/// The least number of bytes of a part ([`chunk_targets`]).
+const MIN_CHUNK_LEN: usize = 64 * 1024;
+
+/// On how many threads [`check_streaming`] reads a file of `len` bytes: one for each of
 /// `threads` (by default, each core: `std::thread::available_parallelism`), but no more than
-/// `len / MIN_PART_LEN`. (The guessed part boundaries may still make some parts smaller.)
+/// `len / MIN_PART_LEN`.
 fn parts_for(len: usize, threads: Option<NonZeroUsize>) -> usize {
     let most = len / MIN_PART_LEN;
     if most < 2 {
@@ -145,6 +149,25 @@ fn parts_for(len: usize, threads: Option<NonZeroUsize>) -> usize {
     }
     let threads = threads.or_else(cores);
     threads.map_or(1, |threads| threads.get().min(most))
+}
+
+/// Where [`check_streaming`] would have the parts of a file of `len` bytes read on `threads`
+/// threads start (each at the first entry at or after it): parts that shrink as the file goes,
+/// each a `2 * threads`-th of what is left, down to a thirty-second of the file (and no less
+/// than [`MIN_CHUNK_LEN`]), taken in turn by the threads ([`in_parallel_queue`]). The cores of
+/// a shared machine do not run at one speed: a thread on a slower core reads fewer parts, and
+/// the last parts are small, so that the threads end at nearly the same time.
+fn chunk_targets(len: usize, threads: usize) -> Vec<usize> {
+    let smallest = (len / 32).max(MIN_CHUNK_LEN);
+    let mut targets = Vec::new();
+    let mut at = 0;
+    loop {
+        at += ((len - at) / (2 * threads.max(1))).max(smallest);
+        if len.saturating_sub(at) < smallest {
+            return targets;
+        }
+        targets.push(at);
+    }
 }
 
 /// `std::thread::available_parallelism`, asked once: it reads several files (cgroup quotas).
@@ -214,6 +237,10 @@ fn read_part<'s>(
                 // The index may have to grow past this anyway (its capacity is rounded).
                 let _ = builder.index.try_reserve(more);
             }
+            // The inverse fields made while reading, at their rate so far, up to the part's end.
+            let here = stop.unwrap_or(src.len()).saturating_sub(at) / per_type;
+            let inverses = builder.inverses.len().saturating_mul(here) / SAMPLE_TYPES;
+            let _ = builder.inverses.try_reserve_exact(inverses + inverses / 16);
         }
         if let Some(stop) = stop {
             // `None` here: the object closed (or could not be read) before `stop`.
@@ -275,10 +302,10 @@ fn read_part<'s>(
     })
 }
 
-/// [`check_streaming`] in `parts` parts, each read on its own thread, or `None` to read the file
-/// on one thread.
+/// [`check_streaming`] in parts starting at `starts` (and at the file's start), read on `threads`
+/// threads, each taking the next part when done with one.
 ///
-/// The parts start at guessed entry starts ([`split_points`](crate::schema::split_points)); a
+/// The parts start at guessed entry starts ([`split_points_from`](crate::schema::split_points_from)); a
 /// part is kept only if the part before it stopped exactly at its start, which proves the guess.
 /// The parts are then joined, and the checks that need every type (unknown targets, inverse
 /// fields) run on the whole, also shared among the threads where they can (an unknown target
@@ -289,8 +316,7 @@ fn read_part<'s>(
 /// exactly those of one reading. A part the scanner cannot read, starting where an entry is
 /// proven to start, makes the whole file [`InParts::Unreadable`] (the parts after it stop, the
 /// parts before it go on to prove its start).
-fn check_in_parts(src: &str, parts: usize) -> InParts {
-    let starts = crate::schema::split_points(src, parts);
+fn read_in_parts(src: &str, threads: usize, starts: &[usize]) -> InParts {
     if starts.is_empty() {
         return InParts::OneReading;
     }
@@ -298,7 +324,7 @@ fn check_in_parts(src: &str, parts: usize) -> InParts {
     // that cannot be read stops the parts after it, while the parts before it go on, since the
     // one before it proves where it starts.
     let abort = AtomicUsize::new(usize::MAX);
-    let read = in_parallel(starts.len() + 1, |i| {
+    let read = in_parallel_queue(starts.len() + 1, threads, |i| {
         let entries = match i {
             0 => crate::schema::entries(src).ok_or(Stop::Unreadable),
             _ => Ok(crate::schema::Entries::resume(src, starts[i - 1])),
@@ -345,6 +371,7 @@ fn check_in_parts(src: &str, parts: usize) -> InParts {
             joined.schema,
             &joined.bounds,
             joined.inverses,
+            threads,
         )),
         None => InParts::OneReading,
     }
@@ -359,6 +386,14 @@ enum InParts {
     Unreadable,
     /// The parts could not be joined: read the file on one thread.
     OneReading,
+}
+
+/// [`read_in_parts`] of any file, however small, in `parts` parts of about one size, on two
+/// threads (or one, for one part): for the tests and fuzz targets, which so also have more
+/// parts than threads.
+#[cfg(any(test, fuzzing))]
+fn check_in_parts(src: &str, parts: usize) -> InParts {
+    read_in_parts(src, parts.min(2), &crate::schema::split_points(src, parts))
 }
 
 /// For the fuzz targets (built with `--cfg fuzzing`): [`check`]'s reading in `parts` parts of
@@ -413,6 +448,34 @@ fn in_parallel<T: Send>(n: usize, work: impl Fn(usize) -> T + Sync) -> Option<Ve
     })
 }
 
+/// `work(0)`, …, `work(n - 1)` on `threads` threads, each taking the next `i` when done with
+/// one (so that a thread on a faster core does more), while this thread waits; the results in
+/// order. `None` when no thread can be started.
+fn in_parallel_queue<T: Send>(
+    n: usize,
+    threads: usize,
+    work: impl Fn(usize) -> T + Sync,
+) -> Option<Vec<T>> {
+    use std::sync::{Mutex, PoisonError};
+    let next = AtomicUsize::new(0);
+    let slots: Vec<Mutex<Option<T>>> = (0..n).map(|_| Mutex::new(None)).collect();
+    // A thread that could not be started leaves its share to the others.
+    let _ = in_parallel(threads.min(n), |_| {
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(slot) = slots.get(i) else {
+                break;
+            };
+            let done = work(i);
+            *slot.lock().unwrap_or_else(PoisonError::into_inner) = Some(done);
+        }
+    });
+    slots
+        .into_iter()
+        .map(|slot| slot.into_inner().unwrap_or_else(PoisonError::into_inner))
+        .collect()
+}
+
 /// `work(item)` for each item of `items`, each on a thread of its own while this thread waits;
 /// the results in the order of `items`. An item whose thread cannot be started is worked on
 /// this thread.
@@ -464,11 +527,12 @@ fn join_parts(parts: Vec<Part<'_>>) -> Option<Joined<'_>> {
         let offset = schema.types.len();
         builder.index.reserve(part.builder.index.len());
         for (name, position) in part.builder.index {
-            if builder.index.contains_key(name.as_str()) {
+            // A name in two parts (the join is then dropped).
+            if builder.index.insert(name, position + offset).is_some() {
                 return None;
             }
-            builder.index.insert(name, position + offset);
         }
+
         // Positions of types and orders of backrefs from the part's own to the file's.
         let backrefs = builder.backrefs;
         builder.backrefs += part.builder.backrefs;
@@ -486,6 +550,7 @@ fn join_parts(parts: Vec<Part<'_>>) -> Option<Joined<'_>> {
                 position: pending.position,
             }));
         builder.missing.extend(part.builder.missing);
+
         if part.schema.default.is_some() {
             schema.default = part.schema.default;
             schema.default_span = part.schema.default_span;
@@ -514,20 +579,28 @@ struct Joined<'s> {
     inverses: Vec<Vec<Inverse>>,
 }
 
-/// Adds the inverse fields `inverses` (one list per part of the types, in order) to the
-/// types of each part of `schema` (ending at `bounds`), each part on a thread of its own.
+/// Adds the inverse fields `inverses` (one list per part of the types, each in order) to the
+/// types of `schema` (the parts ending at `bounds`), in `threads` runs of parts of about as
+/// many types each, each run on a thread of its own.
 fn add_in_parts(
     mut schema: Schema,
     bounds: &[usize],
     inverses: Vec<Vec<Inverse>>,
+    threads: usize,
 ) -> Result<Schema, Vec<Diagnostic>> {
-    let mut work = Vec::with_capacity(bounds.len());
+    let total = schema.types.len();
+    let mut work = Vec::with_capacity(threads);
     let mut rest = &mut schema.types[..];
-    let mut start = 0;
+    let (mut start, mut run) = (0, Vec::new());
     for (&end, inverses) in bounds.iter().zip(inverses) {
-        let (types, tail) = std::mem::take(&mut rest).split_at_mut(end - start);
-        work.push((start, types, vec![inverses]));
-        (rest, start) = (tail, end);
+        run.push(inverses);
+        // A run ends with the part that reaches its share of the types.
+        let share = total / threads.max(1) * (work.len() + 1);
+        if end >= share || end == total {
+            let (types, tail) = std::mem::take(&mut rest).split_at_mut(end - start);
+            work.push((start, types, std::mem::take(&mut run)));
+            (rest, start) = (tail, end);
+        }
     }
     let added = in_parallel_each(work, |(first, types, inverses)| {
         add_inverses_to(types, first, inverses)
@@ -1354,6 +1427,8 @@ struct Builder<'s> {
     /// names still missing say whether there is an unknown target, without parsing every field
     /// again.
     missing: NameSet,
+    /// The name last added to `missing`.
+    last_missing: Option<CompactString>,
 }
 
 impl<'s> Builder<'s> {
@@ -1367,6 +1442,7 @@ impl<'s> Builder<'s> {
             inverses: Vec::new(),
             pending: Vec::new(),
             missing: NameSet::default(),
+            last_missing: None,
         }
     }
 
@@ -1438,6 +1514,7 @@ impl<'s> Builder<'s> {
             mut inverses,
             pending,
             missing,
+            last_missing: _,
         } = self;
         point_at_lowercase_declarations(&mut diagnostics, &schema, src);
         // The names and duplicates were checked while each type was built (its data still in
@@ -1469,6 +1546,7 @@ impl<'s> Builder<'s> {
         schema: Schema,
         bounds: &[usize],
         mut inverses: Vec<Vec<Inverse>>,
+        threads: usize,
     ) -> Result<Schema, Vec<Diagnostic>> {
         debug_assert!(self.is_clean());
         self.resolve_missing();
@@ -1488,11 +1566,13 @@ impl<'s> Builder<'s> {
                 });
                 by_receiver
             };
-            let chunk = pending.len().div_ceil(parts);
+            let chunk = pending.len().div_ceil(threads);
             let found = if pending.len() < PENDING_ON_THREADS {
                 None
             } else {
-                in_parallel(parts, |i| find(pending.chunks(chunk).nth(i).unwrap_or(&[])))
+                in_parallel(threads, |i| {
+                    find(pending.chunks(chunk).nth(i).unwrap_or(&[]))
+                })
             };
             let found = found.unwrap_or_else(|| vec![find(&pending)]);
             for by_receiver in found {
@@ -1506,7 +1586,7 @@ impl<'s> Builder<'s> {
             }
         }
         drop(self);
-        add_in_parts(schema, bounds, inverses)
+        add_in_parts(schema, bounds, inverses, threads)
     }
 
     /// No error so far.
@@ -1766,7 +1846,12 @@ impl<'s> Builder<'s> {
                 }
                 (Some(_), None) => {}
                 (None, backref) => {
-                    self.missing.insert(CompactString::from(name));
+                    // A type's fields often name the same type: it is noted once.
+                    if self.last_missing.as_deref() != Some(name) {
+                        let name = CompactString::from(name);
+                        self.missing.insert(name.clone());
+                        self.last_missing = Some(name);
+                    }
                     if let Some((order, _)) = backref {
                         self.pending.push(Pending {
                             order: (order, member),
@@ -2574,6 +2659,36 @@ mod tests {
         assert_eq!(check(&src), one);
         let file = crate::schema::parse(&src).expect("valid syntax");
         assert_eq!(validate(&file, &src), one);
+    }
+
+    /// The parts of a large file shrink as the file goes, none below the smallest, and a
+    /// small file is one part.
+    #[test]
+    fn parts_shrink_to_even_out_the_threads() {
+        let len = 3_300_000;
+        let targets = chunk_targets(len, 2);
+        let mut sizes: Vec<usize> = targets.windows(2).map(|w| w[1] - w[0]).collect();
+        sizes.insert(0, targets[0]);
+        sizes.push(len - targets[targets.len() - 1]);
+        assert_eq!(sizes[0], len / 4);
+        assert!(sizes.iter().all(|&size| size >= len / 32), "{sizes:?}");
+        assert!(sizes.windows(2).take(7).all(|w| w[1] < w[0]), "{sizes:?}");
+        assert!((8..=14).contains(&sizes.len()), "{sizes:?}");
+        assert!(chunk_targets(2 * MIN_CHUNK_LEN - 1, 2).is_empty());
+        assert_eq!(chunk_targets(4 * MIN_CHUNK_LEN, 2).len(), 3);
+    }
+
+    /// Work taken in turn by fewer threads than items: every item once, results in order.
+    #[test]
+    fn a_queue_of_work_gives_every_result_in_order() {
+        let calls = AtomicUsize::new(0);
+        let done = in_parallel_queue(25, 3, |i| {
+            calls.fetch_add(1, Ordering::Relaxed);
+            i * i
+        });
+        assert_eq!(done, Some((0..25).map(|i| i * i).collect()));
+        assert_eq!(calls.load(Ordering::Relaxed), 25);
+        assert_eq!(in_parallel_queue(2, 8, |i| i), Some(vec![0, 1]));
     }
 
     /// Whatever one part must know of another (a name declared twice, a `$config` set twice, a

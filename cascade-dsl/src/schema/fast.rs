@@ -112,6 +112,7 @@ impl<'a> Entries<'a> {
 
     /// `Some(Some(member))`, the next entry of the type object opened by the last
     /// [`Item::Type`]; `Some(None)` once that object is closed; `None` as for [`Entries::next`].
+    #[inline(always)]
     pub(crate) fn member(&mut self) -> Option<Option<Member<'a>>> {
         let scanner = &mut self.scanner;
         scanner.trivia()?;
@@ -633,20 +634,27 @@ fn decimal(text: &str) -> Option<f64> {
 }
 
 /// Up to `parts - 1` increasing offsets that probably start an entry of the top-level object,
-/// the `i`-th at or after `i * (src.len() / parts)`, to read the parts between them on separate
-/// threads. A guess from the look of the lines, not a parse: an offset is taken where a line
-/// break, after `},` (the end of an entry whose value is an object), is followed by an
-/// indented `Name: {` or `'Name': {` with a `Name` starting with an ASCII letter. Inside a
-/// string, a comment or a nested object such a line may look the same; whoever reads up to an
-/// offset must check that it is really an entry's start ([`Entries::next_start`]). Linear in
-/// the length of `src`: each byte is looked at a bounded number of times.
+/// the `i`-th at or after `i * (src.len() / parts)` ([`split_points_from`]).
+#[cfg(any(test, fuzzing))]
 pub(crate) fn split_points(src: &str, parts: usize) -> Vec<usize> {
+    let targets: Vec<usize> = (1..parts).map(|i| src.len() / parts * i).collect();
+    split_points_from(src, &targets)
+}
+
+/// Up to `targets.len()` increasing offsets that probably start an entry of the top-level
+/// object, the `i`-th at or after `targets[i]` (and after the one before), to read the parts
+/// between them on separate threads. A guess from the look of the lines, not a parse: an offset
+/// is taken where a line break, after `},` (the end of an entry whose value is an object), is
+/// followed by an indented `Name: {` or `'Name': {` with a `Name` starting with an ASCII letter.
+/// Inside a string, a comment or a nested object such a line may look the same; whoever reads up
+/// to an offset must check that it is really an entry's start ([`Entries::next_start`]). Linear
+/// in the length of `src`: each byte is looked at a bounded number of times.
+pub(crate) fn split_points_from(src: &str, targets: &[usize]) -> Vec<usize> {
     let bytes = src.as_bytes();
-    let mut points = Vec::with_capacity(parts.saturating_sub(1));
+    let mut points = Vec::with_capacity(targets.len());
     let mut from = 0;
-    for i in 1..parts {
-        let target = (bytes.len() / parts * i).max(from);
-        let Some(at) = entry_start_after(bytes, target) else {
+    for &target in targets {
+        let Some(at) = entry_start_after(bytes, target.max(from)) else {
             break;
         };
         points.push(at);
@@ -655,8 +663,8 @@ pub(crate) fn split_points(src: &str, parts: usize) -> Vec<usize> {
     points
 }
 
-/// The first offset at or after `from` that looks like an entry's start, as [`split_points`]
-/// describes.
+/// The first offset at or after `from` that looks like an entry's start, as
+/// [`split_points_from`] describes.
 fn entry_start_after(bytes: &[u8], from: usize) -> Option<usize> {
     // Where the last byte that is not ASCII whitespace before the current line break is: found
     // once looking back, then kept up to date going forward (looking back at every line break
