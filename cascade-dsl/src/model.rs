@@ -95,15 +95,15 @@ pub struct EntityType {
 ///
 /// A field keeps its definition as the text it was written as (decoded) and parses it again when
 /// asked ([`Field::def`]): a schema holds one field per line of its file, and the text is a
-/// fraction of the parsed form's size (a field is 80 bytes, where a parsed [`FieldDef`] alone is
-/// 160), so a large schema takes less than half the memory it would (and of the time spent
-/// getting that memory from the kernel).
+/// fraction of the parsed form's size (a field is 64 bytes, where a parsed [`FieldDef`] alone is
+/// 160), so a large schema takes some 40% of the memory it would (and of the time spent getting
+/// that memory from the kernel).
 ///
 /// ```
 /// let schema = cascade_dsl::check("{ A: { b: 'Which A? ~>A(0.9)' } }").unwrap();
 /// let field = &schema.types[0].fields[0];
 /// assert_eq!(field.def().targets[0].threshold.as_ref().map(|t| t.value.get()), Some(0.9));
-/// assert!(size_of::<cascade_dsl::model::Field>() <= 80);
+/// assert!(size_of::<cascade_dsl::model::Field>() <= 64);
 /// ```
 #[derive(Clone)]
 pub struct Field {
@@ -113,38 +113,41 @@ pub struct Field {
     pub span: Span,
     /// The definition: see [`Field::def`].
     def: Def,
-    /// Where the definition string starts in the source (between the quotes). Adding it to
-    /// [`def`](Field::def)'s spans is exact when [`def_escapes`](Field::def_escapes) is empty.
-    /// 32 bits, as a [`Span`]'s offsets are.
-    pub def_offset: u32,
-    /// The escape sequences of the definition's string literal (`\u0041`), so spans inside the
-    /// decoded text map back exactly. Empty for most fields and for the derive front end.
-    pub def_escapes: Escapes,
+    /// Where the definition string starts in the source (see [`Field::def_offset`]); with
+    /// `names`, the length of the owner's name instead.
+    offset: u32,
     /// Whether the field was created as the inverse of a backref. `Post.author: 'Author.posts'`
     /// creates `Author.posts`, defined as `Post.author[]` (an operator-less relation to every
     /// `Post` whose `author` is this one; an array, as ai-database makes it). Its spans all point
-    /// at the backref that created it, with `def_offset` 0.
+    /// at the backref that created it, with [`def_offset`](Field::def_offset) 0.
     pub inverse: bool,
     /// Whether the definition was written in the array-literal form of `.cascade` files,
     /// `['~>Company']`, whose brackets are not part of the definition string.
     array_literal: bool,
+    /// Whether `def` holds an inverse field's owner type and field names, one after the other
+    /// (the owner's is `offset` bytes long): the definition `Owner.field[]`, every span at the
+    /// backref (the field's span). The names are kept apart by a length, not a separator, as a
+    /// model built by hand may hold any name.
+    names: bool,
 }
 
-/// How a [`Field`] keeps its definition.
+/// How a [`Field`] keeps its definition: in the room of one `CompactString`.
 #[derive(Clone, PartialEq)]
 enum Def {
-    /// A definition string that parses (it was parsed when the field was built), as written.
+    /// A definition string that parses (it was parsed when the field was built), as written,
+    /// with no escape sequence; or an inverse field's names (`Field::names`).
     Text(CompactString),
-    /// An inverse field's owner type and field, one after the other (`names[..owner_len]` is
-    /// the owner): the definition `Owner.field[]`, every span at the backref (the field's span).
-    /// The names are kept apart by a length, not a separator, as a model built by hand may
-    /// hold any name.
-    Inverse {
-        names: CompactString,
-        owner_len: u32,
-    },
+    /// A definition string with escape sequences (rare).
+    Escaped(Box<Escaped>),
     /// A parsed definition given as such ([`Field::new`]).
     Parsed(Box<FieldDef>),
+}
+
+/// A definition string (decoded) and the escape sequences of its string literal.
+#[derive(Clone, PartialEq)]
+struct Escaped {
+    text: CompactString,
+    escapes: Box<[Escape]>,
 }
 
 /// `owner.field[]`, every span at `span`: the definition of an inverse field.
@@ -169,10 +172,13 @@ impl PartialEq for Field {
     fn eq(&self, other: &Field) -> bool {
         self.name == other.name
             && self.span == other.span
-            && self.def_offset == other.def_offset
-            && self.def_escapes == other.def_escapes
+            && self.def_offset() == other.def_offset()
+            && self.def_escapes() == other.def_escapes()
             && self.inverse == other.inverse
-            && ((self.def == other.def && self.array_literal == other.array_literal)
+            && ((self.def == other.def
+                && self.offset == other.offset
+                && self.names == other.names
+                && self.array_literal == other.array_literal)
                 || self.def() == other.def())
     }
 }
@@ -184,44 +190,10 @@ impl fmt::Debug for Field {
             .field("name", &self.name)
             .field("span", &self.span)
             .field("def", &self.def())
-            .field("def_offset", &self.def_offset)
-            .field("def_escapes", &self.def_escapes)
+            .field("def_offset", &self.def_offset())
+            .field("def_escapes", &self.def_escapes())
             .field("inverse", &self.inverse)
             .finish()
-    }
-}
-
-/// The escape sequences of a string literal, sorted by position: a slice of [`Escape`]s (it
-/// derefs to one) in one pointer's room, allocating nothing when empty, as it is for nearly every
-/// field of a schema.
-///
-/// ```
-/// use cascade_dsl::model::{Escape, Escapes};
-/// assert_eq!(size_of::<Escapes>(), size_of::<usize>());
-/// let escapes = Escapes::from(&[Escape { at: 1, decoded_len: 1, written_len: 2 }][..]);
-/// assert_eq!(escapes.len(), 1);
-/// assert!(Escapes::default().is_empty());
-/// ```
-#[derive(Clone, Default, PartialEq, Eq)]
-pub struct Escapes(Option<Box<Box<[Escape]>>>);
-
-impl std::ops::Deref for Escapes {
-    type Target = [Escape];
-    fn deref(&self) -> &[Escape] {
-        self.0.as_deref().map_or(&[], |escapes| escapes)
-    }
-}
-
-impl From<&[Escape]> for Escapes {
-    fn from(escapes: &[Escape]) -> Escapes {
-        Escapes((!escapes.is_empty()).then(|| Box::new(escapes.into())))
-    }
-}
-
-impl fmt::Debug for Escapes {
-    /// As a list, like the slice.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_list().entries(self.iter()).finish()
     }
 }
 
@@ -353,16 +325,16 @@ impl Field {
             name: name.into(),
             span,
             def: Def::Parsed(Box::new(def)),
-            def_offset: crate::span::offset(def_offset),
-            def_escapes: Escapes::default(),
+            offset: crate::span::offset(def_offset),
             inverse: false,
             array_literal: false,
+            names: false,
         }
     }
 
     /// A field defined by `text`, a definition string that [`field::parse`](crate::field::parse)
     /// reads without error (`array_literal`: written as `['text']`), starting at `def_offset` in
-    /// the source, with `escapes`.
+    /// the source, with `escapes` (sorted by position).
     #[inline(always)]
     pub(crate) fn from_text(
         name: CompactString,
@@ -370,40 +342,52 @@ impl Field {
         text: &str,
         array_literal: bool,
         def_offset: usize,
-        escapes: Escapes,
+        escapes: &[Escape],
     ) -> Field {
+        let text = CompactString::from(text);
         Field {
             name,
             span,
-            def: Def::Text(CompactString::from(text)),
-            def_offset: crate::span::offset(def_offset),
-            def_escapes: escapes,
+            def: if escapes.is_empty() {
+                Def::Text(text)
+            } else {
+                Def::Escaped(Box::new(Escaped {
+                    text,
+                    escapes: escapes.into(),
+                }))
+            },
+            offset: crate::span::offset(def_offset),
             inverse: false,
             array_literal,
+            names: false,
         }
     }
 
     /// The inverse field `name` of the backref of `owner.field`, written at `span`: defined as
     /// `owner.field[]`, every span at the backref.
     pub(crate) fn inverse(name: &str, owner: &str, field: &str, span: Span) -> Field {
-        let def = match u32::try_from(owner.len()) {
+        let (def, offset, names) = match u32::try_from(owner.len()) {
             Ok(owner_len) => {
                 let mut names = CompactString::with_capacity(owner.len() + field.len());
                 names.push_str(owner);
                 names.push_str(field);
-                Def::Inverse { names, owner_len }
+                (Def::Text(names), owner_len, true)
             }
             // A name of 4 GiB or more: kept parsed.
-            Err(_) => Def::Parsed(Box::new(inverse_def(owner, field, span))),
+            Err(_) => (
+                Def::Parsed(Box::new(inverse_def(owner, field, span))),
+                0,
+                false,
+            ),
         };
         Field {
             name: CompactString::from(name),
             span,
             def,
-            def_offset: 0,
-            def_escapes: Escapes::default(),
+            offset,
             inverse: true,
             array_literal: false,
+            names,
         }
     }
 
@@ -418,29 +402,54 @@ impl Field {
     /// assert!(b.def().array && c.def().optional);
     /// ```
     pub fn def(&self) -> Cow<'_, FieldDef> {
-        match &self.def {
-            Def::Parsed(def) => Cow::Borrowed(def),
-            Def::Text(text) => {
-                let mut def = crate::field::parse(text)
-                    .unwrap_or_else(|_| unreachable!("a field keeps only a text that parses"));
-                def.array |= self.array_literal;
-                Cow::Owned(def)
-            }
-            Def::Inverse { names, owner_len } => {
-                let (owner, field) = usize::try_from(*owner_len)
+        let text = match &self.def {
+            Def::Parsed(def) => return Cow::Borrowed(def),
+            Def::Text(names) if self.names => {
+                let (owner, field) = usize::try_from(self.offset)
                     .ok()
                     .and_then(|at| names.split_at_checked(at))
                     .unwrap_or((names, ""));
-                Cow::Owned(inverse_def(owner, field, self.span))
+                return Cow::Owned(inverse_def(owner, field, self.span));
             }
-        }
+            Def::Text(text) => text,
+            Def::Escaped(escaped) => &escaped.text,
+        };
+        let mut def = crate::field::parse(text)
+            .unwrap_or_else(|_| unreachable!("a field keeps only a text that parses"));
+        def.array |= self.array_literal;
+        Cow::Owned(def)
     }
 
     /// Whether the field references other types (has targets).
     pub fn is_reference(&self) -> bool {
+        self.names || !self.def().targets.is_empty()
+    }
+
+    /// Where the definition string starts in the source (between the quotes). Adding it to
+    /// [`def`](Field::def)'s spans is exact when [`def_escapes`](Field::def_escapes) is empty.
+    /// 32 bits, as a [`Span`]'s offsets are; 0 for an inverse field.
+    ///
+    /// ```
+    /// let schema = cascade_dsl::check("{ A: { b: '~>A' } }").unwrap();
+    /// assert_eq!(schema.types[0].fields[0].def_offset(), 11);
+    /// ```
+    pub fn def_offset(&self) -> u32 {
+        if self.names { 0 } else { self.offset }
+    }
+
+    /// The escape sequences of the definition's string literal (`\u0041`), sorted by position,
+    /// so spans inside the decoded text map back exactly. Empty for most fields and for the
+    /// derive front end.
+    ///
+    /// ```
+    /// let schema = cascade_dsl::check(r"{ A: { b: '~>\u0041' } }").unwrap();
+    /// let escape = schema.types[0].fields[0].def_escapes()[0];
+    /// assert_eq!((escape.at, escape.decoded_len, escape.written_len), (2, 1, 6));
+    /// ```
+    pub fn def_escapes(&self) -> &[Escape] {
         match &self.def {
-            Def::Inverse { .. } => true,
-            _ => !self.def().targets.is_empty(),
+            Def::Escaped(escaped) => &escaped.escapes,
+            _ => &[],
         }
     }
 
@@ -452,7 +461,7 @@ impl Field {
     /// assert_eq!(field.place(field.def().targets[0].name.span), cascade_dsl::Span::new(13, 14));
     /// ```
     pub fn place(&self, span: Span) -> Span {
-        place(self.def_offset as usize, &self.def_escapes, span)
+        place(self.def_offset() as usize, self.def_escapes(), span)
     }
 }
 
@@ -473,7 +482,7 @@ mod tests {
             "string",
             "A.b",
         ] {
-            let kept = Field::from_text("f".into(), span, text, false, 10, Escapes::default());
+            let kept = Field::from_text("f".into(), span, text, false, 10, &[]);
             let given = Field::new("f", span, parsed(text), 10);
             assert_eq!(*kept.def(), parsed(text));
             assert_eq!(kept, given);
@@ -481,12 +490,26 @@ mod tests {
             assert_eq!(kept.is_reference(), !parsed(text).targets.is_empty());
         }
         // The array-literal form `['~>A']` keeps `~>A` and the brackets apart.
-        let kept = Field::from_text("f".into(), span, "~>A", true, 10, Escapes::default());
+        let kept = Field::from_text("f".into(), span, "~>A", true, 10, &[]);
         assert!(kept.def().array);
         let mut def = parsed("~>A");
         def.array = true;
         assert_eq!(kept, Field::new("f", span, def, 10));
         assert_ne!(kept, Field::new("f", span, parsed("~>A"), 10));
+        // A definition written with escape sequences keeps them, to place its spans.
+        let escapes = [Escape {
+            at: 2,
+            decoded_len: 1,
+            written_len: 6,
+        }];
+        let kept = Field::from_text("f".into(), span, "~>A", false, 10, &escapes);
+        assert_eq!((kept.def_escapes(), kept.def_offset()), (&escapes[..], 10));
+        assert_eq!(*kept.def(), parsed("~>A"));
+        assert_eq!(kept.place(Span::new(2, 3)), Span::new(12, 18));
+        assert_ne!(
+            kept,
+            Field::from_text("f".into(), span, "~>A", false, 10, &[])
+        );
     }
 
     #[test]
@@ -509,6 +532,12 @@ mod tests {
         given.inverse = true;
         assert_eq!(inverse, given);
         assert_ne!(inverse, Field::inverse("posts", "Post", "writer", span));
+        assert_eq!(inverse.def_offset(), 0);
+        // The public `inverse` flag tells how the field came to be: setting it by hand does not
+        // change the definition.
+        let mut flipped = inverse.clone();
+        flipped.inverse = false;
+        assert_eq!(flipped.def().to_string(), "Post.author[]");
     }
 
     #[test]

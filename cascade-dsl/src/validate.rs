@@ -33,7 +33,7 @@ use crate::CompactString;
 use crate::codes::Code;
 use crate::diag::Diagnostic;
 use crate::field::{FieldDef, Target};
-use crate::model::{EntityType, Escapes, Field, Schema, ThresholdKey};
+use crate::model::{EntityType, Field, Schema, ThresholdKey};
 use crate::schema::{Entry, File, Item, Member, Object, PlainField, Text, Value};
 use crate::span::Span;
 
@@ -1914,7 +1914,7 @@ impl<'s> Builder<'s> {
                 plain.def,
                 plain.array.is_some(),
                 plain.def_span.start() + 1,
-                Escapes::default(),
+                &[],
             ));
             if let Some(field) = fields.last() {
                 self.record_names(
@@ -2195,7 +2195,7 @@ impl<'s> Builder<'s> {
                     &text.value,
                     array,
                     text.content_start,
-                    text.escapes.as_slice().into(),
+                    &text.escapes,
                 ));
                 Some(def)
             }
