@@ -324,6 +324,9 @@ fn read_in_parts(src: &str, threads: usize, starts: &[usize]) -> InParts {
     // that cannot be read stops the parts after it, while the parts before it go on, since the
     // one before it proves where it starts.
     let abort = AtomicUsize::new(usize::MAX);
+    // Each part is joined to the ones before it as soon as they are all read, by the thread that
+    // read the last of them, while the other threads read on.
+    let joining = std::sync::Mutex::new(Joining::new(starts.len() + 1));
     let read = in_parallel_queue(starts.len() + 1, threads, |i| {
         let entries = match i {
             0 => crate::schema::entries(src).ok_or(Stop::Unreadable),
@@ -349,7 +352,12 @@ fn read_in_parts(src: &str, threads: usize, starts: &[usize]) -> InParts {
             Ok(_) | Err(Stop::Aborted) => usize::MAX,
         };
         abort.fetch_min(first_not_needed, Ordering::Relaxed);
-        part
+        let read = part.as_ref().map(|_| ()).map_err(|&stop| stop);
+        joining
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .add(i, part);
+        read
     });
     let Some(read) = read else {
         return InParts::OneReading;
@@ -363,10 +371,14 @@ fn read_in_parts(src: &str, threads: usize, starts: &[usize]) -> InParts {
     if proven_unreadable {
         return InParts::Unreadable;
     }
-    let Ok(read) = read.into_iter().collect::<Result<Vec<_>, Stop>>() else {
+    if read.iter().any(Result::is_err) {
         return InParts::OneReading;
-    };
-    match join_parts(read) {
+    }
+    let joined = joining
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .joined();
+    match joined {
         Some(joined) => InParts::Checked(joined.builder.finish_in_parts(
             joined.schema,
             &joined.bounds,
@@ -501,75 +513,144 @@ fn in_parallel_each<W: Send, R: Send>(items: Vec<W>, work: impl Fn(W) -> R + Syn
         .collect()
 }
 
-/// The parts of a file, read cleanly, as one: positions shifted, names merged, and where each
-/// part's types end. `None` when a part has an error, or a name (type or top-level `$` key) is
-/// in two parts.
-fn join_parts(parts: Vec<Part<'_>>) -> Option<Joined<'_>> {
-    let total: usize = parts.iter().map(|part| part.schema.types.len()).sum();
-    let mut parts = parts.into_iter();
+/// The parts of a file, read cleanly, joined one by one in order as they are read: positions
+/// shifted, names merged, and where each part's types end. Nothing when a part has an error, or
+/// a name (type or top-level `$` key) is in two parts.
+struct Joining<'s> {
+    /// The parts read but not joined yet (a part before them is still being read).
+    waiting: Vec<Option<Part<'s>>>,
+    /// How many parts are joined.
+    next: usize,
+    /// The parts joined so far and the top-level `$` keys they set; `None` before the first,
+    /// and for good once a part cannot be joined.
+    joined: Option<(Joined<'s>, MetadataKeys)>,
+    /// A part could not be joined (or read).
+    failed: bool,
+}
+
+impl<'s> Joining<'s> {
+    fn new(parts: usize) -> Self {
+        Joining {
+            waiting: (0..parts).map(|_| None).collect(),
+            next: 0,
+            joined: None,
+            failed: false,
+        }
+    }
+
+    /// Part `i`, read: joined with every part after it that waited for it.
+    fn add(&mut self, i: usize, part: Result<Part<'s>, Stop>) {
+        let (Ok(part), false) = (part, self.failed) else {
+            self.fail();
+            return;
+        };
+        if let Some(slot) = self.waiting.get_mut(i) {
+            *slot = Some(part);
+        }
+        while let Some(part) = self.waiting.get_mut(self.next).and_then(Option::take) {
+            self.next += 1;
+            let joined = match self.joined.take() {
+                None => first_part(part),
+                Some((joined, metadata)) => join_part(joined, metadata, part),
+            };
+            match joined {
+                Some(joined) => self.joined = Some(joined),
+                None => return self.fail(),
+            }
+        }
+    }
+
+    fn fail(&mut self) {
+        self.failed = true;
+        self.joined = None;
+        self.waiting.clear();
+    }
+
+    /// Every part, joined; `None` when one could not be.
+    fn joined(self) -> Option<Joined<'s>> {
+        let all = !self.failed && self.next == self.waiting.len();
+        self.joined.filter(|_| all).map(|(joined, _)| joined)
+    }
+}
+
+/// The first part, to join the others to; `None` when it has an error.
+fn first_part(part: Part<'_>) -> Option<(Joined<'_>, MetadataKeys)> {
     let Part {
         mut builder,
-        mut schema,
-        mut metadata,
-    } = parts.next()?;
+        schema,
+        metadata,
+    } = part;
     if !builder.is_clean() {
         return None;
     }
     // The first part's vector holds all the types (it made room for them, see `read_part`).
-    schema.types.reserve_exact(total - schema.types.len());
-    let mut bounds = vec![schema.types.len()];
-    let mut inverses = vec![std::mem::take(&mut builder.inverses)];
-    for mut part in parts {
-        if !part.builder.is_clean() || !(metadata.seen.is_empty() || part.metadata.seen.is_empty())
-        {
-            return None;
-        }
-        let offset = schema.types.len();
-        builder.index.reserve(part.builder.index.len());
-        for (name, position) in part.builder.index {
-            // A name in two parts (the join is then dropped).
-            if builder.index.insert(name, position + offset).is_some() {
-                return None;
-            }
-        }
-
-        // Positions of types and orders of backrefs from the part's own to the file's.
-        let backrefs = builder.backrefs;
-        builder.backrefs += part.builder.backrefs;
-        let mut part_inverses = part.builder.inverses;
-        for inverse in &mut part_inverses {
-            inverse.target += offset;
-            inverse.order.0 += backrefs;
-        }
-        inverses.push(part_inverses);
-        builder
-            .pending
-            .extend(part.builder.pending.into_iter().map(|pending| Pending {
-                order: (pending.order.0 + backrefs, pending.order.1),
-                owner: pending.owner + offset,
-                position: pending.position,
-            }));
-        builder.missing.extend(part.builder.missing);
-
-        if part.schema.default.is_some() {
-            schema.default = part.schema.default;
-            schema.default_span = part.schema.default_span;
-        }
-        if metadata.seen.is_empty() {
-            metadata = part.metadata;
-        }
-        schema.types.append(&mut part.schema.types);
-        bounds.push(schema.types.len());
-    }
-    Some(Joined {
+    let bounds = vec![schema.types.len()];
+    let inverses = vec![std::mem::take(&mut builder.inverses)];
+    let joined = Joined {
         builder,
         schema,
         bounds,
         inverses,
-    })
+    };
+    Some((joined, metadata))
 }
 
-/// The parts of a file as one ([`join_parts`]).
+/// `part` joined to the parts before it; `None` when it has an error or a name (type or
+/// top-level `$` key) that one of them has.
+fn join_part<'s>(
+    mut joined: Joined<'s>,
+    mut metadata: MetadataKeys,
+    part: Part<'s>,
+) -> Option<(Joined<'s>, MetadataKeys)> {
+    let Joined {
+        builder, schema, ..
+    } = &mut joined;
+    let Part {
+        builder: part_builder,
+        schema: mut part_schema,
+        metadata: part_metadata,
+    } = part;
+    if !part_builder.is_clean() || !(metadata.seen.is_empty() || part_metadata.seen.is_empty()) {
+        return None;
+    }
+    let offset = schema.types.len();
+    builder.index.reserve(part_builder.index.len());
+    for (name, position) in part_builder.index {
+        // A name in two parts (the join is then dropped).
+        if builder.index.insert(name, position + offset).is_some() {
+            return None;
+        }
+    }
+    // Positions of types and orders of backrefs from the part's own to the file's.
+    let backrefs = builder.backrefs;
+    builder.backrefs += part_builder.backrefs;
+    let mut part_inverses = part_builder.inverses;
+    for inverse in &mut part_inverses {
+        inverse.target += offset;
+        inverse.order.0 += backrefs;
+    }
+    builder
+        .pending
+        .extend(part_builder.pending.into_iter().map(|pending| Pending {
+            order: (pending.order.0 + backrefs, pending.order.1),
+            owner: pending.owner + offset,
+            position: pending.position,
+        }));
+    builder.missing.extend(part_builder.missing);
+    if part_schema.default.is_some() {
+        schema.default = part_schema.default;
+        schema.default_span = part_schema.default_span;
+    }
+    if metadata.seen.is_empty() {
+        metadata = part_metadata;
+    }
+    schema.types.append(&mut part_schema.types);
+    joined.bounds.push(joined.schema.types.len());
+    joined.inverses.push(part_inverses);
+    Some((joined, metadata))
+}
+
+/// The parts of a file as one ([`Joining`]).
 struct Joined<'s> {
     builder: Builder<'s>,
     schema: Schema,
