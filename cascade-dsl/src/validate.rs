@@ -281,6 +281,10 @@ fn read_part<'s>(
                         Member::Field(plain) => {
                             builder.plain_field(position, &mut ty, &mut fields, &mut state, &plain);
                         }
+                        Member::Number(number) => {
+                            let entry = number.entry();
+                            builder.type_entry(position, &mut ty, &mut fields, &mut state, &entry);
+                        }
                         Member::Entry(entry) => {
                             builder.type_entry(position, &mut ty, &mut fields, &mut state, &entry);
                         }

@@ -122,9 +122,16 @@ impl<'a> Entries<'a> {
             scanner.separator()?;
             return Some(None);
         }
-        let member = match scanner.plain_field() {
-            Some(field) => Member::Field(field),
-            None => Member::Entry(Box::new(scanner.entry(2)?)),
+        let member = if scanner.peek() == Some(b'$') {
+            match scanner.number_entry() {
+                Some(entry) => Member::Number(entry),
+                None => Member::Entry(Box::new(scanner.entry(2)?)),
+            }
+        } else {
+            match scanner.plain_field() {
+                Some(field) => Member::Field(field),
+                None => Member::Entry(Box::new(scanner.entry(2)?)),
+            }
         };
         scanner.separator()?;
         Some(Some(member))
@@ -136,9 +143,36 @@ impl<'a> Entries<'a> {
 pub(crate) enum Member<'a> {
     /// The common field entry, read without building its syntax tree.
     Field(PlainField<'a>),
+    /// A `$` key written bare with a number: the metadata most types have (`$threshold: 0.8`),
+    /// read without a boxed entry.
+    Number(NumberEntry<'a>),
     /// Any other entry: metadata, escapes, values that are not a definition string. Boxed,
     /// so that the common member stays small to move.
     Entry(Box<Entry<'a>>),
+}
+
+/// `$key: 0.8`: a bare `$` key and a number.
+#[derive(Clone, Debug)]
+pub(crate) struct NumberEntry<'a> {
+    pub(crate) key: &'a str,
+    pub(crate) key_span: Span,
+    pub(crate) value: Number,
+}
+
+impl<'a> NumberEntry<'a> {
+    /// The entry as [`Scanner::entry`] reads it.
+    pub(crate) fn entry(&self) -> Entry<'a> {
+        Entry {
+            key: Text {
+                value: Cow::Borrowed(self.key),
+                span: self.key_span,
+                content_start: self.key_span.start(),
+                escapes: Vec::new(),
+                quoted: false,
+            },
+            value: Value::Number(self.value),
+        }
+    }
 }
 
 /// A field written plainly: `key: 'definition'` or `key: ['definition']`, where the key is
@@ -368,6 +402,42 @@ impl<'a> Scanner<'a> {
             def,
             def_span,
             array,
+        })
+    }
+
+    /// A [`NumberEntry`] and the trivia after it, or `None` with nothing read.
+    fn number_entry(&mut self) -> Option<NumberEntry<'a>> {
+        let start = self.at;
+        let entry = self.try_number_entry();
+        if entry.is_none() {
+            self.at = start;
+        }
+        entry
+    }
+
+    fn try_number_entry(&mut self) -> Option<NumberEntry<'a>> {
+        let start = self.at;
+        if self.peek()? != b'$' {
+            return None;
+        }
+        // As `key` reads a bare key.
+        let key = self.ident()?;
+        let key_span = Span::new(start, self.at);
+        self.trivia()?;
+        if self.peek()? != b':' {
+            return None;
+        }
+        self.at += 1;
+        self.trivia()?;
+        if !matches!(self.peek()?, b'-' | b'0'..=b'9') {
+            return None;
+        }
+        let value = self.number()?;
+        self.trivia()?;
+        Some(NumberEntry {
+            key,
+            key_span,
+            value,
         })
     }
 
@@ -745,6 +815,7 @@ mod tests {
                     while let Some(member) = entries.member()? {
                         members.push(match member {
                             Member::Field(field) => field.entry(),
+                            Member::Number(entry) => entry.entry(),
                             Member::Entry(entry) => *entry,
                         });
                     }
