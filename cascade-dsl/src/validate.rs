@@ -196,6 +196,9 @@ enum Stop {
     Aborted,
 }
 
+/// How many names [`Builder::declared`] remembers.
+const RECENT: usize = 4;
+
 /// How many types a part reads before it makes room for the rest ([`read_part`]).
 const SAMPLE_TYPES: usize = 64;
 
@@ -1512,8 +1515,10 @@ struct Builder<'s> {
     /// names still missing say whether there is an unknown target, without parsing every field
     /// again.
     missing: NameSet,
-    /// The name last added to `missing`.
-    last_missing: Option<CompactString>,
+    /// The names looked up last in `index` (at most [`RECENT`]) and what was found: a type's
+    /// fields mostly name the same few types, and a lookup in a large index misses the cache.
+    /// Emptied whenever `index` changes.
+    recent: Vec<(CompactString, Option<usize>)>,
 }
 
 impl<'s> Builder<'s> {
@@ -1527,7 +1532,7 @@ impl<'s> Builder<'s> {
             inverses: Vec::new(),
             pending: Vec::new(),
             missing: NameSet::default(),
-            last_missing: None,
+            recent: Vec::with_capacity(RECENT),
         }
     }
 
@@ -1599,7 +1604,7 @@ impl<'s> Builder<'s> {
             mut inverses,
             pending,
             missing,
-            last_missing: _,
+            recent: _,
         } = self;
         point_at_lowercase_declarations(&mut diagnostics, &schema, src);
         // The names and duplicates were checked while each type was built (its data still in
@@ -1888,6 +1893,7 @@ impl<'s> Builder<'s> {
             Some(&first) => self.model.push(duplicate_type(ty, &types[first])),
             None => {
                 self.index.insert(CompactString::from(name), types.len());
+                self.recent.clear();
             }
         }
         self.model.extend(check_type(ty));
@@ -1921,8 +1927,9 @@ impl<'s> Builder<'s> {
             (self.backrefs - 1, backref)
         });
         for (member, name) in targets.enumerate() {
-            match (self.index.get(name), backref) {
-                (Some(&target), Some((order, (backref, span)))) => {
+            let (declared, seen) = self.declared(name);
+            match (declared, backref) {
+                (Some(target), Some((order, (backref, span)))) => {
                     self.inverses.push(Inverse {
                         target,
                         order: (order, member),
@@ -1931,11 +1938,9 @@ impl<'s> Builder<'s> {
                 }
                 (Some(_), None) => {}
                 (None, backref) => {
-                    // A type's fields often name the same type: it is noted once.
-                    if self.last_missing.as_deref() != Some(name) {
-                        let name = CompactString::from(name);
-                        self.missing.insert(name.clone());
-                        self.last_missing = Some(name);
+                    // Noted when first looked up.
+                    if !seen {
+                        self.missing.insert(CompactString::from(name));
                     }
                     if let Some((order, _)) = backref {
                         self.pending.push(Pending {
@@ -1947,6 +1952,20 @@ impl<'s> Builder<'s> {
                 }
             }
         }
+    }
+
+    /// The position of the type called `name` if it is declared so far, and whether `name` was
+    /// one of the names looked up last (`recent`).
+    fn declared(&mut self, name: &str) -> (Option<usize>, bool) {
+        if let Some(&(_, found)) = self.recent.iter().find(|(recent, _)| *recent == name) {
+            return (found, true);
+        }
+        let found = self.index.get(name).copied();
+        if self.recent.len() == RECENT {
+            self.recent.remove(0);
+        }
+        self.recent.push((CompactString::from(name), found));
+        (found, false)
     }
 
     fn entity(&mut self, position: usize, key: &Text<'_>, value: &Value<'_>) -> EntityType {
