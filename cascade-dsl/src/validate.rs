@@ -47,9 +47,6 @@ type NameMap<K, V> = HashMap<K, V, BuildHasherDefault<NameHasher>>;
 /// the entry instead of reading a random place of the source text.
 type TypeIndex = NameMap<CompactString, usize>;
 
-/// A set of names from the user's schema (see [`NameMap`]).
-type NameSet = std::collections::HashSet<CompactString, BuildHasherDefault<NameHasher>>;
-
 #[derive(Default)]
 struct NameHasher(u64);
 
@@ -1514,7 +1511,9 @@ struct Builder<'s> {
     /// declared later, in another part of the file, or nowhere): once every type is known, the
     /// names still missing say whether there is an unknown target, without parsing every field
     /// again.
-    missing: NameSet,
+    /// A list, not a set: appending is cheap where inserting into a large set misses the cache,
+    /// and a name is listed once for each type whose fields name it before it is declared.
+    missing: Vec<CompactString>,
     /// The names looked up last in `index` (at most [`RECENT`]) and what was found: a type's
     /// fields mostly name the same few types, and a lookup in a large index misses the cache.
     /// Emptied whenever `index` changes.
@@ -1531,7 +1530,7 @@ impl<'s> Builder<'s> {
             backrefs: 0,
             inverses: Vec::new(),
             pending: Vec::new(),
-            missing: NameSet::default(),
+            missing: Vec::new(),
             recent: Vec::with_capacity(RECENT),
         }
     }
@@ -1940,7 +1939,7 @@ impl<'s> Builder<'s> {
                 (None, backref) => {
                     // Noted when first looked up.
                     if !seen {
-                        self.missing.insert(CompactString::from(name));
+                        self.missing.push(CompactString::from(name));
                     }
                     if let Some((order, _)) = backref {
                         self.pending.push(Pending {
