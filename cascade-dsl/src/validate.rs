@@ -2873,6 +2873,42 @@ mod tests {
             .map(|f| f.name.as_str())
             .collect();
         assert_eq!(inverse, ["fwd0", "both0", "both2", "z"]);
+        // Backrefs to earlier types, then a run of backrefs each to the type declared next, a
+        // backref from the middle to a later part, conflicts on both sides: as one reading, and
+        // each type's inverse fields in the order of their backrefs.
+        let mut tail = String::new();
+        for i in 0..1_500 {
+            tail.push_str(&format!("  F{i}: {{ to: 'F{}.from{i}' }},\n", i + 1));
+        }
+        tail.push_str("  F1500: { name: 'string' },\n");
+        tail.push_str("  Z: { a: 'T5.back6', b: 'F1400.from1399', c: 'F3.z', d: 'T1999.z' },\n");
+        let src = large_schema(2_000, "  W: { p: 'T1500.w' },\n", &tail);
+        for parts in 2..=6 {
+            let errors = parts_agree(&src, parts)
+                .expect("joined")
+                .expect_err("conflicting backrefs");
+            let codes: Vec<_> = errors.iter().map(|e| e.code).collect();
+            assert_eq!(codes, [Code::ConflictingBackref; 2], "{parts} parts");
+        }
+        let src = src.replace("a: 'T5.back6', b: 'F1400.from1399', ", "");
+        let schema = parts_agree(&src, 5).expect("joined").expect("valid");
+        let f3 = schema.get("F3").expect("declared");
+        let inverse: Vec<_> = f3
+            .fields
+            .iter()
+            .filter(|f| f.inverse)
+            .map(|f| f.name.as_str())
+            .collect();
+        assert_eq!(inverse, ["from2", "z"]);
+        // `W.p` comes before `T1501.f`: so do their inverse fields on `T1500`.
+        let t1500 = schema.get("T1500").expect("declared");
+        let inverse: Vec<_> = t1500
+            .fields
+            .iter()
+            .filter(|f| f.inverse)
+            .map(|f| f.name.as_str())
+            .collect();
+        assert_eq!(inverse, ["w", "back1501"]);
         // A backref's inverse field lands on a type of another part.
         let src = large_schema(
             300,
