@@ -1,10 +1,11 @@
 //! `check` (parse + validate) of generated `.cascade` schemas: 1,000, 10,000 and 100,000 types of
 //! 8 fields each, using every operator, prompts, field thresholds, unions, arrays, optionals,
 //! backrefs, `$threshold` and `$fuzzyThreshold`. Target: 10,000 types ≤ 15 ms, and linear growth
-//! (100,000 types ≤ 12× the 10,000 time). `check` reads a file of half a megabyte or more in parts,
-//! one per core; `check_one_thread` is the same check on one thread (`check_on_threads(src, 1)`),
-//! the baseline. Both return the model, so (as divan does with what a benchmark returns) it is
-//! dropped after the timing; `check_and_drop` is `check` with the model dropped inside it.
+//! (100,000 types ≤ 12× the 10,000 time). `check` reads a file of half a megabyte or more on one
+//! thread per core (in parts that shrink as the file goes, taken in turn by the threads);
+//! `check_one_thread` is the same check on one thread (`check_on_threads(src, 1)`), the baseline.
+//! Both return the model, so (as divan does with what a benchmark returns) it is dropped after
+//! the timing; `check_and_drop` is `check` with the model dropped inside it.
 //! `check_cold` (Linux with glibc) first gives the free heap back to the kernel, so that every
 //! page of the model is faulted in again, as in a fresh process such as `cascade check`: the
 //! worst case of `check`, which otherwise reuses what the previous run freed when the allocator
