@@ -677,11 +677,12 @@ fn add_in_parts(
     let mut work = Vec::with_capacity(threads);
     let mut rest = &mut schema.types[..];
     let (mut start, mut run) = (0, Vec::new());
-    for (&end, inverses) in bounds.iter().zip(inverses) {
+    for (i, (&end, inverses)) in bounds.iter().zip(inverses).enumerate() {
         run.push(inverses);
-        // A run ends with the part that reaches its share of the types.
-        let share = total / threads.max(1) * (work.len() + 1);
-        if end >= share || end == total {
+        // A run ends with the part that reaches its share of the types; the last run takes the
+        // rest, so that there are no more runs than threads.
+        let share = total.saturating_mul(work.len() + 1) / threads.max(1);
+        if (work.len() + 1 < threads && end >= share) || i + 1 == bounds.len() {
             let (types, tail) = std::mem::take(&mut rest).split_at_mut(end - start);
             work.push((start, types, std::mem::take(&mut run)));
             (rest, start) = (tail, end);
