@@ -102,7 +102,7 @@ pub fn validate(file: &File<'_>, src: &str) -> Result<Schema, Vec<Diagnostic>> {
 /// the byte-level scanner cannot read the file (an escape it does not know, anything unusual, any
 /// syntax error): the full parser then reads it, and gives the same result.
 ///
-/// A large file is read in parts on several threads ([`check_in_parts`]) when the machine has
+/// A large file is read in parts on several threads ([`read_in_parts`]) when the machine has
 /// the cores; the result is the same.
 fn check_streaming(
     src: &str,
@@ -393,7 +393,7 @@ fn read_in_parts(src: &str, threads: usize, starts: &[usize]) -> InParts {
     }
 }
 
-/// What [`check_in_parts`] made of a file.
+/// What [`read_in_parts`] made of a file.
 #[derive(Debug, PartialEq)]
 enum InParts {
     /// The parts were joined: the result.

@@ -12,7 +12,7 @@
 //! `cut()` after the committed prefix.
 //!
 //! Parser types (`LocatedSpan`, [`PError`]) never leave this module: the output is a
-//! [`FieldDef`](super::FieldDef) or a list of [`Diagnostic`]s with byte spans into the input.
+//! [`FieldDef`] or a list of [`Diagnostic`]s with byte spans into the input.
 
 use std::collections::HashMap;
 

@@ -9,7 +9,7 @@
 //! line continuations, non-ASCII whitespace, a bare key with non-ASCII letters, and every syntax
 //! error), which then goes to the nom parser, so diagnostics are unchanged.
 //!
-//! Invariant: when [`file`] returns `Some(tree)`, the nom parser returns `Ok(tree)` for the same
+//! Invariant: when [`file()`] returns `Some(tree)`, the nom parser returns `Ok(tree)` for the same
 //! input, spans included. The property tests at the bottom of this file check it on generated
 //! schemas and on mutations of them.
 
@@ -28,7 +28,7 @@ pub(super) fn file(src: &str) -> Option<File<'_>> {
 }
 
 /// The entries of the top-level object, read one at a time, so that a schema can be built
-/// while it is read, without a tree of the whole file. Reads what [`file`] reads, and gives the
+/// while it is read, without a tree of the whole file. Reads what [`file()`] reads, and gives the
 /// same entries.
 pub(crate) struct Entries<'a> {
     scanner: Scanner<'a>,

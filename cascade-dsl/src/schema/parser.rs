@@ -43,7 +43,7 @@
 //!   reported and read past as if the `,` were there, and a missing `:` before `{` or `[` is
 //!   reported and the object or array read anyway, so the errors inside them still show.
 //!
-//! After syntax errors the tree is incomplete, so [`file`] returns only the errors.
+//! After syntax errors the tree is incomplete, so [`file()`] returns only the errors.
 
 use std::borrow::Cow;
 
