@@ -336,14 +336,20 @@ impl<'a> Scanner<'a> {
         Some(Entry { key, value })
     }
 
-    /// A [`PlainField`] and the trivia after it, or `None` with nothing read.
-    fn plain_field(&mut self) -> Option<PlainField<'a>> {
+    /// What `read` reads, or `None` with nothing read (the position put back).
+    #[inline(always)]
+    fn or_rewind<T>(&mut self, read: impl FnOnce(&mut Self) -> Option<T>) -> Option<T> {
         let start = self.at;
-        let field = self.try_plain_field();
-        if field.is_none() {
+        let read = read(self);
+        if read.is_none() {
             self.at = start;
         }
-        field
+        read
+    }
+
+    /// A [`PlainField`] and the trivia after it, or `None` with nothing read.
+    fn plain_field(&mut self) -> Option<PlainField<'a>> {
+        self.or_rewind(Self::try_plain_field)
     }
 
     fn try_plain_field(&mut self) -> Option<PlainField<'a>> {
@@ -407,12 +413,7 @@ impl<'a> Scanner<'a> {
 
     /// A [`NumberEntry`] and the trivia after it, or `None` with nothing read.
     fn number_entry(&mut self) -> Option<NumberEntry<'a>> {
-        let start = self.at;
-        let entry = self.try_number_entry();
-        if entry.is_none() {
-            self.at = start;
-        }
-        entry
+        self.or_rewind(Self::try_number_entry)
     }
 
     fn try_number_entry(&mut self) -> Option<NumberEntry<'a>> {
