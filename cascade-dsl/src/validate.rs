@@ -493,28 +493,24 @@ fn in_parallel_queue<T: Send>(
 }
 
 /// `work(item)` for each item of `items`, each on a thread of its own while this thread waits;
-/// the results in the order of `items`. An item whose thread cannot be started is worked on
-/// this thread.
+/// the results in the order of `items`. When no thread can be started, all on this thread.
 fn in_parallel_each<W: Send, R: Send>(items: Vec<W>, work: impl Fn(W) -> R + Sync) -> Vec<R> {
     use std::sync::{Mutex, PoisonError};
-    let slots: Vec<Mutex<(Option<W>, Option<R>)>> = items
+    let n = items.len();
+    let items: Vec<Mutex<Option<W>>> = items
         .into_iter()
-        .map(|item| Mutex::new((Some(item), None)))
+        .map(|item| Mutex::new(Some(item)))
         .collect();
-    let run = |slot: &Mutex<(Option<W>, Option<R>)>| {
-        let item = slot.lock().unwrap_or_else(PoisonError::into_inner).0.take();
-        if let Some(item) = item {
-            let done = work(item);
-            slot.lock().unwrap_or_else(PoisonError::into_inner).1 = Some(done);
-        }
+    // Each item is taken once: by its thread, or here when no thread started.
+    let take = |i: usize| {
+        let item = items[i]
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        item.map(&work)
     };
-    // `None`: some thread could not be started; its item is still in its slot.
-    let _ = in_parallel(slots.len(), |i| run(&slots[i]));
-    slots.iter().for_each(run);
-    slots
-        .into_iter()
-        .filter_map(|slot| slot.into_inner().unwrap_or_else(PoisonError::into_inner).1)
-        .collect()
+    let done = in_parallel_queue(n, n, take).unwrap_or_else(|| (0..n).map(take).collect());
+    done.into_iter().flatten().collect()
 }
 
 /// The parts of a file, read cleanly, joined one by one in order as they are read: positions
@@ -2793,6 +2789,8 @@ mod tests {
         assert_eq!(done, Some((0..25).map(|i| i * i).collect()));
         assert_eq!(calls.load(Ordering::Relaxed), 25);
         assert_eq!(in_parallel_queue(2, 8, |i| i), Some(vec![0, 1]));
+        let owned: Vec<String> = ["c", "a", "b"].map(String::from).into();
+        assert_eq!(in_parallel_each(owned, |s| s + "!"), ["c!", "a!", "b!"]);
     }
 
     /// Whatever one part must know of another (a name declared twice, a `$config` set twice, a
